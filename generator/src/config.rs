@@ -1,0 +1,146 @@
+//! The library entry point, in the spirit of prost-build's `Config`: say where the docs
+//! are and where the code goes, then `generate()`. Used by the CLI and by `build.rs`.
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::emit::{self, EmitOptions, Files, Layout};
+use crate::ir::{self, Ir};
+use crate::load;
+use crate::write::{self, WriteReport};
+use std::path::{Path, PathBuf};
+
+/// What a generation run produced (in memory; see [`Config::generate`] to also write it).
+pub struct Generated {
+    pub ir: Ir,
+    pub files: Files,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every page read, for `cargo:rerun-if-changed`.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Generated {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// The docs folder could not be read.
+    Docs(PathBuf, std::io::Error),
+    Emit(emit::EmitError),
+    Write(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Docs(p, e) => write!(f, "cannot read docs folder {}: {e}", p.display()),
+            Error::Emit(e) => write!(f, "{e}"),
+            Error::Write(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Builder for a generation run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    docs: PathBuf,
+    out: Option<PathBuf>,
+    emit: EmitOptions,
+    cargo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// Defaults: docs in `docs/`, complete-crate layout, output to `generated/`.
+    pub fn new() -> Self {
+        Config { docs: PathBuf::from("docs"), out: None, emit: EmitOptions::default(), cargo: false }
+    }
+
+    /// For `build.rs`: include layout, output to `OUT_DIR`, cargo directives printed.
+    pub fn for_build_script() -> Self {
+        let mut c = Config::new();
+        c.emit.layout = Layout::Include;
+        c.cargo = true;
+        c
+    }
+
+    pub fn docs(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.docs = dir.into();
+        self
+    }
+
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out = Some(dir.into());
+        self
+    }
+
+    pub fn layout(&mut self, layout: Layout) -> &mut Self {
+        self.emit.layout = layout;
+        self
+    }
+
+    pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.emit.crate_name = name.into();
+        self
+    }
+
+    /// Print `cargo:rerun-if-changed` and `cargo:warning` lines (on for build scripts).
+    pub fn cargo_directives(&mut self, on: bool) -> &mut Self {
+        self.cargo = on;
+        self
+    }
+
+    /// Read, resolve and emit, without writing anything.
+    pub fn run(&self) -> Result<Generated, Error> {
+        let docs = load::load(&self.docs).map_err(|e| Error::Docs(self.docs.clone(), e))?;
+        let mut diags: Diagnostics = docs.diagnostics;
+        let ir = ir::build::build(&docs.pages, &mut diags);
+        let files = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
+        Ok(Generated { ir, files, diagnostics: diags.into_sorted(), inputs: docs.files })
+    }
+
+    /// The output folder: the configured one, else `OUT_DIR` for build scripts, else `generated`.
+    pub fn resolved_out_dir(&self) -> PathBuf {
+        if let Some(o) = &self.out {
+            return o.clone();
+        }
+        if self.cargo {
+            if let Some(o) = std::env::var_os("OUT_DIR") {
+                return PathBuf::from(o);
+            }
+        }
+        PathBuf::from("generated")
+    }
+
+    /// Run and write the files (only those whose content changed; stale generated files
+    /// removed). Returns the run and what was written.
+    pub fn generate(&self) -> Result<(Generated, WriteReport), Error> {
+        if self.cargo {
+            println!("cargo:rerun-if-changed={}", self.docs.display());
+        }
+        let generated = self.run()?;
+        if self.cargo {
+            for f in &generated.inputs {
+                println!("cargo:rerun-if-changed={}", f.display());
+            }
+            for d in generated.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+                println!("cargo:warning={}", d.to_string().replace('\n', " "));
+            }
+        }
+        let out = self.resolved_out_dir();
+        let report = write::write_tree(&out, &generated.files).map_err(|e| Error::Write(out.clone(), e))?;
+        Ok((generated, report))
+    }
+
+    pub fn docs_dir(&self) -> &Path {
+        &self.docs
+    }
+}

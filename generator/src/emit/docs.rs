@@ -1,0 +1,52 @@
+//! Doc comments from the docs' descriptions. Text is only ever placed in string literals
+//! (`#[doc = "..."]`), so nothing in it can change the generated code; markdown that
+//! rustdoc would misread (brackets as links, `<tag>` as HTML) is escaped.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Clean one description: whitespace collapsed, rustdoc-sensitive characters escaped.
+pub fn clean(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(collapsed.len());
+    for c in collapsed.chars() {
+        match c {
+            '[' | ']' | '<' | '>' | '*' | '_' | '\\' | '`' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `#[doc]` attributes, one per paragraph (empty paragraphs skipped, blank lines between).
+pub fn attrs(paragraphs: &[String]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(" {p}"));
+    }
+    quote! { #( #[doc = #lines] )* }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_rustdoc_would_misread() {
+        assert_eq!(clean("see [x]  <br> a_b\n*c*"), "see \\[x\\] \\<br\\> a\\_b \\*c\\*");
+    }
+
+    #[test]
+    fn hostile_text_stays_inside_the_literal() {
+        let evil = "\"] pub fn pwned() {} #[doc = \"";
+        let tokens = attrs(&[clean(evil)]);
+        let file: syn::File = syn::parse2(quote! { #tokens pub struct S; }).unwrap();
+        assert_eq!(file.items.len(), 1);
+    }
+}

@@ -1,0 +1,817 @@
+//! Pages → IR: collect definitions, index names, resolve references, cross-check the JSON
+//! representations, and pick up the data examples. Every irregularity is a diagnostic.
+
+use super::resolve::{NameIndex, Resolved, Target};
+use super::shape::{self, Family};
+use super::typespell::{parse_type_spelling, Base, SpellingError};
+use super::*;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::jsonc;
+use crate::page::{BlockKind, Cell, CodeBlock, Page, PageKind, Table, TableKind};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+static PROPERTY_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^@?[A-Za-z_][A-Za-z0-9_.@-]*$").unwrap());
+static VALUES_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^`?([A-Za-z_][A-Za-z0-9_.]*)`?\s+(flags\s+)?(enum\s+)?values?$").unwrap());
+static REQUEST_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(GET|POST|PATCH|PUT|DELETE)\s+(\S.*?)\s*$").unwrap());
+
+const DEFAULT_NS: &str = "microsoft.graph";
+
+/// A type as one page defines it, before resolution.
+struct RawType {
+    def: TypeDef,
+    base: Option<(String, Option<String>, Loc)>,
+    props: Vec<RawProp>,
+    nav: Vec<RawProp>,
+    json: Option<(serde_json::Map<String, serde_json::Value>, Loc)>,
+    page_ns: String,
+}
+
+struct RawProp {
+    name: String,
+    ty: Cell,
+    description: String,
+    loc: Loc,
+}
+
+/// Build the IR from parsed pages (any order; sorted here by file).
+pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
+    let mut pages: Vec<&Page> = pages.iter().collect();
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut ir = Ir::default();
+    let mut raw_types: Vec<RawType> = Vec::new();
+    let mut enums: BTreeMap<String, EnumDef> = BTreeMap::new();
+    let mut enum_keys: BTreeMap<String, String> = BTreeMap::new();
+
+    for page in &pages {
+        ir.pages.insert(page.file.clone(), page.kind);
+        if page.kind == PageKind::Resource || page.kind == PageKind::Unknown {
+            collect_resources(page, &mut raw_types, diags);
+        }
+        for e in collect_enums(page) {
+            let key = e.name.to_lowercase();
+            match enum_keys.get(&key) {
+                Some(existing) => {
+                    let first = &enums[existing];
+                    diags.push(
+                        Diagnostic::new(
+                            Code::EnumDuplicate,
+                            e.loc.clone(),
+                            format!("enum `{}` is defined more than once", e.name),
+                        )
+                        .with_related(first.loc.clone()),
+                    );
+                    merge_members(enums.get_mut(existing).unwrap(), e);
+                }
+                None => {
+                    enum_keys.insert(key, e.name.clone());
+                    enums.insert(e.name.clone(), e);
+                }
+            }
+        }
+    }
+
+    // Merge duplicate type definitions: the first (by file) wins, later ones add what is missing.
+    let mut merged: BTreeMap<String, RawType> = BTreeMap::new();
+    let mut type_keys: BTreeMap<String, String> = BTreeMap::new();
+    for t in raw_types {
+        let key = t.def.name.to_lowercase();
+        if let Some(existing) = type_keys.get(&key) {
+            let first = merged.get_mut(existing).unwrap();
+            diags.push(
+                Diagnostic::new(
+                    Code::TypeDuplicate,
+                    t.def.loc.clone(),
+                    format!("type `{}` is defined more than once", t.def.name),
+                )
+                .with_related(first.def.loc.clone()),
+            );
+            for p in t.props {
+                if !first.props.iter().any(|q| q.name == p.name) {
+                    first.props.push(p);
+                }
+            }
+            continue;
+        }
+        if let Some(e) = enum_keys.get(&key) {
+            diags.push(
+                Diagnostic::new(
+                    Code::TypeDuplicate,
+                    t.def.loc.clone(),
+                    format!("`{}` is defined both as a type and as an enum; the type wins", t.def.name),
+                )
+                .with_related(enums[e].loc.clone()),
+            );
+            let e = e.clone();
+            enums.remove(&e);
+            enum_keys.remove(&key);
+        }
+        type_keys.insert(key, t.def.name.clone());
+        merged.insert(t.def.name.clone(), t);
+    }
+
+    let mut index = NameIndex::default();
+    for t in merged.values() {
+        index.insert(&t.def.name, Target::Type, &t.def.loc.file);
+    }
+    for e in enums.values() {
+        index.insert(&e.name, Target::Enum, &e.loc.file);
+    }
+
+    let r = Resolver { index: &index };
+    for (name, raw) in merged {
+        let mut def = raw.def;
+        def.properties = r.props(&raw.props, &raw.page_ns, diags);
+        def.navigation = r.props(&raw.nav, &raw.page_ns, diags);
+        if let Some((base, link, loc)) = raw.base {
+            match r.named(&base, link.as_deref(), &raw.page_ns, &loc, diags) {
+                Some(TypeRef::Complex { name }) => def.base = Some(name),
+                _ => diags.emit(
+                    Code::BaseTypeUnresolved,
+                    loc,
+                    format!("base type `{base}` of `{}` is not defined", def.name),
+                ),
+            }
+        }
+        if let Some((json, loc)) = &raw.json {
+            cross_check(&mut def, json, loc, &r, &raw.page_ns, diags);
+        }
+        ir.types.insert(name, def);
+    }
+    ir.enums = enums;
+    break_base_cycles(&mut ir, diags);
+    drop_inherited_rows(&mut ir);
+
+    for page in &pages {
+        if page.kind == PageKind::Api {
+            collect_api(page, &r, &mut ir, diags);
+        }
+    }
+    ir
+}
+
+fn page_ns(page: &Page) -> String {
+    page.namespace
+        .as_ref()
+        .map(|n| n.value.trim_end_matches('.').to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| DEFAULT_NS.to_string())
+}
+
+/// `x resource type` → `x`.
+fn name_from_title(title: &str) -> String {
+    let mut t = title.trim().to_string();
+    for suffix in [
+        " resource type", " resource", " complex type", " entity type", " enum type",
+        " enumeration type", " enum", " type", " object",
+    ] {
+        if t.to_lowercase().ends_with(suffix) {
+            t.truncate(t.len() - suffix.len());
+            break;
+        }
+    }
+    t.trim().trim_matches('`').to_string()
+}
+
+fn qualify(name: &str, ns: &str) -> String {
+    let name = name.trim().trim_start_matches('#');
+    if name.contains('.') {
+        name.to_string()
+    } else {
+        format!("{ns}.{name}")
+    }
+}
+
+fn collect_resources(page: &Page, out: &mut Vec<RawType>, diags: &mut Diagnostics) {
+    let ns = page_ns(page);
+    let resources: Vec<&CodeBlock> = page
+        .code_blocks()
+        .filter(|(_, c)| c.annotation.as_ref().and_then(|a| a.block_type()) == Some("resource"))
+        .map(|(_, c)| c)
+        .collect();
+    let has_props = page.tables().any(|(_, t)| t.kind == TableKind::Properties);
+    if resources.is_empty() && !(page.kind == PageKind::Resource && has_props) {
+        return;
+    }
+    let description = page
+        .front_matter
+        .get("description")
+        .cloned()
+        .unwrap_or_default();
+    let mut first = true;
+    let mut defs: Vec<RawType> = Vec::new();
+    for block in &resources {
+        let ann = block.annotation.as_ref().unwrap();
+        let Some(name) = ann.odata_type() else {
+            diags.emit(
+                Code::ResourceWithoutType,
+                ann.loc.clone(),
+                "resource annotation has no `@odata.type`",
+            );
+            continue;
+        };
+        let name = qualify(name, &ns);
+        let key = ann.str("keyProperty").map(str::to_string);
+        let base = ann
+            .str("baseType")
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| (b.to_string(), None, ann.loc.clone()));
+        let json = match jsonc::parse_lenient(&block.text) {
+            Ok(v) => v.value.as_object().cloned().map(|m| (m, block.loc.clone())),
+            Err(e) => {
+                diags.emit(
+                    Code::JsonInvalid,
+                    body_loc(block, &block.text, e.offset),
+                    format!("JSON representation does not parse: {}", e.message),
+                );
+                None
+            }
+        };
+        defs.push(RawType {
+            def: TypeDef {
+                namespace: namespace_of(&name).to_string(),
+                name,
+                kind: if key.is_some() { TypeKind::Entity } else { TypeKind::Complex },
+                key,
+                base: None,
+                open: ann.flag("openType"),
+                is_abstract: ann.flag("abstract"),
+                description: description.clone(),
+                properties: vec![],
+                navigation: vec![],
+                loc: ann.loc.clone(),
+            },
+            base,
+            props: vec![],
+            nav: vec![],
+            json,
+            page_ns: ns.clone(),
+        });
+    }
+    if defs.is_empty() {
+        let Some(title) = &page.title else { return };
+        let name = qualify(&name_from_title(&title.value), &ns);
+        diags.emit(
+            Code::ResourceWithoutType,
+            title.loc.clone(),
+            format!("resource page has no resource annotation; type `{name}` taken from the title"),
+        );
+        defs.push(RawType {
+            def: TypeDef {
+                namespace: namespace_of(&name).to_string(),
+                name,
+                kind: TypeKind::Complex,
+                key: None,
+                base: None,
+                open: false,
+                is_abstract: false,
+                description,
+                properties: vec![],
+                navigation: vec![],
+                loc: title.loc.clone(),
+            },
+            base: None,
+            props: vec![],
+            nav: vec![],
+            json: None,
+            page_ns: ns.clone(),
+        });
+    }
+    // Tables belong to the first resource on the page (pages with two resources are rare).
+    let target = &mut defs[0];
+    for (_, table) in page.tables() {
+        match table.kind {
+            TableKind::Properties => target.props.extend(rows(table, diags)),
+            TableKind::Relationships => target.nav.extend(rows(table, diags)),
+            _ => {}
+        }
+    }
+    if target.def.key.is_none() && resources.is_empty() && target.props.iter().any(|p| p.name == "id") {
+        target.def.kind = TypeKind::Entity;
+        target.def.key = Some("id".into());
+    }
+    if target.base.is_none() {
+        target.base = inherits_from(page);
+    }
+    let _ = &mut first;
+    out.extend(defs);
+}
+
+/// "Inherits from [x](x.md)." in the page prose.
+fn inherits_from(page: &Page) -> Option<(String, Option<String>, Loc)> {
+    page.paragraphs().find_map(|(_, p)| {
+        let i = p.text.find("Inherits from")?;
+        let after = &p.text[i..];
+        let link = p.links.iter().find(|l| after.contains(&l.label))?;
+        Some((link.label.clone(), Some(link.target.clone()), p.loc.clone()))
+    })
+}
+
+fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
+    let name_col = table
+        .column(&["property", "property name", "name", "relationship", "relationship name", "parameter", "parameter name"])
+        .unwrap_or(0);
+    let Some(type_col) = table.column(&["type"]) else {
+        return vec![];
+    };
+    let desc_col = table.column(&["description"]);
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let (Some(name), Some(ty)) = (row.get(name_col), row.get(type_col)) else {
+            diags.emit(Code::TableMalformed, table.loc.clone(), "table row has too few cells");
+            continue;
+        };
+        let clean = name.text.trim().trim_matches(|c| c == '*' || c == '`' || c == '\\').trim();
+        if clean.is_empty() && ty.text.trim().is_empty() {
+            continue;
+        }
+        if !PROPERTY_NAME.is_match(clean) {
+            diags.emit(
+                Code::TableMalformed,
+                name.loc.clone(),
+                format!("`{}` is not a property name; row skipped", name.text),
+            );
+            continue;
+        }
+        out.push(RawProp {
+            name: clean.to_string(),
+            ty: ty.clone(),
+            description: desc_col
+                .and_then(|c| row.get(c))
+                .map(|c| c.text.clone())
+                .unwrap_or_default(),
+            loc: name.loc.clone(),
+        });
+    }
+    out
+}
+
+fn collect_enums(page: &Page) -> Vec<EnumDef> {
+    let ns = page_ns(page);
+    let mut out: Vec<EnumDef> = Vec::new();
+    let mut current: Option<(Option<usize>, usize)> = None; // (section, index in out)
+    for block in &page.blocks {
+        let BlockKind::Table(table) = &block.kind else { continue };
+        if table.kind != TableKind::EnumMembers {
+            continue;
+        }
+        let heading = block.section.map(|i| &page.headings[i]);
+        let from_heading = heading.and_then(|h| VALUES_HEADING.captures(h.text.trim()));
+        let (name, flags, loc) = if let Some(c) = from_heading {
+            let h = heading.unwrap();
+            (c[1].to_string(), c.get(2).is_some() || h.text.contains("flags"), h.loc.clone())
+        } else if page.kind == PageKind::Enum {
+            let Some(title) = &page.title else { continue };
+            (name_from_title(&title.value), title.value.to_lowercase().contains("flags"), title.loc.clone())
+        } else {
+            continue;
+        };
+        let members = members(table);
+        let idx = match current {
+            Some((s, i)) if s == block.section || page.kind == PageKind::Enum && out[i].name == qualify(&name, &ns) => i,
+            _ => {
+                out.push(EnumDef {
+                    name: qualify(&name, &ns),
+                    namespace: String::new(),
+                    flags,
+                    description: String::new(),
+                    members: vec![],
+                    loc,
+                });
+                out.len() - 1
+            }
+        };
+        current = Some((block.section, idx));
+        out[idx].members.extend(members);
+    }
+    for e in &mut out {
+        e.namespace = namespace_of(&e.name).to_string();
+        if e.description.is_empty() && page.kind == PageKind::Enum {
+            e.description = page.front_matter.get("description").cloned().unwrap_or_default();
+        }
+    }
+    out
+}
+
+fn members(table: &Table) -> Vec<EnumMember> {
+    let member_col = table.column(&["member", "member name"]);
+    let value_col = table.column(&["value", "type value"]);
+    let desc_col = table.column(&["description"]);
+    let (name_col, num_col) = match (member_col, value_col) {
+        (Some(m), v) => (m, v),
+        (None, Some(v)) => (v, None),
+        (None, None) => (0, None),
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let cell = row.get(name_col)?;
+            let name = cell.text.trim().trim_matches(|c| c == '`' || c == '*').trim();
+            if name.is_empty() {
+                return None;
+            }
+            Some(EnumMember {
+                name: name.to_string(),
+                value: num_col
+                    .and_then(|c| row.get(c))
+                    .map(|c| c.text.trim().to_string())
+                    .filter(|v| !v.is_empty()),
+                description: desc_col.and_then(|c| row.get(c)).map(|c| c.text.clone()).unwrap_or_default(),
+                loc: cell.loc.clone(),
+            })
+        })
+        .collect()
+}
+
+fn merge_members(into: &mut EnumDef, from: EnumDef) {
+    for m in from.members {
+        if !into.members.iter().any(|x| x.name == m.name) {
+            into.members.push(m);
+        }
+    }
+}
+
+struct Resolver<'a> {
+    index: &'a NameIndex,
+}
+
+impl Resolver<'_> {
+    fn props(&self, raw: &[RawProp], ns: &str, diags: &mut Diagnostics) -> Vec<Property> {
+        let mut out: Vec<Property> = Vec::new();
+        for p in raw {
+            if let Some(prev) = out.iter().find(|q| q.name == p.name) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PropertyDuplicate,
+                        p.loc.clone(),
+                        format!("property `{}` is listed twice; the first row wins", p.name),
+                    )
+                    .with_related(prev.loc.clone()),
+                );
+                continue;
+            }
+            let (ty, collection) = self.cell(&p.ty, ns, diags);
+            let lower = p.description.to_lowercase();
+            out.push(Property {
+                name: p.name.clone(),
+                ty,
+                collection,
+                read_only: lower.contains("read-only") || lower.contains("readonly"),
+                nullable: if lower.contains("not nullable") || lower.contains("non-nullable") {
+                    Some(false)
+                } else if lower.contains("nullable") {
+                    Some(true)
+                } else {
+                    None
+                },
+                description: p.description.clone(),
+                loc: p.loc.clone(),
+            });
+        }
+        out
+    }
+
+    /// Resolve one Type cell.
+    fn cell(&self, cell: &Cell, ns: &str, diags: &mut Diagnostics) -> (TypeRef, bool) {
+        match parse_type_spelling(&cell.raw) {
+            Ok(s) => {
+                let ty = match s.base {
+                    Base::Primitive(p) => TypeRef::Primitive { primitive: p },
+                    Base::Named { name, link } => self
+                        .named(&name, link.as_deref(), ns, &cell.loc, diags)
+                        .unwrap_or_else(|| {
+                            diags.emit(
+                                Code::TypeUnresolved,
+                                cell.loc.clone(),
+                                format!("type `{name}` is not defined in the docs; kept as raw JSON"),
+                            );
+                            TypeRef::Opaque { spelling: cell.text.clone() }
+                        }),
+                };
+                (ty, s.collection)
+            }
+            Err(e) => {
+                let why = match e {
+                    SpellingError::Empty => "empty type cell".to_string(),
+                    SpellingError::Placeholder => "type is a TODO placeholder".to_string(),
+                    SpellingError::NoType => "type cell says `None`".to_string(),
+                    SpellingError::Unrecognised(s) => format!("unrecognised type spelling `{s}`"),
+                };
+                diags.emit(
+                    Code::TypeSpellingUnrecognised,
+                    cell.loc.clone(),
+                    format!("{why}; kept as raw JSON"),
+                );
+                (TypeRef::Opaque { spelling: cell.text.clone() }, false)
+            }
+        }
+    }
+
+    /// Resolve a type name; diagnoses a namespace mismatch, returns None when undefined.
+    fn named(&self, name: &str, link: Option<&str>, ns: &str, loc: &Loc, diags: &mut Diagnostics) -> Option<TypeRef> {
+        let Resolved { name: q, target, namespace_mismatch } = self.index.resolve(name, link, ns)?;
+        if let Some(wrong) = namespace_mismatch {
+            diags.emit(
+                Code::NamespaceMismatch,
+                loc.clone(),
+                format!("`{name}` names namespace `{wrong}`; resolved to `{q}`"),
+            );
+        }
+        Some(match target {
+            Target::Type => TypeRef::Complex { name: q },
+            Target::Enum => TypeRef::Enum { name: q },
+        })
+    }
+}
+
+/// Compare the JSON representation with the tables: the table wins; JSON-only properties are
+/// added (nothing is dropped), and each disagreement is a diagnostic.
+fn cross_check(
+    def: &mut TypeDef,
+    json: &serde_json::Map<String, serde_json::Value>,
+    loc: &Loc,
+    r: &Resolver,
+    ns: &str,
+    diags: &mut Diagnostics,
+) {
+    for (key, value) in json {
+        if key.starts_with('@') {
+            continue;
+        }
+        let inferred = shape::infer(value);
+        let known = def.properties.iter().chain(&def.navigation).find(|p| &p.name == key);
+        match (known, inferred) {
+            (Some(p), Some((base, collection))) => {
+                if let Some(why) = disagreement(p, &base, collection) {
+                    diags.emit(
+                        Code::TypeTableJsonMismatch,
+                        p.loc.clone(),
+                        format!("`{}`: table and JSON representation disagree ({why}); the table wins", p.name),
+                    );
+                }
+            }
+            (Some(_), None) => {}
+            (None, inferred) => {
+                let (ty, collection) = match inferred {
+                    Some((Base::Primitive(p), c)) => (TypeRef::Primitive { primitive: p }, c),
+                    Some((Base::Named { name, .. }, c)) => (
+                        r.named(&name, None, ns, loc, diags)
+                            .unwrap_or(TypeRef::Opaque { spelling: name }),
+                        c,
+                    ),
+                    None => (TypeRef::Primitive { primitive: Primitive::Json }, false),
+                };
+                diags.emit(
+                    Code::PropertyOnlyInJson,
+                    loc.clone(),
+                    format!("`{key}` appears only in the JSON representation of `{}`; added", def.name),
+                );
+                def.properties.push(Property {
+                    name: key.clone(),
+                    ty,
+                    collection,
+                    read_only: false,
+                    nullable: None,
+                    description: String::new(),
+                    loc: loc.clone(),
+                });
+            }
+        }
+    }
+}
+
+fn disagreement(p: &Property, base: &Base, collection: bool) -> Option<String> {
+    if p.collection != collection {
+        return Some(format!(
+            "table says {}a collection, JSON says {}",
+            if p.collection { "" } else { "not " },
+            if collection { "collection" } else { "single value" }
+        ));
+    }
+    match (&p.ty, base) {
+        (TypeRef::Complex { name }, Base::Named { name: j, .. }) => {
+            let a = simple_name(name);
+            let b = simple_name(j.trim_start_matches('#'));
+            (!a.eq_ignore_ascii_case(b)).then(|| format!("`{a}` vs `{b}`"))
+        }
+        (TypeRef::Complex { name }, Base::Primitive(p)) if *p != Primitive::Json => {
+            Some(format!("`{}` vs `{p:?}`", simple_name(name)))
+        }
+        (TypeRef::Primitive { primitive }, Base::Named { name, .. }) => {
+            Some(format!("`{primitive:?}` vs `{name}`"))
+        }
+        (TypeRef::Primitive { primitive: a }, Base::Primitive(b)) => {
+            let (fa, fb) = (shape::family(*a), shape::family(*b));
+            (fa != fb && fa != Family::Any && fb != Family::Any).then(|| format!("`{a:?}` vs `{b:?}`"))
+        }
+        _ => None,
+    }
+}
+
+fn break_base_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
+    let names: Vec<String> = ir.types.keys().cloned().collect();
+    for name in names {
+        let mut seen = vec![name.clone()];
+        let mut cur = ir.types[&name].base.clone();
+        while let Some(b) = cur {
+            if seen.contains(&b) {
+                let t = ir.types.get_mut(&name).unwrap();
+                diags.emit(Code::BaseTypeCycle, t.loc.clone(), format!("base types of `{name}` form a cycle; base dropped"));
+                t.base = None;
+                break;
+            }
+            seen.push(b.clone());
+            cur = ir.types.get(&b).and_then(|t| t.base.clone());
+        }
+    }
+}
+
+/// Rows repeated from a base type ("Inherited from [x]") are not the derived type's own.
+fn drop_inherited_rows(ir: &mut Ir) {
+    let names: Vec<String> = ir.types.keys().cloned().collect();
+    for name in names {
+        let mut inherited: Vec<String> = Vec::new();
+        let mut cur = ir.types[&name].base.clone();
+        while let Some(b) = cur {
+            let Some(t) = ir.types.get(&b) else { break };
+            inherited.extend(t.properties.iter().chain(&t.navigation).map(|p| p.name.clone()));
+            cur = t.base.clone();
+        }
+        if inherited.is_empty() {
+            continue;
+        }
+        let t = ir.types.get_mut(&name).unwrap();
+        t.properties.retain(|p| !inherited.contains(&p.name));
+        t.navigation.retain(|p| !inherited.contains(&p.name));
+    }
+}
+
+/// The location of a byte offset inside a code block's body.
+fn body_loc(block: &CodeBlock, body: &str, offset: usize) -> Loc {
+    let (line, col) = crate::source::LineIndex::new(body).line_col(body, offset);
+    Loc { file: block.loc.file.clone(), line: block.body_line + line - 1, col }
+}
+
+/// Split an `http` example into its first line and JSON body (after the headers).
+pub fn http_body(text: &str) -> (Option<&str>, usize) {
+    let mut offset = 0;
+    let mut in_headers = true;
+    let mut first = true;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if first {
+            first = false;
+            offset += line.len();
+            if trimmed.starts_with('{') || trimmed.starts_with('[') {
+                return (Some(text), 0);
+            }
+            continue;
+        }
+        if in_headers && trimmed.is_empty() {
+            in_headers = false;
+            offset += line.len();
+            continue;
+        }
+        if in_headers && !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+            offset += line.len();
+            continue;
+        }
+        let body = text[offset..].trim_end();
+        return ((!body.trim().is_empty()).then_some(body), offset);
+    }
+    (None, offset)
+}
+
+fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
+    let ns = page_ns(page);
+    // The HTTP request section.
+    let mut method = String::new();
+    let mut paths = Vec::new();
+    for (section, c) in page.code_blocks() {
+        let in_request = page
+            .h2_of(section)
+            .is_some_and(|h| h.text.to_lowercase().contains("http request"));
+        if !in_request || c.annotation.as_ref().and_then(|a| a.block_type()).is_some_and(|b| b != "ignored") {
+            continue;
+        }
+        for line in c.text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if let Some(m) = REQUEST_LINE.captures(line) {
+                method = m[1].to_string();
+                paths.push(m[2].to_string());
+            }
+        }
+    }
+    // Types named in request-body tables resolve like resource properties (diagnosed the same).
+    let mut body_type: Option<String> = None;
+    for block in &page.blocks {
+        let in_body = page.h2_of(block.section).is_some_and(|h| h.text.to_lowercase().contains("request body"));
+        if !in_body {
+            continue;
+        }
+        match &block.kind {
+            BlockKind::Table(t) if matches!(t.kind, TableKind::Properties | TableKind::Parameters) => {
+                for row in rows(t, &mut Diagnostics::default()) {
+                    r.cell(&row.ty, &ns, diags);
+                }
+            }
+            BlockKind::Paragraph(p) if body_type.is_none() => {
+                body_type = p.links.iter().find_map(|l| {
+                    match r.named(&l.label, Some(&l.target), &ns, &p.loc, &mut Diagnostics::default()) {
+                        Some(TypeRef::Complex { name }) => Some(name),
+                        _ => None,
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some(title) = &page.title {
+        ir.operations.push(Operation {
+            title: title.value.clone(),
+            method: method.clone(),
+            paths,
+            loc: title.loc.clone(),
+        });
+    }
+    for (_, c) in page.code_blocks() {
+        let Some(ann) = &c.annotation else { continue };
+        let kind = match ann.block_type() {
+            Some("request") => ExampleKind::Request,
+            Some("response") => ExampleKind::Response,
+            _ => continue,
+        };
+        let (body, offset) = if c.lang == "json" { (Some(c.text.trim_end()), 0) } else { http_body(&c.text) };
+        let mut collection = ann.flag("isCollection");
+        let mut type_name = None;
+        if let Some(t) = ann.odata_type() {
+            let t = t.trim();
+            let inner = t
+                .strip_prefix("Collection(")
+                .and_then(|x| x.strip_suffix(')'))
+                .inspect(|_| collection = true)
+                .unwrap_or(t);
+            match r.named(inner, None, &ns, &ann.loc, diags) {
+                Some(TypeRef::Complex { name }) => type_name = Some(name),
+                Some(_) => {}
+                None => {
+                    if parse_type_spelling(inner).is_ok_and(|s| matches!(s.base, Base::Named { .. })) {
+                        diags.emit(Code::TypeUnresolved, ann.loc.clone(), format!("example type `{inner}` is not defined in the docs"));
+                    }
+                }
+            }
+        } else if kind == ExampleKind::Request && matches!(method.as_str(), "POST" | "PATCH" | "PUT") {
+            type_name = body_type.clone();
+        }
+        let Some(body) = body else {
+            if type_name.is_some() && kind == ExampleKind::Response {
+                diags.emit(Code::ExampleNoBody, ann.loc.clone(), "typed response example has no body");
+            }
+            continue;
+        };
+        if !(body.trim_start().starts_with('{') || body.trim_start().starts_with('[')) {
+            continue;
+        }
+        let value = match jsonc::parse_lenient(body) {
+            Ok(v) => {
+                if let Some(rep) = v.repairs.first() {
+                    diags.emit(Code::JsonRepaired, body_loc(c, &c.text, offset + rep.offset), format!("example JSON repaired ({:?})", rep.kind));
+                }
+                v.value
+            }
+            Err(e) => {
+                diags.emit(Code::JsonInvalid, body_loc(c, &c.text, offset + e.offset), format!("example JSON does not parse: {}", e.message));
+                continue;
+            }
+        };
+        if let (Some(obj), false) = (value.as_object(), collection) {
+            if type_name.is_some() && obj.get("value").is_some_and(|v| v.is_array()) && !ir.types.get(type_name.as_deref().unwrap()).is_some_and(|t| has_property(ir, t, "value")) {
+                collection = true;
+            }
+        }
+        ir.examples.push(Example {
+            kind,
+            name: ann.str("name").map(str::to_string),
+            type_name,
+            collection,
+            body: value,
+            loc: body_loc(c, &c.text, offset),
+        });
+    }
+}
+
+/// Whether `t` or one of its base types has a property named `name`.
+pub fn has_property(ir: &Ir, t: &TypeDef, name: &str) -> bool {
+    let mut cur = Some(t);
+    while let Some(t) = cur {
+        if t.properties.iter().chain(&t.navigation).any(|p| p.name == name) {
+            return true;
+        }
+        cur = t.base.as_ref().and_then(|b| ir.types.get(b));
+    }
+    false
+}

@@ -1,0 +1,152 @@
+//! The intermediate schema (IR): what the docs define, resolved and normalised, independent
+//! of Rust. Serialisable as JSON (`doc2rs ir`) so other tools can read it.
+//!
+//! Names are qualified OData names as the docs spell them (`microsoft.graph.synchronizationJob`);
+//! maps are sorted so output is deterministic.
+
+pub mod build;
+pub mod resolve;
+pub mod shape;
+pub mod typespell;
+
+use crate::diag::Loc;
+use serde::Serialize;
+use std::collections::BTreeMap;
+pub use typespell::Primitive;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Ir {
+    /// Entity and complex types by qualified name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Enum types by qualified name.
+    pub enums: BTreeMap<String, EnumDef>,
+    /// Documented operations (filled from API pages).
+    pub operations: Vec<Operation>,
+    /// Data examples (request and response bodies) with the type they hold.
+    pub examples: Vec<Example>,
+    /// Every page read, with its kind.
+    pub pages: BTreeMap<String, crate::page::PageKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKind {
+    /// Has a key property.
+    Entity,
+    Complex,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub namespace: String,
+    pub kind: TypeKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Qualified name of the base type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    pub open: bool,
+    #[serde(rename = "abstract")]
+    pub is_abstract: bool,
+    pub description: String,
+    pub properties: Vec<Property>,
+    pub navigation: Vec<Property>,
+    pub loc: Loc,
+}
+
+impl TypeDef {
+    /// The simple (unqualified) name.
+    pub fn simple_name(&self) -> &str {
+        simple_name(&self.name)
+    }
+}
+
+/// `microsoft.graph.x` → `x`.
+pub fn simple_name(qualified: &str) -> &str {
+    qualified.rsplit('.').next().unwrap_or(qualified)
+}
+
+/// `microsoft.graph.x` → `microsoft.graph`.
+pub fn namespace_of(qualified: &str) -> &str {
+    qualified.rsplit_once('.').map_or("", |(ns, _)| ns)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Property {
+    /// The exact JSON name.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub collection: bool,
+    pub read_only: bool,
+    /// `Some(true)` for "Nullable", `Some(false)` for "Not nullable", else unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nullable: Option<bool>,
+    pub description: String,
+    pub loc: Loc,
+}
+
+/// A resolved type reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum TypeRef {
+    Primitive { primitive: Primitive },
+    /// An entity or complex type in `Ir::types`.
+    Complex { name: String },
+    /// An enum in `Ir::enums`.
+    Enum { name: String },
+    /// Unresolved: kept as raw JSON so nothing is lost; a diagnostic says why.
+    Opaque { spelling: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumDef {
+    pub name: String,
+    pub namespace: String,
+    pub flags: bool,
+    pub description: String,
+    pub members: Vec<EnumMember>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumMember {
+    /// The exact wire value.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub description: String,
+    pub loc: Loc,
+}
+
+/// A documented operation (one API page). Filled in detail by the requests stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    pub title: String,
+    pub method: String,
+    pub paths: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleKind {
+    Request,
+    Response,
+}
+
+/// One JSON body from the docs that is data, not a type placeholder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    pub kind: ExampleKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The type the body holds (qualified), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// The body is `{"value": [...]}` of `type_name`.
+    pub collection: bool,
+    pub body: serde_json::Value,
+    pub loc: Loc,
+}

@@ -1,0 +1,19 @@
+//! doc2rs: Microsoft Graph-style API reference markdown → a Rust SDK.
+//!
+//! The pipeline runs one way: [`load`] reads pages into the [`page`] model, [`ir::build`]
+//! resolves them into the [`ir`], [`emit`] turns the IR into formatted Rust files, and
+//! [`write`] puts them on disk safely. See ARCHITECTURE.md.
+
+pub mod config;
+pub mod diag;
+pub mod emit;
+pub mod ident;
+pub mod ir;
+pub mod jsonc;
+pub mod load;
+pub mod page;
+pub mod source;
+pub mod write;
+
+pub use config::{Config, Generated};
+pub use diag::{Code, Diagnostic, Severity};

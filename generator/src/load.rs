@@ -1,0 +1,85 @@
+//! Reading a docs folder: every `*.md` page below it, in sorted order, parsed in parallel.
+
+use crate::diag::{Code, Diagnostics, Loc};
+use crate::page::{parse::parse_page, Page};
+use rayon::prelude::*;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The pages of a docs folder and what reading them found.
+pub struct Docs {
+    pub root: PathBuf,
+    pub pages: Vec<Page>,
+    pub diagnostics: Diagnostics,
+    /// Every file read (absolute), for `cargo:rerun-if-changed`.
+    pub files: Vec<PathBuf>,
+}
+
+/// Files directly in the docs root that are not pages.
+fn is_page(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let upper = name.to_ascii_uppercase();
+    rel.ends_with(".md") && !(rel == name && (upper.starts_with("README") || upper.starts_with("LICENSE") || upper.starts_with("NOTICE")))
+}
+
+/// List the page files below `root`, as sorted `/`-separated relative paths.
+pub fn page_files(root: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                if is_page(&rel) {
+                    out.push(rel);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Read and parse every page below `root`. Fails only when the folder cannot be listed;
+/// unreadable pages are diagnostics.
+pub fn load(root: &Path) -> io::Result<Docs> {
+    let files = page_files(root)?;
+    if files.is_empty() {
+        return Err(io::Error::new(io::ErrorKind::NotFound, format!("no .md pages below {}", root.display())));
+    }
+    let parsed: Vec<(Option<Page>, Diagnostics)> = files
+        .par_iter()
+        .map(|rel| {
+            let mut diags = Diagnostics::default();
+            let loc = Loc { file: rel.clone(), line: 1, col: 1 };
+            let page = match std::fs::read(root.join(rel)) {
+                Ok(bytes) => {
+                    let text = match String::from_utf8(bytes) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            diags.emit(Code::NotUtf8, loc, "page is not valid UTF-8; invalid bytes replaced");
+                            String::from_utf8_lossy(e.as_bytes()).into_owned()
+                        }
+                    };
+                    Some(parse_page(rel, &text, &mut diags))
+                }
+                Err(e) => {
+                    diags.emit(Code::ReadFailed, loc, format!("cannot read page: {e}"));
+                    None
+                }
+            };
+            (page, diags)
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for (page, d) in parsed {
+        diagnostics.extend(d);
+        pages.extend(page);
+    }
+    Ok(Docs { root: root.to_path_buf(), pages, diagnostics, files: files.iter().map(|f| root.join(f)).collect() })
+}

@@ -1,0 +1,107 @@
+//! The `doc2rs` command line. Exit codes: 0 output written (warnings allowed), 1 errors,
+//! 2 bad usage.
+
+use clap::{Parser, Subcommand};
+use doc2rs::{Config, Severity};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "doc2rs", version, about = "Generate a Rust SDK from API reference markdown")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the SDK crate from the docs.
+    Generate {
+        /// The docs folder (pages below it, any depth).
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+        /// The output crate folder.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Also print notes, not only warnings and errors.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Print the intermediate schema (IR) as JSON.
+    Ir {
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Generate { docs, out, verbose } => generate(docs, out, verbose),
+        Command::Ir { docs } => ir(docs),
+    }
+}
+
+fn print_diagnostics(diags: &[doc2rs::Diagnostic], verbose: bool) {
+    for d in diags.iter().filter(|d| verbose || d.severity >= Severity::Warning) {
+        eprintln!("{d}");
+    }
+}
+
+fn generate(docs: PathBuf, out: PathBuf, verbose: bool) -> ExitCode {
+    let start = Instant::now();
+    let mut config = Config::new();
+    config.docs(&docs).out_dir(&out);
+    match config.generate() {
+        Ok((g, report)) => {
+            print_diagnostics(&g.diagnostics, verbose);
+            let count = |s: Severity| g.diagnostics.iter().filter(|d| d.severity == s).count();
+            eprintln!(
+                "doc2rs: {} pages, {} types, {} enums, {} examples -> {}: {} written, {} unchanged, {} removed; {} errors, {} warnings, {} notes; {:.2?}",
+                g.ir.pages.len(),
+                g.ir.types.len(),
+                g.ir.enums.len(),
+                g.ir.examples.len(),
+                out.display(),
+                report.written.len(),
+                report.unchanged,
+                report.removed.len(),
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Note),
+                start.elapsed()
+            );
+            if g.errors() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn ir(docs: PathBuf) -> ExitCode {
+    let mut config = Config::new();
+    config.docs(&docs);
+    match config.run() {
+        Ok(g) => match serde_json::to_string_pretty(&g.ir) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("doc2rs: error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

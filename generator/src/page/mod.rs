@@ -1,0 +1,182 @@
+//! The page model: what one markdown page says, with a source position for each fact.
+//! Built by [`parse::parse_page`] from pulldown-cmark events; no interpretation of types
+//! or operations happens here (that is the IR stage).
+
+pub mod parse;
+pub mod table;
+
+use crate::diag::Loc;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub use table::TableKind;
+
+/// What kind of page this is, from `doc_type` and, failing that, from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Api,
+    Resource,
+    Enum,
+    Conceptual,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Path relative to the docs root, `/`-separated (e.g. `api/foo.md`).
+    pub file: String,
+    pub kind: PageKind,
+    pub front_matter: BTreeMap<String, String>,
+    pub title: Option<Spanned<String>>,
+    pub namespace: Option<Spanned<String>>,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub loc: Loc,
+}
+
+/// A block in document order. `section` is the index (into `Page::headings`) of the nearest
+/// heading before it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    pub section: Option<usize>,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum BlockKind {
+    Paragraph(Paragraph),
+    Table(Table),
+    Code(CodeBlock),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    /// Plain text with links unwrapped to their labels.
+    pub text: String,
+    /// Link targets in the paragraph, in order, with their labels.
+    pub links: Vec<Link>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub kind: TableKind,
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+    pub loc: Loc,
+}
+
+impl Table {
+    /// Index of the column whose (normalised) header is one of `names`.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|h| names.contains(&table::normalise_header(&h.text).as_str()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    /// Plain text (links unwrapped, emphasis and code marks removed), trimmed.
+    pub text: String,
+    /// The cell's markdown source, trimmed.
+    pub raw: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeBlock {
+    /// The fence's info string, lower-cased (`http`, `json`, ...); empty when none.
+    pub lang: String,
+    pub text: String,
+    /// Where the fence opens.
+    pub loc: Loc,
+    /// 1-based line of the first content line.
+    pub body_line: u32,
+    /// The HTML-comment JSON annotation directly before the fence.
+    pub annotation: Option<Annotation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Annotation {
+    pub value: serde_json::Map<String, serde_json::Value>,
+    pub loc: Loc,
+}
+
+impl Annotation {
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.value.get(key).and_then(|v| v.as_str())
+    }
+    /// A boolean key; the docs sometimes write booleans as strings ("true").
+    pub fn flag(&self, key: &str) -> bool {
+        match self.value.get(key) {
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
+            _ => false,
+        }
+    }
+    pub fn block_type(&self) -> Option<&str> {
+        self.str("blockType")
+    }
+    /// `@odata.type` (or its alias `@type`).
+    pub fn odata_type(&self) -> Option<&str> {
+        self.str("@odata.type").or_else(|| self.str("@type"))
+    }
+}
+
+impl Page {
+    /// The text of the nearest heading of level <= 2 at or above `section`.
+    pub fn h2_of(&self, section: Option<usize>) -> Option<&Heading> {
+        let mut i = section?;
+        loop {
+            let h = &self.headings[i];
+            if h.level <= 2 {
+                return Some(h);
+            }
+            if i == 0 {
+                return None;
+            }
+            i -= 1;
+        }
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = (Option<usize>, &Table)> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Table(t) => Some((b.section, t)),
+            _ => None,
+        })
+    }
+
+    pub fn code_blocks(&self) -> impl Iterator<Item = (Option<usize>, &CodeBlock)> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Code(c) => Some((b.section, c)),
+            _ => None,
+        })
+    }
+
+    pub fn paragraphs(&self) -> impl Iterator<Item = (Option<usize>, &Paragraph)> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Paragraph(p) => Some((b.section, p)),
+            _ => None,
+        })
+    }
+}
