@@ -3,7 +3,7 @@
 
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.actionSource\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.actionSource`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ActionSource {
     /// A user manually selected the label.
@@ -69,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for ActionSource {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.activityDomain\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.activityDomain`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ActivityDomain {
     Unknown,
@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for ActivityDomain {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.activityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.activityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ActivityType {
     Signin,
@@ -162,7 +162,7 @@ impl<'de> serde::Deserialize<'de> for ActivityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.advancedConfigState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.advancedConfigState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AdvancedConfigState {
     Default,
@@ -210,7 +210,7 @@ impl<'de> serde::Deserialize<'de> for AdvancedConfigState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.agentStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.agentStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AgentStatus {
     Active,
@@ -252,7 +252,7 @@ impl<'de> serde::Deserialize<'de> for AgentStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.alertFeedback\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.alertFeedback`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlertFeedback {
     /// Unknown.
@@ -312,7 +312,7 @@ impl<'de> serde::Deserialize<'de> for AlertFeedback {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.alertSeverity\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.alertSeverity`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlertSeverity {
     /// Severity is unknown.
@@ -378,7 +378,7 @@ impl<'de> serde::Deserialize<'de> for AlertSeverity {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.alertStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.alertStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AlertStatus {
     /// Unknown status.
@@ -438,7 +438,7 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.allowedAudiences\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.allowedAudiences`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AllowedAudiences {
     Me,
@@ -498,7 +498,7 @@ impl<'de> serde::Deserialize<'de> for AllowedAudiences {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.analyticsActivityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.analyticsActivityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AnalyticsActivityType {
     Call,
@@ -549,7 +549,7 @@ impl<'de> serde::Deserialize<'de> for AnalyticsActivityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.anniversaryType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.anniversaryType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AnniversaryType {
     Birthday,
@@ -594,7 +594,7 @@ impl<'de> serde::Deserialize<'de> for AnniversaryType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.appliedConditionalAccessPolicyResult\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.appliedConditionalAccessPolicyResult`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AppliedConditionalAccessPolicyResult {
     Success,
@@ -660,7 +660,7 @@ impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.approvalState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.approvalState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ApprovalState {
     Pending,
@@ -711,7 +711,7 @@ impl<'de> serde::Deserialize<'de> for ApprovalState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.assignmentMethod\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.assignmentMethod`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AssignmentMethod {
     /// The label was set by a service or policy condition.
@@ -765,7 +765,7 @@ impl<'de> serde::Deserialize<'de> for AssignmentMethod {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.attachmentType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.attachmentType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttachmentType {
     File,
@@ -810,7 +810,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.attendeeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.attendeeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttendeeType {
     Required,
@@ -855,7 +855,7 @@ impl<'de> serde::Deserialize<'de> for AttendeeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.attestationLevel\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.attestationLevel`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttestationLevel {
     Attested,
@@ -900,7 +900,7 @@ impl<'de> serde::Deserialize<'de> for AttestationLevel {
 }
 /// Describes an attribute of an object.
 ///
-/// OData type \`microsoft.graph.attributeDefinition\`. Source: \`resources/synchronization-attributedefinition.md\`.
+/// OData type `microsoft.graph.attributeDefinition`. Source: `resources/synchronization-attributedefinition.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeDefinition {
@@ -945,7 +945,7 @@ pub struct AttributeDefinition {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.attributeFlowBehavior\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.attributeFlowBehavior`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttributeFlowBehavior {
     FlowWhenChanged,
@@ -987,7 +987,7 @@ impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.attributeFlowType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.attributeFlowType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttributeFlowType {
     Always,
@@ -1035,7 +1035,7 @@ impl<'de> serde::Deserialize<'de> for AttributeFlowType {
 }
 /// Defines how values for the given target attribute should flow during synchronization.
 ///
-/// OData type \`microsoft.graph.attributeMapping\`. Source: \`resources/synchronization-attributemapping.md\`.
+/// OData type `microsoft.graph.attributeMapping`. Source: `resources/synchronization-attributemapping.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeMapping {
@@ -1069,7 +1069,7 @@ pub struct AttributeMapping {
 }
 /// Describes a function that can be used in an attribute mapping to transform values during synchronization.
 ///
-/// OData type \`microsoft.graph.attributeMappingFunctionSchema\`. Source: \`resources/synchronization-attributemappingfunctionschema.md\`.
+/// OData type `microsoft.graph.attributeMappingFunctionSchema`. Source: `resources/synchronization-attributemappingfunctionschema.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeMappingFunctionSchema {
@@ -1088,7 +1088,7 @@ pub struct AttributeMappingFunctionSchema {
 }
 /// Describes a single parameter used in an attributeMappingFunctionSchema.
 ///
-/// OData type \`microsoft.graph.attributeMappingParameterSchema\`. Source: \`resources/synchronization-attributemappingparameterschema.md\`.
+/// OData type `microsoft.graph.attributeMappingParameterSchema`. Source: `resources/synchronization-attributemappingparameterschema.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeMappingParameterSchema {
@@ -1113,7 +1113,7 @@ pub struct AttributeMappingParameterSchema {
 }
 /// Defines how a value should be extracted (or transformed) from the source object.
 ///
-/// OData type \`microsoft.graph.attributeMappingSource\`. Source: \`resources/synchronization-attributemappingsource.md\`.
+/// OData type `microsoft.graph.attributeMappingSource`. Source: `resources/synchronization-attributemappingsource.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeMappingSource {
@@ -1138,7 +1138,7 @@ pub struct AttributeMappingSource {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.attributeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.attributeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttributeType {
     String,
@@ -1192,7 +1192,7 @@ impl<'de> serde::Deserialize<'de> for AttributeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authMethodsType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authMethodsType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthMethodsType {
     Email,
@@ -1267,7 +1267,7 @@ impl<'de> serde::Deserialize<'de> for AuthMethodsType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticationMethodFeature\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticationMethodFeature`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticationMethodFeature {
     SsprRegistered,
@@ -1318,7 +1318,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeature {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticationMethodKeyStrength\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticationMethodKeyStrength`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticationMethodKeyStrength {
     Normal,
@@ -1363,7 +1363,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticationMethodSignInState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticationMethodSignInState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticationMethodSignInState {
     NotSupported,
@@ -1420,7 +1420,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticationMethodState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticationMethodState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticationMethodState {
     Enabled,
@@ -1462,7 +1462,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticationMethodTargetType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticationMethodTargetType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticationMethodTargetType {
     User,
@@ -1504,7 +1504,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodTargetType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticationPhoneType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticationPhoneType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticationPhoneType {
     Mobile,
@@ -1552,7 +1552,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.authenticatorAppContextType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.authenticatorAppContextType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthenticatorAppContextType {
     Location,
@@ -1594,7 +1594,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticatorAppContextType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.autoAdmittedUsersType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.autoAdmittedUsersType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AutoAdmittedUsersType {
     EveryoneInCompany,
@@ -1636,7 +1636,7 @@ impl<'de> serde::Deserialize<'de> for AutoAdmittedUsersType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.automaticRepliesStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.automaticRepliesStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AutomaticRepliesStatus {
     Disabled,
@@ -1681,7 +1681,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.azureADLicenseType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.azureADLicenseType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AzureAdLicenseType {
     None,
@@ -1735,7 +1735,7 @@ impl<'de> serde::Deserialize<'de> for AzureAdLicenseType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.bodyType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.bodyType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BodyType {
     Text,
@@ -1777,7 +1777,7 @@ impl<'de> serde::Deserialize<'de> for BodyType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.bucketAggregationSortProperty\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.bucketAggregationSortProperty`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BucketAggregationSortProperty {
     Count,
@@ -1822,7 +1822,7 @@ impl<'de> serde::Deserialize<'de> for BucketAggregationSortProperty {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.calendarColor\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.calendarColor`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CalendarColor {
     /// Numeric value -1.
@@ -1902,7 +1902,7 @@ impl<'de> serde::Deserialize<'de> for CalendarColor {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.calendarRoleType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.calendarRoleType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CalendarRoleType {
     None,
@@ -1966,7 +1966,7 @@ impl<'de> serde::Deserialize<'de> for CalendarRoleType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.callDirection\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.callDirection`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CallDirection {
     Incoming,
@@ -2008,7 +2008,7 @@ impl<'de> serde::Deserialize<'de> for CallDirection {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.callState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.callState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CallState {
     Incoming,
@@ -2074,7 +2074,7 @@ impl<'de> serde::Deserialize<'de> for CallState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.callType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.callType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CallType {
     Unknown,
@@ -2122,7 +2122,7 @@ impl<'de> serde::Deserialize<'de> for CallType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.categoryColor\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.categoryColor`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CategoryColor {
     /// Numeric value -1.
@@ -2262,7 +2262,7 @@ impl<'de> serde::Deserialize<'de> for CategoryColor {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.changeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.changeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChangeType {
     Created,
@@ -2307,7 +2307,7 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.channelMembershipType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.channelMembershipType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChannelMembershipType {
     /// Numeric value 0.
@@ -2355,7 +2355,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.chatMessageImportance\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.chatMessageImportance`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChatMessageImportance {
     Normal,
@@ -2400,7 +2400,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageImportance {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.chatMessagePolicyViolationUserActionType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.chatMessagePolicyViolationUserActionType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChatMessagePolicyViolationUserActionType {
     /// Default value. This is the value on a message when the user has not taken an action on the message blocked by DLP.
@@ -2448,7 +2448,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.chatMessagePolicyViolationVerdictDetailsType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.chatMessagePolicyViolationVerdictDetailsType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChatMessagePolicyViolationVerdictDetailsType {
     /// User is not allowed to override the message. User is not allowed to report a message as false positive if policyTip is not provided. In all other scenarios, user can report a message as false positive.
@@ -2504,7 +2504,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTy
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.chatMessageType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.chatMessageType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChatMessageType {
     Message,
@@ -2543,7 +2543,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.chatType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.chatType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChatType {
     /// Indicates that the chat is a 1:1 chat. The roster size is fixed for this type of chat, the member cannot be removed / added.
@@ -2603,7 +2603,7 @@ impl<'de> serde::Deserialize<'de> for ChatType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.cloudAppSecuritySessionControlType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.cloudAppSecuritySessionControlType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CloudAppSecuritySessionControlType {
     McasConfigured,
@@ -2648,7 +2648,7 @@ impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControlType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.cloudPcAuditActivityOperationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.cloudPcAuditActivityOperationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CloudPcAuditActivityOperationType {
     Create,
@@ -2696,7 +2696,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.cloudPcAuditActivityResult\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.cloudPcAuditActivityResult`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CloudPcAuditActivityResult {
     Success,
@@ -2747,7 +2747,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.cloudPcAuditActorType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.cloudPcAuditActorType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CloudPcAuditActorType {
     ItPro,
@@ -2795,7 +2795,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActorType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.cloudPcAuditCategory\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.cloudPcAuditCategory`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CloudPcAuditCategory {
     CloudPc,
@@ -2837,7 +2837,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.cloudPcProvisioningPolicyImageType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.cloudPcProvisioningPolicyImageType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CloudPcProvisioningPolicyImageType {
     Custom,
@@ -2879,7 +2879,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyImageType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.columnTypes\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.columnTypes`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnTypes {
     /// multiline text.
@@ -2991,7 +2991,7 @@ impl<'de> serde::Deserialize<'de> for ColumnTypes {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.conditionalAccessClientApp\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.conditionalAccessClientApp`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConditionalAccessClientApp {
     All,
@@ -3045,7 +3045,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApp {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.conditionalAccessConditions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.conditionalAccessConditions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConditionalAccessConditions {
     None,
@@ -3114,7 +3114,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessConditions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.conditionalAccessDevicePlatform\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.conditionalAccessDevicePlatform`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConditionalAccessDevicePlatform {
     Android,
@@ -3171,7 +3171,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessDevicePlatform {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.conditionalAccessGrantControl\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.conditionalAccessGrantControl`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConditionalAccessGrantControl {
     Block,
@@ -3231,7 +3231,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControl {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.conditionalAccessPolicyState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.conditionalAccessPolicyState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConditionalAccessPolicyState {
     Enabled,
@@ -3280,7 +3280,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.conditionalAccessStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.conditionalAccessStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConditionalAccessStatus {
     Success,
@@ -3328,7 +3328,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.confirmedBy\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.confirmedBy`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfirmedBy {
     None,
@@ -3376,7 +3376,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmedBy {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.connectedOrganizationState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.connectedOrganizationState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConnectedOrganizationState {
     /// Connected Organizations with this state value are included in assignment policies with requestor scope type AllConfiguredConnectedOrganizationSubjects.
@@ -3430,7 +3430,7 @@ impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.connectionDirection\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.connectionDirection`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConnectionDirection {
     /// Unknown connection.
@@ -3484,7 +3484,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionDirection {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.connectionStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.connectionStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConnectionStatus {
     /// Unknown connection status.
@@ -3550,7 +3550,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.connectorGroupRegion\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.connectorGroupRegion`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConnectorGroupRegion {
     Nam,
@@ -3604,7 +3604,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.connectorGroupType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.connectorGroupType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConnectorGroupType {
     ApplicationProxy,
@@ -3643,7 +3643,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorGroupType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.connectorStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.connectorStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConnectorStatus {
     Active,
@@ -3685,7 +3685,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.consentRequestFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.consentRequestFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConsentRequestFilterByCurrentUserOptions {
     Reviewer,
@@ -3727,7 +3727,7 @@ impl<'de> serde::Deserialize<'de> for ConsentRequestFilterByCurrentUserOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.contactRelationship\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.contactRelationship`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContactRelationship {
     /// The user's parent.
@@ -3811,7 +3811,7 @@ impl<'de> serde::Deserialize<'de> for ContactRelationship {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.contentAlignment\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.contentAlignment`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContentAlignment {
     /// Align content marking to the left.
@@ -3865,7 +3865,7 @@ impl<'de> serde::Deserialize<'de> for ContentAlignment {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.contentFormat\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.contentFormat`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContentFormat {
     /// Content is a file or non-email type.
@@ -3913,7 +3913,7 @@ impl<'de> serde::Deserialize<'de> for ContentFormat {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.contentState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.contentState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContentState {
     /// Data is at rest; A file in a share, for example.
@@ -3967,7 +3967,7 @@ impl<'de> serde::Deserialize<'de> for ContentState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.countryLookupMethodType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.countryLookupMethodType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CountryLookupMethodType {
     ClientIpAddress,
@@ -4009,7 +4009,7 @@ impl<'de> serde::Deserialize<'de> for CountryLookupMethodType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.dataPolicyOperationStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.dataPolicyOperationStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DataPolicyOperationStatus {
     NotStarted,
@@ -4060,7 +4060,7 @@ impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.dayOfWeek\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.dayOfWeek`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DayOfWeek {
     Sunday,
@@ -4117,7 +4117,7 @@ impl<'de> serde::Deserialize<'de> for DayOfWeek {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.delegateMeetingMessageDeliveryOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.delegateMeetingMessageDeliveryOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DelegateMeetingMessageDeliveryOptions {
     SendToDelegateAndInformationToPrincipal,
@@ -4166,7 +4166,7 @@ impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.deviceEnrollmentFailureReason\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.deviceEnrollmentFailureReason`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DeviceEnrollmentFailureReason {
     Unknown,
@@ -4235,7 +4235,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
 }
 /// Provides the synchronization engine information about a directory and its objects.
 ///
-/// OData type \`microsoft.graph.directoryDefinition\`. Source: \`resources/synchronization-directorydefinition.md\`.
+/// OData type `microsoft.graph.directoryDefinition`. Source: `resources/synchronization-directorydefinition.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryDefinition {
@@ -4269,7 +4269,7 @@ pub struct DirectoryDefinition {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.directoryDefinitionDiscoverabilities\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.directoryDefinitionDiscoverabilities`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DirectoryDefinitionDiscoverabilities {
     None,
@@ -4323,7 +4323,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationAddToCalendarOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationAddToCalendarOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationAddToCalendarOptions {
     None,
@@ -4371,7 +4371,7 @@ impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationAddedStudentAction\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationAddedStudentAction`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationAddedStudentAction {
     None,
@@ -4416,7 +4416,7 @@ impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationExternalSource\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationExternalSource`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationExternalSource {
     Sis,
@@ -4464,7 +4464,7 @@ impl<'de> serde::Deserialize<'de> for EducationExternalSource {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationGender\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationGender`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationGender {
     Female,
@@ -4512,7 +4512,7 @@ impl<'de> serde::Deserialize<'de> for EducationGender {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationSynchronizationProfileState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationSynchronizationProfileState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationSynchronizationProfileState {
     /// Numeric value 2.
@@ -4572,7 +4572,7 @@ impl<'de> serde::Deserialize<'de> for EducationSynchronizationProfileState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationSynchronizationStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationSynchronizationStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationSynchronizationStatus {
     /// Numeric value 0.
@@ -4636,7 +4636,7 @@ impl<'de> serde::Deserialize<'de> for EducationSynchronizationStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.educationUserRole\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.educationUserRole`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EducationUserRole {
     Student,
@@ -4681,7 +4681,7 @@ impl<'de> serde::Deserialize<'de> for EducationUserRole {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.emailRole\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.emailRole`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EmailRole {
     /// Unknown Role.
@@ -4735,7 +4735,7 @@ impl<'de> serde::Deserialize<'de> for EmailRole {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.emailType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.emailType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EmailType {
     Unknown,
@@ -4786,7 +4786,7 @@ impl<'de> serde::Deserialize<'de> for EmailType {
 }
 /// Represents an entity.
 ///
-/// OData type \`microsoft.graph.entity\`, key \`id\`. Source: \`resources/entity.md\`.
+/// OData type `microsoft.graph.entity`, key `id`. Source: `resources/entity.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entity {
@@ -4802,7 +4802,7 @@ pub struct Entity {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.entityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.entityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EntityType {
     Event,
@@ -4853,7 +4853,7 @@ impl<'de> serde::Deserialize<'de> for EntityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.entityTypes\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.entityTypes`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EntityTypes {
     Event,
@@ -4916,7 +4916,7 @@ impl<'de> serde::Deserialize<'de> for EntityTypes {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.eventType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.eventType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EventType {
     SingleInstance,
@@ -4964,7 +4964,7 @@ impl<'de> serde::Deserialize<'de> for EventType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.exchangeIdFormat\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.exchangeIdFormat`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ExchangeIdFormat {
     EntryId,
@@ -5015,7 +5015,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
 }
 /// Represents an object to be used as input test data when the synchronizationSchema parseExpression action performs an expression evaluation.
 ///
-/// OData type \`microsoft.graph.expressionInputObject\`. Source: \`resources/synchronization-expressioninputobject.md\`.
+/// OData type `microsoft.graph.expressionInputObject`. Source: `resources/synchronization-expressioninputobject.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpressionInputObject {
@@ -5034,7 +5034,7 @@ pub struct ExpressionInputObject {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.externalAudienceScope\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.externalAudienceScope`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ExternalAudienceScope {
     None,
@@ -5079,7 +5079,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.externalAuthenticationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.externalAuthenticationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ExternalAuthenticationType {
     Passthru,
@@ -5121,7 +5121,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.externalEmailOtpState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.externalEmailOtpState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ExternalEmailOtpState {
     Default,
@@ -5169,7 +5169,7 @@ impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.featureType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.featureType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FeatureType {
     Registration,
@@ -5214,7 +5214,7 @@ impl<'de> serde::Deserialize<'de> for FeatureType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.fido2RestrictionEnforcementType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.fido2RestrictionEnforcementType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Fido2RestrictionEnforcementType {
     Allow,
@@ -5259,7 +5259,7 @@ impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.fileHashType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.fileHashType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FileHashType {
     /// Unknown type.
@@ -5349,17 +5349,17 @@ impl<'de> serde::Deserialize<'de> for FileHashType {
 }
 /// Determines which objects should be provisioned to the application.
 ///
-/// OData type \`microsoft.graph.filter\`. Source: \`resources/synchronization-filter.md\`.
+/// OData type `microsoft.graph.filter`. Source: `resources/synchronization-filter.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Filter {
-    /// \*Experimental\* Filter group set used to decide whether given object belongs and should be processed as part of this object mapping. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
+    /// *Experimental* Filter group set used to decide whether given object belongs and should be processed as part of this object mapping. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_filter_groups: Option<Vec<FilterGroup>>,
-    /// Filter group set used to decide whether given object is in scope for provisioning. This is the filter which should be used in most cases. If an object used to satisfy this filter at a given moment, and then the object or the filter was changed so that filter is not satisfied any longer, such object \*will get de-provisioned". An object is considered in scope if ANY of the groups in the collection is evaluated to true.
+    /// Filter group set used to decide whether given object is in scope for provisioning. This is the filter which should be used in most cases. If an object used to satisfy this filter at a given moment, and then the object or the filter was changed so that filter is not satisfied any longer, such object *will get de-provisioned". An object is considered in scope if ANY of the groups in the collection is evaluated to true.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<FilterGroup>>,
-    /// \*Experimental\* Filter group set used to filter out objects at the early stage of reading them from the directory. If an object doesn't satisfy this filter it will not be processed further. Important to understand is that if an object used to satisfy this filter at a given moment, and then the object or the filter was changed so that filter is no longer satisfied, such object will NOT get de-provisioned. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
+    /// *Experimental* Filter group set used to filter out objects at the early stage of reading them from the directory. If an object doesn't satisfy this filter it will not be processed further. Important to understand is that if an object used to satisfy this filter at a given moment, and then the object or the filter was changed so that filter is no longer satisfied, such object will NOT get de-provisioned. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_filter_groups: Option<Vec<FilterGroup>>,
     /// The `@odata.type` annotation: the concrete type of this value.
@@ -5371,7 +5371,7 @@ pub struct Filter {
 }
 /// Represents a single assertion that a candidate object must satisfy.
 ///
-/// OData type \`microsoft.graph.filterClause\`. Source: \`resources/synchronization-filterclause.md\`.
+/// OData type `microsoft.graph.filterClause`. Source: `resources/synchronization-filterclause.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterClause {
@@ -5393,7 +5393,7 @@ pub struct FilterClause {
 }
 /// Defines a set of clauses that an object must satisfy to be considered in scope.
 ///
-/// OData type \`microsoft.graph.filterGroup\`. Source: \`resources/synchronization-filtergroup.md\`.
+/// OData type `microsoft.graph.filterGroup`. Source: `resources/synchronization-filtergroup.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterGroup {
@@ -5412,7 +5412,7 @@ pub struct FilterGroup {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.filterMode\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.filterMode`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FilterMode {
     Include,
@@ -5454,7 +5454,7 @@ impl<'de> serde::Deserialize<'de> for FilterMode {
 }
 /// Contains a collection of values for the operand.
 ///
-/// OData type \`microsoft.graph.filterOperand\`. Source: \`resources/synchronization-filteroperand.md\`.
+/// OData type `microsoft.graph.filterOperand`. Source: `resources/synchronization-filteroperand.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterOperand {
@@ -5470,7 +5470,7 @@ pub struct FilterOperand {
 }
 /// Describes an operator that can be used in a filter.
 ///
-/// OData type \`microsoft.graph.filterOperatorSchema\`. Source: \`resources/synchronization-filteroperatorschema.md\`.
+/// OData type `microsoft.graph.filterOperatorSchema`. Source: `resources/synchronization-filteroperatorschema.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterOperatorSchema {
@@ -5495,7 +5495,7 @@ pub struct FilterOperatorSchema {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.followupFlagStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.followupFlagStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FollowupFlagStatus {
     NotFlagged,
@@ -5540,7 +5540,7 @@ impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.freeBusyStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.freeBusyStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FreeBusyStatus {
     /// Numeric value 0.
@@ -5600,7 +5600,7 @@ impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.groupType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.groupType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum GroupType {
     UnifiedGroups,
@@ -5645,7 +5645,7 @@ impl<'de> serde::Deserialize<'de> for GroupType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.identityUserFlowAttributeDataType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.identityUserFlowAttributeDataType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IdentityUserFlowAttributeDataType {
     /// String data type
@@ -5715,7 +5715,7 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.identityUserFlowAttributeInputType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.identityUserFlowAttributeInputType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IdentityUserFlowAttributeInputType {
     TextBox,
@@ -5769,7 +5769,7 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.identityUserFlowAttributeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.identityUserFlowAttributeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IdentityUserFlowAttributeType {
     /// This user flow attribute type denotes it was created by the system
@@ -5827,7 +5827,7 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.importance\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.importance`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Importance {
     Low,
@@ -5872,7 +5872,7 @@ impl<'de> serde::Deserialize<'de> for Importance {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.includedUserRoles\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.includedUserRoles`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IncludedUserRoles {
     All,
@@ -5923,7 +5923,7 @@ impl<'de> serde::Deserialize<'de> for IncludedUserRoles {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.includedUserTypes\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.includedUserTypes`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IncludedUserTypes {
     All,
@@ -5971,7 +5971,7 @@ impl<'de> serde::Deserialize<'de> for IncludedUserTypes {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.inferenceClassificationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.inferenceClassificationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InferenceClassificationType {
     Focused,
@@ -6013,7 +6013,7 @@ impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.initiatorType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.initiatorType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InitiatorType {
     User,
@@ -6061,7 +6061,7 @@ impl<'de> serde::Deserialize<'de> for InitiatorType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.iosNotificationAlertType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.iosNotificationAlertType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IosNotificationAlertType {
     DeviceDefault,
@@ -6109,7 +6109,7 @@ impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.kerberosSignOnMappingAttributeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.kerberosSignOnMappingAttributeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum KerberosSignOnMappingAttributeType {
     UserPrincipalName,
@@ -6160,7 +6160,7 @@ impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
 }
 /// Key value pair for action parameters.
 ///
-/// OData type \`microsoft.graph.keyValuePair\`. Source: \`resources/keyvaluepair.md\`.
+/// OData type `microsoft.graph.keyValuePair`. Source: `resources/keyvaluepair.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyValuePair {
@@ -6179,7 +6179,7 @@ pub struct KeyValuePair {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.languageProficiencyLevel\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.languageProficiencyLevel`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LanguageProficiencyLevel {
     Elementary,
@@ -6236,7 +6236,7 @@ impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.lifecycleEventType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.lifecycleEventType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LifecycleEventType {
     Missed,
@@ -6281,7 +6281,7 @@ impl<'de> serde::Deserialize<'de> for LifecycleEventType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.locationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.locationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LocationType {
     Default,
@@ -6347,7 +6347,7 @@ impl<'de> serde::Deserialize<'de> for LocationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.locationUniqueIdType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.locationUniqueIdType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LocationUniqueIdType {
     Unknown,
@@ -6398,7 +6398,7 @@ impl<'de> serde::Deserialize<'de> for LocationUniqueIdType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.logonType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.logonType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LogonType {
     /// Unknown.
@@ -6470,7 +6470,7 @@ impl<'de> serde::Deserialize<'de> for LogonType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.mailDestinationRoutingReason\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.mailDestinationRoutingReason`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MailDestinationRoutingReason {
     /// Not yet know.
@@ -6602,7 +6602,7 @@ impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.mediaState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.mediaState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MediaState {
     Active,
@@ -6647,7 +6647,7 @@ impl<'de> serde::Deserialize<'de> for MediaState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.meetingCapabilities\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.meetingCapabilities`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MeetingCapabilities {
     QuestionAndAnswer,
@@ -6689,7 +6689,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCapabilities {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.meetingMessageType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.meetingMessageType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MeetingMessageType {
     None,
@@ -6743,7 +6743,7 @@ impl<'de> serde::Deserialize<'de> for MeetingMessageType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.messageActionFlag\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.messageActionFlag`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessageActionFlag {
     Any,
@@ -6812,7 +6812,7 @@ impl<'de> serde::Deserialize<'de> for MessageActionFlag {
 }
 /// Metadata for the given object.
 ///
-/// OData type \`microsoft.graph.metadataEntry\`. Source: \`resources/synchronization-metadataentry.md\`.
+/// OData type `microsoft.graph.metadataEntry`. Source: `resources/synchronization-metadataentry.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetadataEntry {
@@ -6831,7 +6831,7 @@ pub struct MetadataEntry {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.microsoftAuthenticatorAuthenticationMode\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.microsoftAuthenticatorAuthenticationMode`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MicrosoftAuthenticatorAuthenticationMode {
     Any,
@@ -6876,7 +6876,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.migrationStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.migrationStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MigrationStatus {
     Ready,
@@ -6924,7 +6924,7 @@ impl<'de> serde::Deserialize<'de> for MigrationStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.modality\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.modality`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Modality {
     Audio,
@@ -6978,7 +6978,7 @@ impl<'de> serde::Deserialize<'de> for Modality {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.mutability\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.mutability`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Mutability {
     ReadWrite,
@@ -7026,7 +7026,7 @@ impl<'de> serde::Deserialize<'de> for Mutability {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.networkType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.networkType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum NetworkType {
     Intranet,
@@ -7077,7 +7077,7 @@ impl<'de> serde::Deserialize<'de> for NetworkType {
 }
 /// Describes an object and its attributes.
 ///
-/// OData type \`microsoft.graph.objectDefinition\`. Source: \`resources/synchronization-objectdefinition.md\`.
+/// OData type `microsoft.graph.objectDefinition`. Source: `resources/synchronization-objectdefinition.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectDefinition {
@@ -7099,7 +7099,7 @@ pub struct ObjectDefinition {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.objectFlowTypes\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.objectFlowTypes`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ObjectFlowTypes {
     /// Numeric value 0.
@@ -7151,7 +7151,7 @@ impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
 }
 /// Defines how a given object should be synchronized from source directory to target directory.
 ///
-/// OData type \`microsoft.graph.objectMapping\`. Source: \`resources/synchronization-objectmapping.md\`.
+/// OData type `microsoft.graph.objectMapping`. Source: `resources/synchronization-objectmapping.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMapping {
@@ -7188,7 +7188,7 @@ pub struct ObjectMapping {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onPremisesPublishingType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onPremisesPublishingType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnPremisesPublishingType {
     ApplicationProxy,
@@ -7245,7 +7245,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesPublishingType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onenotePatchActionType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onenotePatchActionType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnenotePatchActionType {
     Replace,
@@ -7296,7 +7296,7 @@ impl<'de> serde::Deserialize<'de> for OnenotePatchActionType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onenotePatchInsertPosition\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onenotePatchInsertPosition`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnenotePatchInsertPosition {
     After,
@@ -7338,7 +7338,7 @@ impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onenoteSourceService\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onenoteSourceService`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnenoteSourceService {
     Unknown,
@@ -7386,7 +7386,7 @@ impl<'de> serde::Deserialize<'de> for OnenoteSourceService {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onenoteUserRole\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onenoteUserRole`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnenoteUserRole {
     /// Numeric value 0.
@@ -7438,7 +7438,7 @@ impl<'de> serde::Deserialize<'de> for OnenoteUserRole {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onlineMeetingProviderType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onlineMeetingProviderType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnlineMeetingProviderType {
     Unknown,
@@ -7486,7 +7486,7 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.onlineMeetingRole\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.onlineMeetingRole`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OnlineMeetingRole {
     Attendee,
@@ -7534,7 +7534,7 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingRole {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.openIdConnectResponseMode\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.openIdConnectResponseMode`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OpenIdConnectResponseMode {
     FormPost,
@@ -7579,7 +7579,7 @@ impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseMode {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.operationResult\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.operationResult`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OperationResult {
     Success,
@@ -7627,7 +7627,7 @@ impl<'de> serde::Deserialize<'de> for OperationResult {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.operationStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.operationStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OperationStatus {
     NotStarted,
@@ -7675,7 +7675,7 @@ impl<'de> serde::Deserialize<'de> for OperationStatus {
 }
 /// Represents the response from the synchronizationSchema: parseExpression action.
 ///
-/// OData type \`microsoft.graph.parseExpressionResponse\`. Source: \`resources/synchronization-parseexpressionresponse.md\`.
+/// OData type `microsoft.graph.parseExpressionResponse`. Source: `resources/synchronization-parseexpressionresponse.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParseExpressionResponse {
@@ -7703,7 +7703,7 @@ pub struct ParseExpressionResponse {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.permissionClassificationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.permissionClassificationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PermissionClassificationType {
     Low,
@@ -7742,7 +7742,7 @@ impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.permissionType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.permissionType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PermissionType {
     Application,
@@ -7787,7 +7787,7 @@ impl<'de> serde::Deserialize<'de> for PermissionType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.persistentBrowserSessionMode\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.persistentBrowserSessionMode`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PersistentBrowserSessionMode {
     Always,
@@ -7829,7 +7829,7 @@ impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionMode {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.personRelationship\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.personRelationship`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PersonRelationship {
     Manager,
@@ -7913,7 +7913,7 @@ impl<'de> serde::Deserialize<'de> for PersonRelationship {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.phoneType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.phoneType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PhoneType {
     Home,
@@ -7979,7 +7979,7 @@ impl<'de> serde::Deserialize<'de> for PhoneType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.physicalAddressType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.physicalAddressType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PhysicalAddressType {
     Unknown,
@@ -8027,7 +8027,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalAddressType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.plannerContainerType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.plannerContainerType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PlannerContainerType {
     Group,
@@ -8069,7 +8069,7 @@ impl<'de> serde::Deserialize<'de> for PlannerContainerType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.plannerPlanContextType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.plannerPlanContextType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PlannerPlanContextType {
     TeamsTab,
@@ -8120,7 +8120,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanContextType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.plannerPreviewType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.plannerPreviewType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PlannerPreviewType {
     Automatic,
@@ -8171,7 +8171,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.policyScope\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.policyScope`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyScope {
     None,
@@ -8216,7 +8216,7 @@ impl<'de> serde::Deserialize<'de> for PolicyScope {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.postType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.postType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PostType {
     Regular,
@@ -8264,7 +8264,7 @@ impl<'de> serde::Deserialize<'de> for PostType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.priority\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.priority`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Priority {
     /// Numeric value 0.
@@ -8312,7 +8312,7 @@ impl<'de> serde::Deserialize<'de> for Priority {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.processIntegrityLevel\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.processIntegrityLevel`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ProcessIntegrityLevel {
     /// Unknown.
@@ -8384,7 +8384,7 @@ impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.provisioningResult\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.provisioningResult`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ProvisioningResult {
     Success,
@@ -8435,7 +8435,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningResult {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.provisioningStepType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.provisioningStepType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ProvisioningStepType {
     Import,
@@ -8492,7 +8492,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
 }
 /// Represent a generic error and its details.
 ///
-/// OData type \`microsoft.graph.publicError\`. Source: \`resources/publicerror.md\`.
+/// OData type `microsoft.graph.publicError`. Source: `resources/publicerror.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicError {
@@ -8520,7 +8520,7 @@ pub struct PublicError {
 }
 /// Represents the details of an error.
 ///
-/// OData type \`microsoft.graph.publicErrorDetail\`. Source: \`resources/publicerrordetail.md\`.
+/// OData type `microsoft.graph.publicErrorDetail`. Source: `resources/publicerrordetail.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicErrorDetail {
@@ -8542,7 +8542,7 @@ pub struct PublicErrorDetail {
 }
 /// Represents the inner details of an error.
 ///
-/// OData type \`microsoft.graph.publicInnerError\`. Source: \`resources/publicinnererror.md\`.
+/// OData type `microsoft.graph.publicInnerError`. Source: `resources/publicinnererror.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicInnerError {
@@ -8567,7 +8567,7 @@ pub struct PublicInnerError {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.recipientScopeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.recipientScopeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RecipientScopeType {
     None,
@@ -8618,7 +8618,7 @@ impl<'de> serde::Deserialize<'de> for RecipientScopeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.recurrencePatternType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.recurrencePatternType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RecurrencePatternType {
     Daily,
@@ -8672,7 +8672,7 @@ impl<'de> serde::Deserialize<'de> for RecurrencePatternType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.recurrenceRangeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.recurrenceRangeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RecurrenceRangeType {
     EndDate,
@@ -8717,7 +8717,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.referenceAttachmentPermission\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.referenceAttachmentPermission`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReferenceAttachmentPermission {
     Other,
@@ -8774,7 +8774,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.referenceAttachmentProvider\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.referenceAttachmentProvider`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReferenceAttachmentProvider {
     Other,
@@ -8822,7 +8822,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
 }
 /// Describes a reference to another object defined in the same directory definition.
 ///
-/// OData type \`microsoft.graph.referencedObject\`. Source: \`resources/synchronization-referencedobject.md\`.
+/// OData type `microsoft.graph.referencedObject`. Source: `resources/synchronization-referencedobject.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferencedObject {
@@ -8841,7 +8841,7 @@ pub struct ReferencedObject {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.registrationAuthMethod\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.registrationAuthMethod`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RegistrationAuthMethod {
     Email,
@@ -8907,7 +8907,7 @@ impl<'de> serde::Deserialize<'de> for RegistrationAuthMethod {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.registrationStatusType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.registrationStatusType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RegistrationStatusType {
     Registered,
@@ -8958,34 +8958,34 @@ impl<'de> serde::Deserialize<'de> for RegistrationStatusType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.registryHive\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.registryHive`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RegistryHive {
     /// Unknown hive.
     ///
     /// Numeric value 0.
     Unknown,
-    /// HKEY\_CURRENT\_CONFIG hive.
+    /// HKEY_CURRENT_CONFIG hive.
     ///
     /// Numeric value 1.
     CurrentConfig,
-    /// HKEY\_CURRENT\_USER hive.
+    /// HKEY_CURRENT_USER hive.
     ///
     /// Numeric value 2.
     CurrentUser,
-    /// HKEY\_LOCAL\_MACHINE\\SAM hive.
+    /// HKEY_LOCAL_MACHINE\SAM hive.
     ///
     /// Numeric value 3.
     LocalMachineSam,
-    /// HKEY\_LOCAL\_MACHINE\\Software hive.
+    /// HKEY_LOCAL_MACHINE\Software hive.
     ///
     /// Numeric value 4.
     LocalMachineSamSoftware,
-    /// HKEY\_LOCAL\_MACHINE\\System hive.
+    /// HKEY_LOCAL_MACHINE\System hive.
     ///
     /// Numeric value 5.
     LocalMachineSystem,
-    /// HKEY\_USERS\\.DEFAULT hive.
+    /// HKEY_USERS\.DEFAULT hive.
     ///
     /// Numeric value 6.
     UsersDefault,
@@ -9036,7 +9036,7 @@ impl<'de> serde::Deserialize<'de> for RegistryHive {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.registryOperation\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.registryOperation`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RegistryOperation {
     /// Unknown registry value type.
@@ -9096,54 +9096,54 @@ impl<'de> serde::Deserialize<'de> for RegistryOperation {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.registryValueType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.registryValueType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RegistryValueType {
     /// Unknown registry value type.
     ///
     /// Numeric value 0.
     Unknown,
-    /// REG\_BINARY registry value type.
+    /// REG_BINARY registry value type.
     ///
     /// Numeric value 1.
     Binary,
-    /// REG\_DWORD registry value type.
+    /// REG_DWORD registry value type.
     ///
     /// Numeric value 2.
     Dword,
-    /// REG\_DWORD\_LITTLE\_ENDIAN registry value type.
+    /// REG_DWORD_LITTLE_ENDIAN registry value type.
     ///
     /// Numeric value 3.
     DwordLittleEndian,
-    /// REG\_DWORD\_BIG\_ENDIAN registry value type.
+    /// REG_DWORD_BIG_ENDIAN registry value type.
     ///
     /// Numeric value 4.
     DwordBigEndian,
-    /// REG\_EXPAND\_SZ registry value type.
+    /// REG_EXPAND_SZ registry value type.
     ///
     /// Numeric value 5.
     ExpandSz,
-    /// REG\_LINK registry value type.
+    /// REG_LINK registry value type.
     ///
     /// Numeric value 6.
     Link,
-    /// REG\_MULTI\_SZ registry value type.
+    /// REG_MULTI_SZ registry value type.
     ///
     /// Numeric value 7.
     MultiSz,
-    /// REG\_NONE registry value type.
+    /// REG_NONE registry value type.
     ///
     /// Numeric value 8.
     None,
-    /// REG\_QWORD registry value type.
+    /// REG_QWORD registry value type.
     ///
     /// Numeric value 9.
     Qword,
-    /// REG\_QWORD\_LITTLE\_ENDIAN registry value type.
+    /// REG_QWORD_LITTLE_ENDIAN registry value type.
     ///
     /// Numeric value 10.
     QwordlittleEndian,
-    /// REG\_SZ registry value type.
+    /// REG_SZ registry value type.
     ///
     /// Numeric value 11.
     Sz,
@@ -9204,7 +9204,7 @@ impl<'de> serde::Deserialize<'de> for RegistryValueType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.replyRestriction\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.replyRestriction`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReplyRestriction {
     Everyone,
@@ -9249,7 +9249,7 @@ impl<'de> serde::Deserialize<'de> for ReplyRestriction {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.requirementProvider\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.requirementProvider`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RequirementProvider {
     Mfa,
@@ -9294,7 +9294,7 @@ impl<'de> serde::Deserialize<'de> for RequirementProvider {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.responseType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.responseType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ResponseType {
     None,
@@ -9348,7 +9348,7 @@ impl<'de> serde::Deserialize<'de> for ResponseType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.riskDetail\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.riskDetail`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RiskDetail {
     None,
@@ -9444,7 +9444,7 @@ impl<'de> serde::Deserialize<'de> for RiskDetail {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.riskDetectionTimingType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.riskDetectionTimingType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RiskDetectionTimingType {
     NotDefined,
@@ -9495,7 +9495,7 @@ impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.riskEventType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.riskEventType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RiskEventType {
     UnlikelyTravel,
@@ -9588,7 +9588,7 @@ impl<'de> serde::Deserialize<'de> for RiskEventType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.riskLevel\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.riskLevel`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RiskLevel {
     Low,
@@ -9642,7 +9642,7 @@ impl<'de> serde::Deserialize<'de> for RiskLevel {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.riskState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.riskState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RiskState {
     None,
@@ -9699,7 +9699,7 @@ impl<'de> serde::Deserialize<'de> for RiskState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleAssignmentScheduleFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleAssignmentScheduleFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleAssignmentScheduleFilterByCurrentUserOptions {
     Principal,
@@ -9741,7 +9741,7 @@ impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserO
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleAssignmentScheduleInstanceFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleAssignmentScheduleInstanceFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
     Principal,
@@ -9784,7 +9784,7 @@ for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleAssignmentScheduleRequestFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleAssignmentScheduleRequestFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     Principal,
@@ -9833,7 +9833,7 @@ for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleEligibilityScheduleFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleEligibilityScheduleFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleEligibilityScheduleFilterByCurrentUserOptions {
     Principal,
@@ -9875,7 +9875,7 @@ impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleFilterByCurrentUser
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleEligibilityScheduleInstanceFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleEligibilityScheduleInstanceFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
     Principal,
@@ -9918,7 +9918,7 @@ for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleEligibilityScheduleRequestFilterByCurrentUserOptions\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleEligibilityScheduleRequestFilterByCurrentUserOptions`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     Principal,
@@ -9967,7 +9967,7 @@ for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.roleSummaryStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.roleSummaryStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleSummaryStatus {
     Ok,
@@ -10009,7 +10009,7 @@ impl<'de> serde::Deserialize<'de> for RoleSummaryStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.routingPolicy\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.routingPolicy`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoutingPolicy {
     None,
@@ -10063,7 +10063,7 @@ impl<'de> serde::Deserialize<'de> for RoutingPolicy {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.scheduleChangeRequestActor\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.scheduleChangeRequestActor`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScheduleChangeRequestActor {
     Sender,
@@ -10114,7 +10114,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.scheduleChangeState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.scheduleChangeState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScheduleChangeState {
     Pending,
@@ -10162,7 +10162,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.scheduleEntityTheme\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.scheduleEntityTheme`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScheduleEntityTheme {
     White,
@@ -10237,7 +10237,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleEntityTheme {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.scopeOperatorMultiValuedComparisonType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.scopeOperatorMultiValuedComparisonType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScopeOperatorMultiValuedComparisonType {
     All,
@@ -10279,7 +10279,7 @@ impl<'de> serde::Deserialize<'de> for ScopeOperatorMultiValuedComparisonType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.searchAlterationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.searchAlterationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SearchAlterationType {
     /// Get search results for original user query and the suggested spelling correction information for typos in the query.
@@ -10323,7 +10323,7 @@ impl<'de> serde::Deserialize<'de> for SearchAlterationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.sensitivity\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.sensitivity`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Sensitivity {
     Normal,
@@ -10371,7 +10371,7 @@ impl<'de> serde::Deserialize<'de> for Sensitivity {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.serviceHealthClassificationType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.serviceHealthClassificationType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ServiceHealthClassificationType {
     Advisory,
@@ -10416,7 +10416,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.serviceHealthOrigin\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.serviceHealthOrigin`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ServiceHealthOrigin {
     Microsoft,
@@ -10464,7 +10464,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.serviceHealthStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.serviceHealthStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ServiceHealthStatus {
     ServiceOperational,
@@ -10554,7 +10554,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.serviceUpdateCategory\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.serviceUpdateCategory`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ServiceUpdateCategory {
     PreventOrFixIssue,
@@ -10602,7 +10602,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateCategory {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.serviceUpdateSeverity\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.serviceUpdateSeverity`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ServiceUpdateSeverity {
     Normal,
@@ -10650,7 +10650,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateSeverity {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.signinFrequencyType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.signinFrequencyType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SigninFrequencyType {
     Days,
@@ -10692,7 +10692,7 @@ impl<'de> serde::Deserialize<'de> for SigninFrequencyType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.singleSignOnMode\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.singleSignOnMode`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SingleSignOnMode {
     None,
@@ -10740,7 +10740,7 @@ impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.skillProficiencyLevel\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.skillProficiencyLevel`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SkillProficiencyLevel {
     Elementary,
@@ -10794,7 +10794,7 @@ impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.stagedFeatureName\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.stagedFeatureName`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum StagedFeatureName {
     /// Passthrough Authentication
@@ -10850,7 +10850,7 @@ impl<'de> serde::Deserialize<'de> for StagedFeatureName {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.status\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.status`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     Active,
@@ -10901,7 +10901,7 @@ impl<'de> serde::Deserialize<'de> for Status {
 }
 /// Represents a key-value pair where the key is a string and the value is attributeMappingSource.
 ///
-/// OData type \`microsoft.graph.stringKeyAttributeMappingSourceValuePair\`. Source: \`resources/synchronization-stringkeyattributemappingsourcevaluepair.md\`.
+/// OData type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`. Source: `resources/synchronization-stringkeyattributemappingsourcevaluepair.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StringKeyAttributeMappingSourceValuePair {
@@ -10920,7 +10920,7 @@ pub struct StringKeyAttributeMappingSourceValuePair {
 }
 /// Represents a key-value pair where the key is a string and the value is an Int64.
 ///
-/// OData type \`microsoft.graph.stringKeyLongValuePair\`. Source: \`resources/synchronization-stringkeylongvaluepair.md\`.
+/// OData type `microsoft.graph.stringKeyLongValuePair`. Source: `resources/synchronization-stringkeylongvaluepair.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StringKeyLongValuePair {
@@ -10937,9 +10937,9 @@ pub struct StringKeyLongValuePair {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Represents a key-value pair where the key is a string and the value is an arbitrary JSON object. This is an OData open type that expects to have a property named \`value\` that is a valid JSON object.
+/// Represents a key-value pair where the key is a string and the value is an arbitrary JSON object. This is an OData open type that expects to have a property named `value` that is a valid JSON object.
 ///
-/// OData type \`microsoft.graph.stringKeyObjectValuePair\`. Source: \`resources/synchronization-stringkeyobjectvaluepair.md\`.
+/// OData type `microsoft.graph.stringKeyObjectValuePair`. Source: `resources/synchronization-stringkeyobjectvaluepair.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StringKeyObjectValuePair {
@@ -10948,7 +10948,7 @@ pub struct StringKeyObjectValuePair {
     pub key: Option<String>,
     /// Arbitrary JSON object.
     ///
-    /// The docs name an undefined type \`Json\`; the value is kept as raw JSON.
+    /// The docs name an undefined type `Json`; the value is kept as raw JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// The `@odata.type` annotation: the concrete type of this value.
@@ -10960,7 +10960,7 @@ pub struct StringKeyObjectValuePair {
 }
 /// Represents a key-value pair where the key is a string and the value is a string.
 ///
-/// OData type \`microsoft.graph.stringKeyStringValuePair\`. Source: \`resources/synchronization-stringkeystringvaluepair.md\`.
+/// OData type `microsoft.graph.stringKeyStringValuePair`. Source: `resources/synchronization-stringkeystringvaluepair.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StringKeyStringValuePair {
@@ -10979,7 +10979,7 @@ pub struct StringKeyStringValuePair {
 }
 /// Represents an error that occurred during the synchronization process.
 ///
-/// OData type \`microsoft.graph.synchronizationError\`. Source: \`resources/synchronization-synchronizationerror.md\`.
+/// OData type `microsoft.graph.synchronizationError`. Source: `resources/synchronization-synchronizationerror.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationError {
@@ -10998,7 +10998,7 @@ pub struct SynchronizationError {
 }
 /// Performs synchronization by periodically running in the background, polling for changes in one directory, and pushing them to another directory.
 ///
-/// OData type \`microsoft.graph.synchronizationJob\`, key \`id\`. Source: \`resources/synchronization-synchronizationjob.md\`.
+/// OData type `microsoft.graph.synchronizationJob`, key `id`. Source: `resources/synchronization-synchronizationjob.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationJob {
@@ -11013,7 +11013,7 @@ pub struct SynchronizationJob {
     pub status: Option<SynchronizationStatus>,
     /// Settings associated with the job. Some settings are inherited from the template.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub synchronization_job_settings: Option<KeyValuePair>,
+    pub synchronization_job_settings: Option<Vec<KeyValuePair>>,
     /// Identifier of the synchronization template this job is based on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
@@ -11029,7 +11029,7 @@ pub struct SynchronizationJob {
 }
 /// Represents the objects to be provisioned and the rules executed during on-demand provisioning.
 ///
-/// OData type \`microsoft.graph.synchronizationJobApplicationParameters\`. Source: \`resources/synchronization-synchronizationjobapplicationparameters.md\`.
+/// OData type `microsoft.graph.synchronizationJobApplicationParameters`. Source: `resources/synchronization-synchronizationjobapplicationparameters.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationJobApplicationParameters {
@@ -11048,7 +11048,7 @@ pub struct SynchronizationJobApplicationParameters {
 }
 /// Defines the scope of the synchronizationJob: restart action.
 ///
-/// OData type \`microsoft.graph.synchronizationJobRestartCriteria\`. Source: \`resources/synchronization-synchronizationjobrestartcriteria.md\`.
+/// OData type `microsoft.graph.synchronizationJobRestartCriteria`. Source: `resources/synchronization-synchronizationjobrestartcriteria.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationJobRestartCriteria {
@@ -11066,7 +11066,7 @@ pub struct SynchronizationJobRestartCriteria {
 }
 /// Represents the objects that will be provisioned during on-demand provisioning.
 ///
-/// OData type \`microsoft.graph.synchronizationJobSubject\`. Source: \`resources/synchronization-synchronizationjobsubject.md\`.
+/// OData type `microsoft.graph.synchronizationJobSubject`. Source: `resources/synchronization-synchronizationjobsubject.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationJobSubject {
@@ -11085,7 +11085,7 @@ pub struct SynchronizationJobSubject {
 }
 /// Represents the progress of a synchronizationJob toward completion.
 ///
-/// OData type \`microsoft.graph.synchronizationProgress\`. Source: \`resources/synchronization-synchronizationprogress.md\`.
+/// OData type `microsoft.graph.synchronizationProgress`. Source: `resources/synchronization-synchronizationprogress.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationProgress {
@@ -11110,7 +11110,7 @@ pub struct SynchronizationProgress {
 }
 /// Provides information about the quarantine state of a synchronizationJob.
 ///
-/// OData type \`microsoft.graph.synchronizationQuarantine\`. Source: \`resources/synchronization-quarantine.md\`.
+/// OData type `microsoft.graph.synchronizationQuarantine`. Source: `resources/synchronization-quarantine.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationQuarantine {
@@ -11141,7 +11141,7 @@ pub struct SynchronizationQuarantine {
 }
 /// Defines how the synchronization should be performed for the synchronization engine.
 ///
-/// OData type \`microsoft.graph.synchronizationRule\`. Source: \`resources/synchronization-synchronizationrule.md\`.
+/// OData type `microsoft.graph.synchronizationRule`. Source: `resources/synchronization-synchronizationrule.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationRule {
@@ -11162,7 +11162,7 @@ pub struct SynchronizationRule {
     pub object_mappings: Option<Vec<ObjectMapping>>,
     /// Priority relative to other rules in the synchronizationSchema. Rules with the lowest priority number will be processed first.
     ///
-    /// The docs name an undefined type \`Integer\`; the value is kept as raw JSON.
+    /// The docs name an undefined type `Integer`; the value is kept as raw JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<serde_json::Value>,
     /// Name of the source directory. Must match one of the directory definitions in synchronizationSchema.
@@ -11180,7 +11180,7 @@ pub struct SynchronizationRule {
 }
 /// Defines the schedule used to run a synchronizationJob.
 ///
-/// OData type \`microsoft.graph.synchronizationSchedule\`. Source: \`resources/synchronization-synchronizationschedule.md\`.
+/// OData type `microsoft.graph.synchronizationSchedule`. Source: `resources/synchronization-synchronizationschedule.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationSchedule {
@@ -11202,7 +11202,7 @@ pub struct SynchronizationSchedule {
 }
 /// Defines what objects will be synchronized and how they will be synchronized.
 ///
-/// OData type \`microsoft.graph.synchronizationSchema\`, derived from \`microsoft.graph.entity\`, key \`id\`. Source: \`resources/synchronization-synchronizationschema.md\`.
+/// OData type `microsoft.graph.synchronizationSchema`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationschema.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationSchema {
@@ -11227,7 +11227,7 @@ pub struct SynchronizationSchema {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.synchronizationSecret\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.synchronizationSecret`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SynchronizationSecret {
     None,
@@ -11386,7 +11386,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
 }
 /// Represents a single secret value.
 ///
-/// OData type \`microsoft.graph.synchronizationSecretKeyStringValuePair\`. Source: \`resources/synchronization-secretkeystringvaluepair.md\`.
+/// OData type `microsoft.graph.synchronizationSecretKeyStringValuePair`. Source: `resources/synchronization-secretkeystringvaluepair.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationSecretKeyStringValuePair {
@@ -11405,7 +11405,7 @@ pub struct SynchronizationSecretKeyStringValuePair {
 }
 /// Represents the current status of the synchronizationJob.
 ///
-/// OData type \`microsoft.graph.synchronizationStatus\`. Source: \`resources/synchronization-synchronizationstatus.md\`.
+/// OData type `microsoft.graph.synchronizationStatus`. Source: `resources/synchronization-synchronizationstatus.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationStatus {
@@ -11454,7 +11454,7 @@ pub struct SynchronizationStatus {
 }
 /// Summarizes the results of the synchronization job run.
 ///
-/// OData type \`microsoft.graph.synchronizationTaskExecution\`. Source: \`resources/synchronization-synchronizationtaskexecution.md\`.
+/// OData type `microsoft.graph.synchronizationTaskExecution`. Source: `resources/synchronization-synchronizationtaskexecution.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationTaskExecution {
@@ -11509,7 +11509,7 @@ pub struct SynchronizationTaskExecution {
 }
 /// Provides pre-configured synchronization settings for a particular application.
 ///
-/// OData type \`microsoft.graph.synchronizationTemplate\`, key \`id\`. Source: \`resources/synchronization-synchronizationtemplate.md\`.
+/// OData type `microsoft.graph.synchronizationTemplate`, key `id`. Source: `resources/synchronization-synchronizationtemplate.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationTemplate {
@@ -11546,7 +11546,7 @@ pub struct SynchronizationTemplate {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.taskStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.taskStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TaskStatus {
     NotStarted,
@@ -11597,7 +11597,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.teamsAppInstallationScope\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.teamsAppInstallationScope`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TeamsAppInstallationScope {
     /// Indicates that the Teams app can be installed within a team and is authorized to access that team's data.
@@ -11651,7 +11651,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScope {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.teamworkActivityTopicSource\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.teamworkActivityTopicSource`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TeamworkActivityTopicSource {
     EntityUrl,
@@ -11693,7 +11693,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.teamworkApplicationIdentityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.teamworkApplicationIdentityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TeamworkApplicationIdentityType {
     AadApplication,
@@ -11747,7 +11747,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.teamworkConversationIdentityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.teamworkConversationIdentityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TeamworkConversationIdentityType {
     Team,
@@ -11795,7 +11795,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.teamworkTagType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.teamworkTagType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TeamworkTagType {
     /// Default type for a tag. Tags of type standard can be managed in the team by members who have permissions.
@@ -11837,7 +11837,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkTagType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.teamworkUserIdentityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.teamworkUserIdentityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TeamworkUserIdentityType {
     AadUser,
@@ -11897,7 +11897,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatAssessmentContentType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatAssessmentContentType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatAssessmentContentType {
     /// Mail threat.
@@ -11951,7 +11951,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatAssessmentRequestPivotProperty\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatAssessmentRequestPivotProperty`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatAssessmentRequestPivotProperty {
     /// Aggregate threat assessment request by threatCategory.
@@ -11999,7 +11999,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestPivotProperty {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatAssessmentRequestSource\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatAssessmentRequestSource`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatAssessmentRequestSource {
     /// Not yet know.
@@ -12053,7 +12053,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatAssessmentResultType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatAssessmentResultType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatAssessmentResultType {
     /// The policy check result, only for mail assessment.
@@ -12107,7 +12107,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentResultType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatAssessmentStatus\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatAssessmentStatus`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatAssessmentStatus {
     /// The threat assessment still in progress.
@@ -12155,7 +12155,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatCategory\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatCategory`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatCategory {
     /// Spam threat.
@@ -12215,7 +12215,7 @@ impl<'de> serde::Deserialize<'de> for ThreatCategory {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.threatExpectedAssessment\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.threatExpectedAssessment`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThreatExpectedAssessment {
     /// The threat should be blocked.
@@ -12263,7 +12263,7 @@ impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.timeCardState\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.timeCardState`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TimeCardState {
     ClockedIn,
@@ -12311,7 +12311,7 @@ impl<'de> serde::Deserialize<'de> for TimeCardState {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.timeOffReasonIconType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.timeOffReasonIconType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TimeOffReasonIconType {
     None,
@@ -12413,7 +12413,7 @@ impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.timeZoneStandard\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.timeZoneStandard`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TimeZoneStandard {
     Windows,
@@ -12455,7 +12455,7 @@ impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.tokenIssuerType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.tokenIssuerType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TokenIssuerType {
     AzureAd,
@@ -12503,7 +12503,7 @@ impl<'de> serde::Deserialize<'de> for TokenIssuerType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.tone\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.tone`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Tone {
     Tone0,
@@ -12590,7 +12590,7 @@ impl<'de> serde::Deserialize<'de> for Tone {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.usageAuthMethod\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.usageAuthMethod`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UsageAuthMethod {
     Email,
@@ -12659,7 +12659,7 @@ impl<'de> serde::Deserialize<'de> for UsageAuthMethod {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.userAccountSecurityType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.userAccountSecurityType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UserAccountSecurityType {
     /// Unknown.
@@ -12719,7 +12719,7 @@ impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.userFlowType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.userFlowType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UserFlowType {
     SignUp,
@@ -12776,7 +12776,7 @@ impl<'de> serde::Deserialize<'de> for UserFlowType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.userNewMessageRestriction\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.userNewMessageRestriction`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UserNewMessageRestriction {
     Everyone,
@@ -12824,7 +12824,7 @@ impl<'de> serde::Deserialize<'de> for UserNewMessageRestriction {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.volumeType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.volumeType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum VolumeType {
     OperatingSystemVolume,
@@ -12872,7 +12872,7 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.watermarkLayout\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.watermarkLayout`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WatermarkLayout {
     /// Use a horizontal watermark.
@@ -12920,7 +12920,7 @@ impl<'de> serde::Deserialize<'de> for WatermarkLayout {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.websiteType\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.websiteType`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WebsiteType {
     Other,
@@ -12971,7 +12971,7 @@ impl<'de> serde::Deserialize<'de> for WebsiteType {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.weekIndex\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.weekIndex`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WeekIndex {
     First,
@@ -13022,7 +13022,7 @@ impl<'de> serde::Deserialize<'de> for WeekIndex {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.wellknownListName\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.wellknownListName`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WellknownListName {
     None,
@@ -13070,7 +13070,7 @@ impl<'de> serde::Deserialize<'de> for WellknownListName {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.workforceIntegrationEncryptionProtocol\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.workforceIntegrationEncryptionProtocol`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WorkforceIntegrationEncryptionProtocol {
     SharedSecret,
@@ -13112,7 +13112,7 @@ impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryptionProtocol {
 }
 /// Microsoft Graph enumeration values
 ///
-/// OData enum \`microsoft.graph.workforceIntegrationSupportedEntities\`. Source: \`resources/enums.md\`.
+/// OData enum `microsoft.graph.workforceIntegrationSupportedEntities`. Source: `resources/enums.md`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WorkforceIntegrationSupportedEntities {
     None,

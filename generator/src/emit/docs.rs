@@ -11,7 +11,7 @@ pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(collapsed.len());
     for c in collapsed.chars() {
         match c {
-            '[' | ']' | '<' | '>' | '*' | '_' | '\\' | '`' | '#' => {
+            '[' | ']' | '<' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {
-        assert_eq!(clean("see [x]  <br> a_b\n*c*"), "see \\[x\\] \\<br\\> a\\_b \\*c\\*");
+        assert_eq!(clean("see [x]  <br> a_b\n`c`"), "see \\[x\\] \\<br> a_b `c`");
     }
 
     #[test]

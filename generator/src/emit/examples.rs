@@ -43,12 +43,19 @@ pub fn tests_file(ir: &Ir, names: &Names, crate_name: &str) -> Result<String, Em
             path = quote! { #krate::runtime::Collection<#path> };
         }
         let json = serde_json::to_string_pretty(&ex.body).ok()?;
-        let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
+        let mut doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
+        let check = match &ex.mismatch {
+            Some(m) => {
+                doc.push_str(&format!(": does not fit its model ({m})"));
+                quote! { mismatch::<#path>(#json); }
+            }
+            None => quote! { roundtrip::<#path>(#json); },
+        };
         Some(quote! {
             #[doc = #doc]
             #[test]
             fn #name() {
-                roundtrip::<#path>(#json);
+                #check
             }
         })
     });

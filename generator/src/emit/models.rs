@@ -8,37 +8,14 @@
 use super::docs;
 use super::names::Names;
 use crate::ident::{self, Namer, Style};
-use crate::ir::{Ir, Primitive, Property, TypeDef, TypeRef};
+use crate::ir::{effective_properties, Ir, Primitive, Property, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Field names every struct reserves for its fixed members.
 const ODATA_TYPE: &str = "odata_type";
 const ADDITIONAL: &str = "additional_properties";
-
-/// The properties of `t` and all its bases, base first, each JSON name once.
-pub fn effective_properties<'a>(ir: &'a Ir, t: &'a TypeDef) -> Vec<&'a Property> {
-    let mut chain = vec![t];
-    let mut cur = t.base.as_ref().and_then(|b| ir.types.get(b));
-    while let Some(b) = cur {
-        if chain.iter().any(|c| c.name == b.name) {
-            break;
-        }
-        chain.push(b);
-        cur = b.base.as_ref().and_then(|n| ir.types.get(n));
-    }
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for t in chain.iter().rev() {
-        for p in t.properties.iter().chain(&t.navigation) {
-            if p.name != "@odata.type" && seen.insert(p.name.as_str()) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
 
 /// serde's `rename_all = "camelCase"` applied to a snake_case field name.
 fn serde_camel(field: &str) -> String {

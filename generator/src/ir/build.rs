@@ -151,6 +151,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
             collect_api(page, &r, &mut ir, diags);
         }
     }
+    super::validate::reconcile_examples(&mut ir, diags);
     ir
 }
 
@@ -390,7 +391,7 @@ fn collect_enums(page: &Page) -> Vec<EnumDef> {
     }
     for e in &mut out {
         e.namespace = namespace_of(&e.name).to_string();
-        if e.description.is_empty() && page.kind == PageKind::Enum {
+        if page.kind == PageKind::Enum {
             e.description = page.front_matter.get("description").cloned().unwrap_or_default();
         }
     }
@@ -799,6 +800,7 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
             type_name,
             collection,
             body: value,
+            mismatch: None,
             loc: body_loc(c, &c.text, offset),
         });
     }

@@ -8,10 +8,11 @@ pub mod build;
 pub mod resolve;
 pub mod shape;
 pub mod typespell;
+pub mod validate;
 
 use crate::diag::Loc;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 pub use typespell::Primitive;
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -148,5 +149,33 @@ pub struct Example {
     /// The body is `{"value": [...]}` of `type_name`.
     pub collection: bool,
     pub body: serde_json::Value,
+    /// Where the body does not fit its model (the docs contradict themselves); a generated
+    /// test then checks that deserializing it fails, as predicted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mismatch: Option<String>,
     pub loc: Loc,
 }
+
+/// The properties of `t` and all its bases, base first, each JSON name once.
+pub fn effective_properties<'a>(ir: &'a Ir, t: &'a TypeDef) -> Vec<&'a Property> {
+    let mut chain = vec![t];
+    let mut cur = t.base.as_ref().and_then(|b| ir.types.get(b));
+    while let Some(b) = cur {
+        if chain.iter().any(|c| c.name == b.name) {
+            break;
+        }
+        chain.push(b);
+        cur = b.base.as_ref().and_then(|n| ir.types.get(n));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for t in chain.iter().rev() {
+        for p in t.properties.iter().chain(&t.navigation) {
+            if p.name != "@odata.type" && seen.insert(p.name.as_str()) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
