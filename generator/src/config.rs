@@ -101,6 +101,11 @@ impl Config {
     /// Read, resolve and emit, without writing anything.
     pub fn run(&self) -> Result<Generated, Error> {
         let docs = load::load(&self.docs).map_err(|e| Error::Docs(self.docs.clone(), e))?;
+        self.run_on(docs)
+    }
+
+    /// Resolve and emit pages already loaded (see [`load::from_texts`]).
+    pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
         let ir = ir::build::build(&docs.pages, &mut diags);
         let files = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;

@@ -44,6 +44,18 @@ pub fn page_files(root: &Path) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
+/// Parse pages given as (relative path, text) pairs: for tests and in-memory use.
+pub fn from_texts(root: &Path, pages: &[(String, String)]) -> Docs {
+    let mut diagnostics = Diagnostics::default();
+    let mut parsed = Vec::new();
+    let mut sorted: Vec<&(String, String)> = pages.iter().collect();
+    sorted.sort();
+    for (rel, text) in sorted {
+        parsed.push(parse_page(rel, text, &mut diagnostics));
+    }
+    Docs { root: root.to_path_buf(), pages: parsed, diagnostics, files: vec![] }
+}
+
 /// Read and parse every page below `root`. Fails only when the folder cannot be listed;
 /// unreadable pages are diagnostics.
 pub fn load(root: &Path) -> io::Result<Docs> {

@@ -21,6 +21,7 @@ pub fn test_names(ir: &Ir) -> Vec<Option<String>> {
             let kind = match ex.kind {
                 ExampleKind::Request => "request",
                 ExampleKind::Response => "response",
+                ExampleKind::Example => "example",
             };
             let key = format!("{stem}_{kind}");
             let n = counters.entry(key.clone()).or_default();

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 static PROPERTY_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^@?[A-Za-z_][A-Za-z0-9_.@-]*$").unwrap());
+    LazyLock::new(|| Regex::new(r"^@?[A-Za-z0-9_][A-Za-z0-9_.@-]*$").unwrap());
 static VALUES_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^`?([A-Za-z_][A-Za-z0-9_.]*)`?\s+(flags\s+)?(enum\s+)?values?$").unwrap());
 static REQUEST_LINE: LazyLock<Regex> =
@@ -44,13 +44,14 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     let mut ir = Ir::default();
     let mut raw_types: Vec<RawType> = Vec::new();
+    let mut resource_examples: Vec<(String, String, serde_json::Value, Loc)> = Vec::new();
     let mut enums: BTreeMap<String, EnumDef> = BTreeMap::new();
     let mut enum_keys: BTreeMap<String, String> = BTreeMap::new();
 
     for page in &pages {
         ir.pages.insert(page.file.clone(), page.kind);
         if page.kind == PageKind::Resource || page.kind == PageKind::Unknown {
-            collect_resources(page, &mut raw_types, diags);
+            collect_resources(page, &mut raw_types, &mut resource_examples, diags);
         }
         for e in collect_enums(page) {
             let key = e.name.to_lowercase();
@@ -146,6 +147,11 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     break_base_cycles(&mut ir, diags);
     drop_inherited_rows(&mut ir);
 
+    for (name, ns, body, loc) in resource_examples {
+        if let Some(TypeRef::Complex { name }) = r.named(&name, None, &ns, &loc, diags) {
+            ir.examples.push(Example { kind: ExampleKind::Example, name: None, type_name: Some(name), collection: false, body, mismatch: None, loc });
+        }
+    }
     for page in &pages {
         if page.kind == PageKind::Api {
             collect_api(page, &r, &mut ir, diags);
@@ -187,13 +193,22 @@ fn qualify(name: &str, ns: &str) -> String {
     }
 }
 
-fn collect_resources(page: &Page, out: &mut Vec<RawType>, diags: &mut Diagnostics) {
+/// Data blocks on resource pages: (type as written, page namespace, body, location).
+type ResourceExamples = Vec<(String, String, serde_json::Value, Loc)>;
+
+fn collect_resources(page: &Page, out: &mut Vec<RawType>, examples: &mut ResourceExamples, diags: &mut Diagnostics) {
     let ns = page_ns(page);
     let resources: Vec<&CodeBlock> = page
         .code_blocks()
         .filter(|(_, c)| c.annotation.as_ref().and_then(|a| a.block_type()) == Some("resource"))
         .map(|(_, c)| c)
         .collect();
+    for (_, c) in page.code_blocks() {
+        let Some(ann) = c.annotation.as_ref().filter(|a| a.block_type() == Some("example")) else { continue };
+        if let (Some(t), Ok(v)) = (ann.odata_type(), jsonc::parse_lenient(&c.text)) {
+            examples.push((t.to_string(), ns.clone(), v.value, body_loc(c, &c.text, 0)));
+        }
+    }
     let has_props = page.tables().any(|(_, t)| t.kind == TableKind::Properties);
     if resources.is_empty() && !(page.kind == PageKind::Resource && has_props) {
         return;
@@ -216,6 +231,13 @@ fn collect_resources(page: &Page, out: &mut Vec<RawType>, diags: &mut Diagnostic
             continue;
         };
         let name = qualify(name, &ns);
+        if defs.iter().any(|d| d.def.name.eq_ignore_ascii_case(&name)) {
+            // A repeated resource block on the same page is an example of the type.
+            if let Ok(v) = jsonc::parse_lenient(&block.text) {
+                examples.push((name, ns.clone(), v.value, body_loc(block, &block.text, 0)));
+            }
+            continue;
+        }
         let key = ann.str("keyProperty").map(str::to_string);
         let base = ann
             .str("baseType")

@@ -135,6 +135,8 @@ pub struct Operation {
 pub enum ExampleKind {
     Request,
     Response,
+    /// A data block on a resource page (a repeated `resource` or an `example` annotation).
+    Example,
 }
 
 /// One JSON body from the docs that is data, not a type placeholder.
