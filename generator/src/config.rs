@@ -19,7 +19,10 @@ pub struct Generated {
 
 impl Generated {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 }
 
@@ -50,6 +53,7 @@ pub struct Config {
     out: Option<PathBuf>,
     emit: EmitOptions,
     cargo: bool,
+    print_warnings: bool,
 }
 
 impl Default for Config {
@@ -61,7 +65,13 @@ impl Default for Config {
 impl Config {
     /// Defaults: docs in `docs/`, complete-crate layout, output to `generated/`.
     pub fn new() -> Self {
-        Config { docs: PathBuf::from("docs"), out: None, emit: EmitOptions::default(), cargo: false }
+        Config {
+            docs: PathBuf::from("docs"),
+            out: None,
+            emit: EmitOptions::default(),
+            cargo: false,
+            print_warnings: false,
+        }
     }
 
     /// For `build.rs`: include layout, output to `OUT_DIR`, cargo directives printed.
@@ -98,6 +108,13 @@ impl Config {
         self
     }
 
+    /// Build scripts: print every warning as a `cargo:warning` line instead of a one-line
+    /// summary.
+    pub fn print_warnings(&mut self, on: bool) -> &mut Self {
+        self.print_warnings = on;
+        self
+    }
+
     /// Read, resolve and emit, without writing anything.
     pub fn run(&self) -> Result<Generated, Error> {
         let docs = load::load(&self.docs).map_err(|e| Error::Docs(self.docs.clone(), e))?;
@@ -109,7 +126,12 @@ impl Config {
         let mut diags: Diagnostics = docs.diagnostics;
         let ir = ir::build::build(&docs.pages, &mut diags);
         let files = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
-        Ok(Generated { ir, files, diagnostics: diags.into_sorted(), inputs: docs.files })
+        Ok(Generated {
+            ir,
+            files,
+            diagnostics: diags.into_sorted(),
+            inputs: docs.files,
+        })
     }
 
     /// The output folder: the configured one, else `OUT_DIR` for build scripts, else `generated`.
@@ -136,12 +158,17 @@ impl Config {
             for f in &generated.inputs {
                 println!("cargo:rerun-if-changed={}", f.display());
             }
-            for d in generated.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+            for d in generated
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity >= Severity::Warning)
+            {
                 println!("cargo:warning={}", d.to_string().replace('\n', " "));
             }
         }
         let out = self.resolved_out_dir();
-        let report = write::write_tree(&out, &generated.files).map_err(|e| Error::Write(out.clone(), e))?;
+        let report =
+            write::write_tree(&out, &generated.files).map_err(|e| Error::Write(out.clone(), e))?;
         Ok((generated, report))
     }
 

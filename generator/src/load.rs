@@ -19,7 +19,11 @@ pub struct Docs {
 fn is_page(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let upper = name.to_ascii_uppercase();
-    rel.ends_with(".md") && !(rel == name && (upper.starts_with("README") || upper.starts_with("LICENSE") || upper.starts_with("NOTICE")))
+    rel.ends_with(".md")
+        && !(rel == name
+            && (upper.starts_with("README")
+                || upper.starts_with("LICENSE")
+                || upper.starts_with("NOTICE")))
 }
 
 /// List the page files below `root`, as sorted `/`-separated relative paths.
@@ -33,7 +37,11 @@ pub fn page_files(root: &Path) -> io::Result<Vec<String>> {
             if entry.file_type()?.is_dir() {
                 stack.push(path);
             } else if let Ok(rel) = path.strip_prefix(root) {
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 if is_page(&rel) {
                     out.push(rel);
                 }
@@ -53,7 +61,12 @@ pub fn from_texts(root: &Path, pages: &[(String, String)]) -> Docs {
     for (rel, text) in sorted {
         parsed.push(parse_page(rel, text, &mut diagnostics));
     }
-    Docs { root: root.to_path_buf(), pages: parsed, diagnostics, files: vec![] }
+    Docs {
+        root: root.to_path_buf(),
+        pages: parsed,
+        diagnostics,
+        files: vec![],
+    }
 }
 
 /// Read and parse every page below `root`. Fails only when the folder cannot be listed;
@@ -61,19 +74,30 @@ pub fn from_texts(root: &Path, pages: &[(String, String)]) -> Docs {
 pub fn load(root: &Path) -> io::Result<Docs> {
     let files = page_files(root)?;
     if files.is_empty() {
-        return Err(io::Error::new(io::ErrorKind::NotFound, format!("no .md pages below {}", root.display())));
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("no .md pages below {}", root.display()),
+        ));
     }
     let parsed: Vec<(Option<Page>, Diagnostics)> = files
         .par_iter()
         .map(|rel| {
             let mut diags = Diagnostics::default();
-            let loc = Loc { file: rel.clone(), line: 1, col: 1 };
+            let loc = Loc {
+                file: rel.clone(),
+                line: 1,
+                col: 1,
+            };
             let page = match std::fs::read(root.join(rel)) {
                 Ok(bytes) => {
                     let text = match String::from_utf8(bytes) {
                         Ok(t) => t,
                         Err(e) => {
-                            diags.emit(Code::NotUtf8, loc, "page is not valid UTF-8; invalid bytes replaced");
+                            diags.emit(
+                                Code::NotUtf8,
+                                loc,
+                                "page is not valid UTF-8; invalid bytes replaced",
+                            );
                             String::from_utf8_lossy(e.as_bytes()).into_owned()
                         }
                     };
@@ -93,5 +117,10 @@ pub fn load(root: &Path) -> io::Result<Docs> {
         diagnostics.extend(d);
         pages.extend(page);
     }
-    Ok(Docs { root: root.to_path_buf(), pages, diagnostics, files: files.iter().map(|f| root.join(f)).collect() })
+    Ok(Docs {
+        root: root.to_path_buf(),
+        pages,
+        diagnostics,
+        files: files.iter().map(|f| root.join(f)).collect(),
+    })
 }

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "doc2rs", version, about = "Generate a Rust SDK from API reference markdown")]
+#[command(
+    name = "doc2rs",
+    version,
+    about = "Generate a Rust SDK from API reference markdown"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,7 +48,10 @@ fn main() -> ExitCode {
 }
 
 fn print_diagnostics(diags: &[doc2rs::Diagnostic], verbose: bool) {
-    for d in diags.iter().filter(|d| verbose || d.severity >= Severity::Warning) {
+    for d in diags
+        .iter()
+        .filter(|d| verbose || d.severity >= Severity::Warning)
+    {
         eprintln!("{d}");
     }
 }

@@ -26,8 +26,12 @@ pub struct WriteReport {
 
 /// Whether a file's first line marks it as generated.
 pub fn is_generated(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else { return false };
-    text.lines().next().is_some_and(|l| l.contains("@generated"))
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    text.lines()
+        .next()
+        .is_some_and(|l| l.contains("@generated"))
 }
 
 /// Every file below `root` (relative, `/`-separated), skipping `target/` and hidden folders.
@@ -47,7 +51,12 @@ pub fn existing_files(root: &Path) -> io::Result<Vec<String>> {
                     stack.push(path);
                 }
             } else if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
             }
         }
     }
@@ -89,7 +98,10 @@ pub fn write_tree(root: &Path, files: &Files) -> io::Result<WriteReport> {
         report.written.push(rel.to_string());
     }
     let wanted: BTreeSet<&str> = files.keys().map(String::as_str).collect();
-    for rel in existing.iter().filter(|r| !r.ends_with(TMP_SUFFIX) && !wanted.contains(r.as_str())) {
+    for rel in existing
+        .iter()
+        .filter(|r| !r.ends_with(TMP_SUFFIX) && !wanted.contains(r.as_str()))
+    {
         let path = root.join(rel);
         if is_generated(&path) {
             fs::remove_file(&path)?;
@@ -104,24 +116,56 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> Files {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn writes_only_changes_and_removes_only_generated_strays() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let r = write_tree(root, &files(&[("src/a.rs", "// @generated\na"), ("src/b.rs", "// @generated\nb")])).unwrap();
+        let r = write_tree(
+            root,
+            &files(&[
+                ("src/a.rs", "// @generated\na"),
+                ("src/b.rs", "// @generated\nb"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(r.written.len(), 2);
         fs::write(root.join("src/hand.rs"), "// mine\n").unwrap();
-        let mtime = fs::metadata(root.join("src/a.rs")).unwrap().modified().unwrap();
+        let mtime = fs::metadata(root.join("src/a.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let r = write_tree(root, &files(&[("src/a.rs", "// @generated\na"), ("src/c.rs", "// @generated\nc")])).unwrap();
+        let r = write_tree(
+            root,
+            &files(&[
+                ("src/a.rs", "// @generated\na"),
+                ("src/c.rs", "// @generated\nc"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(r.written, vec!["src/c.rs".to_string()]);
         assert_eq!(r.unchanged, 1);
         assert_eq!(r.removed, vec!["src/b.rs".to_string()]);
-        assert_eq!(fs::metadata(root.join("src/a.rs")).unwrap().modified().unwrap(), mtime);
-        assert!(root.join("src/hand.rs").exists(), "hand-written files are never removed");
-        assert!(existing_files(root).unwrap().iter().all(|f| !f.ends_with(TMP_SUFFIX)));
+        assert_eq!(
+            fs::metadata(root.join("src/a.rs"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            mtime
+        );
+        assert!(
+            root.join("src/hand.rs").exists(),
+            "hand-written files are never removed"
+        );
+        assert!(existing_files(root)
+            .unwrap()
+            .iter()
+            .all(|f| !f.ends_with(TMP_SUFFIX)));
     }
 }

@@ -16,11 +16,18 @@ fn generate(fixtures: &[&str]) -> (String, String) {
             (name, text)
         })
         .collect();
-    let g = Config::new().run_on(from_texts(&dir, &pages)).expect("generation succeeds");
+    let g = Config::new()
+        .run_on(from_texts(&dir, &pages))
+        .expect("generation succeeds");
     let module = g.files.get("src/graph.rs").cloned().unwrap_or_default();
     // The module must be valid Rust on its own.
     syn::parse_file(&module).expect("emitted module parses");
-    let diags = g.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
+    let diags = g
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     (module, diags)
 }
 
@@ -28,14 +35,23 @@ fn generate(fixtures: &[&str]) -> (String, String) {
 fn entity_with_every_primitive() {
     let (code, diags) = generate(&["entity-primitives"]);
     insta::assert_snapshot!(code);
-    assert!(diags.contains("D2R305"), "JSON-only property reported: {diags}");
+    assert!(
+        diags.contains("D2R305"),
+        "JSON-only property reported: {diags}"
+    );
 }
 
 #[test]
 fn nested_complex_types_and_boxed_recursion() {
     let (code, _) = generate(&["complex-nested", "complex-orderline"]);
-    assert!(code.contains("pub parent: Option<Box<OrderLine>>"), "recursive field is boxed");
-    assert!(code.contains("pub lines: Option<Vec<OrderLine>>"), "collections need no box");
+    assert!(
+        code.contains("pub parent: Option<Box<OrderLine>>"),
+        "recursive field is boxed"
+    );
+    assert!(
+        code.contains("pub lines: Option<Vec<OrderLine>>"),
+        "collections need no box"
+    );
     insta::assert_snapshot!(code);
 }
 
@@ -58,8 +74,14 @@ fn naming_obstacle_course() {
     insta::assert_snapshot!(code);
     // The hostile description stays a doc comment: no item but the two types (and impls).
     let file = syn::parse_file(&code).unwrap();
-    assert!(file.items.iter().all(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Impl(_))));
-    assert!(code.contains("fn evil"), "the text is kept, as documentation");
+    assert!(file.items.iter().all(|i| matches!(
+        i,
+        syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Impl(_)
+    )));
+    assert!(
+        code.contains("fn evil"),
+        "the text is kept, as documentation"
+    );
 }
 
 #[test]

@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {
-        assert_eq!(clean("see [x]  <br> a_b\n`c`"), "see \\[x\\] \\<br> a_b `c`");
+        assert_eq!(
+            clean("see [x]  <br> a_b\n`c`"),
+            "see \\[x\\] \\<br> a_b `c`"
+        );
     }
 
     #[test]

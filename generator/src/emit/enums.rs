@@ -33,14 +33,22 @@ pub fn enum_item(names: &Names, e: &EnumDef) -> TokenStream {
         })
         .collect();
     let variants = members.iter().map(|(v, _, doc)| quote! { #doc #v, });
-    let to_str = members.iter().map(|(v, wire, _)| quote! { Self::#v => #wire, });
-    let from_str = members.iter().map(|(v, wire, _)| quote! { #wire => Self::#v, });
+    let to_str = members
+        .iter()
+        .map(|(v, wire, _)| quote! { Self::#v => #wire, });
+    let from_str = members
+        .iter()
+        .map(|(v, wire, _)| quote! { #wire => Self::#v, });
     let catch_all = ident::make_ident(CATCH_ALL);
     let mut doc = vec![docs::clean(&e.description)];
     doc.push(docs::clean(&format!(
         "OData enum `{}`{}. Source: `{}`.",
         e.name,
-        if e.flags { " (flags: several members may be combined, comma-separated)" } else { "" },
+        if e.flags {
+            " (flags: several members may be combined, comma-separated)"
+        } else {
+            ""
+        },
         e.loc.file
     )));
     let doc = docs::attrs(&doc);

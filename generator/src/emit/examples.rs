@@ -1,7 +1,7 @@
 //! Tests generated from the docs' own examples: every request and response body whose type
 //! is known must deserialize into its model and serialize back to the same JSON.
 
-use super::{format, EmitError, names::Names};
+use super::{format, names::Names, EmitError};
 use crate::ident;
 use crate::ir::{ExampleKind, Ir};
 use proc_macro2::TokenStream;
@@ -17,7 +17,13 @@ pub fn test_names(ir: &Ir) -> Vec<Option<String>> {
         .iter()
         .map(|ex| {
             ex.type_name.as_ref()?;
-            let stem = ex.loc.file.rsplit('/').next().unwrap_or(&ex.loc.file).trim_end_matches(".md");
+            let stem = ex
+                .loc
+                .file
+                .rsplit('/')
+                .next()
+                .unwrap_or(&ex.loc.file)
+                .trim_end_matches(".md");
             let kind = match ex.kind {
                 ExampleKind::Request => "request",
                 ExampleKind::Response => "response",
@@ -33,32 +39,38 @@ pub fn test_names(ir: &Ir) -> Vec<Option<String>> {
 
 pub fn tests_file(ir: &Ir, names: &Names, crate_name: &str) -> Result<String, EmitError> {
     let krate = ident::make_ident(&crate_name.replace('-', "_"));
-    let support: TokenStream = SUPPORT.parse().map_err(|e| EmitError(format!("example support template: {e}")))?;
-    let tests = ir.examples.iter().zip(test_names(ir)).filter_map(|(ex, name)| {
-        let name = ident::make_ident(&name?);
-        let ty = ex.type_name.as_ref()?;
-        let module = ident::make_ident(names.module_of(ty));
-        let model = names.ident(ty);
-        let mut path = quote! { #krate::#module::#model };
-        if ex.collection {
-            path = quote! { #krate::runtime::Collection<#path> };
-        }
-        let json = serde_json::to_string_pretty(&ex.body).ok()?;
-        let mut doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
-        let check = match &ex.mismatch {
-            Some(m) => {
-                doc.push_str(&format!(": does not fit its model ({m})"));
-                quote! { mismatch::<#path>(#json); }
+    let support: TokenStream = SUPPORT
+        .parse()
+        .map_err(|e| EmitError(format!("example support template: {e}")))?;
+    let tests = ir
+        .examples
+        .iter()
+        .zip(test_names(ir))
+        .filter_map(|(ex, name)| {
+            let name = ident::make_ident(&name?);
+            let ty = ex.type_name.as_ref()?;
+            let module = ident::make_ident(names.module_of(ty));
+            let model = names.ident(ty);
+            let mut path = quote! { #krate::#module::#model };
+            if ex.collection {
+                path = quote! { #krate::runtime::Collection<#path> };
             }
-            None => quote! { roundtrip::<#path>(#json); },
-        };
-        Some(quote! {
-            #[doc = #doc]
-            #[test]
-            fn #name() {
-                #check
-            }
-        })
-    });
+            let json = serde_json::to_string_pretty(&ex.body).ok()?;
+            let mut doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
+            let check = match &ex.mismatch {
+                Some(m) => {
+                    doc.push_str(&format!(": does not fit its model ({m})"));
+                    quote! { mismatch::<#path>(#json); }
+                }
+                None => quote! { roundtrip::<#path>(#json); },
+            };
+            Some(quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    #check
+                }
+            })
+        });
     format(quote! { #support #(#tests)* }, "tests/examples.rs")
 }

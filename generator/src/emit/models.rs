@@ -44,7 +44,11 @@ pub struct Boxing {
 impl Boxing {
     pub fn new(ir: &Ir) -> Self {
         let names: Vec<&String> = ir.types.keys().collect();
-        let pos: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let pos: BTreeMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
         let edges: Vec<Vec<usize>> = names
             .iter()
             .map(|n| {
@@ -143,7 +147,13 @@ pub fn primitive(p: Primitive) -> TokenStream {
 }
 
 /// The Rust type of one property's value (without the outer `Option`).
-fn value_type(names: &Names, boxing: &Boxing, owner: &TypeDef, module: &str, p: &Property) -> TokenStream {
+fn value_type(
+    names: &Names,
+    boxing: &Boxing,
+    owner: &TypeDef,
+    module: &str,
+    p: &Property,
+) -> TokenStream {
     let inner = match &p.ty {
         TypeRef::Primitive { primitive: prim } => primitive(*prim),
         TypeRef::Complex { name } => {
@@ -178,7 +188,9 @@ pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> Toke
         let rename = (serde_camel(&name) != *json).then(|| quote! { rename = #json, });
         let mut doc = vec![docs::clean(&p.description)];
         if let TypeRef::Opaque { spelling } = &p.ty {
-            doc.push(docs::clean(&format!("The docs name an undefined type `{spelling}`; the value is kept as raw JSON.")));
+            doc.push(docs::clean(&format!(
+                "The docs name an undefined type `{spelling}`; the value is kept as raw JSON."
+            )));
         }
         let doc = docs::attrs(&doc);
         quote! {

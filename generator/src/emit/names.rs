@@ -49,7 +49,9 @@ impl Names {
         let mut items = BTreeMap::new();
         for q in qualified {
             let module = &modules[namespace_of(q)];
-            let namer = namers.entry(module).or_insert_with(|| Namer::new(Style::Camel));
+            let namer = namers
+                .entry(module)
+                .or_insert_with(|| Namer::new(Style::Camel));
             let name = namer.claim(ident::type_name(simple_name(q)));
             items.insert(q.clone(), (module.clone(), name));
         }

@@ -14,8 +14,9 @@ use std::sync::LazyLock;
 
 static PROPERTY_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^@?[A-Za-z0-9_][A-Za-z0-9_.@-]*$").unwrap());
-static VALUES_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^`?([A-Za-z_][A-Za-z0-9_.]*)`?\s+(flags\s+)?(enum\s+)?values?$").unwrap());
+static VALUES_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^`?([A-Za-z_][A-Za-z0-9_.]*)`?\s+(flags\s+)?(enum\s+)?values?$").unwrap()
+});
 static REQUEST_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(GET|POST|PATCH|PUT|DELETE)\s+(\S.*?)\s*$").unwrap());
 
@@ -103,7 +104,10 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
                 Diagnostic::new(
                     Code::TypeDuplicate,
                     t.def.loc.clone(),
-                    format!("`{}` is defined both as a type and as an enum; the type wins", t.def.name),
+                    format!(
+                        "`{}` is defined both as a type and as an enum; the type wins",
+                        t.def.name
+                    ),
                 )
                 .with_related(enums[e].loc.clone()),
             );
@@ -124,6 +128,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     }
 
     let r = Resolver { index: &index };
+    let mut hints = JsonHints::new();
     for (name, raw) in merged {
         let mut def = raw.def;
         def.properties = r.props(&raw.props, &raw.page_ns, diags);
@@ -139,7 +144,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
             }
         }
         if let Some((json, loc)) = &raw.json {
-            cross_check(&mut def, json, loc, &r, &raw.page_ns, diags);
+            cross_check(&mut def, json, loc, &r, &raw.page_ns, &mut hints, diags);
         }
         ir.types.insert(name, def);
     }
@@ -149,7 +154,15 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
 
     for (name, ns, body, loc) in resource_examples {
         if let Some(TypeRef::Complex { name }) = r.named(&name, None, &ns, &loc, diags) {
-            ir.examples.push(Example { kind: ExampleKind::Example, name: None, type_name: Some(name), collection: false, body, mismatch: None, loc });
+            ir.examples.push(Example {
+                kind: ExampleKind::Example,
+                name: None,
+                type_name: Some(name),
+                collection: false,
+                body,
+                mismatch: None,
+                loc,
+            });
         }
     }
     for page in &pages {
@@ -157,7 +170,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
             collect_api(page, &r, &mut ir, diags);
         }
     }
-    super::validate::reconcile_examples(&mut ir, diags);
+    super::validate::reconcile_examples(&mut ir, &hints, diags);
     ir
 }
 
@@ -173,8 +186,15 @@ fn page_ns(page: &Page) -> String {
 fn name_from_title(title: &str) -> String {
     let mut t = title.trim().to_string();
     for suffix in [
-        " resource type", " resource", " complex type", " entity type", " enum type",
-        " enumeration type", " enum", " type", " object",
+        " resource type",
+        " resource",
+        " complex type",
+        " entity type",
+        " enum type",
+        " enumeration type",
+        " enum",
+        " type",
+        " object",
     ] {
         if t.to_lowercase().ends_with(suffix) {
             t.truncate(t.len() - suffix.len());
@@ -196,7 +216,12 @@ fn qualify(name: &str, ns: &str) -> String {
 /// Data blocks on resource pages: (type as written, page namespace, body, location).
 type ResourceExamples = Vec<(String, String, serde_json::Value, Loc)>;
 
-fn collect_resources(page: &Page, out: &mut Vec<RawType>, examples: &mut ResourceExamples, diags: &mut Diagnostics) {
+fn collect_resources(
+    page: &Page,
+    out: &mut Vec<RawType>,
+    examples: &mut ResourceExamples,
+    diags: &mut Diagnostics,
+) {
     let ns = page_ns(page);
     let resources: Vec<&CodeBlock> = page
         .code_blocks()
@@ -204,7 +229,13 @@ fn collect_resources(page: &Page, out: &mut Vec<RawType>, examples: &mut Resourc
         .map(|(_, c)| c)
         .collect();
     for (_, c) in page.code_blocks() {
-        let Some(ann) = c.annotation.as_ref().filter(|a| a.block_type() == Some("example")) else { continue };
+        let Some(ann) = c
+            .annotation
+            .as_ref()
+            .filter(|a| a.block_type() == Some("example"))
+        else {
+            continue;
+        };
         if let (Some(t), Ok(v)) = (ann.odata_type(), jsonc::parse_lenient(&c.text)) {
             examples.push((t.to_string(), ns.clone(), v.value, body_loc(c, &c.text, 0)));
         }
@@ -258,7 +289,11 @@ fn collect_resources(page: &Page, out: &mut Vec<RawType>, examples: &mut Resourc
             def: TypeDef {
                 namespace: namespace_of(&name).to_string(),
                 name,
-                kind: if key.is_some() { TypeKind::Entity } else { TypeKind::Complex },
+                kind: if key.is_some() {
+                    TypeKind::Entity
+                } else {
+                    TypeKind::Complex
+                },
                 key,
                 base: None,
                 open: ann.flag("openType"),
@@ -313,7 +348,10 @@ fn collect_resources(page: &Page, out: &mut Vec<RawType>, examples: &mut Resourc
             _ => {}
         }
     }
-    if target.def.key.is_none() && resources.is_empty() && target.props.iter().any(|p| p.name == "id") {
+    if target.def.key.is_none()
+        && resources.is_empty()
+        && target.props.iter().any(|p| p.name == "id")
+    {
         target.def.kind = TypeKind::Entity;
         target.def.key = Some("id".into());
     }
@@ -336,7 +374,15 @@ fn inherits_from(page: &Page) -> Option<(String, Option<String>, Loc)> {
 
 fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
     let name_col = table
-        .column(&["property", "property name", "name", "relationship", "relationship name", "parameter", "parameter name"])
+        .column(&[
+            "property",
+            "property name",
+            "name",
+            "relationship",
+            "relationship name",
+            "parameter",
+            "parameter name",
+        ])
         .unwrap_or(0);
     let Some(type_col) = table.column(&["type"]) else {
         return vec![];
@@ -345,10 +391,18 @@ fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
     let mut out = Vec::new();
     for row in &table.rows {
         let (Some(name), Some(ty)) = (row.get(name_col), row.get(type_col)) else {
-            diags.emit(Code::TableMalformed, table.loc.clone(), "table row has too few cells");
+            diags.emit(
+                Code::TableMalformed,
+                table.loc.clone(),
+                "table row has too few cells",
+            );
             continue;
         };
-        let clean = name.text.trim().trim_matches(|c| c == '*' || c == '`' || c == '\\').trim();
+        let clean = name
+            .text
+            .trim()
+            .trim_matches(|c| c == '*' || c == '`' || c == '\\')
+            .trim();
         if clean.is_empty() && ty.text.trim().is_empty() {
             continue;
         }
@@ -378,7 +432,9 @@ fn collect_enums(page: &Page) -> Vec<EnumDef> {
     let mut out: Vec<EnumDef> = Vec::new();
     let mut current: Option<(Option<usize>, usize)> = None; // (section, index in out)
     for block in &page.blocks {
-        let BlockKind::Table(table) = &block.kind else { continue };
+        let BlockKind::Table(table) = &block.kind else {
+            continue;
+        };
         if table.kind != TableKind::EnumMembers {
             continue;
         }
@@ -386,16 +442,29 @@ fn collect_enums(page: &Page) -> Vec<EnumDef> {
         let from_heading = heading.and_then(|h| VALUES_HEADING.captures(h.text.trim()));
         let (name, flags, loc) = if let Some(c) = from_heading {
             let h = heading.unwrap();
-            (c[1].to_string(), c.get(2).is_some() || h.text.contains("flags"), h.loc.clone())
+            (
+                c[1].to_string(),
+                c.get(2).is_some() || h.text.contains("flags"),
+                h.loc.clone(),
+            )
         } else if page.kind == PageKind::Enum {
             let Some(title) = &page.title else { continue };
-            (name_from_title(&title.value), title.value.to_lowercase().contains("flags"), title.loc.clone())
+            (
+                name_from_title(&title.value),
+                title.value.to_lowercase().contains("flags"),
+                title.loc.clone(),
+            )
         } else {
             continue;
         };
         let members = members(table);
         let idx = match current {
-            Some((s, i)) if s == block.section || page.kind == PageKind::Enum && out[i].name == qualify(&name, &ns) => i,
+            Some((s, i))
+                if s == block.section
+                    || page.kind == PageKind::Enum && out[i].name == qualify(&name, &ns) =>
+            {
+                i
+            }
             _ => {
                 out.push(EnumDef {
                     name: qualify(&name, &ns),
@@ -414,7 +483,11 @@ fn collect_enums(page: &Page) -> Vec<EnumDef> {
     for e in &mut out {
         e.namespace = namespace_of(&e.name).to_string();
         if page.kind == PageKind::Enum {
-            e.description = page.front_matter.get("description").cloned().unwrap_or_default();
+            e.description = page
+                .front_matter
+                .get("description")
+                .cloned()
+                .unwrap_or_default();
         }
     }
     out
@@ -434,7 +507,11 @@ fn members(table: &Table) -> Vec<EnumMember> {
         .iter()
         .filter_map(|row| {
             let cell = row.get(name_col)?;
-            let name = cell.text.trim().trim_matches(|c| c == '`' || c == '*').trim();
+            let name = cell
+                .text
+                .trim()
+                .trim_matches(|c| c == '`' || c == '*')
+                .trim();
             if name.is_empty() {
                 return None;
             }
@@ -444,7 +521,10 @@ fn members(table: &Table) -> Vec<EnumMember> {
                     .and_then(|c| row.get(c))
                     .map(|c| c.text.trim().to_string())
                     .filter(|v| !v.is_empty()),
-                description: desc_col.and_then(|c| row.get(c)).map(|c| c.text.clone()).unwrap_or_default(),
+                description: desc_col
+                    .and_then(|c| row.get(c))
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
                 loc: cell.loc.clone(),
             })
         })
@@ -511,9 +591,13 @@ impl Resolver<'_> {
                             diags.emit(
                                 Code::TypeUnresolved,
                                 cell.loc.clone(),
-                                format!("type `{name}` is not defined in the docs; kept as raw JSON"),
+                                format!(
+                                    "type `{name}` is not defined in the docs; kept as raw JSON"
+                                ),
                             );
-                            TypeRef::Opaque { spelling: cell.text.clone() }
+                            TypeRef::Opaque {
+                                spelling: cell.text.clone(),
+                            }
                         }),
                 };
                 (ty, s.collection)
@@ -530,14 +614,30 @@ impl Resolver<'_> {
                     cell.loc.clone(),
                     format!("{why}; kept as raw JSON"),
                 );
-                (TypeRef::Opaque { spelling: cell.text.clone() }, false)
+                (
+                    TypeRef::Opaque {
+                        spelling: cell.text.clone(),
+                    },
+                    false,
+                )
             }
         }
     }
 
     /// Resolve a type name; diagnoses a namespace mismatch, returns None when undefined.
-    fn named(&self, name: &str, link: Option<&str>, ns: &str, loc: &Loc, diags: &mut Diagnostics) -> Option<TypeRef> {
-        let Resolved { name: q, target, namespace_mismatch } = self.index.resolve(name, link, ns)?;
+    fn named(
+        &self,
+        name: &str,
+        link: Option<&str>,
+        ns: &str,
+        loc: &Loc,
+        diags: &mut Diagnostics,
+    ) -> Option<TypeRef> {
+        let Resolved {
+            name: q,
+            target,
+            namespace_mismatch,
+        } = self.index.resolve(name, link, ns)?;
         if let Some(wrong) = namespace_mismatch {
             diags.emit(
                 Code::NamespaceMismatch,
@@ -552,6 +652,10 @@ impl Resolver<'_> {
     }
 }
 
+/// What the JSON representation says of a property the table types differently:
+/// (type, property) → (type, collection). Used when data examples side with the JSON.
+pub type JsonHints = BTreeMap<(String, String), (TypeRef, bool)>;
+
 /// Compare the JSON representation with the tables: the table wins; JSON-only properties are
 /// added (nothing is dropped), and each disagreement is a diagnostic.
 fn cross_check(
@@ -560,6 +664,7 @@ fn cross_check(
     loc: &Loc,
     r: &Resolver,
     ns: &str,
+    hints: &mut JsonHints,
     diags: &mut Diagnostics,
 ) {
     for (key, value) in json {
@@ -567,14 +672,30 @@ fn cross_check(
             continue;
         }
         let inferred = shape::infer(value);
-        let known = def.properties.iter().chain(&def.navigation).find(|p| &p.name == key);
+        let known = def
+            .properties
+            .iter()
+            .chain(&def.navigation)
+            .find(|p| &p.name == key);
         match (known, inferred) {
             (Some(p), Some((base, collection))) => {
                 if let Some(why) = disagreement(p, &base, collection) {
+                    let hint = match &base {
+                        Base::Primitive(prim) => Some(TypeRef::Primitive { primitive: *prim }),
+                        Base::Named { name, .. } => {
+                            r.named(name, None, ns, loc, &mut Diagnostics::default())
+                        }
+                    };
+                    if let Some(hint) = hint {
+                        hints.insert((def.name.clone(), p.name.clone()), (hint, collection));
+                    }
                     diags.emit(
                         Code::TypeTableJsonMismatch,
                         p.loc.clone(),
-                        format!("`{}`: table and JSON representation disagree ({why}); the table wins", p.name),
+                        format!(
+                            "`{}`: table and JSON representation disagree ({why}); the table wins",
+                            p.name
+                        ),
                     );
                 }
             }
@@ -587,12 +708,20 @@ fn cross_check(
                             .unwrap_or(TypeRef::Opaque { spelling: name }),
                         c,
                     ),
-                    None => (TypeRef::Primitive { primitive: Primitive::Json }, false),
+                    None => (
+                        TypeRef::Primitive {
+                            primitive: Primitive::Json,
+                        },
+                        false,
+                    ),
                 };
                 diags.emit(
                     Code::PropertyOnlyInJson,
                     loc.clone(),
-                    format!("`{key}` appears only in the JSON representation of `{}`; added", def.name),
+                    format!(
+                        "`{key}` appears only in the JSON representation of `{}`; added",
+                        def.name
+                    ),
                 );
                 def.properties.push(Property {
                     name: key.clone(),
@@ -613,7 +742,11 @@ fn disagreement(p: &Property, base: &Base, collection: bool) -> Option<String> {
         return Some(format!(
             "table says {}a collection, JSON says {}",
             if p.collection { "" } else { "not " },
-            if collection { "collection" } else { "single value" }
+            if collection {
+                "collection"
+            } else {
+                "single value"
+            }
         ));
     }
     match (&p.ty, base) {
@@ -630,7 +763,8 @@ fn disagreement(p: &Property, base: &Base, collection: bool) -> Option<String> {
         }
         (TypeRef::Primitive { primitive: a }, Base::Primitive(b)) => {
             let (fa, fb) = (shape::family(*a), shape::family(*b));
-            (fa != fb && fa != Family::Any && fb != Family::Any).then(|| format!("`{a:?}` vs `{b:?}`"))
+            (fa != fb && fa != Family::Any && fb != Family::Any)
+                .then(|| format!("`{a:?}` vs `{b:?}`"))
         }
         _ => None,
     }
@@ -644,7 +778,11 @@ fn break_base_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
         while let Some(b) = cur {
             if seen.contains(&b) {
                 let t = ir.types.get_mut(&name).unwrap();
-                diags.emit(Code::BaseTypeCycle, t.loc.clone(), format!("base types of `{name}` form a cycle; base dropped"));
+                diags.emit(
+                    Code::BaseTypeCycle,
+                    t.loc.clone(),
+                    format!("base types of `{name}` form a cycle; base dropped"),
+                );
                 t.base = None;
                 break;
             }
@@ -662,7 +800,12 @@ fn drop_inherited_rows(ir: &mut Ir) {
         let mut cur = ir.types[&name].base.clone();
         while let Some(b) = cur {
             let Some(t) = ir.types.get(&b) else { break };
-            inherited.extend(t.properties.iter().chain(&t.navigation).map(|p| p.name.clone()));
+            inherited.extend(
+                t.properties
+                    .iter()
+                    .chain(&t.navigation)
+                    .map(|p| p.name.clone()),
+            );
             cur = t.base.clone();
         }
         if inherited.is_empty() {
@@ -677,7 +820,11 @@ fn drop_inherited_rows(ir: &mut Ir) {
 /// The location of a byte offset inside a code block's body.
 fn body_loc(block: &CodeBlock, body: &str, offset: usize) -> Loc {
     let (line, col) = crate::source::LineIndex::new(body).line_col(body, offset);
-    Loc { file: block.loc.file.clone(), line: block.body_line + line - 1, col }
+    Loc {
+        file: block.loc.file.clone(),
+        line: block.body_line + line - 1,
+        col,
+    }
 }
 
 /// Split an `http` example into its first line and JSON body (after the headers).
@@ -719,7 +866,12 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
         let in_request = page
             .h2_of(section)
             .is_some_and(|h| h.text.to_lowercase().contains("http request"));
-        if !in_request || c.annotation.as_ref().and_then(|a| a.block_type()).is_some_and(|b| b != "ignored") {
+        if !in_request
+            || c.annotation
+                .as_ref()
+                .and_then(|a| a.block_type())
+                .is_some_and(|b| b != "ignored")
+        {
             continue;
         }
         for line in c.text.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -732,19 +884,29 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
     // Types named in request-body tables resolve like resource properties (diagnosed the same).
     let mut body_type: Option<String> = None;
     for block in &page.blocks {
-        let in_body = page.h2_of(block.section).is_some_and(|h| h.text.to_lowercase().contains("request body"));
+        let in_body = page
+            .h2_of(block.section)
+            .is_some_and(|h| h.text.to_lowercase().contains("request body"));
         if !in_body {
             continue;
         }
         match &block.kind {
-            BlockKind::Table(t) if matches!(t.kind, TableKind::Properties | TableKind::Parameters) => {
+            BlockKind::Table(t)
+                if matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
+            {
                 for row in rows(t, &mut Diagnostics::default()) {
                     r.cell(&row.ty, &ns, diags);
                 }
             }
             BlockKind::Paragraph(p) if body_type.is_none() => {
                 body_type = p.links.iter().find_map(|l| {
-                    match r.named(&l.label, Some(&l.target), &ns, &p.loc, &mut Diagnostics::default()) {
+                    match r.named(
+                        &l.label,
+                        Some(&l.target),
+                        &ns,
+                        &p.loc,
+                        &mut Diagnostics::default(),
+                    ) {
                         Some(TypeRef::Complex { name }) => Some(name),
                         _ => None,
                     }
@@ -768,7 +930,11 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
             Some("response") => ExampleKind::Response,
             _ => continue,
         };
-        let (body, offset) = if c.lang == "json" { (Some(c.text.trim_end()), 0) } else { http_body(&c.text) };
+        let (body, offset) = if c.lang == "json" {
+            (Some(c.text.trim_end()), 0)
+        } else {
+            http_body(&c.text)
+        };
         let mut collection = ann.flag("isCollection");
         let mut type_name = None;
         if let Some(t) = ann.odata_type() {
@@ -782,17 +948,29 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
                 Some(TypeRef::Complex { name }) => type_name = Some(name),
                 Some(_) => {}
                 None => {
-                    if parse_type_spelling(inner).is_ok_and(|s| matches!(s.base, Base::Named { .. })) {
-                        diags.emit(Code::TypeUnresolved, ann.loc.clone(), format!("example type `{inner}` is not defined in the docs"));
+                    if parse_type_spelling(inner)
+                        .is_ok_and(|s| matches!(s.base, Base::Named { .. }))
+                    {
+                        diags.emit(
+                            Code::TypeUnresolved,
+                            ann.loc.clone(),
+                            format!("example type `{inner}` is not defined in the docs"),
+                        );
                     }
                 }
             }
-        } else if kind == ExampleKind::Request && matches!(method.as_str(), "POST" | "PATCH" | "PUT") {
+        } else if kind == ExampleKind::Request
+            && matches!(method.as_str(), "POST" | "PATCH" | "PUT")
+        {
             type_name = body_type.clone();
         }
         let Some(body) = body else {
             if type_name.is_some() && kind == ExampleKind::Response {
-                diags.emit(Code::ExampleNoBody, ann.loc.clone(), "typed response example has no body");
+                diags.emit(
+                    Code::ExampleNoBody,
+                    ann.loc.clone(),
+                    "typed response example has no body",
+                );
             }
             continue;
         };
@@ -802,17 +980,31 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
         let value = match jsonc::parse_lenient(body) {
             Ok(v) => {
                 if let Some(rep) = v.repairs.first() {
-                    diags.emit(Code::JsonRepaired, body_loc(c, &c.text, offset + rep.offset), format!("example JSON repaired ({:?})", rep.kind));
+                    diags.emit(
+                        Code::JsonRepaired,
+                        body_loc(c, &c.text, offset + rep.offset),
+                        format!("example JSON repaired ({:?})", rep.kind),
+                    );
                 }
                 v.value
             }
             Err(e) => {
-                diags.emit(Code::JsonInvalid, body_loc(c, &c.text, offset + e.offset), format!("example JSON does not parse: {}", e.message));
+                diags.emit(
+                    Code::JsonInvalid,
+                    body_loc(c, &c.text, offset + e.offset),
+                    format!("example JSON does not parse: {}", e.message),
+                );
                 continue;
             }
         };
         if let (Some(obj), false) = (value.as_object(), collection) {
-            if type_name.is_some() && obj.get("value").is_some_and(|v| v.is_array()) && !ir.types.get(type_name.as_deref().unwrap()).is_some_and(|t| has_property(ir, t, "value")) {
+            if type_name.is_some()
+                && obj.get("value").is_some_and(|v| v.is_array())
+                && !ir
+                    .types
+                    .get(type_name.as_deref().unwrap())
+                    .is_some_and(|t| has_property(ir, t, "value"))
+            {
                 collection = true;
             }
         }
@@ -832,7 +1024,11 @@ fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) 
 pub fn has_property(ir: &Ir, t: &TypeDef, name: &str) -> bool {
     let mut cur = Some(t);
     while let Some(t) = cur {
-        if t.properties.iter().chain(&t.navigation).any(|p| p.name == name) {
+        if t.properties
+            .iter()
+            .chain(&t.navigation)
+            .any(|p| p.name == name)
+        {
             return true;
         }
         cur = t.base.as_ref().and_then(|b| ir.types.get(b));

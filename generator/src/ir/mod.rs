@@ -92,13 +92,21 @@ pub struct Property {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum TypeRef {
-    Primitive { primitive: Primitive },
+    Primitive {
+        primitive: Primitive,
+    },
     /// An entity or complex type in `Ir::types`.
-    Complex { name: String },
+    Complex {
+        name: String,
+    },
     /// An enum in `Ir::enums`.
-    Enum { name: String },
+    Enum {
+        name: String,
+    },
     /// Unresolved: kept as raw JSON so nothing is lost; a diagnostic says why.
-    Opaque { spelling: String },
+    Opaque {
+        spelling: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,4 +188,3 @@ pub fn effective_properties<'a>(ir: &'a Ir, t: &'a TypeDef) -> Vec<&'a Property>
     }
     out
 }
-

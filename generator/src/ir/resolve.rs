@@ -115,31 +115,62 @@ mod tests {
             Target::Type,
             "resources/synchronization-synchronizationjob.md",
         );
-        ix.insert("microsoft.graph.keyValuePair", Target::Type, "resources/keyvaluepair.md");
-        ix.insert("microsoft.graph.attributeType", Target::Enum, "resources/enums.md");
-        ix.insert("microsoft.graph.callRecords.session", Target::Type, "resources/callrecords-session.md");
+        ix.insert(
+            "microsoft.graph.keyValuePair",
+            Target::Type,
+            "resources/keyvaluepair.md",
+        );
+        ix.insert(
+            "microsoft.graph.attributeType",
+            Target::Enum,
+            "resources/enums.md",
+        );
+        ix.insert(
+            "microsoft.graph.callRecords.session",
+            Target::Type,
+            "resources/callrecords-session.md",
+        );
         ix
     }
 
     #[test]
     fn resolves_every_spelling() {
         let ix = index();
-        let r = ix.resolve("synchronizationjob", None, "microsoft.graph").unwrap();
+        let r = ix
+            .resolve("synchronizationjob", None, "microsoft.graph")
+            .unwrap();
         assert_eq!(r.name, "microsoft.graph.synchronizationJob");
-        let r = ix.resolve("microsoft.graph.keyValuePair", None, "microsoft.graph").unwrap();
+        let r = ix
+            .resolve("microsoft.graph.keyValuePair", None, "microsoft.graph")
+            .unwrap();
         assert_eq!(r.namespace_mismatch, None);
         let r = ix
-            .resolve("microsoft.synchronization.keyValuePair", None, "microsoft.graph")
+            .resolve(
+                "microsoft.synchronization.keyValuePair",
+                None,
+                "microsoft.graph",
+            )
             .unwrap();
         assert_eq!(r.name, "microsoft.graph.keyValuePair");
-        assert_eq!(r.namespace_mismatch.as_deref(), Some("microsoft.synchronization"));
-        let r = ix.resolve("attributeType", None, "microsoft.graph").unwrap();
+        assert_eq!(
+            r.namespace_mismatch.as_deref(),
+            Some("microsoft.synchronization")
+        );
+        let r = ix
+            .resolve("attributeType", None, "microsoft.graph")
+            .unwrap();
         assert_eq!(r.target, Target::Enum);
         let r = ix
-            .resolve("synchronization job", Some("../resources/synchronization-synchronizationjob.md#x"), "microsoft.graph")
+            .resolve(
+                "synchronization job",
+                Some("../resources/synchronization-synchronizationjob.md#x"),
+                "microsoft.graph",
+            )
             .unwrap();
         assert_eq!(r.name, "microsoft.graph.synchronizationJob");
-        let r = ix.resolve("session", None, "microsoft.graph.callRecords").unwrap();
+        let r = ix
+            .resolve("session", None, "microsoft.graph.callRecords")
+            .unwrap();
         assert_eq!(r.name, "microsoft.graph.callRecords.session");
         assert!(ix.resolve("nothing", None, "microsoft.graph").is_none());
     }

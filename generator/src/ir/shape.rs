@@ -77,14 +77,32 @@ mod tests {
 
     #[test]
     fn placeholders_map_to_types() {
-        let p = |v| infer(&v).map(|(b, c)| (b, c));
-        assert_eq!(p(json!("String (timestamp)")), Some((Base::Primitive(Primitive::DateTimeOffset), false)));
-        assert_eq!(p(json!("String")), Some((Base::Primitive(Primitive::String), false)));
-        assert_eq!(p(json!(true)), Some((Base::Primitive(Primitive::Boolean), false)));
-        assert_eq!(p(json!(["String"])), Some((Base::Primitive(Primitive::String), true)));
+        let p = |v| infer(&v);
+        assert_eq!(
+            p(json!("String (timestamp)")),
+            Some((Base::Primitive(Primitive::DateTimeOffset), false))
+        );
+        assert_eq!(
+            p(json!("String")),
+            Some((Base::Primitive(Primitive::String), false))
+        );
+        assert_eq!(
+            p(json!(true)),
+            Some((Base::Primitive(Primitive::Boolean), false))
+        );
+        assert_eq!(
+            p(json!(["String"])),
+            Some((Base::Primitive(Primitive::String), true))
+        );
         assert_eq!(
             p(json!([{"@odata.type": "microsoft.graph.x"}])),
-            Some((Base::Named { name: "microsoft.graph.x".into(), link: None }, true))
+            Some((
+                Base::Named {
+                    name: "microsoft.graph.x".into(),
+                    link: None
+                },
+                true
+            ))
         );
         assert_eq!(p(json!([])), None);
         assert_eq!(p(json!(null)), None);

@@ -16,33 +16,69 @@ pub struct Mismatch {
     /// JSON path inside the example (`$.status.code`).
     pub path: String,
     pub message: String,
-    /// `(declaring type, property)` when the problem is an array given for a single value.
-    pub array_for_single: Option<(String, String)>,
+    /// `(declaring type, property)` when the value of a property is the problem.
+    pub owner: Option<(String, String)>,
+    /// The value is an array where the model wants a single value.
+    pub array_for_single: bool,
+}
+
+impl Mismatch {
+    fn at(path: &str, message: impl Into<String>) -> Self {
+        Mismatch {
+            path: path.into(),
+            message: message.into(),
+            owner: None,
+            array_for_single: false,
+        }
+    }
 }
 
 pub fn check_example(ir: &Ir, ex: &Example) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let Some(t) = &ex.type_name else { return out };
     let ty = TypeRef::Complex { name: t.clone() };
-    if ex.collection {
-        match ex.body.get("value") {
-            Some(Value::Array(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    check_value(ir, &ty, false, item, &format!("$.value[{i}]"), None, &mut out);
-                }
-            }
-            _ => out.push(Mismatch { path: "$".into(), message: "collection response without a `value` array".into(), array_for_single: None }),
-        }
-        for (key, check) in [("@odata.count", "integer"), ("@odata.nextLink", "string"), ("@odata.deltaLink", "string"), ("@odata.context", "string")] {
-            if let Some(v) = ex.body.get(key) {
-                let ok = v.is_null() || if check == "integer" { v.is_i64() } else { v.is_string() };
-                if !ok {
-                    out.push(Mismatch { path: format!("$.{key}"), message: format!("expected {check}"), array_for_single: None });
-                }
-            }
-        }
-    } else {
+    if !ex.collection {
         check_value(ir, &ty, false, &ex.body, "$", None, &mut out);
+        return out;
+    }
+    match ex.body.get("value") {
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value(
+                    ir,
+                    &ty,
+                    false,
+                    item,
+                    &format!("$.value[{i}]"),
+                    None,
+                    &mut out,
+                );
+            }
+        }
+        _ => out.push(Mismatch::at(
+            "$",
+            "collection response without a `value` array",
+        )),
+    }
+    for (key, integer) in [
+        ("@odata.count", true),
+        ("@odata.nextLink", false),
+        ("@odata.deltaLink", false),
+        ("@odata.context", false),
+    ] {
+        if let Some(v) = ex.body.get(key) {
+            let ok = v.is_null() || if integer { v.is_i64() } else { v.is_string() };
+            if !ok {
+                out.push(Mismatch::at(
+                    &format!("$.{key}"),
+                    if integer {
+                        "expected an integer"
+                    } else {
+                        "expected a string"
+                    },
+                ));
+            }
+        }
     }
     out
 }
@@ -50,7 +86,9 @@ pub fn check_example(ir: &Ir, ex: &Example) -> Vec<Mismatch> {
 fn fits_primitive(p: Primitive, v: &Value) -> bool {
     use Primitive::*;
     match p {
-        String | Guid | DateTimeOffset | Date | TimeOfDay | Duration | Binary | Stream => v.is_string(),
+        String | Guid | DateTimeOffset | Date | TimeOfDay | Duration | Binary | Stream => {
+            v.is_string()
+        }
         Boolean => v.is_boolean(),
         Byte => v.as_u64().is_some_and(|n| n <= u8::MAX as u64),
         Int16 => v.as_i64().is_some_and(|n| i16::try_from(n).is_ok()),
@@ -61,19 +99,33 @@ fn fits_primitive(p: Primitive, v: &Value) -> bool {
     }
 }
 
-fn check_value(ir: &Ir, ty: &TypeRef, collection: bool, v: &Value, path: &str, owner: Option<(&str, &str)>, out: &mut Vec<Mismatch>) {
+fn check_value(
+    ir: &Ir,
+    ty: &TypeRef,
+    collection: bool,
+    v: &Value,
+    path: &str,
+    owner: Option<(&str, &str)>,
+    out: &mut Vec<Mismatch>,
+) {
     if v.is_null() {
         return; // every field is an Option
     }
+    let mut fail = |message: String| {
+        out.push(Mismatch {
+            owner: own(owner),
+            array_for_single: !collection && v.is_array(),
+            ..Mismatch::at(path, message)
+        });
+    };
     if collection {
         let Value::Array(items) = v else {
-            out.push(Mismatch { path: path.into(), message: "expected an array".into(), array_for_single: None });
-            return;
+            return fail("expected an array".into());
         };
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
             if item.is_null() {
-                out.push(Mismatch { path: p, message: "null inside an array".into(), array_for_single: None });
+                out.push(Mismatch::at(&p, "null inside an array"));
             } else {
                 check_value(ir, ty, false, item, &p, None, out);
             }
@@ -81,43 +133,57 @@ fn check_value(ir: &Ir, ty: &TypeRef, collection: bool, v: &Value, path: &str, o
         return;
     }
     match ty {
-        TypeRef::Primitive { primitive } => {
-            if !fits_primitive(*primitive, v) {
-                out.push(Mismatch { path: path.into(), message: format!("`{v}` is not a valid {}", primitive.edm_name()), array_for_single: None });
-            }
+        TypeRef::Primitive { primitive } if !fits_primitive(*primitive, v) => {
+            fail(format!("`{v}` is not a valid {}", primitive.edm_name()))
         }
-        TypeRef::Enum { .. } => {
-            if !v.is_string() {
-                out.push(Mismatch { path: path.into(), message: "expected an enum member (a string)".into(), array_for_single: None });
-            }
-        }
-        TypeRef::Opaque { .. } => {}
+        TypeRef::Enum { .. } if !v.is_string() => fail("expected an enum member (a string)".into()),
         TypeRef::Complex { name } => {
             let Value::Object(map) = v else {
-                let array_for_single = v.is_array().then(|| owner.map(|(t, p)| (t.to_string(), p.to_string()))).flatten();
-                out.push(Mismatch { path: path.into(), message: format!("expected a `{}` object", simple_name(name)), array_for_single });
-                return;
+                return fail(format!("expected a `{}` object", simple_name(name)));
             };
             let Some(t) = ir.types.get(name) else { return };
-            if map.get("@odata.type").is_some_and(|v| !v.is_string() && !v.is_null()) {
-                out.push(Mismatch { path: format!("{path}.@odata.type"), message: "expected a string".into(), array_for_single: None });
+            if map
+                .get("@odata.type")
+                .is_some_and(|v| !v.is_string() && !v.is_null())
+            {
+                out.push(Mismatch::at(
+                    &format!("{path}.@odata.type"),
+                    "expected a string",
+                ));
             }
             let props = effective_properties(ir, t);
             for (key, value) in map {
                 if let Some(p) = props.iter().find(|p| &p.name == key) {
                     let declaring = declaring_type(ir, t, key).unwrap_or(&t.name);
-                    check_value(ir, &p.ty, p.collection, value, &format!("{path}.{key}"), Some((declaring, key)), out);
+                    check_value(
+                        ir,
+                        &p.ty,
+                        p.collection,
+                        value,
+                        &format!("{path}.{key}"),
+                        Some((declaring, key)),
+                        out,
+                    );
                 }
             }
         }
+        _ => {}
     }
+}
+
+fn own(owner: Option<(&str, &str)>) -> Option<(String, String)> {
+    owner.map(|(t, p)| (t.to_string(), p.to_string()))
 }
 
 /// The type in `t`'s base chain that declares property `name`.
 fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a str> {
     let mut cur = Some(t);
     while let Some(t) = cur {
-        if t.properties.iter().chain(&t.navigation).any(|p| p.name == name) {
+        if t.properties
+            .iter()
+            .chain(&t.navigation)
+            .any(|p| p.name == name)
+        {
             return Some(&t.name);
         }
         cur = t.base.as_ref().and_then(|b| ir.types.get(b));
@@ -125,39 +191,63 @@ fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a str>
     None
 }
 
-/// Promote single-valued properties that examples show as arrays, then record what still
-/// does not fit.
-pub fn reconcile_examples(ir: &mut Ir, diags: &mut Diagnostics) {
-    let mut promote: BTreeMap<(String, String), Loc> = BTreeMap::new();
+/// Reconcile properties that the data examples contradict, then record what still does not
+/// fit. A property is retyped when the JSON representation agrees with the examples (two
+/// sources against the table), or made a collection when examples carry an array for it.
+pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &mut Diagnostics) {
+    let mut fixes: BTreeMap<(String, String), (Option<(TypeRef, bool)>, Loc)> = BTreeMap::new();
     for ex in &ir.examples {
         for m in check_example(ir, ex) {
-            if let Some(key) = m.array_for_single {
-                promote.entry(key).or_insert_with(|| ex.loc.clone());
+            let Some(key) = m.owner else { continue };
+            let hint = hints.get(&key).cloned();
+            if hint.is_some() || m.array_for_single {
+                fixes.entry(key).or_insert_with(|| (hint, ex.loc.clone()));
             }
         }
     }
-    for ((t, p), example) in promote {
-        let Some(def) = ir.types.get_mut(&t) else { continue };
-        if let Some(prop) = def.properties.iter_mut().chain(def.navigation.iter_mut()).find(|q| q.name == p) {
-            prop.collection = true;
-            diags.push(
-                Diagnostic::new(
-                    Code::ExampleInvalid,
-                    prop.loc.clone(),
-                    format!("`{p}` of `{t}` is documented as a single value but the examples carry an array; made a collection"),
-                )
-                .with_related(example),
-            );
-        }
+    for ((t, p), (hint, example)) in fixes {
+        let Some(def) = ir.types.get_mut(&t) else {
+            continue;
+        };
+        let Some(prop) = def
+            .properties
+            .iter_mut()
+            .chain(def.navigation.iter_mut())
+            .find(|q| q.name == p)
+        else {
+            continue;
+        };
+        let message = match hint {
+            Some((ty, collection)) => {
+                prop.ty = ty;
+                prop.collection = collection;
+                format!("`{p}` of `{t}`: the examples and the JSON representation agree against the table; their type is taken")
+            }
+            None => {
+                prop.collection = true;
+                format!("`{p}` of `{t}` is documented as a single value but the examples carry an array; made a collection")
+            }
+        };
+        diags.push(
+            Diagnostic::new(Code::ExampleInvalid, prop.loc.clone(), message).with_related(example),
+        );
     }
     let results: Vec<Vec<Mismatch>> = ir.examples.iter().map(|ex| check_example(ir, ex)).collect();
     for (ex, mismatches) in ir.examples.iter_mut().zip(results) {
         if let Some(first) = mismatches.first() {
             let message = format!("{}: {}", first.path, first.message);
+            let more = if mismatches.len() > 1 {
+                format!(", and {} more", mismatches.len() - 1)
+            } else {
+                String::new()
+            };
             diags.emit(
                 Code::ExampleInvalid,
                 ex.loc.clone(),
-                format!("example does not fit its model `{}` ({message}{})", ex.type_name.as_deref().unwrap_or("?"), if mismatches.len() > 1 { format!(", and {} more", mismatches.len() - 1) } else { String::new() }),
+                format!(
+                    "example does not fit its model `{}` ({message}{more})",
+                    ex.type_name.as_deref().unwrap_or("?")
+                ),
             );
             ex.mismatch = Some(message);
         }

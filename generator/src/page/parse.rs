@@ -52,11 +52,9 @@ pub fn parse_page(file: &str, text: &str, diags: &mut Diagnostics) -> Page {
             Event::Start(Tag::Table(_)) => w.table(&mut events, range),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_lowercase(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_lowercase()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 let body = collect_text(&mut events);
@@ -78,15 +76,21 @@ pub fn parse_page(file: &str, text: &str, diags: &mut Diagnostics) -> Page {
         );
     }
     if !saw_front_matter {
-        w.diags
-            .emit(Code::FrontMatterMissing, src.loc(0), "page has no YAML front matter");
+        w.diags.emit(
+            Code::FrontMatterMissing,
+            src.loc(0),
+            "page has no YAML front matter",
+        );
     }
     w.classify_page();
     if w.page.title.is_none() {
-        w.diags.emit(Code::TitleMissing, src.loc(0), "page has no `# Title`");
+        w.diags
+            .emit(Code::TitleMissing, src.loc(0), "page has no `# Title`");
     }
     for m in PLACEHOLDER.find_iter(text) {
-        let line_end = text[m.start()..].find('\n').map_or(text.len(), |i| m.start() + i);
+        let line_end = text[m.start()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.start() + i);
         let snippet: String = text[m.start()..line_end].chars().take(60).collect();
         w.diags.emit(
             Code::Placeholder,
@@ -249,7 +253,10 @@ impl Walker<'_, '_> {
             self.diags.emit(
                 Code::TableUnclassified,
                 loc.clone(),
-                format!("table with header `{}` was not classified", names.join(" | ")),
+                format!(
+                    "table with header `{}` was not classified",
+                    names.join(" | ")
+                ),
             );
         }
         self.push(BlockKind::Table(Table {
@@ -300,8 +307,11 @@ impl Walker<'_, '_> {
         match jsonc::parse_lenient(json) {
             Ok(parsed) => {
                 let serde_json::Value::Object(value) = parsed.value else {
-                    self.diags
-                        .emit(Code::AnnotationInvalid, loc, "annotation is not a JSON object");
+                    self.diags.emit(
+                        Code::AnnotationInvalid,
+                        loc,
+                        "annotation is not a JSON object",
+                    );
                     return;
                 };
                 if let Some(r) = parsed.repairs.first() {

@@ -66,7 +66,7 @@ pub fn classify(header: &[String], headings: &[&str]) -> TableKind {
     }
     if matches!(first, "value" | "type value")
         && has("description")
-        && under(&["values", "members", "enum"])
+        && (heading.ends_with("values") || heading == "members" || heading.contains("enum"))
     {
         return TableKind::EnumMembers;
     }
@@ -97,26 +97,71 @@ mod tests {
 
     #[test]
     fn header_shapes_and_headings() {
-        assert_eq!(c("Property|Type|Description", "Properties"), TableKind::Properties);
-        assert_eq!(c("Property name|Type|Description", "Properties"), TableKind::Properties);
-        assert_eq!(c("Property|Type", "Request body"), TableKind::Properties);
-        assert_eq!(c("Name|Type|Description", "Properties"), TableKind::Properties);
-        assert_eq!(c("Name|Type|Description", "Request headers"), TableKind::Headers);
-        assert_eq!(c("Name|Description", "Request headers"), TableKind::Headers);
-        assert_eq!(c("Name|Type|Description", "Function parameters"), TableKind::Parameters);
-        assert_eq!(c("Header|Value", "Request headers"), TableKind::Headers);
-        assert_eq!(c("**Relationship**|Type|Description", "Relationships"), TableKind::Relationships);
-        assert_eq!(c("Member|Value|Description", "Members"), TableKind::EnumMembers);
-        assert_eq!(c("Member", "x values"), TableKind::EnumMembers);
-        assert_eq!(c("Value|Description", "riskLevel values"), TableKind::EnumMembers);
-        assert_eq!(c("Value|Description", "List group members"), TableKind::Unknown);
-        assert_eq!(c("Parameter|Type|Description", "Request body"), TableKind::Parameters);
-        assert_eq!(c("Query parameter|Type|Description", "Optional query parameters"), TableKind::Parameters);
-        assert_eq!(c("Method|Return Type|Description", "Methods"), TableKind::Methods);
         assert_eq!(
-            c("Permission type|Permissions (from least to most privileged)", "Permissions"),
+            c("Property|Type|Description", "Properties"),
+            TableKind::Properties
+        );
+        assert_eq!(
+            c("Property name|Type|Description", "Properties"),
+            TableKind::Properties
+        );
+        assert_eq!(c("Property|Type", "Request body"), TableKind::Properties);
+        assert_eq!(
+            c("Name|Type|Description", "Properties"),
+            TableKind::Properties
+        );
+        assert_eq!(
+            c("Name|Type|Description", "Request headers"),
+            TableKind::Headers
+        );
+        assert_eq!(c("Name|Description", "Request headers"), TableKind::Headers);
+        assert_eq!(
+            c("Name|Type|Description", "Function parameters"),
+            TableKind::Parameters
+        );
+        assert_eq!(c("Header|Value", "Request headers"), TableKind::Headers);
+        assert_eq!(
+            c("**Relationship**|Type|Description", "Relationships"),
+            TableKind::Relationships
+        );
+        assert_eq!(
+            c("Member|Value|Description", "Members"),
+            TableKind::EnumMembers
+        );
+        assert_eq!(c("Member", "x values"), TableKind::EnumMembers);
+        assert_eq!(
+            c("Value|Description", "riskLevel values"),
+            TableKind::EnumMembers
+        );
+        assert_eq!(
+            c("Value|Description", "List group members"),
+            TableKind::Unknown
+        );
+        assert_eq!(
+            c("Parameter|Type|Description", "Request body"),
+            TableKind::Parameters
+        );
+        assert_eq!(
+            c(
+                "Query parameter|Type|Description",
+                "Optional query parameters"
+            ),
+            TableKind::Parameters
+        );
+        assert_eq!(
+            c("Method|Return Type|Description", "Methods"),
+            TableKind::Methods
+        );
+        assert_eq!(
+            c(
+                "Permission type|Permissions (from least to most privileged)",
+                "Permissions"
+            ),
             TableKind::Permissions
         );
-        assert_eq!(c("Use cases|REST resources|See also", "Overview"), TableKind::Unknown);
+        assert_eq!(
+            c("Use cases|REST resources|See also", "Overview"),
+            TableKind::Unknown
+        );
     }
 }

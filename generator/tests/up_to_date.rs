@@ -1,0 +1,44 @@
+//! The checked-in `generated/` crate is exactly what `docs/` produces (rust-analyzer style:
+//! a stale checkout fails here with the command that fixes it).
+
+use doc2rs::write::{existing_files, is_generated};
+use doc2rs::Config;
+use std::path::Path;
+
+#[test]
+fn generated_crate_is_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut config = Config::new();
+    config.docs(root.join("docs"));
+    let g = config.run().expect("docs generate");
+    let out = root.join("generated");
+    let mut stale = Vec::new();
+    for (rel, content) in &g.files {
+        match std::fs::read_to_string(out.join(rel)) {
+            Ok(on_disk) if on_disk == *content => {}
+            Ok(_) => stale.push(format!("changed: {rel}")),
+            Err(_) => stale.push(format!("missing: {rel}")),
+        }
+    }
+    for rel in existing_files(&out).unwrap() {
+        if !g.files.contains_key(&rel) && is_generated(&out.join(&rel)) {
+            stale.push(format!("no longer generated: {rel}"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale; run `cargo run -p doc2rs -- generate`:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut config = Config::new();
+    config.docs(root.join("docs"));
+    let a = config.run().unwrap();
+    let b = config.run().unwrap();
+    assert_eq!(a.files, b.files);
+    assert_eq!(a.diagnostics, b.diagnostics);
+}
