@@ -5,12 +5,15 @@
 /// `null` and an absent member count as equal (models skip `None`), and numbers compare
 /// by value (`1` and `1.0`).
 fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
-    let original: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
-    let typed: T =
-        serde_json::from_value(original.clone()).expect("example deserializes into its model");
+    let original: serde_json::Value = serde_json::from_str(json)
+        .expect("example is JSON");
+    let typed: T = serde_json::from_value(original.clone())
+        .expect("example deserializes into its model");
     let back = serde_json::to_value(&typed).expect("model serializes");
     if !same(&original, &back) {
-        panic!("round trip changed the example:\noriginal: {original:#}\nback:     {back:#}");
+        panic!(
+            "round trip changed the example:\noriginal: {original:#}\nback:     {back:#}"
+        );
     }
 }
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -18,15 +21,10 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let present = |m: &serde_json::Map<String, Value>| -> Vec<String> {
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, _)| k.clone())
-                    .collect()
+                m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
             };
             present(x) == present(y)
-                && x.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .all(|(k, v)| same(v, &y[k]))
+                && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| same(v, &y[k]))
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
@@ -39,14 +37,16 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// themselves, and a diagnostic says where); check that serde agrees.
 fn mismatch<T: serde::de::DeserializeOwned>(json: &str) {
     assert!(
-        serde_json::from_str::<T>(json).is_err(),
+        serde_json::from_str::< T > (json).is_err(),
         "the generator predicted a mismatch, but the example deserializes"
     );
 }
 /// resources/synchronization-attributemappingsource.md:61
 #[test]
 fn synchronization_attributemappingsource_example_1() {
-    roundtrip::<graph_docs_generated::graph::AttributeMappingSource>(
+    roundtrip::<
+        graph_docs_generated::graph::AttributeMappingSource,
+    >(
         "{\n  \"expression\": \"[mail]\",\n  \"name\": \"mail\",\n  \"type\": \"Attribute\"\n}",
     );
 }
@@ -104,12 +104,23 @@ fn synchronization_synchronizationjob_get_response_1() {
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
     );
 }
+/// api/synchronization-synchronizationjob-list.md:95
+#[test]
+fn synchronization_synchronizationjob_list_response_1() {
+    roundtrip::<
+        graph_docs_generated::runtime::Collection<
+            graph_docs_generated::graph::SynchronizationJob,
+        >,
+    >(
+        "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
+    );
+}
 /// api/synchronization-synchronizationjob-post.md:61
 #[test]
 fn synchronization_synchronizationjob_post_request_1() {
-    roundtrip::<graph_docs_generated::graph::SynchronizationJob>(
-        "{\n  \"templateId\": \"BoxOutDelta\"\n}",
-    );
+    roundtrip::<
+        graph_docs_generated::graph::SynchronizationJob,
+    >("{\n  \"templateId\": \"BoxOutDelta\"\n}");
 }
 /// api/synchronization-synchronizationjob-post.md:98
 #[test]
@@ -167,6 +178,15 @@ fn synchronization_synchronizationschema_parseexpression_response_1() {
         graph_docs_generated::graph::ParseExpressionResponse,
     >(
         "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
+    );
+}
+/// api/synchronization-synchronizationschema-update.md:64
+#[test]
+fn synchronization_synchronizationschema_update_request_1() {
+    roundtrip::<
+        graph_docs_generated::graph::SynchronizationSchema,
+    >(
+        "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\"\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            }\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        }\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    }\n  ]\n}",
     );
 }
 /// api/synchronization-synchronizationtemplate-list.md:92

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod resolve;
 pub mod shape;
+pub mod path;
 pub mod typespell;
 pub mod validate;
 

@@ -1,0 +1,206 @@
+//! Request path templates as the docs write them: `/users/{id | userPrincipalName}/x`,
+//! `{x-id}`, `f(k='{v}')`, `f(<key>)`, `delta()`, `$ref`, `root:/{path}:/`, type-cast
+//! segments, query strings, absolute URLs, missing leading `/`. A template is a list of
+//! literal pieces and parameters; malformed ones (unclosed brace, `PATCH **`) are errors.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Piece {
+    /// Literal path text, including the `/` separators.
+    Literal { text: String },
+    /// A value the caller supplies. `quoted`: inside an OData string literal (`'...'`).
+    Param { name: String, quoted: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathTemplate {
+    /// As written in the docs.
+    pub raw: String,
+    /// The path (leading `/`, no trailing `/`, no query).
+    pub pieces: Vec<Piece>,
+    /// Fixed query pairs written into the path (`?$filter=...`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+}
+
+impl PathTemplate {
+    pub fn params(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Param { name, quoted } => Some((name.as_str(), *quoted)),
+            Piece::Literal { .. } => None,
+        })
+    }
+
+    /// A key that is equal for the same operation written two ways: parameters blanked,
+    /// literals lower-cased.
+    pub fn shape(&self) -> String {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Literal { text } => text.to_lowercase(),
+                Piece::Param { .. } => "{}".to_string(),
+            })
+            .collect()
+    }
+
+    /// The literal path segments (no parameters), e.g. for naming.
+    pub fn literal_segments(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.pieces {
+            if let Piece::Literal { text } = p {
+                out.extend(text.split('/').filter(|s| !s.is_empty() && s.chars().any(|c| c.is_alphanumeric())).map(str::to_string));
+            }
+        }
+        out
+    }
+}
+
+/// Strip scheme, host and version from an absolute URL or a `/beta/...` path.
+pub fn strip_service_root(raw: &str) -> &str {
+    let mut s = raw.trim();
+    if let Some(i) = s.find("://") {
+        let after = &s[i + 3..];
+        s = after.find('/').map_or("", |j| &after[j..]);
+    }
+    for v in ["/beta/", "/v1.0/"] {
+        if let Some(rest) = s.strip_prefix(v) {
+            return &s[v.len() - 1..][..rest.len() + 1];
+        }
+    }
+    s
+}
+
+pub fn parse(raw: &str) -> Result<PathTemplate, String> {
+    let text = strip_service_root(raw);
+    if text.is_empty() || !text.chars().any(|c| c.is_ascii_alphanumeric()) || text.contains("**") {
+        return Err(format!("`{raw}` is not a path"));
+    }
+    let (path, query) = match text.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (text, None),
+    };
+    if path.chars().any(char::is_whitespace) && !path.contains('{') {
+        return Err(format!("`{raw}` contains spaces"));
+    }
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    if !path.starts_with('/') {
+        lit.push('/');
+    }
+    let mut chars = path.char_indices().peekable();
+    let mut in_quote = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' => {
+                let rest = &path[i + 1..];
+                let close = rest.find('}').ok_or_else(|| format!("unclosed `{{` in `{raw}`"))?;
+                let inner = &rest[..close];
+                if inner.contains('{') {
+                    return Err(format!("unclosed `{{` in `{raw}`"));
+                }
+                let name = inner.split('|').next().unwrap_or("").trim();
+                if name.is_empty() {
+                    return Err(format!("empty placeholder in `{raw}`"));
+                }
+                if !lit.is_empty() {
+                    pieces.push(Piece::Literal { text: std::mem::take(&mut lit) });
+                }
+                pieces.push(Piece::Param { name: name.to_string(), quoted: in_quote });
+                for _ in 0..=inner.chars().count() {
+                    chars.next();
+                }
+            }
+            '<' => {
+                // f(<key>)
+                let rest = &path[i + 1..];
+                let close = rest.find('>').ok_or_else(|| format!("unclosed `<` in `{raw}`"))?;
+                let name = rest[..close].trim();
+                if !lit.is_empty() {
+                    pieces.push(Piece::Literal { text: std::mem::take(&mut lit) });
+                }
+                pieces.push(Piece::Param { name: name.to_string(), quoted: in_quote });
+                for _ in 0..=rest[..close].chars().count() {
+                    chars.next();
+                }
+            }
+            '}' | '>' => return Err(format!("unbalanced `{c}` in `{raw}`")),
+            '\'' => {
+                in_quote = !in_quote;
+                lit.push(c);
+            }
+            c if c.is_whitespace() => {}
+            _ => lit.push(c),
+        }
+    }
+    if in_quote {
+        return Err(format!("unterminated quote in `{raw}`"));
+    }
+    while lit.ends_with('/') && (lit.len() > 1 || !pieces.is_empty()) {
+        lit.pop();
+    }
+    if !lit.is_empty() {
+        pieces.push(Piece::Literal { text: lit });
+    }
+    let query = query
+        .map(|q| {
+            q.split('&')
+                .filter(|kv| !kv.is_empty())
+                .map(|kv| {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    (k.to_string(), v.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(PathTemplate { raw: raw.to_string(), pieces, query })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(raw: &str) -> String {
+        parse(raw).unwrap().shape()
+    }
+
+    #[test]
+    fn placeholder_styles() {
+        assert_eq!(shape("/users/{id}/messages"), "/users/{}/messages");
+        assert_eq!(shape("/users/{userId}/messages/"), "/users/{}/messages");
+        assert_eq!(shape("/users/{user-id}"), "/users/{}");
+        assert_eq!(shape("/users/{id | userPrincipalName}/photo/$value"), "/users/{}/photo/$value");
+        let t = parse("/users/{id | userPrincipalName}").unwrap();
+        assert_eq!(t.params().collect::<Vec<_>>(), vec![("id", false)]);
+    }
+
+    #[test]
+    fn functions_casts_and_addressing() {
+        let t = parse("/reports/getOffice365ActiveUserDetail(period='{period_value}')").unwrap();
+        assert_eq!(t.params().collect::<Vec<_>>(), vec![("period_value", true)]);
+        assert_eq!(t.shape(), "/reports/getoffice365activeuserdetail(period='{}')");
+        assert_eq!(shape("/me/events/delta()"), "/me/events/delta()");
+        assert_eq!(shape("/groups/{id}/members/$ref"), "/groups/{}/members/$ref");
+        assert_eq!(shape("/drives/{drive-id}/items/{item-id}/workbook/worksheets(<key>)"), "/drives/{}/items/{}/workbook/worksheets({})");
+        assert_eq!(shape("/me/drive/root:/{item-path}:/children"), "/me/drive/root:/{}:/children");
+        assert_eq!(shape("/groups/{id}/members/microsoft.graph.user"), "/groups/{}/members/microsoft.graph.user");
+    }
+
+    #[test]
+    fn roots_queries_and_leading_slash() {
+        assert_eq!(shape("https://graph.microsoft.com/beta/me/messages"), "/me/messages");
+        assert_eq!(shape("servicePrincipals/{id}/synchronization/templates/{templateId}"), "/serviceprincipals/{}/synchronization/templates/{}");
+        let t = parse("/me/messages?$filter=isRead eq false").unwrap();
+        assert_eq!(t.query, vec![("$filter".to_string(), "isRead eq false".to_string())]);
+    }
+
+    #[test]
+    fn malformed_paths_are_errors() {
+        assert!(parse("/users/{id").is_err());
+        assert!(parse("/users/id}").is_err());
+        assert!(parse("**").is_err());
+        assert!(parse("/x/{}").is_err());
+        assert!(parse("/f(a='{v})").is_err());
+    }
+}
