@@ -5,15 +5,12 @@
 /// `null` and an absent member count as equal (models skip `None`), and numbers compare
 /// by value (`1` and `1.0`).
 fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
-    let original: serde_json::Value = serde_json::from_str(json)
-        .expect("example is JSON");
-    let typed: T = serde_json::from_value(original.clone())
-        .expect("example deserializes into its model");
+    let original: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
+    let typed: T =
+        serde_json::from_value(original.clone()).expect("example deserializes into its model");
     let back = serde_json::to_value(&typed).expect("model serializes");
     if !same(&original, &back) {
-        panic!(
-            "round trip changed the example:\noriginal: {original:#}\nback:     {back:#}"
-        );
+        panic!("round trip changed the example:\noriginal: {original:#}\nback:     {back:#}");
     }
 }
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -21,10 +18,15 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let present = |m: &serde_json::Map<String, Value>| -> Vec<String> {
-                m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, _)| k.clone())
+                    .collect()
             };
             present(x) == present(y)
-                && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| same(v, &y[k]))
+                && x.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .all(|(k, v)| same(v, &y[k]))
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
@@ -37,16 +39,14 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// themselves, and a diagnostic says where); check that serde agrees.
 fn mismatch<T: serde::de::DeserializeOwned>(json: &str) {
     assert!(
-        serde_json::from_str::< T > (json).is_err(),
+        serde_json::from_str::<T>(json).is_err(),
         "the generator predicted a mismatch, but the example deserializes"
     );
 }
 /// resources/synchronization-attributemappingsource.md:61
 #[test]
 fn synchronization_attributemappingsource_example_1() {
-    roundtrip::<
-        graph_docs_generated::graph::AttributeMappingSource,
-    >(
+    roundtrip::<graph_docs_generated::graph::AttributeMappingSource>(
         "{\n  \"expression\": \"[mail]\",\n  \"name\": \"mail\",\n  \"type\": \"Attribute\"\n}",
     );
 }
@@ -118,9 +118,9 @@ fn synchronization_synchronizationjob_list_response_1() {
 /// api/synchronization-synchronizationjob-post.md:61
 #[test]
 fn synchronization_synchronizationjob_post_request_1() {
-    roundtrip::<
-        graph_docs_generated::graph::SynchronizationJob,
-    >("{\n  \"templateId\": \"BoxOutDelta\"\n}");
+    roundtrip::<graph_docs_generated::graph::SynchronizationJob>(
+        "{\n  \"templateId\": \"BoxOutDelta\"\n}",
+    );
 }
 /// api/synchronization-synchronizationjob-post.md:98
 #[test]

@@ -17,8 +17,6 @@ static PROPERTY_NAME: LazyLock<Regex> =
 static VALUES_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^`?([A-Za-z_][A-Za-z0-9_.]*)`?\s+(flags\s+)?(enum\s+)?values?$").unwrap()
 });
-static REQUEST_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(GET|POST|PATCH|PUT|DELETE)\s+(\S.*?)\s*$").unwrap());
 
 const DEFAULT_NS: &str = "microsoft.graph";
 
@@ -32,11 +30,11 @@ struct RawType {
     page_ns: String,
 }
 
-struct RawProp {
-    name: String,
-    ty: Cell,
-    description: String,
-    loc: Loc,
+pub(super) struct RawProp {
+    pub(super) name: String,
+    pub(super) ty: Cell,
+    pub(super) description: String,
+    pub(super) loc: Loc,
 }
 
 /// Build the IR from parsed pages (any order; sorted here by file).
@@ -157,6 +155,9 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
             ir.examples.push(Example {
                 kind: ExampleKind::Example,
                 name: None,
+                operation: None,
+                request_line: None,
+                status: None,
                 type_name: Some(name),
                 collection: false,
                 body,
@@ -167,14 +168,15 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     }
     for page in &pages {
         if page.kind == PageKind::Api {
-            collect_api(page, &r, &mut ir, diags);
+            super::ops::collect_api(page, &r, &mut ir, diags);
         }
     }
+    super::ops::merge_duplicates(&mut ir, diags);
     super::validate::reconcile_examples(&mut ir, &hints, diags);
     ir
 }
 
-fn page_ns(page: &Page) -> String {
+pub(super) fn page_ns(page: &Page) -> String {
     page.namespace
         .as_ref()
         .map(|n| n.value.trim_end_matches('.').to_string())
@@ -372,7 +374,7 @@ fn inherits_from(page: &Page) -> Option<(String, Option<String>, Loc)> {
     })
 }
 
-fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
+pub(super) fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
     let name_col = table
         .column(&[
             "property",
@@ -539,12 +541,17 @@ fn merge_members(into: &mut EnumDef, from: EnumDef) {
     }
 }
 
-struct Resolver<'a> {
+pub(super) struct Resolver<'a> {
     index: &'a NameIndex,
 }
 
 impl Resolver<'_> {
-    fn props(&self, raw: &[RawProp], ns: &str, diags: &mut Diagnostics) -> Vec<Property> {
+    pub(super) fn props(
+        &self,
+        raw: &[RawProp],
+        ns: &str,
+        diags: &mut Diagnostics,
+    ) -> Vec<Property> {
         let mut out: Vec<Property> = Vec::new();
         for p in raw {
             if let Some(prev) = out.iter().find(|q| q.name == p.name) {
@@ -580,7 +587,7 @@ impl Resolver<'_> {
     }
 
     /// Resolve one Type cell.
-    fn cell(&self, cell: &Cell, ns: &str, diags: &mut Diagnostics) -> (TypeRef, bool) {
+    pub(super) fn cell(&self, cell: &Cell, ns: &str, diags: &mut Diagnostics) -> (TypeRef, bool) {
         match parse_type_spelling(&cell.raw) {
             Ok(s) => {
                 let ty = match s.base {
@@ -625,7 +632,7 @@ impl Resolver<'_> {
     }
 
     /// Resolve a type name; diagnoses a namespace mismatch, returns None when undefined.
-    fn named(
+    pub(super) fn named(
         &self,
         name: &str,
         link: Option<&str>,
@@ -818,7 +825,7 @@ fn drop_inherited_rows(ir: &mut Ir) {
 }
 
 /// The location of a byte offset inside a code block's body.
-fn body_loc(block: &CodeBlock, body: &str, offset: usize) -> Loc {
+pub(super) fn body_loc(block: &CodeBlock, body: &str, offset: usize) -> Loc {
     let (line, col) = crate::source::LineIndex::new(body).line_col(body, offset);
     Loc {
         file: block.loc.file.clone(),
@@ -855,169 +862,6 @@ pub fn http_body(text: &str) -> (Option<&str>, usize) {
         return ((!body.trim().is_empty()).then_some(body), offset);
     }
     (None, offset)
-}
-
-fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
-    let ns = page_ns(page);
-    // The HTTP request section.
-    let mut method = String::new();
-    let mut paths = Vec::new();
-    for (section, c) in page.code_blocks() {
-        let in_request = page
-            .h2_of(section)
-            .is_some_and(|h| h.text.to_lowercase().contains("http request"));
-        if !in_request
-            || c.annotation
-                .as_ref()
-                .and_then(|a| a.block_type())
-                .is_some_and(|b| b != "ignored")
-        {
-            continue;
-        }
-        for line in c.text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if let Some(m) = REQUEST_LINE.captures(line) {
-                method = m[1].to_string();
-                paths.push(m[2].to_string());
-            }
-        }
-    }
-    // Types named in request-body tables resolve like resource properties (diagnosed the same).
-    let mut body_type: Option<String> = None;
-    for block in &page.blocks {
-        let in_body = page
-            .h2_of(block.section)
-            .is_some_and(|h| h.text.to_lowercase().contains("request body"));
-        if !in_body {
-            continue;
-        }
-        match &block.kind {
-            BlockKind::Table(t)
-                if matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
-            {
-                for row in rows(t, &mut Diagnostics::default()) {
-                    r.cell(&row.ty, &ns, diags);
-                }
-            }
-            BlockKind::Paragraph(p) if body_type.is_none() => {
-                body_type = p.links.iter().find_map(|l| {
-                    match r.named(
-                        &l.label,
-                        Some(&l.target),
-                        &ns,
-                        &p.loc,
-                        &mut Diagnostics::default(),
-                    ) {
-                        Some(TypeRef::Complex { name }) => Some(name),
-                        _ => None,
-                    }
-                });
-            }
-            _ => {}
-        }
-    }
-    if let Some(title) = &page.title {
-        ir.operations.push(Operation {
-            title: title.value.clone(),
-            method: method.clone(),
-            paths,
-            loc: title.loc.clone(),
-        });
-    }
-    for (_, c) in page.code_blocks() {
-        let Some(ann) = &c.annotation else { continue };
-        let kind = match ann.block_type() {
-            Some("request") => ExampleKind::Request,
-            Some("response") => ExampleKind::Response,
-            _ => continue,
-        };
-        let (body, offset) = if c.lang == "json" {
-            (Some(c.text.trim_end()), 0)
-        } else {
-            http_body(&c.text)
-        };
-        let mut collection = ann.flag("isCollection");
-        let mut type_name = None;
-        if let Some(t) = ann.odata_type() {
-            let t = t.trim();
-            let inner = t
-                .strip_prefix("Collection(")
-                .and_then(|x| x.strip_suffix(')'))
-                .inspect(|_| collection = true)
-                .unwrap_or(t);
-            match r.named(inner, None, &ns, &ann.loc, diags) {
-                Some(TypeRef::Complex { name }) => type_name = Some(name),
-                Some(_) => {}
-                None => {
-                    if parse_type_spelling(inner)
-                        .is_ok_and(|s| matches!(s.base, Base::Named { .. }))
-                    {
-                        diags.emit(
-                            Code::TypeUnresolved,
-                            ann.loc.clone(),
-                            format!("example type `{inner}` is not defined in the docs"),
-                        );
-                    }
-                }
-            }
-        } else if kind == ExampleKind::Request
-            && matches!(method.as_str(), "POST" | "PATCH" | "PUT")
-        {
-            type_name = body_type.clone();
-        }
-        let Some(body) = body else {
-            if type_name.is_some() && kind == ExampleKind::Response {
-                diags.emit(
-                    Code::ExampleNoBody,
-                    ann.loc.clone(),
-                    "typed response example has no body",
-                );
-            }
-            continue;
-        };
-        if !(body.trim_start().starts_with('{') || body.trim_start().starts_with('[')) {
-            continue;
-        }
-        let value = match jsonc::parse_lenient(body) {
-            Ok(v) => {
-                if let Some(rep) = v.repairs.first() {
-                    diags.emit(
-                        Code::JsonRepaired,
-                        body_loc(c, &c.text, offset + rep.offset),
-                        format!("example JSON repaired ({:?})", rep.kind),
-                    );
-                }
-                v.value
-            }
-            Err(e) => {
-                diags.emit(
-                    Code::JsonInvalid,
-                    body_loc(c, &c.text, offset + e.offset),
-                    format!("example JSON does not parse: {}", e.message),
-                );
-                continue;
-            }
-        };
-        if let (Some(obj), false) = (value.as_object(), collection) {
-            if type_name.is_some()
-                && obj.get("value").is_some_and(|v| v.is_array())
-                && !ir
-                    .types
-                    .get(type_name.as_deref().unwrap())
-                    .is_some_and(|t| has_property(ir, t, "value"))
-            {
-                collection = true;
-            }
-        }
-        ir.examples.push(Example {
-            kind,
-            name: ann.str("name").map(str::to_string),
-            type_name,
-            collection,
-            body: value,
-            mismatch: None,
-            loc: body_loc(c, &c.text, offset),
-        });
-    }
 }
 
 /// Whether `t` or one of its base types has a property named `name`.

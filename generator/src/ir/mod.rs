@@ -5,9 +5,10 @@
 //! maps are sorted so output is deterministic.
 
 pub mod build;
+pub mod ops;
+pub mod path;
 pub mod resolve;
 pub mod shape;
-pub mod path;
 pub mod typespell;
 pub mod validate;
 
@@ -130,13 +131,64 @@ pub struct EnumMember {
     pub loc: Loc,
 }
 
-/// A documented operation (one API page). Filled in detail by the requests stage.
+/// A documented operation (one API page; a second page for the same method and path is
+/// merged into it).
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
-    pub title: String,
+    /// Stable id: the page that documents it (`api/synchronization-synchronizationjob-get.md`).
+    pub id: String,
+    /// A name in the docs' words, from the title ("Create synchronizationJob").
+    pub name: String,
+    /// Documented only by a template stub (TODO placeholders).
+    pub stub: bool,
+    pub description: String,
     pub method: String,
-    pub paths: Vec<String>,
+    /// Every documented path; at least one.
+    pub paths: Vec<path::PathTemplate>,
+    /// Documented query options (`$select`, `$filter`, ... and custom ones), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<String>,
+    /// Documented request headers other than Authorization and Content-Type.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<HeaderParam>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Body>,
+    pub response: Response,
     pub loc: Loc,
+    /// Other pages documenting the same operation (merged into this one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_documented_at: Vec<Loc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderParam {
+    pub name: String,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Body {
+    /// A JSON representation of a type (create, update).
+    Type {
+        #[serde(rename = "type")]
+        ty: TypeRef,
+        collection: bool,
+    },
+    /// An action's parameters, as one JSON object.
+    Parameters { properties: Vec<Property> },
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Response {
+    /// The documented success status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The body type; `None` when there is no body.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<TypeRef>,
+    pub collection: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,6 +206,15 @@ pub struct Example {
     pub kind: ExampleKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The operation (by `Operation::id`) an API-page example belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Request examples: the method and URL of the first line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_line: Option<(String, String)>,
+    /// Response examples: the status of the first line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
     /// The type the body holds (qualified), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,

@@ -50,7 +50,11 @@ impl PathTemplate {
         let mut out = Vec::new();
         for p in &self.pieces {
             if let Piece::Literal { text } = p {
-                out.extend(text.split('/').filter(|s| !s.is_empty() && s.chars().any(|c| c.is_alphanumeric())).map(str::to_string));
+                out.extend(
+                    text.split('/')
+                        .filter(|s| !s.is_empty() && s.chars().any(|c| c.is_alphanumeric()))
+                        .map(str::to_string),
+                );
             }
         }
         out
@@ -95,7 +99,9 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
         match c {
             '{' => {
                 let rest = &path[i + 1..];
-                let close = rest.find('}').ok_or_else(|| format!("unclosed `{{` in `{raw}`"))?;
+                let close = rest
+                    .find('}')
+                    .ok_or_else(|| format!("unclosed `{{` in `{raw}`"))?;
                 let inner = &rest[..close];
                 if inner.contains('{') {
                     return Err(format!("unclosed `{{` in `{raw}`"));
@@ -105,9 +111,14 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
                     return Err(format!("empty placeholder in `{raw}`"));
                 }
                 if !lit.is_empty() {
-                    pieces.push(Piece::Literal { text: std::mem::take(&mut lit) });
+                    pieces.push(Piece::Literal {
+                        text: std::mem::take(&mut lit),
+                    });
                 }
-                pieces.push(Piece::Param { name: name.to_string(), quoted: in_quote });
+                pieces.push(Piece::Param {
+                    name: name.to_string(),
+                    quoted: in_quote,
+                });
                 for _ in 0..=inner.chars().count() {
                     chars.next();
                 }
@@ -115,12 +126,19 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
             '<' => {
                 // f(<key>)
                 let rest = &path[i + 1..];
-                let close = rest.find('>').ok_or_else(|| format!("unclosed `<` in `{raw}`"))?;
+                let close = rest
+                    .find('>')
+                    .ok_or_else(|| format!("unclosed `<` in `{raw}`"))?;
                 let name = rest[..close].trim();
                 if !lit.is_empty() {
-                    pieces.push(Piece::Literal { text: std::mem::take(&mut lit) });
+                    pieces.push(Piece::Literal {
+                        text: std::mem::take(&mut lit),
+                    });
                 }
-                pieces.push(Piece::Param { name: name.to_string(), quoted: in_quote });
+                pieces.push(Piece::Param {
+                    name: name.to_string(),
+                    quoted: in_quote,
+                });
                 for _ in 0..=rest[..close].chars().count() {
                     chars.next();
                 }
@@ -154,7 +172,11 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
                 .collect()
         })
         .unwrap_or_default();
-    Ok(PathTemplate { raw: raw.to_string(), pieces, query })
+    Ok(PathTemplate {
+        raw: raw.to_string(),
+        pieces,
+        query,
+    })
 }
 
 #[cfg(test)]
@@ -170,7 +192,10 @@ mod tests {
         assert_eq!(shape("/users/{id}/messages"), "/users/{}/messages");
         assert_eq!(shape("/users/{userId}/messages/"), "/users/{}/messages");
         assert_eq!(shape("/users/{user-id}"), "/users/{}");
-        assert_eq!(shape("/users/{id | userPrincipalName}/photo/$value"), "/users/{}/photo/$value");
+        assert_eq!(
+            shape("/users/{id | userPrincipalName}/photo/$value"),
+            "/users/{}/photo/$value"
+        );
         let t = parse("/users/{id | userPrincipalName}").unwrap();
         assert_eq!(t.params().collect::<Vec<_>>(), vec![("id", false)]);
     }
@@ -179,20 +204,44 @@ mod tests {
     fn functions_casts_and_addressing() {
         let t = parse("/reports/getOffice365ActiveUserDetail(period='{period_value}')").unwrap();
         assert_eq!(t.params().collect::<Vec<_>>(), vec![("period_value", true)]);
-        assert_eq!(t.shape(), "/reports/getoffice365activeuserdetail(period='{}')");
+        assert_eq!(
+            t.shape(),
+            "/reports/getoffice365activeuserdetail(period='{}')"
+        );
         assert_eq!(shape("/me/events/delta()"), "/me/events/delta()");
-        assert_eq!(shape("/groups/{id}/members/$ref"), "/groups/{}/members/$ref");
-        assert_eq!(shape("/drives/{drive-id}/items/{item-id}/workbook/worksheets(<key>)"), "/drives/{}/items/{}/workbook/worksheets({})");
-        assert_eq!(shape("/me/drive/root:/{item-path}:/children"), "/me/drive/root:/{}:/children");
-        assert_eq!(shape("/groups/{id}/members/microsoft.graph.user"), "/groups/{}/members/microsoft.graph.user");
+        assert_eq!(
+            shape("/groups/{id}/members/$ref"),
+            "/groups/{}/members/$ref"
+        );
+        assert_eq!(
+            shape("/drives/{drive-id}/items/{item-id}/workbook/worksheets(<key>)"),
+            "/drives/{}/items/{}/workbook/worksheets({})"
+        );
+        assert_eq!(
+            shape("/me/drive/root:/{item-path}:/children"),
+            "/me/drive/root:/{}:/children"
+        );
+        assert_eq!(
+            shape("/groups/{id}/members/microsoft.graph.user"),
+            "/groups/{}/members/microsoft.graph.user"
+        );
     }
 
     #[test]
     fn roots_queries_and_leading_slash() {
-        assert_eq!(shape("https://graph.microsoft.com/beta/me/messages"), "/me/messages");
-        assert_eq!(shape("servicePrincipals/{id}/synchronization/templates/{templateId}"), "/serviceprincipals/{}/synchronization/templates/{}");
+        assert_eq!(
+            shape("https://graph.microsoft.com/beta/me/messages"),
+            "/me/messages"
+        );
+        assert_eq!(
+            shape("servicePrincipals/{id}/synchronization/templates/{templateId}"),
+            "/serviceprincipals/{}/synchronization/templates/{}"
+        );
         let t = parse("/me/messages?$filter=isRead eq false").unwrap();
-        assert_eq!(t.query, vec![("$filter".to_string(), "isRead eq false".to_string())]);
+        assert_eq!(
+            t.query,
+            vec![("$filter".to_string(), "isRead eq false".to_string())]
+        );
     }
 
     #[test]

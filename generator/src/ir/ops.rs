@@ -1,0 +1,422 @@
+//! API pages → [`Operation`]s and their examples: the HTTP request section (method and every
+//! path), query options, request headers, request body (a type or an action's parameter
+//! table), the response (status and type), and the request/response examples.
+
+use super::build::{body_loc, http_body, page_ns, rows, Resolver};
+use super::path::{self, PathTemplate};
+use super::typespell::{parse_type_spelling, Base};
+use super::*;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::jsonc;
+use crate::page::{BlockKind, Page, TableKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static REQUEST_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(GET|POST|PATCH|PUT|DELETE)\s+(\S.*?)\s*$").unwrap());
+static STATUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([2-5]\d\d)\b").unwrap());
+static STATUS_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^HTTP/\d(?:\.\d)?\s+(\d{3})").unwrap());
+static QUERY_OPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$(select|filter|expand|top|orderby|orderBy|search|count|skip|skipToken|format)\b")
+        .unwrap()
+});
+
+/// Whether a block in `section` sits under a heading (at any level up to the nearest H1/H2)
+/// whose text satisfies `pred`.
+fn under(page: &Page, section: Option<usize>, pred: impl Fn(&str) -> bool) -> bool {
+    let Some(mut i) = section else { return false };
+    loop {
+        let h = &page.headings[i];
+        if pred(&h.text.to_lowercase()) {
+            return true;
+        }
+        if h.level <= 2 || i == 0 {
+            return false;
+        }
+        i -= 1;
+    }
+}
+
+/// Whether the page still carries template placeholders (a stub).
+fn is_stub(page: &Page) -> bool {
+    let todo = |s: &str| s.contains("TODO") || s.contains("TBD");
+    page.front_matter.values().any(|v| todo(v))
+        || page.blocks.iter().any(|b| match &b.kind {
+            BlockKind::Paragraph(p) => todo(&p.text),
+            BlockKind::Table(t) => t.rows.iter().flatten().any(|c| todo(&c.text)),
+            BlockKind::Code(_) => false,
+        })
+}
+
+pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
+    let ns = page_ns(page);
+    let Some(title) = &page.title else { return };
+    let mut method = String::new();
+    let mut paths: Vec<PathTemplate> = Vec::new();
+    for (section, c) in page.code_blocks() {
+        let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
+        if !under(page, section, |h| h.contains("http request"))
+            || blocktype.is_some_and(|b| b != "ignored")
+        {
+            continue;
+        }
+        for (i, line) in c.text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let loc = Loc {
+                file: page.file.clone(),
+                line: c.body_line + i as u32,
+                col: 1,
+            };
+            let Some(m) = REQUEST_LINE.captures(line) else {
+                diags.emit(
+                    Code::RequestLineMalformed,
+                    loc,
+                    format!("`{line}` is not `METHOD /path`; skipped"),
+                );
+                continue;
+            };
+            if !method.is_empty() && method != m[1] {
+                diags.emit(
+                    Code::RequestLineMalformed,
+                    loc.clone(),
+                    format!(
+                        "`{}` differs from the page's first method `{method}`",
+                        &m[1]
+                    ),
+                );
+            }
+            if method.is_empty() {
+                method = m[1].to_string();
+            }
+            match path::parse(&m[2]) {
+                Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => paths.push(t),
+                Ok(_) => {}
+                Err(why) => diags.emit(Code::PathMalformed, loc, format!("{why}; path skipped")),
+            }
+        }
+    }
+    if paths.is_empty() {
+        return; // a page about something else, or nothing usable (diagnosed above)
+    }
+
+    let mut query: Vec<String> = Vec::new();
+    let mut headers: Vec<HeaderParam> = Vec::new();
+    let mut body: Option<Body> = None;
+    let mut body_link: Option<TypeRef> = None;
+    let mut response = Response::default();
+    let mut seen_response = false;
+    for block in &page.blocks {
+        let sec = block.section;
+        let in_examples = under(page, sec, |h| h.starts_with("example"));
+        match &block.kind {
+            BlockKind::Paragraph(p)
+                if !seen_response && !in_examples && p.text.contains("return") =>
+            {
+                if let Some(m) = STATUS.captures(&p.text) {
+                    seen_response = true;
+                    response.status = m[1].parse().ok();
+                    response.collection = p.text.contains("collection");
+                    response.ty = p.links.iter().find_map(|l| {
+                        match r.named(
+                            &l.label,
+                            Some(&l.target),
+                            &ns,
+                            &p.loc,
+                            &mut Diagnostics::default(),
+                        ) {
+                            Some(t @ TypeRef::Complex { .. }) => Some(t),
+                            _ => None,
+                        }
+                    });
+                }
+            }
+            BlockKind::Paragraph(p) if under(page, sec, |h| h.contains("query param")) => {
+                for m in QUERY_OPTION.captures_iter(&p.text) {
+                    let opt = format!("${}", &m[1]);
+                    if !query.contains(&opt) {
+                        query.push(opt);
+                    }
+                }
+            }
+            BlockKind::Table(t) if under(page, sec, |h| h.contains("query param")) => {
+                let col = t
+                    .column(&["name", "parameter", "query parameter", "parameter name"])
+                    .unwrap_or(0);
+                for row in &t.rows {
+                    let name = row
+                        .get(col)
+                        .map(|c| c.text.trim().trim_matches('`').to_string())
+                        .unwrap_or_default();
+                    if !name.is_empty() && !name.contains(' ') && !query.contains(&name) {
+                        query.push(name);
+                    }
+                }
+            }
+            BlockKind::Table(t) if t.kind == TableKind::Headers && !in_examples => {
+                let name_col = t.column(&["header", "name", "header name"]).unwrap_or(0);
+                let desc_col = t.column(&["description", "value"]);
+                for row in &t.rows {
+                    let Some(name) = row.get(name_col).map(|c| c.text.trim().to_string()) else {
+                        continue;
+                    };
+                    if name.is_empty()
+                        || name.contains(' ')
+                        || ["authorization", "content-type", "content-length"]
+                            .contains(&name.to_lowercase().as_str())
+                    {
+                        continue;
+                    }
+                    let description = desc_col
+                        .and_then(|c| row.get(c))
+                        .map(|c| c.text.clone())
+                        .unwrap_or_default();
+                    if !headers.iter().any(|h| h.name.eq_ignore_ascii_case(&name)) {
+                        headers.push(HeaderParam {
+                            required: description.contains("Required"),
+                            name,
+                            description,
+                        });
+                    }
+                }
+            }
+            BlockKind::Paragraph(p)
+                if under(page, sec, |h| h.contains("request body"))
+                    && !under(page, sec, |h| h.contains("response"))
+                    && body_link.is_none() =>
+            {
+                body_link = p.links.iter().find_map(|l| {
+                    match r.named(
+                        &l.label,
+                        Some(&l.target),
+                        &ns,
+                        &p.loc,
+                        &mut Diagnostics::default(),
+                    ) {
+                        Some(t @ TypeRef::Complex { .. }) => Some(t),
+                        _ => None,
+                    }
+                });
+            }
+            BlockKind::Table(t)
+                if under(page, sec, |h| h.contains("request body"))
+                    && matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
+            {
+                let props = r.props(&rows(t, diags), &ns, diags);
+                if t.kind == TableKind::Parameters || body_link.is_none() {
+                    if body.is_none() {
+                        body = Some(Body::Parameters { properties: props });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if body.is_none() && matches!(method.as_str(), "POST" | "PATCH" | "PUT") {
+        body = body_link.map(|ty| Body::Type {
+            ty,
+            collection: false,
+        });
+    }
+
+    let name = title.value.trim().to_string();
+    let mut examples = Vec::new();
+    for (_, c) in page.code_blocks() {
+        let Some(ann) = &c.annotation else { continue };
+        let kind = match ann.block_type() {
+            Some("request") => ExampleKind::Request,
+            Some("response") => ExampleKind::Response,
+            _ => continue,
+        };
+        let first = c.text.lines().next().unwrap_or("").trim();
+        let request_line = REQUEST_LINE
+            .captures(first)
+            .map(|m| (m[1].to_string(), m[2].to_string()));
+        let status = STATUS_LINE.captures(first).and_then(|m| m[1].parse().ok());
+        let (text, offset) = if c.lang == "json" {
+            (Some(c.text.trim_end()), 0)
+        } else {
+            http_body(&c.text)
+        };
+        let mut collection = ann.flag("isCollection");
+        let mut type_name = None;
+        if let Some(t) = ann.odata_type() {
+            let t = t.trim();
+            let inner = t
+                .strip_prefix("Collection(")
+                .and_then(|x| x.strip_suffix(')'))
+                .inspect(|_| collection = true)
+                .unwrap_or(t);
+            match r.named(inner, None, &ns, &ann.loc, diags) {
+                Some(TypeRef::Complex { name }) => type_name = Some(name),
+                Some(_) => {}
+                None => {
+                    if parse_type_spelling(inner)
+                        .is_ok_and(|s| matches!(s.base, Base::Named { .. }))
+                    {
+                        diags.emit(
+                            Code::TypeUnresolved,
+                            ann.loc.clone(),
+                            format!("example type `{inner}` is not defined in the docs"),
+                        );
+                    }
+                }
+            }
+        } else if kind == ExampleKind::Request {
+            if let Some(Body::Type {
+                ty: TypeRef::Complex { name },
+                ..
+            }) = &body
+            {
+                type_name = Some(name.clone());
+            }
+        } else if let Some(TypeRef::Complex { name }) = &response.ty {
+            type_name = Some(name.clone());
+            collection = response.collection;
+        }
+        if kind == ExampleKind::Response && response.ty.is_none() {
+            // The response section named no type: the annotation does.
+            if let Some(t) = &type_name {
+                response.ty = Some(TypeRef::Complex { name: t.clone() });
+                response.collection = collection;
+            }
+        }
+        let body_value = match text.filter(|b| b.trim_start().starts_with(['{', '['])) {
+            None => {
+                if type_name.is_some() && kind == ExampleKind::Response && status != Some(204) {
+                    diags.emit(
+                        Code::ExampleNoBody,
+                        ann.loc.clone(),
+                        "typed response example has no body",
+                    );
+                }
+                None
+            }
+            Some(b) => match jsonc::parse_lenient(b) {
+                Ok(v) => {
+                    if let Some(rep) = v.repairs.first() {
+                        diags.emit(
+                            Code::JsonRepaired,
+                            body_loc(c, &c.text, offset + rep.offset),
+                            format!("example JSON repaired ({:?})", rep.kind),
+                        );
+                    }
+                    Some(v.value)
+                }
+                Err(e) => {
+                    diags.emit(
+                        Code::JsonInvalid,
+                        body_loc(c, &c.text, offset + e.offset),
+                        format!("example JSON does not parse: {}", e.message),
+                    );
+                    continue;
+                }
+            },
+        };
+        if let (Some(serde_json::Value::Object(obj)), false, Some(t)) =
+            (&body_value, collection, &type_name)
+        {
+            let has_value_prop = ir
+                .types
+                .get(t)
+                .is_some_and(|t| super::build::has_property(ir, t, "value"));
+            if obj.get("value").is_some_and(|v| v.is_array()) && !has_value_prop {
+                collection = true;
+            }
+        }
+        if kind == ExampleKind::Request && body_value.is_none() && request_line.is_none() {
+            continue;
+        }
+        examples.push(Example {
+            kind,
+            name: ann.str("name").map(str::to_string),
+            operation: Some(page.file.clone()),
+            request_line,
+            status,
+            type_name: if body_value.is_some() {
+                type_name
+            } else {
+                None
+            },
+            collection,
+            body: body_value.unwrap_or(serde_json::Value::Null),
+            mismatch: None,
+            loc: body_loc(c, &c.text, offset),
+        });
+    }
+    ir.examples.extend(examples);
+    ir.operations.push(Operation {
+        id: page.file.clone(),
+        name,
+        stub: is_stub(page),
+        description: page
+            .front_matter
+            .get("description")
+            .cloned()
+            .unwrap_or_default(),
+        method,
+        paths,
+        query,
+        headers,
+        body,
+        response,
+        loc: title.loc.clone(),
+        also_documented_at: vec![],
+    });
+}
+
+/// Merge operations documented on two pages (same method, a path of the same shape). The
+/// real page wins over a stub (a page with TODO placeholders); otherwise the first by file.
+pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
+    let mut ops = std::mem::take(&mut ir.operations);
+    // Real pages first, then by file, so the winner comes first.
+    ops.sort_by_key(|o| (o.stub, o.id.clone()));
+    let mut kept: Vec<Operation> = Vec::new();
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    for op in ops {
+        let shapes: Vec<String> = op.paths.iter().map(PathTemplate::shape).collect();
+        let same = kept
+            .iter_mut()
+            .find(|k| k.method == op.method && k.paths.iter().any(|p| shapes.contains(&p.shape())));
+        match same {
+            Some(winner) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::OperationDuplicate,
+                        op.loc.clone(),
+                        format!(
+                            "`{} {}` is also documented at {}; merged into it{}",
+                            op.method,
+                            op.paths[0].raw,
+                            winner.loc,
+                            if op.stub {
+                                " (this page is a stub: the real page's types win)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .with_related(winner.loc.clone()),
+                );
+                for p in op.paths {
+                    if !winner.paths.iter().any(|w| w.shape() == p.shape()) {
+                        winner.paths.push(p);
+                    }
+                }
+                winner.also_documented_at.push(op.loc.clone());
+                renamed.insert(op.id.clone(), winner.id.clone());
+            }
+            None => kept.push(op),
+        }
+    }
+    kept.sort_by(|a, b| a.id.cmp(&b.id));
+    for ex in &mut ir.examples {
+        if let Some(new) = ex.operation.as_ref().and_then(|o| renamed.get(o)) {
+            ex.operation = Some(new.clone());
+        }
+    }
+    ir.operations = kept;
+}
