@@ -50,7 +50,7 @@ pub fn variant_name(name: &str) -> String {
 pub fn make_ident(name: &str) -> syn::Ident {
     match name {
         "self" | "Self" | "super" | "crate" | "_" => {
-            return syn::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site())
+            return syn::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site());
         }
         _ => {}
     }

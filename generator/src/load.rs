@@ -1,7 +1,7 @@
 //! Reading a docs folder: every `*.md` page below it, in sorted order, parsed in parallel.
 
 use crate::diag::{Code, Diagnostics, Loc};
-use crate::page::{parse::parse_page, Page};
+use crate::page::{Page, parse::parse_page};
 use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};

@@ -163,9 +163,11 @@ mod tests {
             root.join("src/hand.rs").exists(),
             "hand-written files are never removed"
         );
-        assert!(existing_files(root)
-            .unwrap()
-            .iter()
-            .all(|f| !f.ends_with(TMP_SUFFIX)));
+        assert!(
+            existing_files(root)
+                .unwrap()
+                .iter()
+                .all(|f| !f.ends_with(TMP_SUFFIX))
+        );
     }
 }

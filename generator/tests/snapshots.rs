@@ -1,8 +1,8 @@
 //! Snapshot tests: small fixture pages, one construct each, and the code emitted for them.
 //! Review changes with `cargo insta review` (or accept with `INSTA_UPDATE=always`).
 
-use doc2rs::load::from_texts;
 use doc2rs::Config;
+use doc2rs::load::from_texts;
 use std::path::Path;
 
 /// Generate from the named fixtures; returns the `graph` module and the diagnostics.

@@ -1,8 +1,8 @@
 //! The checked-in `generated/` crate is exactly what `docs/` produces (rust-analyzer style:
 //! a stale checkout fails here with the command that fixes it).
 
-use doc2rs::write::{existing_files, is_generated};
 use doc2rs::Config;
+use doc2rs::write::{existing_files, is_generated};
 use std::path::Path;
 
 #[test]

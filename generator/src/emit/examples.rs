@@ -1,76 +1,182 @@
-//! Tests generated from the docs' own examples: every request and response body whose type
-//! is known must deserialize into its model and serialize back to the same JSON.
+//! Tests generated from the docs' own examples:
+//! - request examples: the operation's builder, given the example's path values, query and
+//!   body, produces the documented method, path, query and (semantically) the same body;
+//! - response examples: the operation's parser accepts the documented status and body, and
+//!   the typed value serializes back to the same JSON;
+//! - other data examples: the body deserializes into its model and serializes back.
+//!
+//! An example the generator predicted not to fit its model (a diagnostic says where) gets a
+//! test that checks serde rejects it.
 
-use super::{format, names::Names, EmitError};
+use super::requests::{OpNames, constructor_names, setter_names};
+use super::{EmitError, format, names::Names};
 use crate::ident;
-use crate::ir::{ExampleKind, Ir};
+use crate::ir::{Example, ExampleKind, Ir, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
 const SUPPORT: &str = include_str!("../../templates/example_support.rs");
 
-/// A stable test name per example: page stem, kind, and a counter within the page.
-pub fn test_names(ir: &Ir) -> Vec<Option<String>> {
-    let mut counters: BTreeMap<String, usize> = BTreeMap::new();
-    ir.examples
-        .iter()
-        .map(|ex| {
-            ex.type_name.as_ref()?;
-            let stem = ex
-                .loc
-                .file
-                .rsplit('/')
-                .next()
-                .unwrap_or(&ex.loc.file)
-                .trim_end_matches(".md");
-            let kind = match ex.kind {
-                ExampleKind::Request => "request",
-                ExampleKind::Response => "response",
-                ExampleKind::Example => "example",
-            };
-            let key = format!("{stem}_{kind}");
-            let n = counters.entry(key.clone()).or_default();
-            *n += 1;
-            Some(ident::field_name(&format!("{key}_{n}")))
-        })
-        .collect()
+/// What the examples became: tests, and examples left out with the reason.
+#[derive(Debug, Default)]
+pub struct ExampleReport {
+    pub tests: usize,
+    pub skipped: Vec<(String, &'static str)>,
 }
 
-pub fn tests_file(ir: &Ir, names: &Names, crate_name: &str) -> Result<String, EmitError> {
+/// One test per example that has something to check; a stable name per example (page stem,
+/// kind, counter within the page).
+fn example_test(
+    names: &Names,
+    op_names: &OpNames,
+    krate: &syn::Ident,
+    ex: &Example,
+    ops: &BTreeMap<&str, &Operation>,
+) -> Result<TokenStream, &'static str> {
+    let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    let model_path = |ty: &str, collection: bool| {
+        let module = ident::make_ident(names.module_of(ty));
+        let model = names.ident(ty);
+        if collection {
+            quote! { #krate::runtime::Collection<#krate::#module::#model> }
+        } else {
+            quote! { #krate::#module::#model }
+        }
+    };
+    if let Some(m) = &ex.mismatch {
+        let ty = ex.type_name.as_deref().ok_or("no type")?;
+        let path = model_path(ty, ex.collection);
+        let body = json(&ex.body);
+        let _ = m;
+        return Ok(quote! { mismatch::<#path>(#body); });
+    }
+    let op = ex.operation.as_deref().and_then(|id| ops.get(id));
+    match (ex.kind, op) {
+        (ExampleKind::Request, Some(op)) => {
+            let call = ex.call.as_ref().ok_or("URL matches no documented path")?;
+            let (method, _) = ex.request_line.as_ref().ok_or("no request line")?;
+            if !method.eq_ignore_ascii_case(&op.method) {
+                return Err("method differs from the operation's");
+            }
+            let root = ident::make_ident(op_names.module(&op.id));
+            let ty = op_names.ident(&op.id);
+            let ctor = ident::make_ident(&constructor_names(op)[call.path]);
+            let values = &call.values;
+            let setter = setter_names(op);
+            let mut setters = Vec::new();
+            for (k, v) in &call.query {
+                let Some(i) = op.query.iter().position(|q| q == k) else {
+                    return Err("uses a query option the page does not document");
+                };
+                let f = ident::make_ident(&setter[i]);
+                setters.push(quote! { .#f(#v) });
+            }
+            let has_body = !ex.body.is_null();
+            let (body_arg, body_check) = match (&op.body, has_body) {
+                (Some(_), true) => {
+                    let b = json(&ex.body);
+                    (
+                        quote! { , serde_json::from_str(#b).expect("example body fits the body type") },
+                        quote! { Some(#b) },
+                    )
+                }
+                (Some(_), false) => (quote! { , Default::default() }, quote! { None }),
+                (None, true) => return Err("has a body the operation does not document"),
+                (None, false) => (quote! {}, quote! { None }),
+            };
+            let path = crate::ir::path::strip_service_root(&ex.request_line.as_ref().unwrap().1);
+            let path = crate::ir::path::percent_decode(path.split('?').next().unwrap_or(""));
+            let query = call.query.iter().map(|(k, v)| quote! { (#k, #v) });
+            let m = op.method.clone();
+            Ok(quote! {
+                let request = #krate::requests::#root::#ty::#ctor(#(#values),* #body_arg)
+                    .expect("documented path values are accepted")
+                    #(#setters)*
+                    .into_parts()
+                    .and_then(|parts| parts.into_request(BASE))
+                    .expect("request builds");
+                check_request(request, #m, #path, &[#(#query),*], #body_check);
+            })
+        }
+        (ExampleKind::Response, Some(op)) => {
+            let status = ex.status.or(op.response.status).unwrap_or(200);
+            let root = ident::make_ident(op_names.module(&op.id));
+            let ty = op_names.ident(&op.id);
+            if op.response.ty.is_none() {
+                if ex.body.is_null() {
+                    return Ok(quote! {
+                        #krate::requests::#root::#ty::parse_response(#status, b"").expect("documented response parses");
+                    });
+                }
+                return Err("has a body the operation does not document");
+            }
+            if ex.body.is_null() {
+                return Err("typed response without a body");
+            }
+            let body = json(&ex.body);
+            Ok(quote! { check_response::<#krate::requests::#root::#ty>(#status, #body); })
+        }
+        _ => {
+            let ty = ex.type_name.as_deref().ok_or("type unknown")?;
+            let path = model_path(ty, ex.collection);
+            let body = json(&ex.body);
+            Ok(quote! { roundtrip::<#path>(#body); })
+        }
+    }
+}
+
+pub fn tests_file(
+    ir: &Ir,
+    names: &Names,
+    op_names: &OpNames,
+    crate_name: &str,
+) -> Result<(String, ExampleReport), EmitError> {
     let krate = ident::make_ident(&crate_name.replace('-', "_"));
-    let support: TokenStream = SUPPORT
+    let support = SUPPORT.replace("graph_client", &format!("{krate}::client"));
+    let support: TokenStream = support
         .parse()
         .map_err(|e| EmitError(format!("example support template: {e}")))?;
-    let tests = ir
-        .examples
-        .iter()
-        .zip(test_names(ir))
-        .filter_map(|(ex, name)| {
-            let name = ident::make_ident(&name?);
-            let ty = ex.type_name.as_ref()?;
-            let module = ident::make_ident(names.module_of(ty));
-            let model = names.ident(ty);
-            let mut path = quote! { #krate::#module::#model };
-            if ex.collection {
-                path = quote! { #krate::runtime::Collection<#path> };
+    let ops: BTreeMap<&str, &Operation> =
+        ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    let mut counters: BTreeMap<String, usize> = BTreeMap::new();
+    let mut report = ExampleReport::default();
+    let mut tests = Vec::new();
+    for ex in &ir.examples {
+        let stem = ex
+            .loc
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or(&ex.loc.file)
+            .trim_end_matches(".md");
+        let kind = match ex.kind {
+            ExampleKind::Request => "request",
+            ExampleKind::Response => "response",
+            ExampleKind::Example => "example",
+        };
+        let n = counters.entry(format!("{stem}_{kind}")).or_default();
+        *n += 1;
+        let name = ident::make_ident(&ident::field_name(&format!("{stem}_{kind}_{n}")));
+        match example_test(names, op_names, &krate, ex, &ops) {
+            Ok(body) => {
+                report.tests += 1;
+                let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
+                tests.push(quote! {
+                    #[doc = #doc]
+                    #[test]
+                    fn #name() {
+                        #body
+                    }
+                });
             }
-            let json = serde_json::to_string_pretty(&ex.body).ok()?;
-            let mut doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
-            let check = match &ex.mismatch {
-                Some(m) => {
-                    doc.push_str(&format!(": does not fit its model ({m})"));
-                    quote! { mismatch::<#path>(#json); }
-                }
-                None => quote! { roundtrip::<#path>(#json); },
-            };
-            Some(quote! {
-                #[doc = #doc]
-                #[test]
-                fn #name() {
-                    #check
-                }
-            })
-        });
-    format(quote! { #support #(#tests)* }, "tests/examples.rs")
+            Err(why) => report
+                .skipped
+                .push((format!("{}:{}", ex.loc.file, ex.loc.line), why)),
+        }
+    }
+    Ok((
+        format(quote! { #support #(#tests)* }, "tests/examples.rs")?,
+        report,
+    ))
 }

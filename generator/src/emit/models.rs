@@ -8,7 +8,7 @@
 use super::docs;
 use super::names::Names;
 use crate::ident::{self, Namer, Style};
-use crate::ir::{effective_properties, Ir, Primitive, Property, TypeDef, TypeRef};
+use crate::ir::{Ir, Primitive, Property, TypeDef, TypeRef, effective_properties};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -147,10 +147,10 @@ pub fn primitive(p: Primitive) -> TokenStream {
 }
 
 /// The Rust type of one property's value (without the outer `Option`).
-fn value_type(
+pub fn value_type(
     names: &Names,
     boxing: &Boxing,
-    owner: &TypeDef,
+    owner: &str,
     module: &str,
     p: &Property,
 ) -> TokenStream {
@@ -158,7 +158,7 @@ fn value_type(
         TypeRef::Primitive { primitive: prim } => primitive(*prim),
         TypeRef::Complex { name } => {
             let path = names.path(name, module);
-            if !p.collection && boxing.needs_box(&owner.name, name) {
+            if !p.collection && boxing.needs_box(owner, name) {
                 quote! { Box<#path> }
             } else {
                 path
@@ -175,15 +175,50 @@ fn value_type(
 }
 
 pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> TokenStream {
-    let module = names.module_of(&t.name);
-    let ident = names.ident(&t.name);
+    let mut doc = vec![docs::clean(&t.description)];
+    let mut facts = format!("OData type `{}`", t.name);
+    if let Some(base) = &t.base {
+        facts.push_str(&format!(", derived from `{base}`"));
+    }
+    if let Some(key) = &t.key {
+        facts.push_str(&format!(", key `{key}`"));
+    }
+    facts.push_str(&format!(". Source: `{}`.", t.loc.file));
+    doc.push(docs::clean(&facts));
+    let shape = StructShape {
+        owner: &t.name,
+        module: names.module_of(&t.name),
+        ident: names.ident(&t.name),
+        doc,
+    };
+    struct_tokens(names, boxing, shape, &effective_properties(ir, t))
+}
+
+/// What a generated struct is called and where it lives.
+pub struct StructShape<'a> {
+    /// Qualified name of the type the struct stands for (for boxing decisions).
+    pub owner: &'a str,
+    /// The module the struct is emitted in.
+    pub module: &'a str,
+    pub ident: syn::Ident,
+    pub doc: Vec<String>,
+}
+
+/// A serde struct with one optional field per property plus `@odata.type` and a catch-all
+/// map. Used for models and for action parameter bodies.
+pub fn struct_tokens(
+    names: &Names,
+    boxing: &Boxing,
+    shape: StructShape,
+    props: &[&Property],
+) -> TokenStream {
     let mut namer = Namer::new(Style::Snake);
     namer.reserve(ODATA_TYPE);
     namer.reserve(ADDITIONAL);
-    let fields = effective_properties(ir, t).into_iter().map(|p| {
+    let fields = props.iter().map(|p| {
         let name = namer.claim(ident::field_name(&p.name));
         let field = ident::make_ident(&name);
-        let ty = value_type(names, boxing, t, module, p);
+        let ty = value_type(names, boxing, shape.owner, shape.module, p);
         let json = &p.name;
         let rename = (serde_camel(&name) != *json).then(|| quote! { rename = #json, });
         let mut doc = vec![docs::clean(&p.description)];
@@ -199,17 +234,8 @@ pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> Toke
             pub #field: Option<#ty>,
         }
     });
-    let mut doc = vec![docs::clean(&t.description)];
-    let mut facts = format!("OData type `{}`", t.name);
-    if let Some(base) = &t.base {
-        facts.push_str(&format!(", derived from `{base}`"));
-    }
-    if let Some(key) = &t.key {
-        facts.push_str(&format!(", key `{key}`"));
-    }
-    facts.push_str(&format!(". Source: `{}`.", t.loc.file));
-    doc.push(docs::clean(&facts));
-    let doc = docs::attrs(&doc);
+    let doc = docs::attrs(&shape.doc);
+    let ident = shape.ident;
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -223,25 +249,5 @@ pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> Toke
             #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serde_camel_matches_serde() {
-        assert_eq!(serde_camel("user_principal_name"), "userPrincipalName");
-        assert_eq!(serde_camel("id"), "id");
-        assert_eq!(serde_camel("f_24_hour"), "f24Hour");
-    }
-
-    #[test]
-    fn tarjan_finds_cycles() {
-        let comp = tarjan(&[vec![1], vec![0], vec![2], vec![]]);
-        assert_eq!(comp[0], comp[1]);
-        assert_ne!(comp[2], comp[3]);
-        assert_ne!(comp[0], comp[3]);
     }
 }

@@ -3,7 +3,7 @@
 //! names things the same way.
 
 use crate::ident::{self, Namer, Style};
-use crate::ir::{namespace_of, simple_name, Ir};
+use crate::ir::{Ir, namespace_of, simple_name};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 
 use super::resolve::{NameIndex, Resolved, Target};
 use super::shape::{self, Family};
-use super::typespell::{parse_type_spelling, Base, SpellingError};
+use super::typespell::{Base, SpellingError, parse_type_spelling};
 use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::jsonc;
@@ -157,6 +157,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
                 name: None,
                 operation: None,
                 request_line: None,
+                call: None,
                 status: None,
                 type_name: Some(name),
                 collection: false,
@@ -172,6 +173,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         }
     }
     super::ops::merge_duplicates(&mut ir, diags);
+    super::ops::match_example_calls(&mut ir, diags);
     super::validate::reconcile_examples(&mut ir, &hints, diags);
     ir
 }

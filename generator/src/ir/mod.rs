@@ -200,6 +200,18 @@ pub enum ExampleKind {
     Example,
 }
 
+/// How a request example's URL maps onto its operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleCall {
+    /// Index into `Operation::paths`.
+    pub path: usize,
+    /// Parameter values, in path order (percent-decoded).
+    pub values: Vec<String>,
+    /// Query pairs of the example URL (percent-decoded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+}
+
 /// One JSON body from the docs that is data, not a type placeholder.
 #[derive(Debug, Clone, Serialize)]
 pub struct Example {
@@ -212,6 +224,9 @@ pub struct Example {
     /// Request examples: the method and URL of the first line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_line: Option<(String, String)>,
+    /// Request examples: which documented path the URL matches, with the values it fills in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<ExampleCall>,
     /// Response examples: the status of the first line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,

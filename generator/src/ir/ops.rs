@@ -2,9 +2,9 @@
 //! path), query options, request headers, request body (a type or an action's parameter
 //! table), the response (status and type), and the request/response examples.
 
-use super::build::{body_loc, http_body, page_ns, rows, Resolver};
+use super::build::{Resolver, body_loc, http_body, page_ns, rows};
 use super::path::{self, PathTemplate};
-use super::typespell::{parse_type_spelling, Base};
+use super::typespell::{Base, parse_type_spelling};
 use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::jsonc;
@@ -335,6 +335,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             name: ann.str("name").map(str::to_string),
             operation: Some(page.file.clone()),
             request_line,
+            call: None,
             status,
             type_name: if body_value.is_some() {
                 type_name
@@ -419,4 +420,54 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
         }
     }
     ir.operations = kept;
+}
+
+/// Map each request example's URL onto one of its operation's documented paths.
+pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
+    let ops: BTreeMap<&str, &Operation> =
+        ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    for ex in &mut ir.examples {
+        let (Some(op), Some((method, url))) = (
+            ex.operation.as_deref().and_then(|id| ops.get(id)),
+            &ex.request_line,
+        ) else {
+            continue;
+        };
+        let rest = path::strip_service_root(url);
+        let (p, q) = rest.split_once('?').unwrap_or((rest, ""));
+        let call = op.paths.iter().enumerate().find_map(|(i, t)| {
+            let values = t.match_path(p)?;
+            let query = q
+                .split('&')
+                .filter(|kv| !kv.is_empty())
+                .map(|kv| {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    (path::percent_decode(k), path::percent_decode(v))
+                })
+                .filter(|kv| !t.query.contains(kv))
+                .collect();
+            Some(ExampleCall {
+                path: i,
+                values,
+                query,
+            })
+        });
+        if call.is_none() {
+            diags.emit(
+                Code::ExampleUnpaired,
+                ex.loc.clone(),
+                format!("request example `{method} {url}` matches none of the documented paths"),
+            );
+        } else if !method.eq_ignore_ascii_case(&op.method) {
+            diags.emit(
+                Code::ExampleUnpaired,
+                ex.loc.clone(),
+                format!(
+                    "request example uses `{method}`, the operation is `{}`",
+                    op.method
+                ),
+            );
+        }
+        ex.call = call;
+    }
 }

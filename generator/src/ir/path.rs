@@ -61,6 +61,67 @@ impl PathTemplate {
     }
 }
 
+impl PathTemplate {
+    /// Match a concrete path (no query) against this template; returns the text of each
+    /// parameter, percent-decoded. Literals compare case-insensitively; a parameter takes
+    /// the text up to the next literal.
+    pub fn match_path(&self, path: &str) -> Option<Vec<String>> {
+        let path = path.trim_end_matches('/');
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        let lower = path.to_lowercase();
+        let mut pos = 0;
+        let mut values = Vec::new();
+        for (i, piece) in self.pieces.iter().enumerate() {
+            match piece {
+                Piece::Literal { text } => {
+                    let t = text.to_lowercase();
+                    if !lower[pos..].starts_with(&t) {
+                        return None;
+                    }
+                    pos += t.len();
+                }
+                Piece::Param { .. } => {
+                    let end = match self.pieces.get(i + 1) {
+                        Some(Piece::Literal { text }) => {
+                            pos + lower[pos..].find(&text.to_lowercase())?
+                        }
+                        _ => path.len(),
+                    };
+                    if end == pos || !path.is_char_boundary(end) {
+                        return None;
+                    }
+                    values.push(percent_decode(&path[pos..end]));
+                    pos = end;
+                }
+            }
+        }
+        (pos == path.len()).then_some(values)
+    }
+}
+
+/// `%XX` sequences decoded (invalid ones kept as written).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Strip scheme, host and version from an absolute URL or a `/beta/...` path.
 pub fn strip_service_root(raw: &str) -> &str {
     let mut s = raw.trim();
@@ -242,6 +303,25 @@ mod tests {
             t.query,
             vec![("$filter".to_string(), "isRead eq false".to_string())]
         );
+    }
+
+    #[test]
+    fn concrete_paths_match_templates() {
+        let t = parse("/servicePrincipals/{id}/synchronization/jobs/{jobId}/").unwrap();
+        assert_eq!(
+            t.match_path("/servicePrincipals/abc/synchronization/jobs/%7BjobId%7D"),
+            Some(vec!["abc".into(), "{jobId}".into()])
+        );
+        assert_eq!(
+            t.match_path("/servicePrincipals/abc/synchronization/jobs"),
+            None
+        );
+        let f = parse("/reports/getX(period='{v}')").unwrap();
+        assert_eq!(
+            f.match_path("/reports/getX(period='D7')"),
+            Some(vec!["D7".into()])
+        );
+        assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
     }
 
     #[test]

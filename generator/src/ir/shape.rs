@@ -2,7 +2,7 @@
 //! (`"String (timestamp)"`, `{"@odata.type": "microsoft.graph.x"}`, `["String"]`, ...).
 //! Used for properties that appear only in the JSON and to cross-check the table.
 
-use super::typespell::{parse_type_spelling, Base, Primitive};
+use super::typespell::{Base, Primitive, parse_type_spelling};
 
 /// The type a placeholder value stands for, and whether it is a collection.
 /// `None` when the value says nothing usable (null, empty array).

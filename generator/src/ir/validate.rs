@@ -221,11 +221,15 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
             Some((ty, collection)) => {
                 prop.ty = ty;
                 prop.collection = collection;
-                format!("`{p}` of `{t}`: the examples and the JSON representation agree against the table; their type is taken")
+                format!(
+                    "`{p}` of `{t}`: the examples and the JSON representation agree against the table; their type is taken"
+                )
             }
             None => {
                 prop.collection = true;
-                format!("`{p}` of `{t}` is documented as a single value but the examples carry an array; made a collection")
+                format!(
+                    "`{p}` of `{t}` is documented as a single value but the examples carry an array; made a collection"
+                )
             }
         };
         diags.push(

@@ -1,0 +1,384 @@
+//! Operations → request builders (sans-IO). One struct per operation with a constructor per
+//! documented path (typed path values, percent-encoded per segment), setters for the
+//! documented query options and headers, and an `Operation` impl that yields the
+//! `http::Request` parts and parses the response into the typed result or a Graph error.
+//!
+//! Builders live in `requests`, in one inline module per path root (`service_principals`,
+//! `applications`, ...); an operation with paths under several roots is re-exported in each.
+
+use super::docs;
+use super::models::{self, Boxing, StructShape};
+use super::names::Names;
+use crate::ident::{self, Namer, Style};
+use crate::ir::path::{PathTemplate, Piece};
+use crate::ir::{Body, Ir, Operation, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+pub const MODULE: &str = "requests";
+
+/// Rust names for operations: type names unique across `requests`, module per path root.
+pub struct OpNames {
+    /// op id → (root module, type name)
+    items: BTreeMap<String, (String, String)>,
+}
+
+impl OpNames {
+    pub fn new(ir: &Ir) -> Self {
+        let mut namer = Namer::new(Style::Camel);
+        let items = ir
+            .operations
+            .iter()
+            .map(|op| {
+                let name = namer.claim(ident::type_name(&op.name));
+                (op.id.clone(), (root_module(&op.paths[0]), name))
+            })
+            .collect();
+        OpNames { items }
+    }
+
+    pub fn module(&self, id: &str) -> &str {
+        &self.items[id].0
+    }
+
+    pub fn ident(&self, id: &str) -> syn::Ident {
+        ident::make_ident(&self.items[id].1)
+    }
+
+    pub fn body_ident(&self, id: &str) -> syn::Ident {
+        ident::make_ident(&format!("{}Body", self.items[id].1))
+    }
+}
+
+fn root_module(path: &PathTemplate) -> String {
+    let root = path
+        .literal_segments()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "root".into());
+    ident::field_name(&root)
+}
+
+/// Constructor names: `new` for one path; else the first and last literal segments that
+/// tell the paths apart (`service_principals_jobs`, `applications_templates`).
+pub fn constructor_names(op: &Operation) -> Vec<String> {
+    if op.paths.len() == 1 {
+        return vec!["new".into()];
+    }
+    let segs: Vec<Vec<String>> = op
+        .paths
+        .iter()
+        .map(PathTemplate::literal_segments)
+        .collect();
+    let common_suffix = (0..)
+        .take_while(|&i| {
+            let mut it = segs
+                .iter()
+                .map(|s| s.len().checked_sub(i + 1).map(|j| s[j].to_lowercase()));
+            let first = it.next().flatten();
+            first.is_some() && it.all(|x| x == first)
+        })
+        .count();
+    let mut namer = Namer::new(Style::Snake);
+    namer.reserve("new");
+    segs.iter()
+        .map(|s| {
+            let rest = &s[..s.len() - common_suffix.min(s.len())];
+            let words: Vec<&String> = match rest {
+                [] => vec![],
+                [one] => vec![one],
+                [first, .., last] => vec![first, last],
+            };
+            let name = ident::field_name(
+                &words
+                    .iter()
+                    .map(|w| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join("_"),
+            );
+            namer.claim(if name.is_empty() { "path".into() } else { name })
+        })
+        .collect()
+}
+
+/// Setter names: one per query option, then one per header (unique, clear of constructors).
+pub fn setter_names(op: &Operation) -> Vec<String> {
+    let mut namer = Namer::new(Style::Snake);
+    for c in constructor_names(op) {
+        namer.reserve(&c);
+    }
+    let names = op.query.iter().chain(op.headers.iter().map(|h| &h.name));
+    names.map(|n| namer.claim(ident::field_name(n))).collect()
+}
+
+/// Literal path text made safe: anything outside the RFC 3986 path characters is encoded.
+fn path_literal(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// Parameter names of one path, as Rust idents (unique; `body` reserved).
+pub fn param_names(path: &PathTemplate) -> Vec<String> {
+    let mut namer = Namer::new(Style::Snake);
+    namer.reserve("body");
+    path.params()
+        .map(|(name, _)| namer.claim(ident::field_name(name)))
+        .collect()
+}
+
+fn method_tokens(method: &str) -> TokenStream {
+    let m = format_ident!("{}", if method.is_empty() { "GET" } else { method });
+    quote! { http::Method::#m }
+}
+
+/// The Rust type of the body the caller passes, if any.
+fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<TokenStream> {
+    match op.body.as_ref()? {
+        Body::Type {
+            ty: TypeRef::Complex { name },
+            collection,
+        } => {
+            let t = ir_names.path(name, MODULE);
+            Some(if *collection {
+                quote! { Vec<#t> }
+            } else {
+                t
+            })
+        }
+        Body::Type { .. } => Some(quote! { serde_json::Value }),
+        Body::Parameters { .. } => {
+            let b = op_names.body_ident(&op.id);
+            Some(quote! { #b })
+        }
+    }
+}
+
+/// The `Output` type and the parse function.
+fn output(ir_names: &Names, op: &Operation) -> (TokenStream, TokenStream) {
+    match &op.response.ty {
+        Some(TypeRef::Complex { name }) => {
+            let t = ir_names.path(name, MODULE);
+            let t = if op.response.collection {
+                quote! { crate::runtime::Collection<#t> }
+            } else {
+                t
+            };
+            (t, quote! { crate::client::parse_json(status, body) })
+        }
+        _ => (
+            quote! { () },
+            quote! { crate::client::parse_empty(status, body) },
+        ),
+    }
+}
+
+fn operation_item(
+    ir: &Ir,
+    names: &Names,
+    op_names: &OpNames,
+    boxing: &Boxing,
+    op: &Operation,
+) -> TokenStream {
+    let ident = op_names.ident(&op.id);
+    let body_ty = body_type(names, op_names, op);
+    let method = method_tokens(&op.method);
+    let ctors = constructor_names(op)
+        .into_iter()
+        .zip(&op.paths)
+        .map(|(ctor, path)| {
+            let ctor = ident::make_ident(&ctor);
+            let params: Vec<syn::Ident> = param_names(path)
+                .iter()
+                .map(|p| ident::make_ident(p))
+                .collect();
+            let mut pi = params.iter();
+            let steps = path.pieces.iter().map(|piece| match piece {
+                Piece::Literal { text } => {
+                    let text = path_literal(text);
+                    quote! { path.literal(#text); }
+                }
+                Piece::Param { name, quoted } => {
+                    let id = pi.next().expect("one ident per param");
+                    let f = if *quoted {
+                        quote! { quoted }
+                    } else {
+                        quote! { param }
+                    };
+                    quote! { path.#f(#name, #id)?; }
+                }
+            });
+            let query = path
+                .query
+                .iter()
+                .map(|(k, v)| quote! { parts.push_query(#k, #v.to_string()); });
+            let doc = format!(" `{} {}`", op.method, path.raw);
+            let (body_arg, body_field) = match &body_ty {
+                Some(t) => (quote! { , body: #t }, quote! { body }),
+                None => (quote! {}, quote! {}),
+            };
+            let mutable = if path.query.is_empty() {
+                quote! {}
+            } else {
+                quote! { mut }
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #ctor(#(#params: &str),* #body_arg) -> Result<Self, crate::client::Error> {
+                    let mut path = crate::client::PathBuilder::new();
+                    #(#steps)*
+                    let #mutable parts = crate::client::RequestParts::new(#method, path.finish());
+                    #(#query)*
+                    Ok(Self { parts, #body_field })
+                }
+            }
+        });
+    let setters = setter_names(op);
+    let query_setters = op.query.iter().zip(&setters).map(|(q, f)| {
+        let f = ident::make_ident(f);
+        let doc = format!(" Sets the `{q}` query option.");
+        quote! {
+            #[doc = #doc]
+            pub fn #f(mut self, value: impl Into<String>) -> Self {
+                self.parts.push_query(#q, value.into());
+                self
+            }
+        }
+    });
+    let header_setters = op
+        .headers
+        .iter()
+        .zip(&setters[op.query.len()..])
+        .map(|(h, f)| {
+            let f = ident::make_ident(f);
+            let mut doc = vec![docs::clean(&format!("Sets the `{}` header.", h.name))];
+            doc.push(docs::clean(&h.description));
+            let doc = docs::attrs(&doc);
+            let name = &h.name;
+            quote! {
+                #doc
+                pub fn #f(mut self, value: impl Into<String>) -> Self {
+                    self.parts.push_header(#name, value.into());
+                    self
+                }
+            }
+        });
+    let (out_ty, parse) = output(names, op);
+    let (field, into_parts) = match &body_ty {
+        Some(t) => (
+            quote! { body: #t, },
+            quote! {
+                let mut parts = self.parts;
+                parts.body = Some(serde_json::to_vec(&self.body)?);
+                Ok(parts)
+            },
+        ),
+        None => (quote! {}, quote! { Ok(self.parts) }),
+    };
+    let mut doc = vec![docs::clean(&op.name), docs::clean(&op.description)];
+    let status = op
+        .response
+        .status
+        .map(|s| format!(" The documented success status is {s}."))
+        .unwrap_or_default();
+    doc.push(docs::clean(&format!("Documented at `{}`.{status}", op.id)));
+    let doc = docs::attrs(&doc);
+    let body_struct = match &op.body {
+        Some(Body::Parameters { properties }) => {
+            let props: Vec<_> = properties.iter().collect();
+            let shape = StructShape {
+                owner: "",
+                module: MODULE,
+                ident: op_names.body_ident(&op.id),
+                doc: vec![docs::clean(&format!(
+                    "The parameters of `{}`, sent as the JSON request body.",
+                    op.name
+                ))],
+            };
+            models::struct_tokens(names, boxing, shape, &props)
+        }
+        _ => quote! {},
+    };
+    let _ = ir;
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        pub struct #ident {
+            parts: crate::client::RequestParts,
+            #field
+        }
+
+        impl #ident {
+            #(#ctors)*
+            #(#query_setters)*
+            #(#header_setters)*
+        }
+
+        impl crate::client::Operation for #ident {
+            type Output = #out_ty;
+
+            fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+                #into_parts
+            }
+
+            fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+                #parse
+            }
+        }
+
+        #body_struct
+    }
+}
+
+/// The `requests` module: one inline module per path root.
+pub fn requests_module(ir: &Ir, names: &Names, op_names: &OpNames, boxing: &Boxing) -> TokenStream {
+    let mut roots: BTreeMap<String, (Vec<TokenStream>, Vec<TokenStream>)> = BTreeMap::new();
+    for op in &ir.operations {
+        let home = op_names.module(&op.id).to_string();
+        roots
+            .entry(home.clone())
+            .or_default()
+            .0
+            .push(operation_item(ir, names, op_names, boxing, op));
+        let mut others: Vec<String> = op
+            .paths
+            .iter()
+            .map(root_module)
+            .filter(|r| *r != home)
+            .collect();
+        others.sort();
+        others.dedup();
+        for other in others {
+            let home_id = ident::make_ident(&home);
+            let ty = op_names.ident(&op.id);
+            let mut reexport = vec![quote! { pub use super::#home_id::#ty; }];
+            if matches!(op.body, Some(Body::Parameters { .. })) {
+                let b = op_names.body_ident(&op.id);
+                reexport.push(quote! { pub use super::#home_id::#b; });
+            }
+            roots.entry(other).or_default().1.extend(reexport);
+        }
+    }
+    let modules = roots.into_iter().map(|(root, (items, reexports))| {
+        let m = ident::make_ident(&root);
+        let doc = format!(" Operations on paths under `/{root}`.");
+        quote! {
+            #[doc = #doc]
+            pub mod #m {
+                #(#reexports)*
+                #(#items)*
+            }
+        }
+    });
+    quote! { #(#modules)* }
+}
