@@ -34,8 +34,8 @@ struct ErrorEnvelope {
 /// Everything that can go wrong calling an operation.
 #[derive(Debug)]
 pub enum Error {
-    /// A path value was empty: it would change which resource the path names.
-    EmptyPathValue(&'static str),
+    /// A path value was empty, `.` or `..`: it would change which resource the path names.
+    InvalidPathValue(&'static str),
     /// The service answered with a Graph error body.
     Graph { status: u16, error: Box<GraphError> },
     /// The service answered with an unsuccessful status and no Graph error body.
@@ -52,7 +52,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::EmptyPathValue(name) => write!(f, "path value `{name}` is empty"),
+            Error::InvalidPathValue(name) => {
+                write!(f, "path value `{name}` is empty, `.` or `..`")
+            }
             Error::Graph { status, error } => {
                 write!(
                     f, "HTTP {status}: {}: {}", error.code.as_deref().unwrap_or("error"),
@@ -75,9 +77,8 @@ impl From<serde_json::Error> for Error {
         Error::Json(e)
     }
 }
-/// Characters kept as they are in a path value: RFC 3986 unreserved, minus `.` (so that
-/// `.` and `..` can never become dot segments). Everything else is percent-encoded, so a
-/// value is always exactly one segment.
+/// Characters kept as they are in a path value: RFC 3986 unreserved, minus `.`.
+/// Everything else is percent-encoded, so a value is always exactly one segment.
 const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
@@ -109,8 +110,8 @@ impl PathBuilder {
     }
     /// A caller value that fills one path segment (or part of one).
     pub fn param(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        if value.is_empty() {
-            return Err(Error::EmptyPathValue(name));
+        if matches!(value, "" | "." | "..") {
+            return Err(Error::InvalidPathValue(name));
         }
         self.path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
         Ok(())

@@ -1,6 +1,7 @@
 //! IR → Rust files. Every item is built as tokens (`quote!`), parsed into a `syn::File`
 //! and printed by prettyplease; text from the docs only ever enters as string literals.
 
+pub mod client_tests;
 pub mod docs;
 pub mod enums;
 pub mod examples;
@@ -178,6 +179,8 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Files, EmitError> {
             files.insert("Cargo.toml".into(), cargo_toml(&opts.crate_name));
             let (tests, _report) = examples::tests_file(ir, &names, &op_names, &opts.crate_name)?;
             files.insert("tests/examples.rs".into(), tests);
+            let (client, _) = client_tests::tests_file(ir, &op_names, &opts.crate_name)?;
+            files.insert("tests/client.rs".into(), client);
         }
         Layout::Include => {
             files.insert("mod.rs".into(), format(quote! { #(#decls)* }, "mod.rs")?);
