@@ -139,10 +139,10 @@ impl Config {
         if let Some(o) = &self.out {
             return o.clone();
         }
-        if self.cargo {
-            if let Some(o) = std::env::var_os("OUT_DIR") {
-                return PathBuf::from(o);
-            }
+        if self.cargo
+            && let Some(o) = std::env::var_os("OUT_DIR")
+        {
+            return PathBuf::from(o);
         }
         PathBuf::from("generated")
     }

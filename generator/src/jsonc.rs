@@ -204,7 +204,7 @@ impl Parser<'_> {
         let num_end = start + num_len;
         let delimited = b
             .get(num_end)
-            .map_or(true, |c| c.is_ascii_whitespace() || b",]}/".contains(c));
+            .is_none_or(|c| c.is_ascii_whitespace() || b",]}/".contains(c));
         let number = (num_len > 0 && delimited)
             .then(|| serde_json::from_str::<Value>(&self.src[start..num_end]));
         if let Some(Ok(v)) = number {

@@ -104,10 +104,12 @@ pub fn tests_file(
             &req.request_line.as_ref().unwrap().1,
         ));
         let verb = &op.method;
+        let send =
+            quote! { client.send(#krate::#call).await.expect("the documented call succeeds") };
         let check = if op.response.ty.is_some() {
-            quote! { same_json(&output, #body); }
+            quote! { let output = #send; same_json(&output, #body); }
         } else {
-            quote! { let () = output; }
+            quote! { #send; }
         };
         let base = ident::field_name(&format!("{}_end_to_end", op_names.ident(&op.id)));
         let n = names.entry(base.clone()).or_default();
@@ -120,7 +122,6 @@ pub fn tests_file(
             async fn #name() {
                 let (server, client) = local().await;
                 serve(&server, #verb, #path, #status, #body).await;
-                let output = client.send(#krate::#call).await.expect("the documented call succeeds");
                 #check
             }
         });
@@ -237,10 +238,7 @@ pub fn tests_file(
         });
     }
     Ok((
-        format(
-            quote! { use #krate::requests; #support #(#tests)* },
-            "tests/client.rs",
-        )?,
+        format(quote! { #support #(#tests)* }, "tests/client.rs")?,
         count,
     ))
 }

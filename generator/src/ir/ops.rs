@@ -206,10 +206,8 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                     && matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
             {
                 let props = r.props(&rows(t, diags), &ns, diags);
-                if t.kind == TableKind::Parameters || body_link.is_none() {
-                    if body.is_none() {
-                        body = Some(Body::Parameters { properties: props });
-                    }
+                if (t.kind == TableKind::Parameters || body_link.is_none()) && body.is_none() {
+                    body = Some(Body::Parameters { properties: props });
                 }
             }
             _ => {}

@@ -195,7 +195,9 @@ fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a str>
 /// fit. A property is retyped when the JSON representation agrees with the examples (two
 /// sources against the table), or made a collection when examples carry an array for it.
 pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &mut Diagnostics) {
-    let mut fixes: BTreeMap<(String, String), (Option<(TypeRef, bool)>, Loc)> = BTreeMap::new();
+    // (type, property) → (the JSON representation's type, the first example that disagrees)
+    type Fix = (Option<(TypeRef, bool)>, Loc);
+    let mut fixes: BTreeMap<(String, String), Fix> = BTreeMap::new();
     for ex in &ir.examples {
         for m in check_example(ir, ex) {
             let Some(key) = m.owner else { continue };

@@ -114,14 +114,14 @@ impl Walker<'_, '_> {
     }
 
     fn push(&mut self, kind: BlockKind) {
-        if !matches!(kind, BlockKind::Code(_)) {
-            if let Some(ann) = self.pending.take() {
-                self.diags.emit(
-                    Code::AnnotationDangling,
-                    ann.loc,
-                    "annotation is not directly followed by a code block",
-                );
-            }
+        if !matches!(kind, BlockKind::Code(_))
+            && let Some(ann) = self.pending.take()
+        {
+            self.diags.emit(
+                Code::AnnotationDangling,
+                ann.loc,
+                "annotation is not directly followed by a code block",
+            );
         }
         let section = self.section();
         self.page.blocks.push(Block { section, kind });
@@ -191,19 +191,19 @@ impl Walker<'_, '_> {
 
     fn paragraph(&mut self, text: String, links: Vec<Link>, range: Range<usize>) {
         let loc = self.loc_trimmed(&range);
-        if self.page.namespace.is_none() {
-            if let Some(rest) = text.trim().strip_prefix("Namespace:") {
-                let ns = rest.split_whitespace().next().unwrap_or("").to_string();
-                if !NAMESPACE.is_match(&ns) {
-                    self.diags.emit(
-                        Code::NamespaceMalformed,
-                        loc.clone(),
-                        format!("malformed namespace `{ns}`"),
-                    );
-                }
-                self.page.namespace = Some(Spanned { value: ns, loc });
-                return;
+        if self.page.namespace.is_none()
+            && let Some(rest) = text.trim().strip_prefix("Namespace:")
+        {
+            let ns = rest.split_whitespace().next().unwrap_or("").to_string();
+            if !NAMESPACE.is_match(&ns) {
+                self.diags.emit(
+                    Code::NamespaceMalformed,
+                    loc.clone(),
+                    format!("malformed namespace `{ns}`"),
+                );
             }
+            self.page.namespace = Some(Spanned { value: ns, loc });
+            return;
         }
         self.push(BlockKind::Paragraph(Paragraph { text, links, loc }));
     }
