@@ -57,9 +57,7 @@ impl fmt::Display for Error {
             }
             Error::Graph { status, error } => {
                 write!(
-                    f,
-                    "HTTP {status}: {}: {}",
-                    error.code.as_deref().unwrap_or("error"),
+                    f, "HTTP {status}: {}: {}", error.code.as_deref().unwrap_or("error"),
                     error.message.as_deref().unwrap_or("")
                 )
             }
@@ -115,8 +113,7 @@ impl PathBuilder {
         if matches!(value, "" | "." | "..") {
             return Err(Error::InvalidPathValue(name));
         }
-        self.path
-            .extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
+        self.path.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
         Ok(())
     }
     /// A caller value inside an OData string literal (`f(key='value')`): quotes doubled.
@@ -156,17 +153,15 @@ impl RequestParts {
     }
     /// Assemble the `http::Request` against a base URL (e.g. [`DEFAULT_BASE_URL`]).
     pub fn into_request(self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
-        let mut url = if self.path.starts_with("https://") || self.path.starts_with("http://") {
+        let mut url = if self.path.starts_with("https://")
+            || self.path.starts_with("http://")
+        {
             self.path
         } else {
             format!("{}{}", base_url.trim_end_matches('/'), self.path)
         };
         for (i, (k, v)) in self.query.iter().enumerate() {
-            url.push(if i == 0 && !url.contains('?') {
-                '?'
-            } else {
-                '&'
-            });
+            url.push(if i == 0 && !url.contains('?') { '?' } else { '&' });
             url.extend(percent_encoding::utf8_percent_encode(k, QUERY_VALUE));
             url.push('=');
             url.extend(percent_encoding::utf8_percent_encode(v, QUERY_VALUE));
@@ -193,14 +188,18 @@ pub trait Operation {
 /// The error for an unsuccessful status: a typed Graph error when the body is one.
 pub fn error_for(status: u16, body: &[u8]) -> Error {
     match serde_json::from_slice::<ErrorEnvelope>(body) {
-        Ok(envelope) => Error::Graph {
-            status,
-            error: Box::new(envelope.error),
-        },
-        Err(_) => Error::Status {
-            status,
-            body: body.to_vec(),
-        },
+        Ok(envelope) => {
+            Error::Graph {
+                status,
+                error: Box::new(envelope.error),
+            }
+        }
+        Err(_) => {
+            Error::Status {
+                status,
+                body: body.to_vec(),
+            }
+        }
     }
 }
 /// Read a JSON response body.
@@ -246,7 +245,10 @@ impl<T: Transport + Sync> Client<T> {
         self
     }
     /// Called for every request; its result is sent as `Authorization: Bearer ...`.
-    pub fn with_bearer_token(mut self, token: impl Fn() -> String + Send + Sync + 'static) -> Self {
+    pub fn with_bearer_token(
+        mut self,
+        token: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
         self.token = Some(Arc::new(token));
         self
     }
@@ -258,9 +260,7 @@ impl<T: Transport + Sync> Client<T> {
         if let Some(token) = &self.token {
             let value = http::HeaderValue::try_from(format!("Bearer {}", token()))
                 .map_err(|e| Error::Request(e.to_string()))?;
-            request
-                .headers_mut()
-                .insert(http::header::AUTHORIZATION, value);
+            request.headers_mut().insert(http::header::AUTHORIZATION, value);
         }
         let response = self.transport.send(request).await?;
         Ok((response.status().as_u16(), response.into_body()))
@@ -331,8 +331,6 @@ impl Transport for ReqwestTransport {
             builder = builder.header(k, v);
         }
         let body = response.bytes().await.map_err(transport)?;
-        builder
-            .body(body.to_vec())
-            .map_err(|e| Error::Request(e.to_string()))
+        builder.body(body.to_vec()).map_err(|e| Error::Request(e.to_string()))
     }
 }

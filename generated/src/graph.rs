@@ -60,7 +60,9 @@ impl serde::Serialize for ActionSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActionSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -106,7 +108,9 @@ impl serde::Serialize for ActivityDomain {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -149,7 +153,9 @@ impl serde::Serialize for ActivityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -195,7 +201,9 @@ impl serde::Serialize for AdvancedConfigState {
     }
 }
 impl<'de> serde::Deserialize<'de> for AdvancedConfigState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -235,7 +243,9 @@ impl serde::Serialize for AgentStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for AgentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -293,7 +303,9 @@ impl serde::Serialize for AlertFeedback {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertFeedback {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -357,7 +369,9 @@ impl serde::Serialize for AlertSeverity {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -415,7 +429,9 @@ impl serde::Serialize for AlertStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for AlertStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -473,7 +489,9 @@ impl serde::Serialize for AllowedAudiences {
     }
 }
 impl<'de> serde::Deserialize<'de> for AllowedAudiences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -522,7 +540,9 @@ impl serde::Serialize for AnalyticsActivityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnalyticsActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -565,7 +585,9 @@ impl serde::Serialize for AnniversaryType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnniversaryType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -629,7 +651,9 @@ impl serde::Serialize for AppliedConditionalAccessPolicyResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -678,7 +702,9 @@ impl serde::Serialize for ApprovalState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApprovalState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -730,7 +756,9 @@ impl serde::Serialize for AssignmentMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssignmentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -773,7 +801,9 @@ impl serde::Serialize for AttachmentType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -816,7 +846,9 @@ impl serde::Serialize for AttendeeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttendeeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -859,7 +891,9 @@ impl serde::Serialize for AttestationLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttestationLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -944,7 +978,9 @@ impl serde::Serialize for AttributeFlowBehavior {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -990,7 +1026,9 @@ impl serde::Serialize for AttributeFlowType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttributeFlowType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1145,7 +1183,9 @@ impl serde::Serialize for AttributeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1218,7 +1258,9 @@ impl serde::Serialize for AuthMethodsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthMethodsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1267,7 +1309,9 @@ impl serde::Serialize for AuthenticationMethodFeature {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeature {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1310,7 +1354,9 @@ impl serde::Serialize for AuthenticationMethodKeyStrength {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1365,7 +1411,9 @@ impl serde::Serialize for AuthenticationMethodSignInState {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1405,7 +1453,9 @@ impl serde::Serialize for AuthenticationMethodState {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1445,7 +1495,9 @@ impl serde::Serialize for AuthenticationMethodTargetType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1491,7 +1543,9 @@ impl serde::Serialize for AuthenticationPhoneType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1531,7 +1585,9 @@ impl serde::Serialize for AuthenticatorAppContextType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticatorAppContextType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1571,7 +1627,9 @@ impl serde::Serialize for AutoAdmittedUsersType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AutoAdmittedUsersType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1614,7 +1672,9 @@ impl serde::Serialize for AutomaticRepliesStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1666,7 +1726,9 @@ impl serde::Serialize for AzureAdLicenseType {
     }
 }
 impl<'de> serde::Deserialize<'de> for AzureAdLicenseType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1706,7 +1768,9 @@ impl serde::Serialize for BodyType {
     }
 }
 impl<'de> serde::Deserialize<'de> for BodyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1749,7 +1813,9 @@ impl serde::Serialize for BucketAggregationSortProperty {
     }
 }
 impl<'de> serde::Deserialize<'de> for BucketAggregationSortProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1827,7 +1893,9 @@ impl serde::Serialize for CalendarColor {
     }
 }
 impl<'de> serde::Deserialize<'de> for CalendarColor {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1857,7 +1925,9 @@ impl CalendarRoleType {
             Self::LimitedRead => "limitedRead",
             Self::Read => "read",
             Self::Write => "write",
-            Self::DelegateWithoutPrivateEventAccess => "delegateWithoutPrivateEventAccess",
+            Self::DelegateWithoutPrivateEventAccess => {
+                "delegateWithoutPrivateEventAccess"
+            }
             Self::DelegateWithPrivateEventAccess => "delegateWithPrivateEventAccess",
             Self::Custom => "custom",
             Self::Undocumented(other) => other,
@@ -1872,7 +1942,9 @@ impl From<&str> for CalendarRoleType {
             "limitedRead" => Self::LimitedRead,
             "read" => Self::Read,
             "write" => Self::Write,
-            "delegateWithoutPrivateEventAccess" => Self::DelegateWithoutPrivateEventAccess,
+            "delegateWithoutPrivateEventAccess" => {
+                Self::DelegateWithoutPrivateEventAccess
+            }
             "delegateWithPrivateEventAccess" => Self::DelegateWithPrivateEventAccess,
             "custom" => Self::Custom,
             other => Self::Undocumented(other.to_string()),
@@ -1885,7 +1957,9 @@ impl serde::Serialize for CalendarRoleType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CalendarRoleType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1925,7 +1999,9 @@ impl serde::Serialize for CallDirection {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1989,7 +2065,9 @@ impl serde::Serialize for CallState {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2035,7 +2113,9 @@ impl serde::Serialize for CallType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2173,7 +2253,9 @@ impl serde::Serialize for CategoryColor {
     }
 }
 impl<'de> serde::Deserialize<'de> for CategoryColor {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2216,7 +2298,9 @@ impl serde::Serialize for ChangeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChangeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2262,7 +2346,9 @@ impl serde::Serialize for ChannelMembershipType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2305,7 +2391,9 @@ impl serde::Serialize for ChatMessageImportance {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatMessageImportance {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2351,7 +2439,9 @@ impl serde::Serialize for ChatMessagePolicyViolationUserActionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2378,7 +2468,9 @@ impl ChatMessagePolicyViolationVerdictDetailsType {
         match self {
             Self::None => "None",
             Self::AllowFalsePositiveOverride => "AllowFalsePositiveOverride",
-            Self::AllowOverrideWithoutJustification => "AllowOverrideWithoutJustification",
+            Self::AllowOverrideWithoutJustification => {
+                "AllowOverrideWithoutJustification"
+            }
             Self::AllowOverrideWithJustification => "AllowOverrideWithJustification",
             Self::Undocumented(other) => other,
         }
@@ -2389,7 +2481,9 @@ impl From<&str> for ChatMessagePolicyViolationVerdictDetailsType {
         match value {
             "None" => Self::None,
             "AllowFalsePositiveOverride" => Self::AllowFalsePositiveOverride,
-            "AllowOverrideWithoutJustification" => Self::AllowOverrideWithoutJustification,
+            "AllowOverrideWithoutJustification" => {
+                Self::AllowOverrideWithoutJustification
+            }
             "AllowOverrideWithJustification" => Self::AllowOverrideWithJustification,
             other => Self::Undocumented(other.to_string()),
         }
@@ -2401,7 +2495,9 @@ impl serde::Serialize for ChatMessagePolicyViolationVerdictDetailsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2438,7 +2534,9 @@ impl serde::Serialize for ChatMessageType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2496,7 +2594,9 @@ impl serde::Serialize for ChatType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2539,7 +2639,9 @@ impl serde::Serialize for CloudAppSecuritySessionControlType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControlType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2585,7 +2687,9 @@ impl serde::Serialize for CloudPcAuditActivityOperationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2634,7 +2738,9 @@ impl serde::Serialize for CloudPcAuditActivityResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2680,7 +2786,9 @@ impl serde::Serialize for CloudPcAuditActorType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActorType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2720,7 +2828,9 @@ impl serde::Serialize for CloudPcAuditCategory {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2760,7 +2870,9 @@ impl serde::Serialize for CloudPcProvisioningPolicyImageType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyImageType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2870,7 +2982,9 @@ impl serde::Serialize for ColumnTypes {
     }
 }
 impl<'de> serde::Deserialize<'de> for ColumnTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2922,7 +3036,9 @@ impl serde::Serialize for ConditionalAccessClientApp {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApp {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2989,7 +3105,9 @@ impl serde::Serialize for ConditionalAccessConditions {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConditionalAccessConditions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3044,7 +3162,9 @@ impl serde::Serialize for ConditionalAccessDevicePlatform {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConditionalAccessDevicePlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3102,7 +3222,9 @@ impl serde::Serialize for ConditionalAccessGrantControl {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControl {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3124,7 +3246,9 @@ impl ConditionalAccessPolicyState {
         match self {
             Self::Enabled => "enabled",
             Self::Disabled => "disabled",
-            Self::EnabledForReportingButNotEnforced => "enabledForReportingButNotEnforced",
+            Self::EnabledForReportingButNotEnforced => {
+                "enabledForReportingButNotEnforced"
+            }
             Self::Undocumented(other) => other,
         }
     }
@@ -3134,7 +3258,9 @@ impl From<&str> for ConditionalAccessPolicyState {
         match value {
             "enabled" => Self::Enabled,
             "disabled" => Self::Disabled,
-            "enabledForReportingButNotEnforced" => Self::EnabledForReportingButNotEnforced,
+            "enabledForReportingButNotEnforced" => {
+                Self::EnabledForReportingButNotEnforced
+            }
             other => Self::Undocumented(other.to_string()),
         }
     }
@@ -3145,7 +3271,9 @@ impl serde::Serialize for ConditionalAccessPolicyState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3191,7 +3319,9 @@ impl serde::Serialize for ConditionalAccessStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3237,7 +3367,9 @@ impl serde::Serialize for ConfirmedBy {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3289,7 +3421,9 @@ impl serde::Serialize for ConnectedOrganizationState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3341,7 +3475,9 @@ impl serde::Serialize for ConnectionDirection {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3405,7 +3541,9 @@ impl serde::Serialize for ConnectionStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3457,7 +3595,9 @@ impl serde::Serialize for ConnectorGroupRegion {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3494,7 +3634,9 @@ impl serde::Serialize for ConnectorGroupType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectorGroupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3534,7 +3676,9 @@ impl serde::Serialize for ConnectorStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3574,7 +3718,9 @@ impl serde::Serialize for ConsentRequestFilterByCurrentUserOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConsentRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3656,7 +3802,9 @@ impl serde::Serialize for ContactRelationship {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactRelationship {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3708,7 +3856,9 @@ impl serde::Serialize for ContentAlignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentAlignment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3754,7 +3904,9 @@ impl serde::Serialize for ContentFormat {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3806,7 +3958,9 @@ impl serde::Serialize for ContentState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3846,7 +4000,9 @@ impl serde::Serialize for CountryLookupMethodType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CountryLookupMethodType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3895,7 +4051,9 @@ impl serde::Serialize for DataPolicyOperationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3950,7 +4108,9 @@ impl serde::Serialize for DayOfWeek {
     }
 }
 impl<'de> serde::Deserialize<'de> for DayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -3997,7 +4157,9 @@ impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4064,7 +4226,9 @@ impl serde::Serialize for DeviceEnrollmentFailureReason {
     }
 }
 impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4150,7 +4314,9 @@ impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
     }
 }
 impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4196,7 +4362,9 @@ impl serde::Serialize for EducationAddToCalendarOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4239,7 +4407,9 @@ impl serde::Serialize for EducationAddedStudentAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4285,7 +4455,9 @@ impl serde::Serialize for EducationExternalSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationExternalSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4331,7 +4503,9 @@ impl serde::Serialize for EducationGender {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4389,7 +4563,9 @@ impl serde::Serialize for EducationSynchronizationProfileState {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationSynchronizationProfileState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4451,7 +4627,9 @@ impl serde::Serialize for EducationSynchronizationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationSynchronizationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4494,7 +4672,9 @@ impl serde::Serialize for EducationUserRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for EducationUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4546,7 +4726,9 @@ impl serde::Serialize for EmailRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4595,7 +4777,9 @@ impl serde::Serialize for EmailType {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4660,7 +4844,9 @@ impl serde::Serialize for EntityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for EntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4721,7 +4907,9 @@ impl serde::Serialize for EntityTypes {
     }
 }
 impl<'de> serde::Deserialize<'de> for EntityTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4767,7 +4955,9 @@ impl serde::Serialize for EventType {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4816,7 +5006,9 @@ impl serde::Serialize for ExchangeIdFormat {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4878,7 +5070,9 @@ impl serde::Serialize for ExternalAudienceScope {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4918,7 +5112,9 @@ impl serde::Serialize for ExternalAuthenticationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -4964,7 +5160,9 @@ impl serde::Serialize for ExternalEmailOtpState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5007,7 +5205,9 @@ impl serde::Serialize for FeatureType {
     }
 }
 impl<'de> serde::Deserialize<'de> for FeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5050,7 +5250,9 @@ impl serde::Serialize for Fido2RestrictionEnforcementType {
     }
 }
 impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5138,7 +5340,9 @@ impl serde::Serialize for FileHashType {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileHashType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5241,7 +5445,9 @@ impl serde::Serialize for FilterMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5325,7 +5531,9 @@ impl serde::Serialize for FollowupFlagStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5383,7 +5591,9 @@ impl serde::Serialize for FreeBusyStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5426,7 +5636,9 @@ impl serde::Serialize for GroupType {
     }
 }
 impl<'de> serde::Deserialize<'de> for GroupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5494,7 +5706,9 @@ impl serde::Serialize for IdentityUserFlowAttributeDataType {
     }
 }
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5546,7 +5760,9 @@ impl serde::Serialize for IdentityUserFlowAttributeInputType {
     }
 }
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5602,7 +5818,9 @@ impl serde::Serialize for IdentityUserFlowAttributeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5645,7 +5863,9 @@ impl serde::Serialize for Importance {
     }
 }
 impl<'de> serde::Deserialize<'de> for Importance {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5694,7 +5914,9 @@ impl serde::Serialize for IncludedUserRoles {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncludedUserRoles {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5740,7 +5962,9 @@ impl serde::Serialize for IncludedUserTypes {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncludedUserTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5780,7 +6004,9 @@ impl serde::Serialize for InferenceClassificationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5826,7 +6052,9 @@ impl serde::Serialize for InitiatorType {
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiatorType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5872,7 +6100,9 @@ impl serde::Serialize for IosNotificationAlertType {
     }
 }
 impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5921,7 +6151,9 @@ impl serde::Serialize for KerberosSignOnMappingAttributeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -5995,7 +6227,9 @@ impl serde::Serialize for LanguageProficiencyLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6038,7 +6272,9 @@ impl serde::Serialize for LifecycleEventType {
     }
 }
 impl<'de> serde::Deserialize<'de> for LifecycleEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6102,7 +6338,9 @@ impl serde::Serialize for LocationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for LocationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6151,7 +6389,9 @@ impl serde::Serialize for LocationUniqueIdType {
     }
 }
 impl<'de> serde::Deserialize<'de> for LocationUniqueIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6221,7 +6461,9 @@ impl serde::Serialize for LogonType {
     }
 }
 impl<'de> serde::Deserialize<'de> for LogonType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6351,7 +6593,9 @@ impl serde::Serialize for MailDestinationRoutingReason {
     }
 }
 impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6394,7 +6638,9 @@ impl serde::Serialize for MediaState {
     }
 }
 impl<'de> serde::Deserialize<'de> for MediaState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6434,7 +6680,9 @@ impl serde::Serialize for MeetingCapabilities {
     }
 }
 impl<'de> serde::Deserialize<'de> for MeetingCapabilities {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6486,7 +6734,9 @@ impl serde::Serialize for MeetingMessageType {
     }
 }
 impl<'de> serde::Deserialize<'de> for MeetingMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6553,7 +6803,9 @@ impl serde::Serialize for MessageActionFlag {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessageActionFlag {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6615,7 +6867,9 @@ impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6661,7 +6915,9 @@ impl serde::Serialize for MigrationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for MigrationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6713,7 +6969,9 @@ impl serde::Serialize for Modality {
     }
 }
 impl<'de> serde::Deserialize<'de> for Modality {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6759,7 +7017,9 @@ impl serde::Serialize for Mutability {
     }
 }
 impl<'de> serde::Deserialize<'de> for Mutability {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6808,7 +7068,9 @@ impl serde::Serialize for NetworkType {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6880,7 +7142,9 @@ impl serde::Serialize for ObjectFlowTypes {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -6972,7 +7236,9 @@ impl serde::Serialize for OnPremisesPublishingType {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnPremisesPublishingType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7021,7 +7287,9 @@ impl serde::Serialize for OnenotePatchActionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnenotePatchActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7061,7 +7329,9 @@ impl serde::Serialize for OnenotePatchInsertPosition {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7107,7 +7377,9 @@ impl serde::Serialize for OnenoteSourceService {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnenoteSourceService {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7157,7 +7429,9 @@ impl serde::Serialize for OnenoteUserRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnenoteUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7203,7 +7477,9 @@ impl serde::Serialize for OnlineMeetingProviderType {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7249,7 +7525,9 @@ impl serde::Serialize for OnlineMeetingRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnlineMeetingRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7292,7 +7570,9 @@ impl serde::Serialize for OpenIdConnectResponseMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7338,7 +7618,9 @@ impl serde::Serialize for OperationResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OperationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7384,7 +7666,9 @@ impl serde::Serialize for OperationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for OperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7449,7 +7733,9 @@ impl serde::Serialize for PermissionClassificationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7492,7 +7778,9 @@ impl serde::Serialize for PermissionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PermissionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7532,7 +7820,9 @@ impl serde::Serialize for PersistentBrowserSessionMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7614,7 +7904,9 @@ impl serde::Serialize for PersonRelationship {
     }
 }
 impl<'de> serde::Deserialize<'de> for PersonRelationship {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7678,7 +7970,9 @@ impl serde::Serialize for PhoneType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7724,7 +8018,9 @@ impl serde::Serialize for PhysicalAddressType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhysicalAddressType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7764,7 +8060,9 @@ impl serde::Serialize for PlannerContainerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PlannerContainerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7813,7 +8111,9 @@ impl serde::Serialize for PlannerPlanContextType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PlannerPlanContextType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7862,7 +8162,9 @@ impl serde::Serialize for PlannerPreviewType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7905,7 +8207,9 @@ impl serde::Serialize for PolicyScope {
     }
 }
 impl<'de> serde::Deserialize<'de> for PolicyScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7951,7 +8255,9 @@ impl serde::Serialize for PostType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PostType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -7997,7 +8303,9 @@ impl serde::Serialize for Priority {
     }
 }
 impl<'de> serde::Deserialize<'de> for Priority {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8067,7 +8375,9 @@ impl serde::Serialize for ProcessIntegrityLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8116,7 +8426,9 @@ impl serde::Serialize for ProvisioningResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProvisioningResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8171,7 +8483,9 @@ impl serde::Serialize for ProvisioningStepType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8295,7 +8609,9 @@ impl serde::Serialize for RecipientScopeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecipientScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8347,7 +8663,9 @@ impl serde::Serialize for RecurrencePatternType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecurrencePatternType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8390,7 +8708,9 @@ impl serde::Serialize for RecurrenceRangeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8445,7 +8765,9 @@ impl serde::Serialize for ReferenceAttachmentPermission {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8491,7 +8813,9 @@ impl serde::Serialize for ReferenceAttachmentProvider {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8574,7 +8898,9 @@ impl serde::Serialize for RegistrationAuthMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegistrationAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8623,7 +8949,9 @@ impl serde::Serialize for RegistrationStatusType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegistrationStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8699,7 +9027,9 @@ impl serde::Serialize for RegistryHive {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegistryHive {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8757,7 +9087,9 @@ impl serde::Serialize for RegistryOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegistryOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8863,7 +9195,9 @@ impl serde::Serialize for RegistryValueType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegistryValueType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8906,7 +9240,9 @@ impl serde::Serialize for ReplyRestriction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReplyRestriction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -8949,7 +9285,9 @@ impl serde::Serialize for RequirementProvider {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9001,7 +9339,9 @@ impl serde::Serialize for ResponseType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9040,11 +9380,17 @@ impl RiskDetail {
             Self::ExternalPartner => "externalPartner",
             Self::ExternalNonPartner => "externalNonPartner",
             Self::AdminGeneratedTemporaryPassword => "adminGeneratedTemporaryPassword",
-            Self::UserPerformedSecuredPasswordChange => "userPerformedSecuredPasswordChange",
-            Self::UserPerformedSecuredPasswordReset => "userPerformedSecuredPasswordReset",
+            Self::UserPerformedSecuredPasswordChange => {
+                "userPerformedSecuredPasswordChange"
+            }
+            Self::UserPerformedSecuredPasswordReset => {
+                "userPerformedSecuredPasswordReset"
+            }
             Self::AdminConfirmedSigninSafe => "adminConfirmedSigninSafe",
             Self::AiConfirmedSigninSafe => "aiConfirmedSigninSafe",
-            Self::UserPassedMfaDrivenByRiskBasedPolicy => "userPassedMFADrivenByRiskBasedPolicy",
+            Self::UserPassedMfaDrivenByRiskBasedPolicy => {
+                "userPassedMFADrivenByRiskBasedPolicy"
+            }
             Self::AdminDismissedAllRiskForUser => "adminDismissedAllRiskForUser",
             Self::AdminConfirmedSigninCompromised => "adminConfirmedSigninCompromised",
             Self::Hidden => "hidden",
@@ -9063,11 +9409,17 @@ impl From<&str> for RiskDetail {
             "externalPartner" => Self::ExternalPartner,
             "externalNonPartner" => Self::ExternalNonPartner,
             "adminGeneratedTemporaryPassword" => Self::AdminGeneratedTemporaryPassword,
-            "userPerformedSecuredPasswordChange" => Self::UserPerformedSecuredPasswordChange,
-            "userPerformedSecuredPasswordReset" => Self::UserPerformedSecuredPasswordReset,
+            "userPerformedSecuredPasswordChange" => {
+                Self::UserPerformedSecuredPasswordChange
+            }
+            "userPerformedSecuredPasswordReset" => {
+                Self::UserPerformedSecuredPasswordReset
+            }
             "adminConfirmedSigninSafe" => Self::AdminConfirmedSigninSafe,
             "aiConfirmedSigninSafe" => Self::AiConfirmedSigninSafe,
-            "userPassedMFADrivenByRiskBasedPolicy" => Self::UserPassedMfaDrivenByRiskBasedPolicy,
+            "userPassedMFADrivenByRiskBasedPolicy" => {
+                Self::UserPassedMfaDrivenByRiskBasedPolicy
+            }
             "adminDismissedAllRiskForUser" => Self::AdminDismissedAllRiskForUser,
             "adminConfirmedSigninCompromised" => Self::AdminConfirmedSigninCompromised,
             "hidden" => Self::Hidden,
@@ -9083,7 +9435,9 @@ impl serde::Serialize for RiskDetail {
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9132,7 +9486,9 @@ impl serde::Serialize for RiskDetectionTimingType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9175,7 +9531,9 @@ impl RiskEventType {
             Self::Generic => "generic",
             Self::AdminConfirmedUserCompromised => "adminConfirmedUserCompromised",
             Self::McasImpossibleTravel => "mcasImpossibleTravel",
-            Self::McasSuspiciousInboxManipulationRules => "mcasSuspiciousInboxManipulationRules",
+            Self::McasSuspiciousInboxManipulationRules => {
+                "mcasSuspiciousInboxManipulationRules"
+            }
             Self::InvestigationsThreatIntelligenceSigninLinked => {
                 "investigationsThreatIntelligenceSigninLinked"
             }
@@ -9201,7 +9559,9 @@ impl From<&str> for RiskEventType {
             "generic" => Self::Generic,
             "adminConfirmedUserCompromised" => Self::AdminConfirmedUserCompromised,
             "mcasImpossibleTravel" => Self::McasImpossibleTravel,
-            "mcasSuspiciousInboxManipulationRules" => Self::McasSuspiciousInboxManipulationRules,
+            "mcasSuspiciousInboxManipulationRules" => {
+                Self::McasSuspiciousInboxManipulationRules
+            }
             "investigationsThreatIntelligenceSigninLinked" => {
                 Self::InvestigationsThreatIntelligenceSigninLinked
             }
@@ -9219,7 +9579,9 @@ impl serde::Serialize for RiskEventType {
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9271,7 +9633,9 @@ impl serde::Serialize for RiskLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9326,7 +9690,9 @@ impl serde::Serialize for RiskState {
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9366,7 +9732,9 @@ impl serde::Serialize for RoleAssignmentScheduleFilterByCurrentUserOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9405,8 +9773,11 @@ impl serde::Serialize for RoleAssignmentScheduleInstanceFilterByCurrentUserOptio
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9451,8 +9822,11 @@ impl serde::Serialize for RoleAssignmentScheduleRequestFilterByCurrentUserOption
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9492,7 +9866,9 @@ impl serde::Serialize for RoleEligibilityScheduleFilterByCurrentUserOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9531,8 +9907,11 @@ impl serde::Serialize for RoleEligibilityScheduleInstanceFilterByCurrentUserOpti
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9577,8 +9956,11 @@ impl serde::Serialize for RoleEligibilityScheduleRequestFilterByCurrentUserOptio
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9618,7 +10000,9 @@ impl serde::Serialize for RoleSummaryStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoleSummaryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9670,7 +10054,9 @@ impl serde::Serialize for RoutingPolicy {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoutingPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9719,7 +10105,9 @@ impl serde::Serialize for ScheduleChangeRequestActor {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9765,7 +10153,9 @@ impl serde::Serialize for ScheduleChangeState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9838,7 +10228,9 @@ impl serde::Serialize for ScheduleEntityTheme {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleEntityTheme {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9878,7 +10270,9 @@ impl serde::Serialize for ScopeOperatorMultiValuedComparisonType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScopeOperatorMultiValuedComparisonType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9920,7 +10314,9 @@ impl serde::Serialize for SearchAlterationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for SearchAlterationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -9966,7 +10362,9 @@ impl serde::Serialize for Sensitivity {
     }
 }
 impl<'de> serde::Deserialize<'de> for Sensitivity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10009,7 +10407,9 @@ impl serde::Serialize for ServiceHealthClassificationType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10055,7 +10455,9 @@ impl serde::Serialize for ServiceHealthOrigin {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10143,7 +10545,9 @@ impl serde::Serialize for ServiceHealthStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10189,7 +10593,9 @@ impl serde::Serialize for ServiceUpdateCategory {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceUpdateCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10235,7 +10641,9 @@ impl serde::Serialize for ServiceUpdateSeverity {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceUpdateSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10275,7 +10683,9 @@ impl serde::Serialize for SigninFrequencyType {
     }
 }
 impl<'de> serde::Deserialize<'de> for SigninFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10321,7 +10731,9 @@ impl serde::Serialize for SingleSignOnMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10373,7 +10785,9 @@ impl serde::Serialize for SkillProficiencyLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10427,7 +10841,9 @@ impl serde::Serialize for StagedFeatureName {
     }
 }
 impl<'de> serde::Deserialize<'de> for StagedFeatureName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10476,7 +10892,9 @@ impl serde::Serialize for Status {
     }
 }
 impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -10955,7 +11373,9 @@ impl serde::Serialize for SynchronizationSecret {
     }
 }
 impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11164,7 +11584,9 @@ impl serde::Serialize for TaskStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for TaskStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11216,7 +11638,9 @@ impl serde::Serialize for TeamsAppInstallationScope {
     }
 }
 impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11256,7 +11680,9 @@ impl serde::Serialize for TeamworkActivityTopicSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11308,7 +11734,9 @@ impl serde::Serialize for TeamworkApplicationIdentityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11354,7 +11782,9 @@ impl serde::Serialize for TeamworkConversationIdentityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11394,7 +11824,9 @@ impl serde::Serialize for TeamworkTagType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TeamworkTagType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11452,7 +11884,9 @@ impl serde::Serialize for TeamworkUserIdentityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11504,7 +11938,9 @@ impl serde::Serialize for ThreatAssessmentContentType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11550,7 +11986,9 @@ impl serde::Serialize for ThreatAssessmentRequestPivotProperty {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestPivotProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11602,7 +12040,9 @@ impl serde::Serialize for ThreatAssessmentRequestSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11654,7 +12094,9 @@ impl serde::Serialize for ThreatAssessmentResultType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentResultType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11700,7 +12142,9 @@ impl serde::Serialize for ThreatAssessmentStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11758,7 +12202,9 @@ impl serde::Serialize for ThreatCategory {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11804,7 +12250,9 @@ impl serde::Serialize for ThreatExpectedAssessment {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11850,7 +12298,9 @@ impl serde::Serialize for TimeCardState {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeCardState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11950,7 +12400,9 @@ impl serde::Serialize for TimeOffReasonIconType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -11990,7 +12442,9 @@ impl serde::Serialize for TimeZoneStandard {
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12036,7 +12490,9 @@ impl serde::Serialize for TokenIssuerType {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenIssuerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12121,7 +12577,9 @@ impl serde::Serialize for Tone {
     }
 }
 impl<'de> serde::Deserialize<'de> for Tone {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12188,7 +12646,9 @@ impl serde::Serialize for UsageAuthMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for UsageAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12246,7 +12706,9 @@ impl serde::Serialize for UserAccountSecurityType {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12301,7 +12763,9 @@ impl serde::Serialize for UserFlowType {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserFlowType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12347,7 +12811,9 @@ impl serde::Serialize for UserNewMessageRestriction {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserNewMessageRestriction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12393,7 +12859,9 @@ impl serde::Serialize for VolumeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12439,7 +12907,9 @@ impl serde::Serialize for WatermarkLayout {
     }
 }
 impl<'de> serde::Deserialize<'de> for WatermarkLayout {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12488,7 +12958,9 @@ impl serde::Serialize for WebsiteType {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebsiteType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12537,7 +13009,9 @@ impl serde::Serialize for WeekIndex {
     }
 }
 impl<'de> serde::Deserialize<'de> for WeekIndex {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12583,7 +13057,9 @@ impl serde::Serialize for WellknownListName {
     }
 }
 impl<'de> serde::Deserialize<'de> for WellknownListName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12623,7 +13099,9 @@ impl serde::Serialize for WorkforceIntegrationEncryptionProtocol {
     }
 }
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryptionProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -12693,7 +13171,9 @@ impl serde::Serialize for WorkforceIntegrationSupportedEntities {
     }
 }
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationSupportedEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }

@@ -4,11 +4,11 @@
 /// Operations on paths under `/applications`.
 pub mod applications {
     pub use super::service_principals::DeleteSynchronizationSchema;
-    pub use super::service_principals::GetSynchronizationSchema;
-    pub use super::service_principals::ListExistingSynchronizationTemplates;
     pub use super::service_principals::SynchronizationSchemaFilterOperators;
     pub use super::service_principals::SynchronizationSchemaFunctions;
+    pub use super::service_principals::GetSynchronizationSchema;
     pub use super::service_principals::UpdateSynchronizationSchema;
+    pub use super::service_principals::ListExistingSynchronizationTemplates;
     /// acquireAccessToken
     ///
     /// Acquire an OAuth Access token to authorize the Azure AD provisioning service to provision users into an application
@@ -29,7 +29,10 @@ pub mod applications {
             path.literal("/applications/");
             path.param("applicationsId", applications_id)?;
             path.literal("/synchronization/acquireAccessToken");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/acquireAccessToken`
@@ -41,18 +44,26 @@ pub mod applications {
             path.literal("/servicePrincipals/");
             path.param("servicePrincipalsId", service_principals_id)?;
             path.literal("/synchronization/acquireAccessToken");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for AcquireAccessToken {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -62,7 +73,9 @@ pub mod applications {
     pub struct AcquireAccessTokenBody {
         /// Represents a single secret value.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub credentials: Option<Vec<crate::graph::SynchronizationSecretKeyStringValuePair>>,
+        pub credentials: Option<
+            Vec<crate::graph::SynchronizationSecretKeyStringValuePair>,
+        >,
         /// The `@odata.type` annotation: the concrete type of this value.
         #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
@@ -81,13 +94,19 @@ pub mod applications {
     }
     impl GetSynchronizationTemplate {
         /// `GET applications/{id}/synchronization/templates/{templateId}`
-        pub fn applications(id: &str, template_id: &str) -> Result<Self, crate::client::Error> {
+        pub fn applications(
+            id: &str,
+            template_id: &str,
+        ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/applications/");
             path.param("id", id)?;
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET servicePrincipals/{id}/synchronization/templates/{templateId}`
@@ -100,16 +119,24 @@ pub mod applications {
             path.param("id", id)?;
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for GetSynchronizationTemplate {
         type Output = crate::graph::SynchronizationTemplate;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -133,18 +160,26 @@ pub mod applications {
             path.literal("/applications/");
             path.param("id", id)?;
             path.literal("/synchronization/templates");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for CreateSynchronizationTemplate {
         type Output = crate::graph::SynchronizationTemplate;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -170,18 +205,26 @@ pub mod applications {
             path.param("id", id)?;
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
-            let parts = crate::client::RequestParts::new(http::Method::PATCH, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::PATCH,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for UpdateSynchronizationTemplate {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -208,16 +251,24 @@ pub mod service_principals {
             path.param("id", id)?;
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
-            let parts = crate::client::RequestParts::new(http::Method::DELETE, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::DELETE,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for DeleteSynchronizationJob {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -238,16 +289,24 @@ pub mod service_principals {
             path.param("id", id)?;
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for GetSynchronizationJob {
         type Output = crate::graph::SynchronizationJob;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -267,16 +326,24 @@ pub mod service_principals {
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
             path.literal("/synchronization/jobs");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for ListSynchronizationJobs {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -298,16 +365,24 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/pause");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for SynchronizationJobPause {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -331,18 +406,26 @@ pub mod service_principals {
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
             path.literal("/synchronization/jobs");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for CreateSynchronizationJob {
         type Output = crate::graph::SynchronizationJob;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -369,18 +452,26 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("synchronizationJobId", synchronization_job_id)?;
             path.literal("/provisionOnDemand");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for SynchronizationJobProvisionOnDemand {
         type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -390,7 +481,9 @@ pub mod service_principals {
     pub struct SynchronizationJobProvisionOnDemandBody {
         /// Represents the objects that will be provisioned and the synchronization rules executed. The resource is primarily used for on-demand provisioning.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub parameters: Option<Vec<crate::graph::SynchronizationJobApplicationParameters>>,
+        pub parameters: Option<
+            Vec<crate::graph::SynchronizationJobApplicationParameters>,
+        >,
         /// The `@odata.type` annotation: the concrete type of this value.
         #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
@@ -421,18 +514,26 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/restart");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for RestartSynchronizationJob {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -468,16 +569,24 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/start");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for StartSynchronizationJob {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -504,18 +613,26 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("id", id_2)?;
             path.literal("/validateCredentials");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for SynchronizationJobValidateCredentials {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -528,7 +645,9 @@ pub mod service_principals {
         pub use_saved_credentials: Option<bool>,
         /// Credentials to validate. Ignored when the useSavedCredentials parameter is true.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub credentials: Option<Vec<crate::graph::SynchronizationSecretKeyStringValuePair>>,
+        pub credentials: Option<
+            Vec<crate::graph::SynchronizationSecretKeyStringValuePair>,
+        >,
         /// The `@odata.type` annotation: the concrete type of this value.
         #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
@@ -557,7 +676,10 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::DELETE, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::DELETE,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `DELETE /applications/{id}/synchronization/templates/{templateId}/schema`
@@ -571,16 +693,24 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::DELETE, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::DELETE,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for DeleteSynchronizationSchema {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -605,7 +735,10 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/schema/filterOperators");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/filterOperators`
@@ -619,7 +752,10 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema/filterOperators");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/filterOperators`
@@ -633,16 +769,24 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema/filterOperators");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for SynchronizationSchemaFilterOperators {
         type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -667,7 +811,10 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/schema/functions");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/functions`
@@ -681,7 +828,10 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema/functions");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/functions`
@@ -695,16 +845,26 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema/functions");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for SynchronizationSchemaFunctions {
-        type Output = crate::runtime::Collection<crate::graph::AttributeMappingFunctionSchema>;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        type Output = crate::runtime::Collection<
+            crate::graph::AttributeMappingFunctionSchema,
+        >;
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -729,7 +889,10 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema`
@@ -743,7 +906,10 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema`
@@ -757,16 +923,24 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for GetSynchronizationSchema {
         type Output = crate::graph::SynchronizationSchema;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -793,7 +967,10 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("id", id_2)?;
             path.literal("/schema/parseExpression");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
         /// `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
@@ -808,18 +985,26 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("id", id_2)?;
             path.literal("/schema/parseExpression");
-            let parts = crate::client::RequestParts::new(http::Method::POST, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::POST,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for SynchronizationSchemaParseExpression {
         type Output = crate::graph::ParseExpressionResponse;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }
@@ -866,7 +1051,10 @@ pub mod service_principals {
             path.literal("/synchronization/jobs/");
             path.param("jobId", job_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::PUT, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::PUT,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
         /// `PUT /applications/{id}/synchronization/templates/{templateId}/schema`
@@ -881,18 +1069,26 @@ pub mod service_principals {
             path.literal("/synchronization/templates/");
             path.param("templateId", template_id)?;
             path.literal("/schema");
-            let parts = crate::client::RequestParts::new(http::Method::PUT, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::PUT,
+                path.finish(),
+            );
             Ok(Self { parts, body })
         }
     }
     impl crate::client::Operation for UpdateSynchronizationSchema {
         type Output = ();
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             let mut parts = self.parts;
             parts.body = Some(serde_json::to_vec(&self.body)?);
             Ok(parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_empty(status, body)
         }
     }
@@ -912,7 +1108,10 @@ pub mod service_principals {
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
             path.literal("/synchronization/templates");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
         /// `GET applications/{id}/synchronization/templates`
@@ -921,16 +1120,24 @@ pub mod service_principals {
             path.literal("/applications/");
             path.param("id", id)?;
             path.literal("/synchronization/templates");
-            let parts = crate::client::RequestParts::new(http::Method::GET, path.finish());
+            let parts = crate::client::RequestParts::new(
+                http::Method::GET,
+                path.finish(),
+            );
             Ok(Self { parts })
         }
     }
     impl crate::client::Operation for ListExistingSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
-        fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
+        fn into_parts(
+            self,
+        ) -> Result<crate::client::RequestParts, crate::client::Error> {
             Ok(self.parts)
         }
-        fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
+        fn parse_response(
+            status: u16,
+            body: &[u8],
+        ) -> Result<Self::Output, crate::client::Error> {
             crate::client::parse_json(status, body)
         }
     }

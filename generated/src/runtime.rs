@@ -4,27 +4,93 @@
 use serde::{Deserialize, Serialize};
 /// An ISO 8601 date and time (`Edm.DateTimeOffset`), kept exactly as the service wrote it
 /// (seven fractional digits, offsets and all) so a round trip is lossless.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct DateTimeOffset(pub String);
 /// An ISO 8601 calendar date (`Edm.Date`), kept as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Date(pub String);
 /// A time of day (`Edm.TimeOfDay`), kept as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct TimeOfDay(pub String);
 /// An ISO 8601 duration (`Edm.Duration`, e.g. `P1DT2H`), kept as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Duration(pub String);
 /// A GUID (`Edm.Guid`), kept as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Guid(pub String);
 /// Base64-encoded binary data (`Edm.Binary`), kept as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Base64(pub String);
 impl DateTimeOffset {

@@ -21,9 +21,7 @@ impl wiremock::Match for DecodedPath {
     }
 }
 fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 /// Serve one documented exchange: the documented status and body for the documented
 /// method and path, only with the bearer token.
@@ -43,25 +41,17 @@ async fn serve(server: &MockServer, verb: &str, path: &str, status: u16, body: &
 fn same_json<T: serde::Serialize>(typed: &T, documented: &str) {
     let back = serde_json::to_value(typed).unwrap();
     let original: serde_json::Value = serde_json::from_str(documented).unwrap();
-    assert!(
-        same(&original, &back),
-        "documented: {original:#}\nreceived:   {back:#}"
-    );
+    assert!(same(& original, & back), "documented: {original:#}\nreceived:   {back:#}");
 }
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let present = |m: &serde_json::Map<String, Value>| -> Vec<String> {
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, _)| k.clone())
-                    .collect()
+                m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
             };
             present(x) == present(y)
-                && x.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .all(|(k, v)| same(v, &y[k]))
+                && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| same(v, &y[k]))
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
@@ -105,13 +95,13 @@ async fn create_synchronization_job_end_to_end() {
 async fn acquire_access_token_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "POST",
-        "/applications/{applicationsId}/synchronization/acquireAccessToken",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "POST",
+            "/applications/{applicationsId}/synchronization/acquireAccessToken",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::applications::AcquireAccessToken::applications(
@@ -131,19 +121,20 @@ async fn acquire_access_token_end_to_end() {
 async fn delete_synchronization_job_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "DELETE",
-        "/servicePrincipals/{id}/synchronization/jobs/{jobId}/",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "DELETE",
+            "/servicePrincipals/{id}/synchronization/jobs/{jobId}/",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::new(
-                "{id}", "{jobId}",
-            )
-            .unwrap(),
+                    "{id}",
+                    "{jobId}",
+                )
+                .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -163,9 +154,10 @@ async fn get_synchronization_job_end_to_end() {
     let output = client
         .send(
             graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
-                "{id}", "{jobId}",
-            )
-            .unwrap(),
+                    "{id}",
+                    "{jobId}",
+                )
+                .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -189,9 +181,9 @@ async fn list_synchronization_jobs_end_to_end() {
     let output = client
         .send(
             graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new(
-                "{id}",
-            )
-            .unwrap(),
+                    "{id}",
+                )
+                .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -205,19 +197,20 @@ async fn list_synchronization_jobs_end_to_end() {
 async fn synchronization_job_pause_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "POST",
-        "/servicePrincipals/{id}/synchronization/jobs/{jobId}/pause",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "POST",
+            "/servicePrincipals/{id}/synchronization/jobs/{jobId}/pause",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::service_principals::SynchronizationJobPause::new(
-                "{id}", "{jobId}",
-            )
-            .unwrap(),
+                    "{id}",
+                    "{jobId}",
+                )
+                .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -237,10 +230,10 @@ async fn create_synchronization_job_end_to_end_2() {
     let output = client
         .send(
             graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
-                "{id}",
-                serde_json::from_str("{\"templateId\":\"BoxOutDelta\"}").unwrap(),
-            )
-            .unwrap(),
+                    "{id}",
+                    serde_json::from_str("{\"templateId\":\"BoxOutDelta\"}").unwrap(),
+                )
+                .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -285,24 +278,24 @@ async fn synchronization_job_provision_on_demand_end_to_end() {
 async fn restart_synchronization_job_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "POST",
-        "/servicePrincipals/{id}/synchronization/jobs/{jobId}/restart",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "POST",
+            "/servicePrincipals/{id}/synchronization/jobs/{jobId}/restart",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::service_principals::RestartSynchronizationJob::new(
-                "{id}",
-                "{jobId}",
-                serde_json::from_str(
-                    "{\"criteria\":{\"resetScope\":\"Watermark, Escrows, QuarantineState\"}}",
+                    "{id}",
+                    "{jobId}",
+                    serde_json::from_str(
+                            "{\"criteria\":{\"resetScope\":\"Watermark, Escrows, QuarantineState\"}}",
+                        )
+                        .unwrap(),
                 )
                 .unwrap(),
-            )
-            .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -312,19 +305,20 @@ async fn restart_synchronization_job_end_to_end() {
 async fn start_synchronization_job_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "POST",
-        "/servicePrincipals/{id}/synchronization/jobs/{jobId}/start",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "POST",
+            "/servicePrincipals/{id}/synchronization/jobs/{jobId}/start",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::service_principals::StartSynchronizationJob::new(
-                "{id}", "{jobId}",
-            )
-            .unwrap(),
+                    "{id}",
+                    "{jobId}",
+                )
+                .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -334,13 +328,13 @@ async fn start_synchronization_job_end_to_end() {
 async fn synchronization_job_validate_credentials_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "POST",
-        "/servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "POST",
+            "/servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::service_principals::SynchronizationJobValidateCredentials::new(
@@ -473,13 +467,13 @@ async fn synchronization_schema_parse_expression_end_to_end() {
 async fn update_synchronization_schema_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "PUT",
-        "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "PUT",
+            "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::service_principals::UpdateSynchronizationSchema::service_principals_jobs(
@@ -556,24 +550,24 @@ async fn create_synchronization_template_end_to_end() {
 async fn update_synchronization_template_end_to_end() {
     let (server, client) = local().await;
     serve(
-        &server,
-        "PATCH",
-        "/applications/{id}/synchronization/templates/{templateId}",
-        204u16,
-        "",
-    )
-    .await;
+            &server,
+            "PATCH",
+            "/applications/{id}/synchronization/templates/{templateId}",
+            204u16,
+            "",
+        )
+        .await;
     client
         .send(
             graph_docs_generated::requests::applications::UpdateSynchronizationTemplate::new(
-                "{id}",
-                "{templateId}",
-                serde_json::from_str(
-                    "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"Slack\"}",
+                    "{id}",
+                    "{templateId}",
+                    serde_json::from_str(
+                            "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"Slack\"}",
+                        )
+                        .unwrap(),
                 )
                 .unwrap(),
-            )
-            .unwrap(),
         )
         .await
         .expect("the documented call succeeds");
@@ -596,9 +590,10 @@ async fn graph_error_response_is_typed() {
     match client
         .send(
             graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
-                "p", "missing",
-            )
-            .unwrap(),
+                    "p",
+                    "missing",
+                )
+                .unwrap(),
         )
         .await
     {
@@ -607,12 +602,8 @@ async fn graph_error_response_is_typed() {
             assert_eq!(error.code.as_deref(), Some("Request_ResourceNotFound"));
             assert_eq!(error.message.as_deref(), Some("Resource does not exist."));
             assert_eq!(
-                error
-                    .inner_error
-                    .as_ref()
-                    .and_then(|e| e.get("request-id"))
-                    .and_then(|v| v.as_str()),
-                Some("r1")
+                error.inner_error.as_ref().and_then(| e | e.get("request-id")).and_then(|
+                v | v.as_str()), Some("r1")
             );
         }
         other => panic!("expected a Graph error, got {other:?}"),
@@ -623,7 +614,9 @@ async fn graph_error_response_is_typed() {
 async fn path_values_cannot_change_the_path() {
     let (server, client) = local().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(b"{}".to_vec(), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(b"{}".to_vec(), "application/json"),
+        )
         .mount(&server)
         .await;
     let hostile = [
@@ -643,18 +636,19 @@ async fn path_values_cannot_change_the_path() {
         client
             .send(
                 graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
-                    "p", value,
-                )
-                .unwrap(),
+                        "p",
+                        value,
+                    )
+                    .unwrap(),
             )
             .await
             .expect("request succeeds");
     }
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), hostile.len());
-    let documented =
-        graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
-            "p", "missing",
+    let documented = graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
+            "p",
+            "missing",
         )
         .unwrap()
         .into_parts()
@@ -663,11 +657,7 @@ async fn path_values_cannot_change_the_path() {
     let depth = documented.matches('/').count() + 1;
     for (request, value) in received.iter().zip(hostile) {
         let raw = request.url.path();
-        assert_eq!(
-            raw.matches('/').count(),
-            depth,
-            "{value:?} changed the path: {raw}"
-        );
+        assert_eq!(raw.matches('/').count(), depth, "{value:?} changed the path: {raw}");
         let last = raw.rsplit('/').next().unwrap();
         assert_eq!(decode(last), value, "{value:?} arrives intact");
         assert!(
@@ -677,13 +667,8 @@ async fn path_values_cannot_change_the_path() {
     }
     for value in ["", ".", ".."] {
         assert!(
-            matches!(
-                graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
-                    "p", value
-                ),
-                Err(Error::InvalidPathValue(_))
-            ),
-            "{value:?} is rejected"
+            matches!(graph_docs_generated::requests::service_principals::GetSynchronizationJob::new("p",
+            value), Err(Error::InvalidPathValue(_))), "{value:?} is rejected"
         );
     }
 }
@@ -698,24 +683,31 @@ async fn next_link_is_followed() {
         .and(header("authorization", "Bearer test-token"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_raw(br#"{"value": [{"id": "3"}]}"#.to_vec(), "application/json"),
+                .set_body_raw(
+                    br#"{"value": [{"id": "3"}]}"#.to_vec(),
+                    "application/json",
+                ),
         )
         .expect(1)
         .mount(&server)
         .await;
-    let first =
-        format!(r#"{{"value": [{{"id": "1"}}, {{"id": "2"}}], "@odata.nextLink": "{next}"}}"#);
+    let first = format!(
+        r#"{{"value": [{{"id": "1"}}, {{"id": "2"}}], "@odata.nextLink": "{next}"}}"#
+    );
     Mock::given(method("GET"))
         .and(wiremock::matchers::path_regex("^/beta/[^p]"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_raw(first.into_bytes(), "application/json"),
+            ResponseTemplate::new(200)
+                .set_body_raw(first.into_bytes(), "application/json"),
         )
         .expect(1)
         .mount(&server)
         .await;
     let all = client
         .send_all(
-            graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new("p")
+            graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new(
+                    "p",
+                )
                 .unwrap(),
         )
         .await
@@ -723,17 +715,18 @@ async fn next_link_is_followed() {
     let ids: Vec<_> = all
         .iter()
         .map(|item| {
-            item.additional_properties.get("id").cloned().or_else(|| {
-                serde_json::to_value(item)
-                    .ok()
-                    .and_then(|v| v.get("id").cloned())
-            })
+            item
+                .additional_properties
+                .get("id")
+                .cloned()
+                .or_else(|| {
+                    serde_json::to_value(item).ok().and_then(|v| v.get("id").cloned())
+                })
         })
         .collect();
     assert_eq!(ids.len(), 3);
     assert_eq!(
-        serde_json::to_value(&all).unwrap(),
-        serde_json::json!([{ "id" : "1" }, { "id" :
+        serde_json::to_value(& all).unwrap(), serde_json::json!([{ "id" : "1" }, { "id" :
         "2" }, { "id" : "3" }])
     );
 }

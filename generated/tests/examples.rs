@@ -6,12 +6,15 @@ use graph_docs_generated::client::Operation as _;
 /// `null` and an absent member count as equal (models skip `None`), and numbers compare
 /// by value (`1` and `1.0`).
 fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
-    let original: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
-    let typed: T =
-        serde_json::from_value(original.clone()).expect("example deserializes into its model");
+    let original: serde_json::Value = serde_json::from_str(json)
+        .expect("example is JSON");
+    let typed: T = serde_json::from_value(original.clone())
+        .expect("example deserializes into its model");
     let back = serde_json::to_value(&typed).expect("model serializes");
     if !same(&original, &back) {
-        panic!("round trip changed the example:\noriginal: {original:#}\nback:     {back:#}");
+        panic!(
+            "round trip changed the example:\noriginal: {original:#}\nback:     {back:#}"
+        );
     }
 }
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -19,15 +22,10 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let present = |m: &serde_json::Map<String, Value>| -> Vec<String> {
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, _)| k.clone())
-                    .collect()
+                m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
             };
             present(x) == present(y)
-                && x.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .all(|(k, v)| same(v, &y[k]))
+                && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| same(v, &y[k]))
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
@@ -41,7 +39,7 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// themselves, and a diagnostic says where); check that serde agrees.
 fn mismatch<T: serde::de::DeserializeOwned>(json: &str) {
     assert!(
-        serde_json::from_str::<T>(json).is_err(),
+        serde_json::from_str::< T > (json).is_err(),
         "the generator predicted a mismatch, but the example deserializes"
     );
 }
@@ -60,11 +58,7 @@ fn check_request(
     assert_eq!(request.method().as_str(), method);
     let built = decode(request.uri().path());
     let built = built.strip_prefix("/beta").unwrap_or(&built);
-    assert_eq!(
-        built.trim_end_matches('/'),
-        path.trim_end_matches('/'),
-        "path"
-    );
+    assert_eq!(built.trim_end_matches('/'), path.trim_end_matches('/'), "path");
     let built_query: Vec<(String, String)> = request
         .uri()
         .query()
@@ -82,18 +76,17 @@ fn check_request(
         .collect();
     assert_eq!(built_query, want, "query");
     if let Some(body) = body {
-        let sent: serde_json::Value = serde_json::from_slice(request.body()).expect("body is JSON");
+        let sent: serde_json::Value = serde_json::from_slice(request.body())
+            .expect("body is JSON");
         let documented: serde_json::Value = serde_json::from_str(body).unwrap();
         assert!(
-            same(&documented, &sent),
+            same(& documented, & sent),
             "body differs:\ndocumented: {documented:#}\nsent:       {sent:#}"
         );
     }
 }
 fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 /// Parse a documented response through the operation and compare it with the docs' JSON.
 #[allow(dead_code)]
@@ -102,18 +95,21 @@ where
     O: graph_docs_generated::client::Operation,
     O::Output: serde::Serialize,
 {
-    let output = O::parse_response(status, json.as_bytes()).expect("documented response parses");
+    let output = O::parse_response(status, json.as_bytes())
+        .expect("documented response parses");
     let back = serde_json::to_value(&output).unwrap();
     let original: serde_json::Value = serde_json::from_str(json).unwrap();
     assert!(
-        same(&original, &back),
+        same(& original, & back),
         "round trip changed the response:\noriginal: {original:#}\nback:     {back:#}"
     );
 }
 /// resources/synchronization-attributemappingsource.md:61
 #[test]
 fn synchronization_attributemappingsource_example_1() {
-    roundtrip::<graph_docs_generated::graph::AttributeMappingSource>(
+    roundtrip::<
+        graph_docs_generated::graph::AttributeMappingSource,
+    >(
         "{\n  \"expression\": \"[mail]\",\n  \"name\": \"mail\",\n  \"type\": \"Attribute\"\n}",
     );
 }
@@ -205,15 +201,18 @@ fn synchronization_synchronization_acquireaccesstoken_request_1() {
 /// api/synchronization-synchronization-acquireaccesstoken.md:108
 #[test]
 fn synchronization_synchronization_acquireaccesstoken_response_1() {
-    graph_docs_generated::requests::applications::AcquireAccessToken::parse_response(204u16, b"")
+    graph_docs_generated::requests::applications::AcquireAccessToken::parse_response(
+            204u16,
+            b"",
+        )
         .expect("documented response parses");
 }
 /// api/synchronization-synchronizationjob-delete.md:59
 #[test]
 fn synchronization_synchronizationjob_delete_request_1() {
-    let request =
-        graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::new(
-            "{id}", "{jobId}",
+    let request = graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::new(
+            "{id}",
+            "{jobId}",
         )
         .expect("documented path values are accepted")
         .into_parts()
@@ -231,20 +230,22 @@ fn synchronization_synchronizationjob_delete_request_1() {
 #[test]
 fn synchronization_synchronizationjob_delete_response_1() {
     graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::parse_response(
-        204u16, b"",
-    )
-    .expect("documented response parses");
+            204u16,
+            b"",
+        )
+        .expect("documented response parses");
 }
 /// api/synchronization-synchronizationjob-get.md:59
 #[test]
 fn synchronization_synchronizationjob_get_request_1() {
     let request = graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
-        "{id}", "{jobId}",
-    )
-    .expect("documented path values are accepted")
-    .into_parts()
-    .and_then(|parts| parts.into_request(BASE))
-    .expect("request builds");
+            "{id}",
+            "{jobId}",
+        )
+        .expect("documented path values are accepted")
+        .into_parts()
+        .and_then(|parts| parts.into_request(BASE))
+        .expect("request builds");
     check_request(
         request,
         "GET",
@@ -266,12 +267,13 @@ fn synchronization_synchronizationjob_get_response_1() {
 /// api/synchronization-synchronizationjob-list.md:59
 #[test]
 fn synchronization_synchronizationjob_list_request_1() {
-    let request =
-        graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new("{id}")
-            .expect("documented path values are accepted")
-            .into_parts()
-            .and_then(|parts| parts.into_request(BASE))
-            .expect("request builds");
+    let request = graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new(
+            "{id}",
+        )
+        .expect("documented path values are accepted")
+        .into_parts()
+        .and_then(|parts| parts.into_request(BASE))
+        .expect("request builds");
     check_request(
         request,
         "GET",
@@ -294,12 +296,13 @@ fn synchronization_synchronizationjob_list_response_1() {
 #[test]
 fn synchronization_synchronizationjob_pause_request_1() {
     let request = graph_docs_generated::requests::service_principals::SynchronizationJobPause::new(
-        "{id}", "{jobId}",
-    )
-    .expect("documented path values are accepted")
-    .into_parts()
-    .and_then(|parts| parts.into_request(BASE))
-    .expect("request builds");
+            "{id}",
+            "{jobId}",
+        )
+        .expect("documented path values are accepted")
+        .into_parts()
+        .and_then(|parts| parts.into_request(BASE))
+        .expect("request builds");
     check_request(
         request,
         "POST",
@@ -312,15 +315,15 @@ fn synchronization_synchronizationjob_pause_request_1() {
 #[test]
 fn synchronization_synchronizationjob_pause_response_1() {
     graph_docs_generated::requests::service_principals::SynchronizationJobPause::parse_response(
-        204u16, b"",
-    )
-    .expect("documented response parses");
+            204u16,
+            b"",
+        )
+        .expect("documented response parses");
 }
 /// api/synchronization-synchronizationjob-post.md:61
 #[test]
 fn synchronization_synchronizationjob_post_request_1() {
-    let request =
-        graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
             "{id}",
             serde_json::from_str("{\n  \"templateId\": \"BoxOutDelta\"\n}")
                 .expect("example body fits the body type"),
@@ -411,20 +414,22 @@ fn synchronization_synchronizationjob_restart_request_1() {
 #[test]
 fn synchronization_synchronizationjob_restart_response_1() {
     graph_docs_generated::requests::service_principals::RestartSynchronizationJob::parse_response(
-        204u16, b"",
-    )
-    .expect("documented response parses");
+            204u16,
+            b"",
+        )
+        .expect("documented response parses");
 }
 /// api/synchronization-synchronizationjob-start.md:59
 #[test]
 fn synchronization_synchronizationjob_start_request_1() {
     let request = graph_docs_generated::requests::service_principals::StartSynchronizationJob::new(
-        "{id}", "{jobId}",
-    )
-    .expect("documented path values are accepted")
-    .into_parts()
-    .and_then(|parts| parts.into_request(BASE))
-    .expect("request builds");
+            "{id}",
+            "{jobId}",
+        )
+        .expect("documented path values are accepted")
+        .into_parts()
+        .and_then(|parts| parts.into_request(BASE))
+        .expect("request builds");
     check_request(
         request,
         "POST",
@@ -437,9 +442,10 @@ fn synchronization_synchronizationjob_start_request_1() {
 #[test]
 fn synchronization_synchronizationjob_start_response_1() {
     graph_docs_generated::requests::service_principals::StartSynchronizationJob::parse_response(
-        204u16, b"",
-    )
-    .expect("documented response parses");
+            204u16,
+            b"",
+        )
+        .expect("documented response parses");
 }
 /// api/synchronization-synchronizationjob-validatecredentials.md:64
 #[test]
@@ -706,7 +712,8 @@ fn synchronization_synchronizationtemplate_post_response_1() {
 #[test]
 fn synchronization_synchronizationtemplate_update_response_1() {
     graph_docs_generated::requests::applications::UpdateSynchronizationTemplate::parse_response(
-        204u16, b"",
-    )
-    .expect("documented response parses");
+            204u16,
+            b"",
+        )
+        .expect("documented response parses");
 }
