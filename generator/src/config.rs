@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 pub struct Generated {
     pub ir: Ir,
     pub files: Files,
+    /// What the generated tests cover.
+    pub report: emit::EmitReport,
     pub diagnostics: Vec<Diagnostic>,
     /// Every page read, for `cargo:rerun-if-changed`.
     pub inputs: Vec<PathBuf>,
@@ -125,10 +127,11 @@ impl Config {
     pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
         let ir = ir::build::build(&docs.pages, &mut diags);
-        let files = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
+        let (files, report) = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
         Ok(Generated {
             ir,
             files,
+            report,
             diagnostics: diags.into_sorted(),
             inputs: docs.files,
         })

@@ -63,13 +63,22 @@ fn generate(docs: PathBuf, out: PathBuf, verbose: bool) -> ExitCode {
     match config.generate() {
         Ok((g, report)) => {
             print_diagnostics(&g.diagnostics, verbose);
+            if verbose {
+                for (at, why) in &g.report.skipped_examples {
+                    eprintln!("{at}: example not turned into a test: {why}");
+                }
+            }
             let count = |s: Severity| g.diagnostics.iter().filter(|d| d.severity == s).count();
             eprintln!(
-                "doc2rs: {} pages, {} types, {} enums, {} examples -> {}: {} written, {} unchanged, {} removed; {} errors, {} warnings, {} notes; {:.2?}",
+                "doc2rs: {} pages, {} types, {} enums, {} operations, {} examples ({} example tests, {} skipped, {} local-server tests) -> {}: {} written, {} unchanged, {} removed; {} errors, {} warnings, {} notes; {:.2?}",
                 g.ir.pages.len(),
                 g.ir.types.len(),
                 g.ir.enums.len(),
+                g.report.operations,
                 g.ir.examples.len(),
+                g.report.example_tests,
+                g.report.skipped_examples.len(),
+                g.report.client_tests,
                 out.display(),
                 report.written.len(),
                 report.unchanged,
