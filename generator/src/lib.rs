@@ -7,6 +7,7 @@
 pub mod config;
 pub mod diag;
 pub mod emit;
+pub mod export;
 pub mod ident;
 pub mod ir;
 pub mod jsonc;

@@ -1,7 +1,7 @@
 //! The `doc2rs` command line. Exit codes: 0 output written (warnings allowed), 1 errors,
 //! 2 bad usage.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use doc2rs::{Config, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,22 @@ enum Command {
         #[arg(long, default_value = "docs")]
         docs: PathBuf,
     },
+    /// Export the IR as a schema in another format.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+        /// The output file; standard output when absent.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// OData CSDL 4.0 XML (an EDMX document).
+    Csdl,
 }
 
 fn main() -> ExitCode {
@@ -44,6 +60,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Generate { docs, out, verbose } => generate(docs, out, verbose),
         Command::Ir { docs } => ir(docs),
+        Command::Export { format, docs, out } => export(format, docs, out),
     }
 }
 
@@ -117,6 +134,34 @@ fn ir(docs: PathBuf) -> ExitCode {
         },
         Err(e) => {
             eprintln!("doc2rs: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn export(format: Format, docs: PathBuf, out: Option<PathBuf>) -> ExitCode {
+    let mut config = Config::new();
+    config.docs(&docs);
+    let g = match config.run() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let (text, report) = match format {
+        Format::Csdl => doc2rs::export::csdl::to_csdl_with_report(&g.ir),
+    };
+    eprintln!("doc2rs: csdl: {report:?}");
+    let written = match &out {
+        Some(path) => std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display())),
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+            .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("doc2rs: error: cannot write {e}");
             ExitCode::from(1)
         }
     }

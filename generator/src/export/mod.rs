@@ -1,0 +1,3 @@
+//! IR → other schema formats.
+
+pub mod csdl;
