@@ -58,13 +58,13 @@ fn call(op_names: &OpNames, op: &Operation, req: &Example) -> Option<TokenStream
     let body = match (&op.body, req.body.is_null()) {
         (Some(_), false) => {
             let b = serde_json::to_string(&req.body).ok()?;
-            quote! { , serde_json::from_str(#b).unwrap() }
+            quote! { serde_json::from_str(#b).unwrap() }
         }
-        (Some(_), true) => quote! { , Default::default() },
+        (Some(_), true) => quote! { Default::default() },
         (None, true) => quote! {},
         (None, false) => return None,
     };
-    Some(quote! { requests::#root::#ty::#ctor(#(#values),* #body).unwrap() })
+    Some(quote! { requests::#root::#ty::#ctor(#(#values,)* #body).unwrap() })
 }
 
 pub fn tests_file(

@@ -77,11 +77,11 @@ fn example_test(
                 (Some(_), true) => {
                     let b = json(&ex.body);
                     (
-                        quote! { , serde_json::from_str(#b).expect("example body fits the body type") },
+                        quote! { serde_json::from_str(#b).expect("example body fits the body type") },
                         quote! { Some(#b) },
                     )
                 }
-                (Some(_), false) => (quote! { , Default::default() }, quote! { None }),
+                (Some(_), false) => (quote! { Default::default() }, quote! { None }),
                 (None, true) => return Err("has a body the operation does not document"),
                 (None, false) => (quote! {}, quote! { None }),
             };
@@ -90,7 +90,7 @@ fn example_test(
             let query = call.query.iter().map(|(k, v)| quote! { (#k, #v) });
             let m = op.method.clone();
             Ok(quote! {
-                let request = #krate::requests::#root::#ty::#ctor(#(#values),* #body_arg)
+                let request = #krate::requests::#root::#ty::#ctor(#(#values,)* #body_arg)
                     .expect("documented path values are accepted")
                     #(#setters)*
                     .into_parts()

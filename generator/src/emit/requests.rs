@@ -223,9 +223,13 @@ fn operation_item(
                 .iter()
                 .map(|(k, v)| quote! { parts.push_query(#k, #v.to_string()); });
             let doc = format!(" `{} {}`", op.method, path.raw);
-            let (body_arg, body_field) = match &body_ty {
-                Some(t) => (quote! { , body: #t }, quote! { body }),
-                None => (quote! {}, quote! {}),
+            let mut args: Vec<TokenStream> = params.iter().map(|p| quote! { #p: &str }).collect();
+            let body_field = match &body_ty {
+                Some(t) => {
+                    args.push(quote! { body: #t });
+                    quote! { body }
+                }
+                None => quote! {},
             };
             let mutable = if path.query.is_empty() {
                 quote! {}
@@ -234,7 +238,7 @@ fn operation_item(
             };
             quote! {
                 #[doc = #doc]
-                pub fn #ctor(#(#params: &str),* #body_arg) -> Result<Self, crate::client::Error> {
+                pub fn #ctor(#(#args),*) -> Result<Self, crate::client::Error> {
                     let mut path = crate::client::PathBuilder::new();
                     #(#steps)*
                     let #mutable parts = crate::client::RequestParts::new(#method, path.finish());
