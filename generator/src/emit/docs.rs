@@ -11,6 +11,13 @@ pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(collapsed.len());
     for c in collapsed.chars() {
         match c {
+            // Invisible text-direction and other format/control characters: dropped, so no
+            // doc comment can hide or reorder text.
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}' => {}
+            c if c.is_control() => {}
             '[' | ']' | '<' => {
                 out.push('\\');
                 out.push(c);
@@ -43,6 +50,11 @@ mod tests {
             clean("see [x]  <br> a_b\n`c`"),
             "see \\[x\\] \\<br> a_b `c`"
         );
+    }
+
+    #[test]
+    fn invisible_direction_marks_are_dropped() {
+        assert_eq!(clean("a\u{202c}b\u{2067}c\u{0}"), "abc");
     }
 
     #[test]

@@ -128,10 +128,13 @@ fn path_literal(text: &str) -> String {
     out
 }
 
-/// Parameter names of one path, as Rust idents (unique; `body` reserved).
+/// Parameter names of one path, as Rust idents (unique; the constructor's locals reserved).
 pub fn param_names(path: &PathTemplate) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
-    namer.reserve("body");
+    // Locals of the generated constructor.
+    for local in ["body", "path", "parts"] {
+        namer.reserve(local);
+    }
     path.params()
         .map(|(name, _)| namer.claim(ident::field_name(name)))
         .collect()
