@@ -3,12 +3,19 @@
 
 /// Operations on paths under `/applications`.
 pub mod applications {
+    #[cfg(any(feature = "applications"))]
     pub use super::service_principals::DeleteSynchronizationSchema;
+    #[cfg(any(feature = "applications"))]
     pub use super::service_principals::SynchronizationSchemaFilterOperators;
+    #[cfg(any(feature = "applications"))]
     pub use super::service_principals::SynchronizationSchemaFunctions;
+    #[cfg(any(feature = "applications"))]
     pub use super::service_principals::GetSynchronizationSchema;
+    #[cfg(any(feature = "applications"))]
     pub use super::service_principals::UpdateSynchronizationSchema;
+    #[cfg(any(feature = "applications"))]
     pub use super::service_principals::ListExistingSynchronizationTemplates;
+    #[cfg(any(feature = "applications"))]
     /// acquireAccessToken
     ///
     /// Acquire an OAuth Access token to authorize the Azure AD provisioning service to provision users into an application
@@ -19,6 +26,7 @@ pub mod applications {
         parts: crate::client::RequestParts,
         body: AcquireAccessTokenBody,
     }
+    #[cfg(any(feature = "applications"))]
     impl AcquireAccessToken {
         /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken`
         pub fn applications(
@@ -51,6 +59,7 @@ pub mod applications {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for AcquireAccessToken {
         type Output = ();
         fn into_parts(
@@ -67,6 +76,7 @@ pub mod applications {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -83,6 +93,7 @@ pub mod applications {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(any(feature = "applications"))]
     /// Get synchronizationTemplate
     ///
     /// Retrieve a synchronization template by its identifier.
@@ -92,6 +103,7 @@ pub mod applications {
     pub struct GetSynchronizationTemplate {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl GetSynchronizationTemplate {
         /// `GET applications/{id}/synchronization/templates/{templateId}`
         pub fn applications(
@@ -126,6 +138,7 @@ pub mod applications {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for GetSynchronizationTemplate {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
@@ -140,6 +153,7 @@ pub mod applications {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// Create synchronizationTemplate
     ///
     /// Create a new synchronization template for a given application.
@@ -150,6 +164,7 @@ pub mod applications {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
+    #[cfg(any(feature = "applications"))]
     impl CreateSynchronizationTemplate {
         /// `POST /applications/{id}/synchronization/templates/`
         pub fn new(
@@ -167,6 +182,7 @@ pub mod applications {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for CreateSynchronizationTemplate {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
@@ -183,6 +199,7 @@ pub mod applications {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// Update synchronizationTemplate
     ///
     /// Update (override) the synchronization template associated with a given application.
@@ -193,6 +210,7 @@ pub mod applications {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
+    #[cfg(any(feature = "applications"))]
     impl UpdateSynchronizationTemplate {
         /// `PATCH applications/{id}/synchronization/templates/{templateId}`
         pub fn new(
@@ -212,6 +230,7 @@ pub mod applications {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for UpdateSynchronizationTemplate {
         type Output = ();
         fn into_parts(
@@ -231,9 +250,13 @@ pub mod applications {
 }
 /// Operations on paths under `/service_principals`.
 pub mod service_principals {
+    #[cfg(any(feature = "applications"))]
     pub use super::applications::AcquireAccessToken;
+    #[cfg(any(feature = "applications"))]
     pub use super::applications::AcquireAccessTokenBody;
+    #[cfg(any(feature = "applications"))]
     pub use super::applications::GetSynchronizationTemplate;
+    #[cfg(any(feature = "applications"))]
     /// Delete synchronizationJob
     ///
     /// Stop the synchronization job, and permanently delete all the state associated with it.
@@ -243,6 +266,7 @@ pub mod service_principals {
     pub struct DeleteSynchronizationJob {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl DeleteSynchronizationJob {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -258,6 +282,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for DeleteSynchronizationJob {
         type Output = ();
         fn into_parts(
@@ -272,6 +297,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// Get synchronizationJob
     ///
     /// Retrieve the existing synchronization job and its properties.
@@ -281,6 +307,7 @@ pub mod service_principals {
     pub struct GetSynchronizationJob {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl GetSynchronizationJob {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -296,6 +323,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for GetSynchronizationJob {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
@@ -310,6 +338,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// List synchronization jobs
     ///
     /// List existing jobs for a given application instance (service principal).
@@ -319,6 +348,7 @@ pub mod service_principals {
     pub struct ListSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl ListSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(id: &str) -> Result<Self, crate::client::Error> {
@@ -333,6 +363,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for ListSynchronizationJobs {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
         fn into_parts(
@@ -347,6 +378,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// synchronizationJob: pause
     ///
     /// Temporarily stop synchronization. All the progress, including job state, is persisted, and the job will continue from where it left off when a Start call is made.
@@ -356,6 +388,7 @@ pub mod service_principals {
     pub struct SynchronizationJobPause {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl SynchronizationJobPause {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -372,6 +405,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for SynchronizationJobPause {
         type Output = ();
         fn into_parts(
@@ -386,6 +420,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// Create synchronizationJob
     ///
     /// Create new synchronization job with a default synchronization schema. The job is created in a disabled state. Call Start job to start synchronization.
@@ -396,6 +431,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationJob,
     }
+    #[cfg(any(feature = "applications"))]
     impl CreateSynchronizationJob {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(
@@ -413,6 +449,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for CreateSynchronizationJob {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
@@ -429,6 +466,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// synchronizationJob: provisionOnDemand
     ///
     /// Select a user and provision the account on-demand.
@@ -439,6 +477,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: SynchronizationJobProvisionOnDemandBody,
     }
+    #[cfg(any(feature = "applications"))]
     impl SynchronizationJobProvisionOnDemand {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand`
         pub fn new(
@@ -459,6 +498,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for SynchronizationJobProvisionOnDemand {
         type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
         fn into_parts(
@@ -475,6 +515,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -491,6 +532,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(any(feature = "applications"))]
     /// Restart synchronizationJob
     ///
     /// Restart the synchronization job, forcing it to reprocess all the objects in the directory. Optionally clears existing synchronization state and previous errors.
@@ -501,6 +543,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: RestartSynchronizationJobBody,
     }
+    #[cfg(any(feature = "applications"))]
     impl RestartSynchronizationJob {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart`
         pub fn new(
@@ -521,6 +564,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for RestartSynchronizationJob {
         type Output = ();
         fn into_parts(
@@ -537,6 +581,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -551,6 +596,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(any(feature = "applications"))]
     /// Start synchronizationJob
     ///
     /// Start an existing synchronization job. If the job is in a paused state, it will continue processing changes from the point where it was paused. If the job is in quarantine, the quarantine status will be cleared.
@@ -560,6 +606,7 @@ pub mod service_principals {
     pub struct StartSynchronizationJob {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl StartSynchronizationJob {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -576,6 +623,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for StartSynchronizationJob {
         type Output = ();
         fn into_parts(
@@ -590,6 +638,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// synchronizationJob: validateCredentials
     ///
     /// Validate that the credentials are valid in the tenant.
@@ -600,6 +649,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: SynchronizationJobValidateCredentialsBody,
     }
+    #[cfg(any(feature = "applications"))]
     impl SynchronizationJobValidateCredentials {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
         pub fn new(
@@ -620,6 +670,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for SynchronizationJobValidateCredentials {
         type Output = ();
         fn into_parts(
@@ -636,6 +687,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -655,6 +707,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(any(feature = "applications"))]
     /// Delete synchronizationSchema
     ///
     /// Deletes the customized schema and resets the schema to the default configuration. If the schema is deleted in the context of the template, it resets the schema to the default one associated with the template's `factoryTag`.
@@ -664,6 +717,7 @@ pub mod service_principals {
     pub struct DeleteSynchronizationSchema {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl DeleteSynchronizationSchema {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
         pub fn service_principals_jobs(
@@ -700,6 +754,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for DeleteSynchronizationSchema {
         type Output = ();
         fn into_parts(
@@ -714,6 +769,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// synchronizationSchema: filterOperators
     ///
     /// List all operators supported in the scoping filters.
@@ -723,6 +779,7 @@ pub mod service_principals {
     pub struct SynchronizationSchemaFilterOperators {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl SynchronizationSchemaFilterOperators {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators`
         pub fn service_principals_jobs(
@@ -776,6 +833,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for SynchronizationSchemaFilterOperators {
         type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
         fn into_parts(
@@ -790,6 +848,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// synchronizationSchema: functions
     ///
     /// List all the functions currently supported in the attributeMappingSource.
@@ -799,6 +858,7 @@ pub mod service_principals {
     pub struct SynchronizationSchemaFunctions {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl SynchronizationSchemaFunctions {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions`
         pub fn service_principals_jobs(
@@ -852,6 +912,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for SynchronizationSchemaFunctions {
         type Output = crate::runtime::Collection<
             crate::graph::AttributeMappingFunctionSchema,
@@ -868,6 +929,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// Get synchronizationSchema
     ///
     /// Retrieve the schema for a given synchronization job or template.
@@ -877,6 +939,7 @@ pub mod service_principals {
     pub struct GetSynchronizationSchema {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl GetSynchronizationSchema {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
         pub fn service_principals_jobs(
@@ -930,6 +993,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for GetSynchronizationSchema {
         type Output = crate::graph::SynchronizationSchema;
         fn into_parts(
@@ -944,6 +1008,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// synchronizationSchema: parseExpression
     ///
     /// (../resources/synchronization_attributemappingsource.md) object.
@@ -954,6 +1019,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: SynchronizationSchemaParseExpressionBody,
     }
+    #[cfg(any(feature = "applications"))]
     impl SynchronizationSchemaParseExpression {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
         pub fn service_principals_jobs(
@@ -992,6 +1058,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for SynchronizationSchemaParseExpression {
         type Output = crate::graph::ParseExpressionResponse;
         fn into_parts(
@@ -1008,6 +1075,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -1028,6 +1096,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
+    #[cfg(any(feature = "applications"))]
     /// Update synchronizationSchema
     ///
     /// Update the synchronization schema for a given job or template. This method fully replaces the current schema with the one provided in the request. To update the schema of a template, make the call on the application object. You must be the owner of the application.
@@ -1038,6 +1107,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationSchema,
     }
+    #[cfg(any(feature = "applications"))]
     impl UpdateSynchronizationSchema {
         /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
         pub fn service_principals_jobs(
@@ -1076,6 +1146,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for UpdateSynchronizationSchema {
         type Output = ();
         fn into_parts(
@@ -1092,6 +1163,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
+    #[cfg(any(feature = "applications"))]
     /// List existing synchronization templates
     ///
     /// List the synchronization templates associated with a given application or service principal.
@@ -1101,6 +1173,7 @@ pub mod service_principals {
     pub struct ListExistingSynchronizationTemplates {
         parts: crate::client::RequestParts,
     }
+    #[cfg(any(feature = "applications"))]
     impl ListExistingSynchronizationTemplates {
         /// `GET servicePrincipals/{id}/synchronization/templates`
         pub fn service_principals(id: &str) -> Result<Self, crate::client::Error> {
@@ -1127,6 +1200,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
+    #[cfg(any(feature = "applications"))]
     impl crate::client::Operation for ListExistingSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
         fn into_parts(

@@ -42,3 +42,20 @@ fn output_is_deterministic() {
     assert_eq!(a.files, b.files);
     assert_eq!(a.diagnostics, b.diagnostics);
 }
+
+#[test]
+fn root_package_declares_the_area_features() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let generated = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let start = generated.find("[features]").unwrap();
+    let end = generated.find("# A Transport").unwrap();
+    let missing: Vec<&str> = generated[start..end]
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty() && !manifest.contains(l))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "copy the [features] of generated/Cargo.toml into Cargo.toml: {missing:?}"
+    );
+}

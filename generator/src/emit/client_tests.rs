@@ -70,6 +70,7 @@ fn call(op_names: &OpNames, op: &Operation, req: &Example) -> Option<TokenStream
 pub fn tests_file(
     ir: &Ir,
     op_names: &OpNames,
+    areas: &super::areas::Areas,
     crate_name: &str,
 ) -> Result<(String, usize), EmitError> {
     let krate = ident::make_ident(&crate_name.replace('-', "_"));
@@ -116,7 +117,9 @@ pub fn tests_file(
         *n += 1;
         let name = ident::make_ident(&if *n == 1 { base } else { format!("{base}_{n}") });
         let doc = format!(" {} and {}:{}", req.loc, resp.loc.file, resp.loc.line);
+        let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
+            #cfg
             #[doc = #doc]
             #[tokio::test]
             async fn #name() {
@@ -152,7 +155,7 @@ pub fn tests_file(
         };
         let ok_call = fill(quote! { "missing" });
         let inj_call = fill(quote! { value });
-        tests.push(quote! {
+        let gated = areas.gate(&op.id, quote! {
             /// A Graph error response becomes a typed `Error::Graph`.
             #[tokio::test]
             async fn graph_error_response_is_typed() {
@@ -200,6 +203,7 @@ pub fn tests_file(
                 }
             }
         });
+        tests.push(gated);
     }
     let list = ir.operations.iter().find(|o| {
         o.method == "GET" && o.response.collection && o.response.ty.is_some() && o.body.is_none()
@@ -209,7 +213,7 @@ pub fn tests_file(
         let ty = op_names.ident(&op.id);
         let ctor = ident::make_ident(&constructor_names(op)[0]);
         let args = op.paths[0].params().map(|_| quote! { "p" });
-        tests.push(quote! {
+        let gated = areas.gate(&op.id, quote! {
             /// A collection that spans two pages is followed through `@odata.nextLink`.
             #[tokio::test]
             async fn next_link_is_followed() {
@@ -236,6 +240,7 @@ pub fn tests_file(
                 assert_eq!(serde_json::to_value(&all).unwrap(), serde_json::json!([{"id": "1"}, {"id": "2"}, {"id": "3"}]));
             }
         });
+        tests.push(gated);
     }
     Ok((
         format(quote! { #support #(#tests)* }, "tests/client.rs")?,

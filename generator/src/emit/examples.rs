@@ -130,6 +130,7 @@ pub fn tests_file(
     ir: &Ir,
     names: &Names,
     op_names: &OpNames,
+    areas: &super::areas::Areas,
     crate_name: &str,
 ) -> Result<(String, ExampleReport), EmitError> {
     let krate = ident::make_ident(&crate_name.replace('-', "_"));
@@ -162,7 +163,15 @@ pub fn tests_file(
             Ok(body) => {
                 report.tests += 1;
                 let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
+                let needs = ex
+                    .operation
+                    .as_deref()
+                    .filter(|_| ex.mismatch.is_none())
+                    .or(ex.type_name.as_deref())
+                    .unwrap_or("");
+                let cfg = areas.cfg_of(needs);
                 tests.push(quote! {
+                    #cfg
                     #[doc = #doc]
                     #[test]
                     fn #name() {

@@ -348,7 +348,13 @@ fn operation_item(
 }
 
 /// The `requests` module: one inline module per path root.
-pub fn requests_module(ir: &Ir, names: &Names, op_names: &OpNames, boxing: &Boxing) -> TokenStream {
+pub fn requests_module(
+    ir: &Ir,
+    names: &Names,
+    op_names: &OpNames,
+    boxing: &Boxing,
+    areas: &super::areas::Areas,
+) -> TokenStream {
     let mut roots: BTreeMap<String, (Vec<TokenStream>, Vec<TokenStream>)> = BTreeMap::new();
     for op in &ir.operations {
         let home = op_names.module(&op.id).to_string();
@@ -356,7 +362,7 @@ pub fn requests_module(ir: &Ir, names: &Names, op_names: &OpNames, boxing: &Boxi
             .entry(home.clone())
             .or_default()
             .0
-            .push(operation_item(ir, names, op_names, boxing, op));
+            .push(areas.gate(&op.id, operation_item(ir, names, op_names, boxing, op)));
         let mut others: Vec<String> = op
             .paths
             .iter()
@@ -368,10 +374,11 @@ pub fn requests_module(ir: &Ir, names: &Names, op_names: &OpNames, boxing: &Boxi
         for other in others {
             let home_id = ident::make_ident(&home);
             let ty = op_names.ident(&op.id);
-            let mut reexport = vec![quote! { pub use super::#home_id::#ty; }];
+            let cfg = areas.cfg_of(&op.id);
+            let mut reexport = vec![quote! { #cfg pub use super::#home_id::#ty; }];
             if matches!(op.body, Some(Body::Parameters { .. })) {
                 let b = op_names.body_ident(&op.id);
-                reexport.push(quote! { pub use super::#home_id::#b; });
+                reexport.push(quote! { #cfg pub use super::#home_id::#b; });
             }
             roots.entry(other).or_default().1.extend(reexport);
         }

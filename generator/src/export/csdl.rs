@@ -400,7 +400,7 @@ mod tests {
         let (properties, navigation) = (lists.next().unwrap_or_default(), lists.next());
         let (namespace, description, open, loc) = ("t".into(), String::new(), false, loc());
         let t = TypeDef { name: name.clone(), namespace, kind, key, base, open, is_abstract,
-            description, properties, navigation: navigation.unwrap_or_default(), loc };
+            description, area: "t".into(), properties, navigation: navigation.unwrap_or_default(), loc };
         ir.types.insert(name, t);
     }
 
@@ -415,7 +415,7 @@ mod tests {
         };
         let members = members.split_whitespace().map(member).collect();
         let (namespace, flags, description) = ("t".into(), head.contains("flags"), "".into());
-        let e = EnumDef { name: name.clone(), namespace, flags, description, members, loc: loc() };
+        let e = EnumDef { name: name.clone(), namespace, flags, description, area: "t".into(), members, loc: loc() };
         ir.enums.insert(name, e);
     }
 

@@ -303,6 +303,7 @@ fn collect_resources(
                 open: ann.flag("openType"),
                 is_abstract: ann.flag("abstract"),
                 description: description.clone(),
+                area: area_of(page),
                 properties: vec![],
                 navigation: vec![],
                 loc: ann.loc.clone(),
@@ -332,6 +333,7 @@ fn collect_resources(
                 open: false,
                 is_abstract: false,
                 description,
+                area: area_of(page),
                 properties: vec![],
                 navigation: vec![],
                 loc: title.loc.clone(),
@@ -475,6 +477,7 @@ fn collect_enums(page: &Page) -> Vec<EnumDef> {
                     namespace: String::new(),
                     flags,
                     description: String::new(),
+                    area: area_of(page),
                     members: vec![],
                     loc,
                 });

@@ -53,6 +53,8 @@ pub struct TypeDef {
     #[serde(rename = "abstract")]
     pub is_abstract: bool,
     pub description: String,
+    /// The product area (`ms.prod` of the defining page); a cargo feature of the SDK.
+    pub area: String,
     pub properties: Vec<Property>,
     pub navigation: Vec<Property>,
     pub loc: Loc,
@@ -62,6 +64,33 @@ impl TypeDef {
     /// The simple (unqualified) name.
     pub fn simple_name(&self) -> &str {
         simple_name(&self.name)
+    }
+}
+
+/// The product area of a page: its `ms.prod`, normalised to a cargo feature name
+/// (`"Sharepoint"` → `sharepoint`); `general` when empty or a placeholder.
+pub fn area_of(page: &crate::page::Page) -> String {
+    let raw = page
+        .front_matter
+        .get("ms.prod")
+        .map(String::as_str)
+        .unwrap_or("");
+    let mut area = String::new();
+    for c in raw.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            area.push(c.to_ascii_lowercase());
+        } else if !area.is_empty() && !area.ends_with('-') {
+            area.push('-');
+        }
+    }
+    let area = area.trim_end_matches('-').to_string();
+    if area.is_empty()
+        || raw.contains("TODO")
+        || !area.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        "general".into()
+    } else {
+        area
     }
 }
 
@@ -117,6 +146,7 @@ pub struct EnumDef {
     pub namespace: String,
     pub flags: bool,
     pub description: String,
+    pub area: String,
     pub members: Vec<EnumMember>,
     pub loc: Loc,
 }
@@ -141,6 +171,7 @@ pub struct Operation {
     pub name: String,
     /// Documented only by a template stub (TODO placeholders).
     pub stub: bool,
+    pub area: String,
     pub description: String,
     pub method: String,
     /// Every documented path; at least one.

@@ -351,6 +351,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
         id: page.file.clone(),
         name,
         stub: is_stub(page),
+        area: area_of(page),
         description: page
             .front_matter
             .get("description")

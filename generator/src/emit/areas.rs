@@ -1,0 +1,143 @@
+//! Cargo features per product area (`ms.prod`), so a user compiles only what they use.
+//!
+//! An area's closure is its own types, enums and operations plus everything they reference
+//! (base types, property types, request bodies, responses), transitively. Each generated
+//! item is gated by `#[cfg(any(feature = ...))]` over the areas whose closure holds it; an
+//! item every area needs carries no gate. `full` (the default) enables every area.
+
+use crate::ir::{Body, Ir, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Areas {
+    pub all: BTreeSet<String>,
+    /// Qualified type/enum name or operation id → areas that need it.
+    needed_by: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn refs(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Complex { name } | TypeRef::Enum { name } => Some(name),
+        _ => None,
+    }
+}
+
+impl Areas {
+    pub fn new(ir: &Ir) -> Self {
+        // Direct references of each type.
+        let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for t in ir.types.values() {
+            let out = edges.entry(&t.name).or_default();
+            out.extend(t.base.as_deref());
+            out.extend(
+                t.properties
+                    .iter()
+                    .chain(&t.navigation)
+                    .filter_map(|p| refs(&p.ty)),
+            );
+        }
+        // Roots of each area: its own definitions and what its operations use.
+        let mut roots: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for t in ir.types.values() {
+            roots.entry(&t.area).or_default().push(&t.name);
+        }
+        for e in ir.enums.values() {
+            roots.entry(&e.area).or_default().push(&e.name);
+        }
+        for op in &ir.operations {
+            let r = roots.entry(&op.area).or_default();
+            r.extend(op.response.ty.as_ref().and_then(refs));
+            match &op.body {
+                Some(Body::Type { ty, .. }) => r.extend(refs(ty)),
+                Some(Body::Parameters { properties }) => {
+                    r.extend(properties.iter().filter_map(|p| refs(&p.ty)))
+                }
+                None => {}
+            }
+        }
+        let mut needed_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (area, start) in &roots {
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            let mut stack: Vec<&str> = start.clone();
+            while let Some(n) = stack.pop() {
+                if seen.insert(n) {
+                    stack.extend(edges.get(n).into_iter().flatten().copied());
+                }
+            }
+            for n in seen {
+                needed_by
+                    .entry(n.to_string())
+                    .or_default()
+                    .insert(area.to_string());
+            }
+        }
+        for op in &ir.operations {
+            needed_by
+                .entry(op.id.clone())
+                .or_default()
+                .insert(op.area.clone());
+        }
+        let all = roots.keys().map(|a| a.to_string()).collect();
+        Areas { all, needed_by }
+    }
+
+    /// The areas that need an item (type, enum or operation id).
+    pub fn of(&self, item: &str) -> BTreeSet<String> {
+        self.needed_by.get(item).cloned().unwrap_or_default()
+    }
+
+    /// `#[cfg(any(feature = "a", ...))]` for an item needed by `areas`; nothing when every
+    /// area needs it.
+    pub fn cfg(&self, areas: &BTreeSet<String>) -> TokenStream {
+        if areas.is_empty() || *areas == self.all {
+            return quote! {};
+        }
+        let features = areas.iter().map(|a| quote! { feature = #a });
+        quote! { #[cfg(any(#(#features),*))] }
+    }
+
+    pub fn cfg_of(&self, item: &str) -> TokenStream {
+        self.cfg(&self.of(item))
+    }
+
+    /// Put the gate of `item` on every top-level item in `tokens`.
+    pub fn gate(&self, item: &str, tokens: TokenStream) -> TokenStream {
+        let cfg = self.cfg_of(item);
+        gate_all(&cfg, tokens)
+    }
+
+    /// The `[features]` table: `default = ["full"]`, `full` = every area, one per area.
+    pub fn features_toml(&self) -> String {
+        let mut out = String::from(
+            "[features]\ndefault = [\"full\"]\n# Every area. Depend with `default-features = false` and pick areas to compile less.\nfull = [",
+        );
+        out.push_str(
+            &self
+                .all
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        out.push_str("]\n");
+        for a in &self.all {
+            out.push_str(&format!("{a} = []\n"));
+        }
+        out
+    }
+}
+
+/// Prefix every top-level item in `tokens` with `cfg` (tokens that are not items are kept).
+pub fn gate_all(cfg: &TokenStream, tokens: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return tokens;
+    }
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => {
+            let items = file.items.iter().map(|i| quote! { #cfg #i });
+            quote! { #(#items)* }
+        }
+        Err(_) => tokens,
+    }
+}
