@@ -46,6 +46,7 @@ codes! {
     // 0xx: reading files
     ReadFailed = "D2R001", Error, "read-failed";
     NotUtf8 = "D2R002", Warning, "not-utf8";
+    FileSkipped = "D2R003", Note, "file-skipped";
     // 1xx: page structure
     FrontMatterMissing = "D2R101", Warning, "front-matter-missing";
     FrontMatterInvalid = "D2R102", Warning, "front-matter-invalid";

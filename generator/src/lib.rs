@@ -14,6 +14,7 @@ pub mod jsonc;
 pub mod load;
 pub mod page;
 pub mod source;
+pub mod summary;
 pub mod write;
 
 pub use config::{Config, Generated};

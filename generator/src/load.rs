@@ -28,6 +28,12 @@ fn is_page(rel: &str) -> bool {
 
 /// List the page files below `root`, as sorted `/`-separated relative paths.
 pub fn page_files(root: &Path) -> io::Result<Vec<String>> {
+    Ok(list(root)?.0)
+}
+
+/// (pages, other files) below `root`.
+fn list(root: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
+    let mut skipped = Vec::new();
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -44,12 +50,15 @@ pub fn page_files(root: &Path) -> io::Result<Vec<String>> {
                     .join("/");
                 if is_page(&rel) {
                     out.push(rel);
+                } else if rel.contains('/') {
+                    skipped.push(rel);
                 }
             }
         }
     }
     out.sort();
-    Ok(out)
+    skipped.sort();
+    Ok((out, skipped))
 }
 
 /// Parse pages given as (relative path, text) pairs: for tests and in-memory use.
@@ -72,7 +81,7 @@ pub fn from_texts(root: &Path, pages: &[(String, String)]) -> Docs {
 /// Read and parse every page below `root`. Fails only when the folder cannot be listed;
 /// unreadable pages are diagnostics.
 pub fn load(root: &Path) -> io::Result<Docs> {
-    let files = page_files(root)?;
+    let (files, skipped) = list(root)?;
     if files.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
@@ -112,6 +121,14 @@ pub fn load(root: &Path) -> io::Result<Docs> {
         })
         .collect();
     let mut diagnostics = Diagnostics::default();
+    for rel in skipped {
+        let loc = Loc {
+            file: rel,
+            line: 1,
+            col: 1,
+        };
+        diagnostics.emit(Code::FileSkipped, loc, "not a `.md` page; not read");
+    }
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, d) in parsed {
         diagnostics.extend(d);

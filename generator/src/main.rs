@@ -32,6 +32,16 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Print the diagnostics for a docs folder and a summary by code; exit 1 on errors.
+    Lint {
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: LintFormat,
+        /// Also list notes (human and github formats).
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Print the intermediate schema (IR) as JSON.
     Ir {
         #[arg(long, default_value = "docs")]
@@ -50,6 +60,16 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    /// `file:line:col: severity[code slug]: message`, then a summary by code.
+    Human,
+    /// One JSON document: diagnostics and summary.
+    Json,
+    /// GitHub workflow annotation lines (`::warning file=...,line=...::...`).
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     /// OData CSDL 4.0 XML (an EDMX document).
     Csdl,
@@ -60,6 +80,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Generate { docs, out, verbose } => generate(docs, out, verbose),
         Command::Ir { docs } => ir(docs),
+        Command::Lint {
+            docs,
+            format,
+            verbose,
+        } => lint(docs, format, verbose),
         Command::Export { format, docs, out } => export(format, docs, out),
     }
 }
@@ -164,5 +189,76 @@ fn export(format: Format, docs: PathBuf, out: Option<PathBuf>) -> ExitCode {
             eprintln!("doc2rs: error: cannot write {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
+    let mut config = Config::new();
+    config.docs(&docs);
+    let g = match config.run() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let summary = doc2rs::summary::Summary::of(&g);
+    let shown = g
+        .diagnostics
+        .iter()
+        .filter(|d| verbose || d.severity >= Severity::Warning);
+    match format {
+        LintFormat::Human => {
+            for d in shown {
+                println!("{d}");
+            }
+            println!("\n{} diagnostics by code:", g.diagnostics.len());
+            for (code, n) in summary.top_codes() {
+                println!("{n:>7}  {code}");
+            }
+        }
+        LintFormat::Json => {
+            let doc = serde_json::json!({ "diagnostics": g.diagnostics, "summary": summary });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        LintFormat::Github => {
+            let prefix = docs.to_string_lossy().trim_end_matches('/').to_string();
+            for d in shown {
+                let level = match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Note => "notice",
+                };
+                // Workflow commands: `%`, CR and LF are escaped in the message.
+                let msg = d
+                    .message
+                    .replace('%', "%25")
+                    .replace('\r', "%0D")
+                    .replace('\n', "%0A");
+                println!(
+                    "::{level} file={prefix}/{},line={},col={},title={} {}::{msg}",
+                    d.loc.file,
+                    d.loc.line,
+                    d.loc.col,
+                    d.code,
+                    d.code.slug()
+                );
+            }
+            let top: Vec<String> = summary
+                .top_codes()
+                .iter()
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect();
+            println!(
+                "::notice title=doc2rs summary::{} diagnostics. {}",
+                g.diagnostics.len(),
+                top.join(", ")
+            );
+        }
+    }
+    if g.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
