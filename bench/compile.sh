@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 AREA="${1:-microsoft-teams}"
 CORPUS="${CORPUS:-../shared/corpus/graph-docs-beta-2021-07}"
-OUT=target/corpus-sdk
+OUT="${TMPDIR:-/tmp}/doc2rs-corpus-sdk"
 cargo build -q --release -p doc2rs
 ./target/release/doc2rs generate --docs "$CORPUS" --out "$OUT" 2>&1 | tail -n 1
 echo "lines of generated code:"

@@ -591,8 +591,8 @@ async fn update_synchronization_template_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
 /// A Graph error response becomes a typed `Error::Graph`.
+#[cfg(any(feature = "applications"))]
 #[tokio::test]
 async fn graph_error_response_is_typed() {
     let (server, client) = local().await;
@@ -629,8 +629,8 @@ async fn graph_error_response_is_typed() {
         other => panic!("expected a Graph error, got {other:?}"),
     }
 }
-#[cfg(any(feature = "applications"))]
 /// Values that try to change the path reach the server as one encoded segment.
+#[cfg(any(feature = "applications"))]
 #[tokio::test]
 async fn path_values_cannot_change_the_path() {
     let (server, client) = local().await;
@@ -693,8 +693,8 @@ async fn path_values_cannot_change_the_path() {
         );
     }
 }
-#[cfg(any(feature = "applications"))]
 /// A collection that spans two pages is followed through `@odata.nextLink`.
+#[cfg(any(feature = "applications"))]
 #[tokio::test]
 async fn next_link_is_followed() {
     let (server, client) = local().await;

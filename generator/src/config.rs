@@ -17,6 +17,23 @@ pub struct Generated {
     pub diagnostics: Vec<Diagnostic>,
     /// Every page read, for `cargo:rerun-if-changed`.
     pub inputs: Vec<PathBuf>,
+    /// Wall time of each stage.
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// Read + markdown → page model (parallel).
+    pub load: std::time::Duration,
+    /// Page model → IR.
+    pub ir: std::time::Duration,
+    /// IR → tokens → formatted text (includes `format`).
+    pub emit: std::time::Duration,
+    /// prettyplease alone.
+    pub format: std::time::Duration,
+    /// Writing files (only changed ones).
+    pub write: std::time::Duration,
 }
 
 impl Generated {
@@ -119,21 +136,35 @@ impl Config {
 
     /// Read, resolve and emit, without writing anything.
     pub fn run(&self) -> Result<Generated, Error> {
+        let start = std::time::Instant::now();
         let docs = load::load(&self.docs).map_err(|e| Error::Docs(self.docs.clone(), e))?;
-        self.run_on(docs)
+        let load = start.elapsed();
+        let mut g = self.run_on(docs)?;
+        g.timings.load = load;
+        Ok(g)
     }
 
     /// Resolve and emit pages already loaded (see [`load::from_texts`]).
     pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
+        let start = std::time::Instant::now();
         let ir = ir::build::build(&docs.pages, &mut diags);
+        let ir_time = start.elapsed();
+        let start = std::time::Instant::now();
         let (files, report) = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
+        let timings = Timings {
+            ir: ir_time,
+            emit: start.elapsed(),
+            format: report.format_time,
+            ..Timings::default()
+        };
         Ok(Generated {
             ir,
             files,
             report,
             diagnostics: diags.into_sorted(),
             inputs: docs.files,
+            timings,
         })
     }
 
@@ -156,7 +187,7 @@ impl Config {
         if self.cargo {
             println!("cargo:rerun-if-changed={}", self.docs.display());
         }
-        let generated = self.run()?;
+        let mut generated = self.run()?;
         if self.cargo {
             for f in &generated.inputs {
                 println!("cargo:rerun-if-changed={}", f.display());
@@ -170,8 +201,10 @@ impl Config {
             }
         }
         let out = self.resolved_out_dir();
+        let start = std::time::Instant::now();
         let report =
             write::write_tree(&out, &generated.files).map_err(|e| Error::Write(out.clone(), e))?;
+        generated.timings.write = start.elapsed();
         Ok((generated, report))
     }
 

@@ -17,5 +17,5 @@ pub mod source;
 pub mod summary;
 pub mod write;
 
-pub use config::{Config, Generated};
+pub use config::{Config, Generated, Timings};
 pub use diag::{Code, Diagnostic, Severity};

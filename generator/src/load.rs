@@ -141,3 +141,19 @@ pub fn load(root: &Path) -> io::Result<Docs> {
         files: files.iter().map(|f| root.join(f)).collect(),
     })
 }
+
+/// The floor for benchmarks: list and read every page and run pulldown-cmark over it,
+/// nothing else (same parallelism as [`load`]). Returns the number of events seen.
+pub fn floor(root: &Path) -> io::Result<usize> {
+    use pulldown_cmark::{Options, Parser};
+    let (files, _) = list(root)?;
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    Ok(files
+        .par_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(root.join(rel)).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            Parser::new_ext(&text, opts).into_offset_iter().count()
+        })
+        .sum())
+}

@@ -31,6 +31,10 @@ enum Command {
         /// Also print notes, not only warnings and errors.
         #[arg(long, short)]
         verbose: bool,
+        /// Print the wall time of each stage against the floor (read + markdown parse only)
+        /// and peak memory.
+        #[arg(long)]
+        timings: bool,
     },
     /// Print the diagnostics for a docs folder and a summary by code; exit 1 on errors.
     Lint {
@@ -78,7 +82,12 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Generate { docs, out, verbose } => generate(docs, out, verbose),
+        Command::Generate {
+            docs,
+            out,
+            verbose,
+            timings,
+        } => generate(docs, out, verbose, timings),
         Command::Ir { docs } => ir(docs),
         Command::Lint {
             docs,
@@ -98,7 +107,14 @@ fn print_diagnostics(diags: &[doc2rs::Diagnostic], verbose: bool) {
     }
 }
 
-fn generate(docs: PathBuf, out: PathBuf, verbose: bool) -> ExitCode {
+fn generate(docs: PathBuf, out: PathBuf, verbose: bool, timings: bool) -> ExitCode {
+    let floor = if timings {
+        let start = Instant::now();
+        let events = doc2rs::load::floor(&docs).unwrap_or(0);
+        Some((start.elapsed(), events))
+    } else {
+        None
+    };
     let start = Instant::now();
     let mut config = Config::new();
     config.docs(&docs).out_dir(&out);
@@ -130,6 +146,9 @@ fn generate(docs: PathBuf, out: PathBuf, verbose: bool) -> ExitCode {
                 count(Severity::Note),
                 start.elapsed()
             );
+            if let Some((floor, events)) = floor {
+                print_timings(&g.timings, floor, events, start.elapsed());
+            }
             if g.errors() > 0 {
                 ExitCode::from(1)
             } else {
@@ -261,4 +280,44 @@ fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn print_timings(
+    t: &doc2rs::Timings,
+    floor: std::time::Duration,
+    events: usize,
+    total: std::time::Duration,
+) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    eprintln!("stage                         ms   x floor");
+    let row = |name: &str, d: std::time::Duration| {
+        eprintln!(
+            "{name:<24} {:>9.1} {:>8.2}",
+            ms(d),
+            ms(d) / ms(floor).max(1e-9)
+        )
+    };
+    row("floor (read + markdown)", floor);
+    row("load (read + page model)", t.load);
+    row("ir", t.ir);
+    row("emit (tokens + format)", t.emit);
+    row("  of which format", t.format);
+    row("write", t.write);
+    row("total", total);
+    eprintln!(
+        "threads: {}; markdown events in the floor: {events}",
+        rayon::current_num_threads()
+    );
+    match peak_rss_mib() {
+        Some(mib) => eprintln!("peak memory (VmHWM): {mib} MiB"),
+        None => eprintln!("peak memory: not available on this platform"),
+    }
+}
+
+/// Peak resident set size of this process, from /proc (Linux).
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }

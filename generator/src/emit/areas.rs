@@ -101,12 +101,6 @@ impl Areas {
         self.cfg(&self.of(item))
     }
 
-    /// Put the gate of `item` on every top-level item in `tokens`.
-    pub fn gate(&self, item: &str, tokens: TokenStream) -> TokenStream {
-        let cfg = self.cfg_of(item);
-        gate_all(&cfg, tokens)
-    }
-
     /// The `[features]` table: `default = ["full"]`, `full` = every area, one per area.
     pub fn features_toml(&self) -> String {
         let mut out = String::from(
@@ -125,19 +119,5 @@ impl Areas {
             out.push_str(&format!("{a} = []\n"));
         }
         out
-    }
-}
-
-/// Prefix every top-level item in `tokens` with `cfg` (tokens that are not items are kept).
-pub fn gate_all(cfg: &TokenStream, tokens: TokenStream) -> TokenStream {
-    if cfg.is_empty() {
-        return tokens;
-    }
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => {
-            let items = file.items.iter().map(|i| quote! { #cfg #i });
-            quote! { #(#items)* }
-        }
-        Err(_) => tokens,
     }
 }

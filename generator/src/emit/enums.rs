@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 /// The catch-all variant; reserved so no member can take its name.
 pub const CATCH_ALL: &str = "Undocumented";
 
-pub fn enum_item(names: &Names, e: &EnumDef) -> TokenStream {
+/// The enum and its impls, each prefixed with `cfg` (an area gate, possibly empty).
+pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let ident = names.ident(&e.name);
     let mut namer = Namer::new(Style::Camel);
     namer.reserve(CATCH_ALL);
@@ -53,6 +54,7 @@ pub fn enum_item(names: &Names, e: &EnumDef) -> TokenStream {
     )));
     let doc = docs::attrs(&doc);
     quote! {
+        #cfg
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #ident {
@@ -61,6 +63,7 @@ pub fn enum_item(names: &Names, e: &EnumDef) -> TokenStream {
             #catch_all(String),
         }
 
+        #cfg
         impl #ident {
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -71,6 +74,7 @@ pub fn enum_item(names: &Names, e: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl From<&str> for #ident {
             fn from(value: &str) -> Self {
                 match value {
@@ -80,12 +84,14 @@ pub fn enum_item(names: &Names, e: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl serde::Serialize for #ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;

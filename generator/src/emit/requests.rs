@@ -186,12 +186,13 @@ fn output(ir_names: &Names, op: &Operation) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The builder struct, its impls and its body struct, each prefixed with `cfg`.
 fn operation_item(
-    ir: &Ir,
     names: &Names,
     op_names: &OpNames,
     boxing: &Boxing,
     op: &Operation,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let ident = op_names.ident(&op.id);
     let body_ty = body_type(names, op_names, op);
@@ -316,8 +317,13 @@ fn operation_item(
         }
         _ => quote! {},
     };
-    let _ = ir;
+    let body_struct = if body_struct.is_empty() {
+        body_struct
+    } else {
+        quote! { #cfg #body_struct }
+    };
     quote! {
+        #cfg
         #doc
         #[derive(Clone, Debug)]
         pub struct #ident {
@@ -325,12 +331,14 @@ fn operation_item(
             #field
         }
 
+        #cfg
         impl #ident {
             #(#ctors)*
             #(#query_setters)*
             #(#header_setters)*
         }
 
+        #cfg
         impl crate::client::Operation for #ident {
             type Output = #out_ty;
 
@@ -347,22 +355,20 @@ fn operation_item(
     }
 }
 
-/// The `requests` module: one inline module per path root.
+/// The `requests` module: one inline module per path root, formatted in parallel (one
+/// chunk per root; the concatenation equals formatting the module as one file).
 pub fn requests_module(
     ir: &Ir,
     names: &Names,
     op_names: &OpNames,
     boxing: &Boxing,
     areas: &super::areas::Areas,
-) -> TokenStream {
-    let mut roots: BTreeMap<String, (Vec<TokenStream>, Vec<TokenStream>)> = BTreeMap::new();
+) -> Result<String, super::EmitError> {
+    use rayon::prelude::*;
+    // root → (operations homed there, operations re-exported there)
+    let mut roots: BTreeMap<String, (Vec<&Operation>, Vec<&Operation>)> = BTreeMap::new();
     for op in &ir.operations {
         let home = op_names.module(&op.id).to_string();
-        roots
-            .entry(home.clone())
-            .or_default()
-            .0
-            .push(areas.gate(&op.id, operation_item(ir, names, op_names, boxing, op)));
         let mut others: Vec<String> = op
             .paths
             .iter()
@@ -371,28 +377,39 @@ pub fn requests_module(
             .collect();
         others.sort();
         others.dedup();
+        roots.entry(home).or_default().0.push(op);
         for other in others {
-            let home_id = ident::make_ident(&home);
-            let ty = op_names.ident(&op.id);
-            let cfg = areas.cfg_of(&op.id);
-            let mut reexport = vec![quote! { #cfg pub use super::#home_id::#ty; }];
-            if matches!(op.body, Some(Body::Parameters { .. })) {
-                let b = op_names.body_ident(&op.id);
-                reexport.push(quote! { #cfg pub use super::#home_id::#b; });
-            }
-            roots.entry(other).or_default().1.extend(reexport);
+            roots.entry(other).or_default().1.push(op);
         }
     }
-    let modules = roots.into_iter().map(|(root, (items, reexports))| {
-        let m = ident::make_ident(&root);
-        let doc = format!(" Operations on paths under `/{root}`.");
-        quote! {
-            #[doc = #doc]
-            pub mod #m {
-                #(#reexports)*
-                #(#items)*
-            }
-        }
-    });
-    quote! { #(#modules)* }
+    let roots: Vec<(String, (Vec<&Operation>, Vec<&Operation>))> = roots.into_iter().collect();
+    let bodies = roots
+        .par_iter()
+        .map(|(root, (homed, reexported))| {
+            let reexports = reexported.iter().map(|op| {
+                let home_id = ident::make_ident(op_names.module(&op.id));
+                let ty = op_names.ident(&op.id);
+                let cfg = areas.cfg_of(&op.id);
+                let body = matches!(op.body, Some(Body::Parameters { .. })).then(|| {
+                    let b = op_names.body_ident(&op.id);
+                    quote! { #cfg pub use super::#home_id::#b; }
+                });
+                quote! { #cfg pub use super::#home_id::#ty; #body }
+            });
+            let items = homed
+                .iter()
+                .map(|op| operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id)));
+            let m = ident::make_ident(root);
+            let doc = format!(" Operations on paths under `/{root}`.");
+            let tokens = quote! {
+                #[doc = #doc]
+                pub mod #m {
+                    #(#reexports)*
+                    #(#items)*
+                }
+            };
+            super::format_body(tokens, MODULE)
+        })
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(format!("{}\n{}", super::HEADER, bodies.concat()))
 }

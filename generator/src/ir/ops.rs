@@ -375,14 +375,17 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     // Real pages first, then by file, so the winner comes first.
     ops.sort_by_key(|o| (o.stub, o.id.clone()));
     let mut kept: Vec<Operation> = Vec::new();
+    // (method, path shape) → index in `kept`
+    let mut by_shape: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for op in ops {
         let shapes: Vec<String> = op.paths.iter().map(PathTemplate::shape).collect();
-        let same = kept
-            .iter_mut()
-            .find(|k| k.method == op.method && k.paths.iter().any(|p| shapes.contains(&p.shape())));
+        let same = shapes
+            .iter()
+            .find_map(|sh| by_shape.get(&(op.method.clone(), sh.clone())).copied());
         match same {
-            Some(winner) => {
+            Some(i) => {
+                let winner = &mut kept[i];
                 diags.push(
                     Diagnostic::new(
                         Code::OperationDuplicate,
@@ -401,15 +404,23 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                     )
                     .with_related(winner.loc.clone()),
                 );
-                for p in op.paths {
-                    if !winner.paths.iter().any(|w| w.shape() == p.shape()) {
+                for (p, sh) in op.paths.into_iter().zip(shapes) {
+                    by_shape.entry((op.method.clone(), sh)).or_insert_with(|| {
                         winner.paths.push(p);
-                    }
+                        i
+                    });
                 }
                 winner.also_documented_at.push(op.loc.clone());
                 renamed.insert(op.id.clone(), winner.id.clone());
             }
-            None => kept.push(op),
+            None => {
+                for sh in shapes {
+                    by_shape
+                        .entry((op.method.clone(), sh))
+                        .or_insert(kept.len());
+                }
+                kept.push(op);
+            }
         }
     }
     kept.sort_by(|a, b| a.id.cmp(&b.id));
