@@ -4,8 +4,10 @@
 //! resolves them into the [`ir`], [`emit`] turns the IR into formatted Rust files, and
 //! [`write`] puts them on disk safely. See ARCHITECTURE.md.
 
+pub mod check;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod export;
 pub mod ident;

@@ -46,6 +46,26 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Exit 0 when the checked-in code is what the docs produce; else print a diff and exit 1.
+    Check {
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+    },
+    /// Compare the API of two docs versions (folders, or git `REV:path` like `HEAD~3:docs`).
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: DiffFormat,
+        /// Exit 1 when there is a breaking change.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Prefix for the doc links in the markdown report.
+        #[arg(long, default_value = "docs/")]
+        link_base: String,
+    },
     /// Print the intermediate schema (IR) as JSON.
     Ir {
         #[arg(long, default_value = "docs")]
@@ -61,6 +81,17 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -89,6 +120,14 @@ fn main() -> ExitCode {
             timings,
         } => generate(docs, out, verbose, timings),
         Command::Ir { docs } => ir(docs),
+        Command::Check { docs, out } => check(docs, out),
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+            link_base,
+        } => diff(&old, &new, format, fail_on, &link_base),
         Command::Lint {
             docs,
             format,
@@ -320,4 +359,141 @@ fn peak_rss_mib() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
+}
+
+fn check(docs: PathBuf, out: PathBuf) -> ExitCode {
+    let mut config = Config::new();
+    config.docs(&docs);
+    let g = match config.run() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let changes = match doc2rs::check::compare(&g.files, &out) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("doc2rs: error: cannot read {}: {e}", out.display());
+            return ExitCode::from(1);
+        }
+    };
+    if changes.is_empty() {
+        eprintln!(
+            "doc2rs: {} is up to date with {}",
+            out.display(),
+            docs.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    for c in &changes {
+        match c {
+            doc2rs::check::FileChange::Missing(p) => println!("missing: {p}"),
+            doc2rs::check::FileChange::Stale(p) => println!("no longer generated: {p}"),
+            doc2rs::check::FileChange::Changed(_, diff) => print!("{diff}"),
+        }
+    }
+    eprintln!(
+        "doc2rs: {} is stale ({} files differ); fix it with: cargo run -p doc2rs -- generate --docs {} --out {}",
+        out.display(),
+        changes.len(),
+        docs.display(),
+        out.display()
+    );
+    ExitCode::from(1)
+}
+
+/// A docs folder, or a git `REV:path` materialised into a temporary folder.
+fn docs_source(spec: &str) -> Result<(PathBuf, Option<tempfile::TempDir>), String> {
+    let path = PathBuf::from(spec);
+    if path.is_dir() {
+        return Ok((path, None));
+    }
+    if !spec.contains(':') {
+        return Err(format!("`{spec}` is neither a folder nor a git `REV:path`"));
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let archive = std::process::Command::new("git")
+        .args(["archive", "--format=tar", spec])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !archive.status.success() {
+        return Err(format!(
+            "git archive {spec}: {}",
+            String::from_utf8_lossy(&archive.stderr).trim()
+        ));
+    }
+    let mut tar = std::process::Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    if let Some(stdin) = tar.stdin.as_mut() {
+        std::io::Write::write_all(stdin, &archive.stdout).map_err(|e| e.to_string())?;
+    }
+    let status = tar.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("tar failed extracting {spec}"));
+    }
+    Ok((dir.path().to_path_buf(), Some(dir)))
+}
+
+fn diff(
+    old: &str,
+    new: &str,
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    link_base: &str,
+) -> ExitCode {
+    let run = |spec: &str| -> Result<(doc2rs::Generated, Option<tempfile::TempDir>), String> {
+        let (dir, guard) = docs_source(spec)?;
+        let mut config = Config::new();
+        config.docs(&dir);
+        config.run().map(|g| (g, guard)).map_err(|e| e.to_string())
+    };
+    let (old_g, new_g) = match (run(old), run(new)) {
+        (Ok((a, _ga)), Ok((b, _gb))) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("doc2rs: error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let changes = doc2rs::diff::diff(&old_g.ir, &new_g.ir);
+    match format {
+        DiffFormat::Markdown => {
+            print!("{}", doc2rs::diff::to_markdown(&changes, Some(link_base)));
+            let stat = doc2rs::check::stat(&old_g.files, &new_g.files);
+            if !stat.is_empty() {
+                println!("\n<details><summary>Generated code</summary>\n\n```");
+                let (mut a, mut r) = (0, 0);
+                for (file, added, removed) in &stat {
+                    println!(" {file} | +{added} -{removed}");
+                    a += added;
+                    r += removed;
+                }
+                println!(
+                    " {} files changed, {a} insertions(+), {r} deletions(-)\n```\n</details>",
+                    stat.len()
+                );
+            }
+        }
+        DiffFormat::Json => {
+            let stat: Vec<_> = doc2rs::check::stat(&old_g.files, &new_g.files)
+                .into_iter()
+                .map(|(f, a, r)| serde_json::json!({"file": f, "added": a, "removed": r}))
+                .collect();
+            let mut doc = doc2rs::diff::to_json(&changes);
+            doc["generated_stat"] = serde_json::Value::Array(stat);
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+    }
+    let breaking = changes
+        .iter()
+        .any(|c| matches!(c.impact, doc2rs::diff::Impact::Breaking));
+    if breaking && matches!(fail_on, Some(FailOn::Breaking)) {
+        eprintln!("doc2rs: breaking changes found");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }

@@ -2,7 +2,6 @@
 //! a stale checkout fails here with the command that fixes it).
 
 use doc2rs::Config;
-use doc2rs::write::{existing_files, is_generated};
 use std::path::Path;
 
 #[test]
@@ -11,24 +10,10 @@ fn generated_crate_is_up_to_date() {
     let mut config = Config::new();
     config.docs(root.join("docs"));
     let g = config.run().expect("docs generate");
-    let out = root.join("generated");
-    let mut stale = Vec::new();
-    for (rel, content) in &g.files {
-        match std::fs::read_to_string(out.join(rel)) {
-            Ok(on_disk) if on_disk == *content => {}
-            Ok(_) => stale.push(format!("changed: {rel}")),
-            Err(_) => stale.push(format!("missing: {rel}")),
-        }
-    }
-    for rel in existing_files(&out).unwrap() {
-        if !g.files.contains_key(&rel) && is_generated(&out.join(&rel)) {
-            stale.push(format!("no longer generated: {rel}"));
-        }
-    }
+    let changes = doc2rs::check::compare(&g.files, &root.join("generated")).unwrap();
     assert!(
-        stale.is_empty(),
-        "generated/ is stale; run `cargo run -p doc2rs -- generate`:\n{}",
-        stale.join("\n")
+        changes.is_empty(),
+        "generated/ is stale; run `cargo run -p doc2rs -- generate`:\n{changes:#?}"
     );
 }
 
