@@ -50,6 +50,8 @@ pub enum Error {
     /// The docs folder could not be read.
     Docs(PathBuf, std::io::Error),
     Emit(emit::EmitError),
+    /// The selection names nothing, or a selector does not parse.
+    Selection(String),
     Write(PathBuf, std::io::Error),
 }
 
@@ -58,6 +60,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Docs(p, e) => write!(f, "cannot read docs folder {}: {e}", p.display()),
             Error::Emit(e) => write!(f, "{e}"),
+            Error::Selection(e) => write!(f, "{e}"),
             Error::Write(p, e) => write!(f, "cannot write {}: {e}", p.display()),
         }
     }
@@ -73,6 +76,7 @@ pub struct Config {
     emit: EmitOptions,
     cargo: bool,
     print_warnings: bool,
+    selection: ir::select::Selection,
 }
 
 impl Default for Config {
@@ -90,6 +94,7 @@ impl Config {
             emit: EmitOptions::default(),
             cargo: false,
             print_warnings: false,
+            selection: Default::default(),
         }
     }
 
@@ -127,6 +132,23 @@ impl Config {
         self
     }
 
+    /// Generate only what this selector names (and what it references). Selectors:
+    /// `area:NAME`, `namespace:NAME`, `type:GLOB`, `path:GLOB`. Repeatable.
+    pub fn include(&mut self, selector: &str) -> Result<&mut Self, Error> {
+        self.selection
+            .include
+            .push(selector.parse().map_err(Error::Selection)?);
+        Ok(self)
+    }
+
+    /// Leave out what this selector names (unless something selected references it).
+    pub fn exclude(&mut self, selector: &str) -> Result<&mut Self, Error> {
+        self.selection
+            .exclude
+            .push(selector.parse().map_err(Error::Selection)?);
+        Ok(self)
+    }
+
     /// Build scripts: print every warning as a `cargo:warning` line instead of a one-line
     /// summary.
     pub fn print_warnings(&mut self, on: bool) -> &mut Self {
@@ -148,7 +170,8 @@ impl Config {
     pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
         let start = std::time::Instant::now();
-        let ir = ir::build::build(&docs.pages, &mut diags);
+        let mut ir = ir::build::build(&docs.pages, &mut diags);
+        ir::select::apply(&mut ir, &self.selection).map_err(Error::Selection)?;
         let ir_time = start.elapsed();
         let start = std::time::Instant::now();
         let (files, report) = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;

@@ -31,6 +31,13 @@ enum Command {
         /// Also print notes, not only warnings and errors.
         #[arg(long, short)]
         verbose: bool,
+        /// Generate only what this names, and what it references: `area:NAME`,
+        /// `namespace:NAME`, `type:GLOB`, `path:GLOB` (repeatable).
+        #[arg(long)]
+        include: Vec<String>,
+        /// Leave out what this names (unless a selected item references it).
+        #[arg(long)]
+        exclude: Vec<String>,
         /// Print the wall time of each stage against the floor (read + markdown parse only)
         /// and peak memory.
         #[arg(long)]
@@ -118,7 +125,25 @@ fn main() -> ExitCode {
             out,
             verbose,
             timings,
-        } => generate(docs, out, verbose, timings),
+            include,
+            exclude,
+        } => {
+            let mut config = Config::new();
+            config.docs(&docs).out_dir(&out);
+            for sel in &include {
+                if let Err(e) = config.include(sel) {
+                    eprintln!("doc2rs: error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            for sel in &exclude {
+                if let Err(e) = config.exclude(sel) {
+                    eprintln!("doc2rs: error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            generate(config, docs, out, verbose, timings)
+        }
         Command::Ir { docs } => ir(docs),
         Command::Check { docs, out } => check(docs, out),
         Command::Diff {
@@ -146,7 +171,7 @@ fn print_diagnostics(diags: &[doc2rs::Diagnostic], verbose: bool) {
     }
 }
 
-fn generate(docs: PathBuf, out: PathBuf, verbose: bool, timings: bool) -> ExitCode {
+fn generate(config: Config, docs: PathBuf, out: PathBuf, verbose: bool, timings: bool) -> ExitCode {
     let floor = if timings {
         let start = Instant::now();
         let events = doc2rs::load::floor(&docs).unwrap_or(0);
@@ -155,8 +180,6 @@ fn generate(docs: PathBuf, out: PathBuf, verbose: bool, timings: bool) -> ExitCo
         None
     };
     let start = Instant::now();
-    let mut config = Config::new();
-    config.docs(&docs).out_dir(&out);
     match config.generate() {
         Ok((g, report)) => {
             print_diagnostics(&g.diagnostics, verbose);

@@ -8,6 +8,7 @@ pub mod build;
 pub mod ops;
 pub mod path;
 pub mod resolve;
+pub mod select;
 pub mod shape;
 pub mod typespell;
 pub mod validate;
