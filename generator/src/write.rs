@@ -70,6 +70,17 @@ fn tmp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{}", name.to_string_lossy()))
 }
 
+/// Test hook: `DOC2RS_WRITE_DELAY_MS` slows staging down so a test can kill a run in the
+/// middle of writing.
+fn stage_delay() {
+    if let Some(ms) = std::env::var("DOC2RS_WRITE_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
 pub fn write_tree(root: &Path, files: &Files) -> io::Result<WriteReport> {
     let mut report = WriteReport::default();
     let existing = existing_files(root)?;
@@ -92,6 +103,7 @@ pub fn write_tree(root: &Path, files: &Files) -> io::Result<WriteReport> {
         f.write_all(content.as_bytes())?;
         f.sync_all()?;
         staged.push((tmp, target, rel));
+        stage_delay();
     }
     for (tmp, target, rel) in staged {
         fs::rename(&tmp, &target)?;

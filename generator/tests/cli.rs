@@ -134,3 +134,74 @@ fn lint_formats_and_usage_errors() {
         Some(1)
     );
 }
+
+/// A run killed in the middle of writing leaves the previous output intact; the next run
+/// completes it and sweeps up the temporary files.
+#[test]
+fn killed_write_leaves_previous_output_intact() {
+    let out = tempfile::tempdir().unwrap();
+    let out_s = out.path().to_str().unwrap();
+    assert!(doc2rs(&["generate", "--out", out_s]).status.success());
+    let before: Vec<(String, Vec<u8>)> = doc2rs::write::existing_files(out.path())
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.path().join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect();
+
+    // New docs: one operation fewer, so several files change.
+    let docs = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("docs"), docs.path());
+    std::fs::remove_file(
+        docs.path()
+            .join("api/synchronization-synchronizationjob-pause.md"),
+    )
+    .unwrap();
+    let docs_s = docs.path().to_str().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doc2rs"))
+        .args(["generate", "--docs", docs_s, "--out", out_s])
+        .env("DOC2RS_WRITE_DELAY_MS", "300")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until staging has begun, then kill.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let staging = doc2rs::write::existing_files(out.path())
+            .unwrap()
+            .iter()
+            .any(|f| f.ends_with(".doc2rs-tmp"));
+        if staging {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "staging never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for (file, bytes) in &before {
+        assert_eq!(
+            &std::fs::read(out.path().join(file)).unwrap(),
+            bytes,
+            "{file} changed by the killed run"
+        );
+    }
+
+    assert!(
+        doc2rs(&["generate", "--docs", docs_s, "--out", out_s])
+            .status
+            .success()
+    );
+    let after = doc2rs::write::existing_files(out.path()).unwrap();
+    assert!(
+        after.iter().all(|f| !f.ends_with(".doc2rs-tmp")),
+        "temporary files left: {after:?}"
+    );
+    let check = doc2rs(&["check", "--docs", docs_s, "--out", out_s]);
+    assert!(check.status.success(), "the completed run is up to date");
+}
