@@ -69,7 +69,7 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Builder for a generation run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     docs: PathBuf,
     out: Option<PathBuf>,
@@ -77,7 +77,11 @@ pub struct Config {
     cargo: bool,
     print_warnings: bool,
     selection: ir::select::Selection,
+    progress: Option<std::sync::Arc<ProgressFn>>,
 }
+
+/// `progress(stage, done, total)`: pages as they are parsed, then one step per later stage.
+pub type ProgressFn = dyn Fn(&str, usize, usize) + Send + Sync;
 
 impl Default for Config {
     fn default() -> Self {
@@ -95,6 +99,7 @@ impl Config {
             cargo: false,
             print_warnings: false,
             selection: Default::default(),
+            progress: None,
         }
     }
 
@@ -149,6 +154,15 @@ impl Config {
         Ok(self)
     }
 
+    /// Report progress while pages are parsed (the CLI draws a bar on a terminal).
+    pub fn on_progress(
+        &mut self,
+        progress: impl Fn(&str, usize, usize) + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.progress = Some(std::sync::Arc::new(progress));
+        self
+    }
+
     /// Build scripts: print every warning as a `cargo:warning` line instead of a one-line
     /// summary.
     pub fn print_warnings(&mut self, on: bool) -> &mut Self {
@@ -159,7 +173,13 @@ impl Config {
     /// Read, resolve and emit, without writing anything.
     pub fn run(&self) -> Result<Generated, Error> {
         let start = std::time::Instant::now();
-        let docs = load::load(&self.docs).map_err(|e| Error::Docs(self.docs.clone(), e))?;
+        let docs = match &self.progress {
+            Some(p) => {
+                load::load_with_progress(&self.docs, &|done, total| p("parsing", done, total))
+            }
+            None => load::load(&self.docs),
+        }
+        .map_err(|e| Error::Docs(self.docs.clone(), e))?;
         let load = start.elapsed();
         let mut g = self.run_on(docs)?;
         g.timings.load = load;
@@ -170,11 +190,21 @@ impl Config {
     pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
         let start = std::time::Instant::now();
+        let step = |stage: &str| {
+            if let Some(p) = &self.progress {
+                p(stage, 0, 1);
+            }
+        };
+        step("resolving");
         let mut ir = ir::build::build(&docs.pages, &mut diags);
         ir::select::apply(&mut ir, &self.selection).map_err(Error::Selection)?;
         let ir_time = start.elapsed();
+        step("emitting");
         let start = std::time::Instant::now();
         let (files, report) = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
+        if let Some(p) = &self.progress {
+            p("done", 1, 1);
+        }
         let timings = Timings {
             ir: ir_time,
             emit: start.elapsed(),

@@ -81,7 +81,16 @@ pub fn from_texts(root: &Path, pages: &[(String, String)]) -> Docs {
 /// Read and parse every page below `root`. Fails only when the folder cannot be listed;
 /// unreadable pages are diagnostics.
 pub fn load(root: &Path) -> io::Result<Docs> {
+    load_with_progress(root, &|_, _| {})
+}
+
+/// [`load`], calling `progress(done, total)` as pages are parsed (from any thread).
+pub fn load_with_progress(
+    root: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> io::Result<Docs> {
     let (files, skipped) = list(root)?;
+    let done = std::sync::atomic::AtomicUsize::new(0);
     if files.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
@@ -117,6 +126,10 @@ pub fn load(root: &Path) -> io::Result<Docs> {
                     None
                 }
             };
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                files.len(),
+            );
             (page, diags)
         })
         .collect();

@@ -142,6 +142,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
+            config.on_progress(progress_bar());
             generate(config, docs, out, verbose, timings)
         }
         Command::Ir { docs } => ir(docs),
@@ -519,4 +520,35 @@ fn diff(
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// A progress bar on stderr, drawn only on a terminal and only once a run has taken over a
+/// second.
+fn progress_bar() -> impl Fn(&str, usize, usize) + Send + Sync + 'static {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("doc2rs: {msg:10} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    if std::io::stderr().is_terminal() {
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(100));
+            }
+        });
+    }
+    move |stage, done, total| {
+        if stage == "done" {
+            bar.finish_and_clear();
+            return;
+        }
+        bar.set_message(stage.to_string());
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
 }
