@@ -115,6 +115,8 @@ enum LintFormat {
 enum Format {
     /// OData CSDL 4.0 XML (an EDMX document).
     Csdl,
+    /// OpenAPI 3.0.3 JSON (paths from the operations, schemas from the types and enums).
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -257,9 +259,17 @@ fn export(format: Format, docs: PathBuf, out: Option<PathBuf>) -> ExitCode {
         }
     };
     let (text, report) = match format {
-        Format::Csdl => doc2rs::export::csdl::to_csdl_with_report(&g.ir),
+        Format::Csdl => {
+            let (text, report) = doc2rs::export::csdl::to_csdl_with_report(&g.ir);
+            (text, format!("csdl: {report:?}"))
+        }
+        Format::Openapi => {
+            let (doc, report) = doc2rs::export::openapi::to_openapi_with_report(&g.ir);
+            let text = doc2rs::export::openapi::pretty(&doc);
+            (text, format!("openapi: {report:?}"))
+        }
     };
-    eprintln!("doc2rs: csdl: {report:?}");
+    eprintln!("doc2rs: {report}");
     let written = match &out {
         Some(path) => std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display())),
         None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())

@@ -1,3 +1,4 @@
 //! IR → other schema formats.
 
 pub mod csdl;
+pub mod openapi;
