@@ -3,19 +3,19 @@
 
 /// Operations on paths under `/applications`.
 pub mod applications {
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::service_principals::DeleteSynchronizationSchema;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::service_principals::SynchronizationSchemaFilterOperators;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::service_principals::SynchronizationSchemaFunctions;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::service_principals::GetSynchronizationSchema;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::service_principals::UpdateSynchronizationSchema;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::service_principals::ListExistingSynchronizationTemplates;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// acquireAccessToken
     ///
     /// Acquire an OAuth Access token to authorize the Azure AD provisioning service to provision users into an application
@@ -26,7 +26,7 @@ pub mod applications {
         parts: crate::client::RequestParts,
         body: AcquireAccessTokenBody,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl AcquireAccessToken {
         /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken`
         pub fn applications(
@@ -59,7 +59,7 @@ pub mod applications {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for AcquireAccessToken {
         type Output = ();
         fn into_parts(
@@ -76,7 +76,7 @@ pub mod applications {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -93,7 +93,7 @@ pub mod applications {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Get synchronizationTemplate
     ///
     /// Retrieve a synchronization template by its identifier.
@@ -103,7 +103,7 @@ pub mod applications {
     pub struct GetSynchronizationTemplate {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl GetSynchronizationTemplate {
         /// `GET applications/{id}/synchronization/templates/{templateId}`
         pub fn applications(
@@ -138,7 +138,7 @@ pub mod applications {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for GetSynchronizationTemplate {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
@@ -153,7 +153,7 @@ pub mod applications {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Create synchronizationTemplate
     ///
     /// Create a new synchronization template for a given application.
@@ -164,7 +164,7 @@ pub mod applications {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl CreateSynchronizationTemplate {
         /// `POST /applications/{id}/synchronization/templates/`
         pub fn new(
@@ -182,7 +182,7 @@ pub mod applications {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for CreateSynchronizationTemplate {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
@@ -199,7 +199,7 @@ pub mod applications {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Update synchronizationTemplate
     ///
     /// Update (override) the synchronization template associated with a given application.
@@ -210,7 +210,7 @@ pub mod applications {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl UpdateSynchronizationTemplate {
         /// `PATCH applications/{id}/synchronization/templates/{templateId}`
         pub fn new(
@@ -230,7 +230,7 @@ pub mod applications {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for UpdateSynchronizationTemplate {
         type Output = ();
         fn into_parts(
@@ -250,13 +250,13 @@ pub mod applications {
 }
 /// Operations on paths under `/service_principals`.
 pub mod service_principals {
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::applications::AcquireAccessToken;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::applications::AcquireAccessTokenBody;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     pub use super::applications::GetSynchronizationTemplate;
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Delete synchronizationJob
     ///
     /// Stop the synchronization job, and permanently delete all the state associated with it.
@@ -266,7 +266,7 @@ pub mod service_principals {
     pub struct DeleteSynchronizationJob {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl DeleteSynchronizationJob {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -282,7 +282,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for DeleteSynchronizationJob {
         type Output = ();
         fn into_parts(
@@ -297,7 +297,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Get synchronizationJob
     ///
     /// Retrieve the existing synchronization job and its properties.
@@ -307,7 +307,7 @@ pub mod service_principals {
     pub struct GetSynchronizationJob {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl GetSynchronizationJob {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -323,7 +323,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for GetSynchronizationJob {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
@@ -338,7 +338,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// List synchronization jobs
     ///
     /// List existing jobs for a given application instance (service principal).
@@ -348,7 +348,7 @@ pub mod service_principals {
     pub struct ListSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl ListSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(id: &str) -> Result<Self, crate::client::Error> {
@@ -363,7 +363,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for ListSynchronizationJobs {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
         fn into_parts(
@@ -378,7 +378,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// synchronizationJob: pause
     ///
     /// Temporarily stop synchronization. All the progress, including job state, is persisted, and the job will continue from where it left off when a Start call is made.
@@ -388,7 +388,7 @@ pub mod service_principals {
     pub struct SynchronizationJobPause {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl SynchronizationJobPause {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -405,7 +405,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for SynchronizationJobPause {
         type Output = ();
         fn into_parts(
@@ -420,7 +420,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Create synchronizationJob
     ///
     /// Create new synchronization job with a default synchronization schema. The job is created in a disabled state. Call Start job to start synchronization.
@@ -431,7 +431,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationJob,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl CreateSynchronizationJob {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(
@@ -449,7 +449,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for CreateSynchronizationJob {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
@@ -466,7 +466,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// synchronizationJob: provisionOnDemand
     ///
     /// Select a user and provision the account on-demand.
@@ -477,7 +477,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: SynchronizationJobProvisionOnDemandBody,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl SynchronizationJobProvisionOnDemand {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand`
         pub fn new(
@@ -498,7 +498,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for SynchronizationJobProvisionOnDemand {
         type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
         fn into_parts(
@@ -515,7 +515,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -532,7 +532,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Restart synchronizationJob
     ///
     /// Restart the synchronization job, forcing it to reprocess all the objects in the directory. Optionally clears existing synchronization state and previous errors.
@@ -543,7 +543,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: RestartSynchronizationJobBody,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl RestartSynchronizationJob {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart`
         pub fn new(
@@ -564,7 +564,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for RestartSynchronizationJob {
         type Output = ();
         fn into_parts(
@@ -581,7 +581,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -596,7 +596,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Start synchronizationJob
     ///
     /// Start an existing synchronization job. If the job is in a paused state, it will continue processing changes from the point where it was paused. If the job is in quarantine, the quarantine status will be cleared.
@@ -606,7 +606,7 @@ pub mod service_principals {
     pub struct StartSynchronizationJob {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl StartSynchronizationJob {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
@@ -623,7 +623,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for StartSynchronizationJob {
         type Output = ();
         fn into_parts(
@@ -638,7 +638,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// synchronizationJob: validateCredentials
     ///
     /// Validate that the credentials are valid in the tenant.
@@ -649,7 +649,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: SynchronizationJobValidateCredentialsBody,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl SynchronizationJobValidateCredentials {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
         pub fn new(
@@ -670,7 +670,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for SynchronizationJobValidateCredentials {
         type Output = ();
         fn into_parts(
@@ -687,7 +687,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -707,7 +707,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Delete synchronizationSchema
     ///
     /// Deletes the customized schema and resets the schema to the default configuration. If the schema is deleted in the context of the template, it resets the schema to the default one associated with the template's `factoryTag`.
@@ -717,7 +717,7 @@ pub mod service_principals {
     pub struct DeleteSynchronizationSchema {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl DeleteSynchronizationSchema {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
         pub fn service_principals_jobs(
@@ -754,7 +754,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for DeleteSynchronizationSchema {
         type Output = ();
         fn into_parts(
@@ -769,7 +769,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// synchronizationSchema: filterOperators
     ///
     /// List all operators supported in the scoping filters.
@@ -779,7 +779,7 @@ pub mod service_principals {
     pub struct SynchronizationSchemaFilterOperators {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl SynchronizationSchemaFilterOperators {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators`
         pub fn service_principals_jobs(
@@ -833,7 +833,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for SynchronizationSchemaFilterOperators {
         type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
         fn into_parts(
@@ -848,7 +848,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// synchronizationSchema: functions
     ///
     /// List all the functions currently supported in the attributeMappingSource.
@@ -858,7 +858,7 @@ pub mod service_principals {
     pub struct SynchronizationSchemaFunctions {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl SynchronizationSchemaFunctions {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions`
         pub fn service_principals_jobs(
@@ -912,7 +912,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for SynchronizationSchemaFunctions {
         type Output = crate::runtime::Collection<
             crate::graph::AttributeMappingFunctionSchema,
@@ -929,7 +929,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Get synchronizationSchema
     ///
     /// Retrieve the schema for a given synchronization job or template.
@@ -939,7 +939,7 @@ pub mod service_principals {
     pub struct GetSynchronizationSchema {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl GetSynchronizationSchema {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
         pub fn service_principals_jobs(
@@ -993,7 +993,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for GetSynchronizationSchema {
         type Output = crate::graph::SynchronizationSchema;
         fn into_parts(
@@ -1008,7 +1008,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// synchronizationSchema: parseExpression
     ///
     /// (../resources/synchronization_attributemappingsource.md) object.
@@ -1019,7 +1019,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: SynchronizationSchemaParseExpressionBody,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl SynchronizationSchemaParseExpression {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
         pub fn service_principals_jobs(
@@ -1058,7 +1058,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for SynchronizationSchemaParseExpression {
         type Output = crate::graph::ParseExpressionResponse;
         fn into_parts(
@@ -1075,7 +1075,7 @@ pub mod service_principals {
             crate::client::parse_json(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -1096,7 +1096,7 @@ pub mod service_principals {
         #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// Update synchronizationSchema
     ///
     /// Update the synchronization schema for a given job or template. This method fully replaces the current schema with the one provided in the request. To update the schema of a template, make the call on the application object. You must be the owner of the application.
@@ -1107,7 +1107,7 @@ pub mod service_principals {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationSchema,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl UpdateSynchronizationSchema {
         /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
         pub fn service_principals_jobs(
@@ -1146,7 +1146,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for UpdateSynchronizationSchema {
         type Output = ();
         fn into_parts(
@@ -1163,7 +1163,7 @@ pub mod service_principals {
             crate::client::parse_empty(status, body)
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     /// List existing synchronization templates
     ///
     /// List the synchronization templates associated with a given application or service principal.
@@ -1173,7 +1173,7 @@ pub mod service_principals {
     pub struct ListExistingSynchronizationTemplates {
         parts: crate::client::RequestParts,
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl ListExistingSynchronizationTemplates {
         /// `GET servicePrincipals/{id}/synchronization/templates`
         pub fn service_principals(id: &str) -> Result<Self, crate::client::Error> {
@@ -1200,7 +1200,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
     }
-    #[cfg(any(feature = "applications"))]
+    #[cfg(feature = "applications")]
     impl crate::client::Operation for ListExistingSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
         fn into_parts(

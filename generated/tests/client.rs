@@ -60,7 +60,7 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         _ => a == b,
     }
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/create-synchronizationjob.md:73:1 and api/create-synchronizationjob.md:103
 #[tokio::test]
 async fn create_synchronization_job_end_to_end() {
@@ -91,7 +91,7 @@ async fn create_synchronization_job_end_to_end() {
         "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"id\": \"96a8d812-d812-96a8-12d8-a89612d8a896\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronization-acquireaccesstoken.md:71:1 and api/synchronization-synchronization-acquireaccesstoken.md:108
 #[tokio::test]
 async fn acquire_access_token_end_to_end() {
@@ -118,7 +118,7 @@ async fn acquire_access_token_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-delete.md:59:1 and api/synchronization-synchronizationjob-delete.md:88
 #[tokio::test]
 async fn delete_synchronization_job_end_to_end() {
@@ -142,7 +142,7 @@ async fn delete_synchronization_job_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-get.md:59:1 and api/synchronization-synchronizationjob-get.md:94
 #[tokio::test]
 async fn get_synchronization_job_end_to_end() {
@@ -170,7 +170,7 @@ async fn get_synchronization_job_end_to_end() {
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-list.md:59:1 and api/synchronization-synchronizationjob-list.md:95
 #[tokio::test]
 async fn list_synchronization_jobs_end_to_end() {
@@ -197,7 +197,7 @@ async fn list_synchronization_jobs_end_to_end() {
         "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-pause.md:59:1 and api/synchronization-synchronizationjob-pause.md:86
 #[tokio::test]
 async fn synchronization_job_pause_end_to_end() {
@@ -221,7 +221,7 @@ async fn synchronization_job_pause_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-post.md:61:1 and api/synchronization-synchronizationjob-post.md:98
 #[tokio::test]
 async fn create_synchronization_job_end_to_end_2() {
@@ -249,7 +249,7 @@ async fn create_synchronization_job_end_to_end_2() {
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"NotConfigured\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"quarantine\": null,\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"templateId\": \"BoxOutDelta\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-provision-on-demand.md:71:1 and api/synchronization-synchronizationjob-provision-on-demand.md:113
 #[tokio::test]
 async fn synchronization_job_provision_on_demand_end_to_end() {
@@ -281,7 +281,7 @@ async fn synchronization_job_provision_on_demand_end_to_end() {
         "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair\",\n  \"key\": \"{\\\"result\\\":\\\"Skipped\\\",\\\"details\\\":{\\\"errorCode\\\":\\\"RedundantExport\\\",\\\"errorMessage\\\":\\\"The state of the user in both the source and target systems already match.\\\"}}\",\n  \"value\": \"{\\\"action\\\":\\\"Other\\\",\\\"changeId\\\":\\\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\\\",\\\"endTime\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"modifiedProperties\\\":[{\\\"displayName\\\":\\\"objectId\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\"},{\\\"displayName\\\":\\\"accountEnabled\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"True\\\"},{\\\"displayName\\\":\\\"displayName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill Bob\\\"},{\\\"displayName\\\":\\\"mailNickname\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill\\\"},{\\\"displayName\\\":\\\"userPrincipalName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"},{\\\"displayName\\\":\\\"IsSoftDeleted\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"False\\\"},{\\\"displayName\\\":\\\"appRoleAssignments\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"User\\\"}],\\\"provisioningSteps\\\":[{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Import\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"details\\\":{\\\"objectId\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\",\\\"accountEnabled\\\":\\\"True\\\",\\\"displayName\\\":\\\"Fill Bob\\\",\\\"mailNickname\\\":\\\"Bill\\\",\\\"userPrincipalName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"IsSoftDeleted\\\":\\\"False\\\",\\\"appRoleAssignments\\\":\\\"User\\\"}},{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Matching\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7214072Z\\\",\\\"details\\\":{\\\"active\\\":\\\"True\\\",\\\"displayName\\\":\\\"Bill Bob\\\",\\\"externalId\\\":\\\"Bill\\\",\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"userName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"}},{\\\"name\\\":\\\"EntrySynchronizationScoping\\\",\\\"type\\\":\\\"Scoping\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Determine if User in scope by evaluating against each scoping filter\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7526181Z\\\",\\\"details\\\":{\\\"IsActive\\\":\\\"True\\\",\\\"Assigned\\\":\\\"True\\\",\\\"IsEffectivelyEntitledForProvisioning\\\":\\\"True\\\",\\\"IsInProvisioningScopeDisplayName\\\":\\\"True\\\",\\\"ScopeEvaluationResult\\\":\\\"{}\\\"}},{\\\"name\\\":\\\"EntrySynchronizationSkip\\\",\\\"type\\\":\\\"Export\\\",\\\"status\\\":\\\"Skipped\\\",\\\"description\\\":\\\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"details\\\":{\\\"SkipReason\\\":\\\"RedundantExport\\\"}}],\\\"reportableIdentifier\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"startTime\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"statusInfo\\\":{\\\"status\\\":\\\"Skipped\\\",\\\"errorCode\\\":null,\\\"reason\\\":null,\\\"additionalDetails\\\":null,\\\"errorCategory\\\":null,\\\"recommendedAction\\\":null},\\\"sourceIdentity\\\":{\\\"id\\\":\\\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\\\",\\\"type\\\":\\\"User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"sourceSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"Azure Active Directory\\\",\\\"details\\\":null},\\\"targetIdentity\\\":{\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"type\\\":\\\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"targetSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"customappsso\\\",\\\"details\\\":null}}\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-restart.md:66:1 and api/synchronization-synchronizationjob-restart.md:99
 #[tokio::test]
 async fn restart_synchronization_job_end_to_end() {
@@ -309,7 +309,7 @@ async fn restart_synchronization_job_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-start.md:59:1 and api/synchronization-synchronizationjob-start.md:86
 #[tokio::test]
 async fn start_synchronization_job_end_to_end() {
@@ -333,7 +333,7 @@ async fn start_synchronization_job_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-validatecredentials.md:64:1 and api/synchronization-synchronizationjob-validatecredentials.md:97
 #[tokio::test]
 async fn synchronization_job_validate_credentials_end_to_end() {
@@ -361,7 +361,7 @@ async fn synchronization_job_validate_credentials_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-filteroperators.md:61:1 and api/synchronization-synchronizationschema-filteroperators.md:96
 #[tokio::test]
 async fn synchronization_schema_filter_operators_end_to_end() {
@@ -389,7 +389,7 @@ async fn synchronization_schema_filter_operators_end_to_end() {
         "{\n  \"value\": [\n    {\n      \"arity\": \"Binary\",\n      \"multivaluedComparisonType\": \"All\",\n      \"name\": \"EQUALS\",\n      \"supportedAttributeTypes\": [\n        \"String\",\n        \"Integer\"\n      ]\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-functions.md:61:1 and api/synchronization-synchronizationschema-functions.md:97
 #[tokio::test]
 async fn synchronization_schema_functions_end_to_end() {
@@ -417,7 +417,7 @@ async fn synchronization_schema_functions_end_to_end() {
         "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#functions\",\n  \"value\": [\n    {\n      \"name\": \"Append\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"suffix\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"DefaultDomain\",\n      \"parameters\": []\n    },\n    {\n      \"name\": \"AppRoleAssignments\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"FormatDateTime\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"inputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"outputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-get.md:61:1 and api/synchronization-synchronizationschema-get.md:93
 #[tokio::test]
 async fn get_synchronization_schema_end_to_end() {
@@ -445,7 +445,7 @@ async fn get_synchronization_schema_end_to_end() {
         "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\",\n      \"objects\": [\n        {}\n      ]\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            },\n            {}\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        },\n        {}\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    },\n    {}\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-parseexpression.md:67:1 and api/synchronization-synchronizationschema-parseexpression.md:146
 #[tokio::test]
 async fn synchronization_schema_parse_expression_end_to_end() {
@@ -477,7 +477,7 @@ async fn synchronization_schema_parse_expression_end_to_end() {
         "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-update.md:64:1 and api/synchronization-synchronizationschema-update.md:132
 #[tokio::test]
 async fn update_synchronization_schema_end_to_end() {
@@ -505,7 +505,7 @@ async fn update_synchronization_schema_end_to_end() {
         .await
         .expect("the documented call succeeds");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-list.md:60:1 and api/synchronization-synchronizationtemplate-list.md:92
 #[tokio::test]
 async fn list_existing_synchronization_templates_end_to_end() {
@@ -532,7 +532,7 @@ async fn list_existing_synchronization_templates_end_to_end() {
         "{\n  \"value\": [\n    {\n      \"factoryTag\": \"CustomSCIM\",\n      \"id\": \"Slack\",\n      \"schema\": {\n        \"directories\": [],\n        \"synchronizationRules\": []\n      }\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-post.md:61:1 and api/synchronization-synchronizationtemplate-post.md:97
 #[tokio::test]
 async fn create_synchronization_template_end_to_end() {
@@ -563,7 +563,7 @@ async fn create_synchronization_template_end_to_end() {
         "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\",\n  \"schema\": {\n    \"directories\": [],\n    \"synchronizationRules\": []\n  }\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-update.md:64:1 and api/synchronization-synchronizationtemplate-update.md:96
 #[tokio::test]
 async fn update_synchronization_template_end_to_end() {
@@ -592,7 +592,7 @@ async fn update_synchronization_template_end_to_end() {
         .expect("the documented call succeeds");
 }
 /// A Graph error response becomes a typed `Error::Graph`.
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 #[tokio::test]
 async fn graph_error_response_is_typed() {
     let (server, client) = local().await;
@@ -630,7 +630,7 @@ async fn graph_error_response_is_typed() {
     }
 }
 /// Values that try to change the path reach the server as one encoded segment.
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 #[tokio::test]
 async fn path_values_cannot_change_the_path() {
     let (server, client) = local().await;
@@ -694,7 +694,7 @@ async fn path_values_cannot_change_the_path() {
     }
 }
 /// A collection that spans two pages is followed through `@odata.nextLink`.
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 #[tokio::test]
 async fn next_link_is_followed() {
     let (server, client) = local().await;

@@ -104,7 +104,7 @@ where
         "round trip changed the response:\noriginal: {original:#}\nback:     {back:#}"
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// resources/synchronization-attributemappingsource.md:61
 #[test]
 fn synchronization_attributemappingsource_example_1() {
@@ -114,7 +114,7 @@ fn synchronization_attributemappingsource_example_1() {
         "{\n  \"expression\": \"[mail]\",\n  \"name\": \"mail\",\n  \"type\": \"Attribute\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// resources/synchronization-attributemappingsource.md:79
 #[test]
 fn synchronization_attributemappingsource_example_2() {
@@ -124,7 +124,7 @@ fn synchronization_attributemappingsource_example_2() {
         "{\n  \"expression\": \"Mid([userPrincipalName], 1, 8)\",\n  \"name\": \"Mid\",\n  \"parameters\": [\n    {\n      \"key\": \"source\",\n      \"value\": {\n        \"expression\": \"[userPrincipalName]\",\n        \"name\": \"userPrincipalName\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      }\n    },\n    {\n      \"key\": \"start\",\n      \"value\": {\n        \"expression\": \"\\\"1\\\"\",\n        \"name\": \"1\",\n        \"parameters\": [],\n        \"type\": \"Constant\"\n      }\n    },\n    {\n      \"key\": \"length\",\n      \"value\": {\n        \"expression\": \"\\\"8\\\"\",\n        \"name\": \"8\",\n        \"parameters\": [],\n        \"type\": \"Constant\"\n      }\n    }\n  ],\n  \"type\": \"Function\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// resources/synchronization-objectdefinition.md:57
 #[test]
 fn synchronization_objectdefinition_example_1() {
@@ -134,7 +134,7 @@ fn synchronization_objectdefinition_example_1() {
         "{\n  \"attributes\": [\n    {\n      \"anchor\": true,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"objectId\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"IsSoftDeleted\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"Boolean\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"accountEnabled\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"Boolean\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"streetAddress\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"city\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"state\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"postalCode\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"country\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"companyName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"department\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"dirSyncEnabled\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"Boolean\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"displayName\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"extensionAttribute1\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"facsimileTelephoneNumber\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"givenName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"jobTitle\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"mail\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"mailNickname\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"manager\",\n      \"referencedObjects\": [\n        {\n          \"referencedObjectName\": \"User\",\n          \"referencedProperty\": null\n        }\n      ],\n      \"required\": false,\n      \"type\": \"Reference\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"mobile\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"onPremisesSecurityIdentifier\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"originalUserPrincipalName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"passwordProfile.password\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"physicalDeliveryOfficeName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"preferredLanguage\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": true,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"proxyAddresses\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"surname\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"telephoneNumber\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"userPrincipalName\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    }\n  ],\n  \"metadata\": [\n    {\n      \"key\": \"IsSoftDeletionSupported\",\n      \"value\": \"true\"\n    },\n    {\n      \"key\": \"ConnectorDataStorageRequired\",\n      \"value\": \"true\"\n    },\n    {\n      \"key\": \"IsSynchronizeAllSupported\",\n      \"value\": \"true\"\n    },\n    {\n      \"key\": \"PropertyNameAccountEnabled\",\n      \"value\": \"accountEnabled\"\n    },\n    {\n      \"key\": \"PropertyNameSoftDeleted\",\n      \"value\": \"IsSoftDeleted\"\n    }\n  ],\n  \"name\": \"User\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// resources/synchronization-objectmapping.md:69
 #[test]
 fn synchronization_objectmapping_example_1() {
@@ -144,7 +144,7 @@ fn synchronization_objectmapping_example_1() {
         "{\n  \"attributeMappings\": [\n    {\n      \"defaultValue\": \"True\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"Not([IsSoftDeleted])\",\n        \"name\": \"Not\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[IsSoftDeleted]\",\n              \"name\": \"IsSoftDeleted\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"IsActive\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"Mid([userPrincipalName], 1, 8)\",\n        \"name\": \"Mid\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[userPrincipalName]\",\n              \"name\": \"userPrincipalName\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          },\n          {\n            \"key\": \"start\",\n            \"value\": {\n              \"expression\": \"\\\"1\\\"\",\n              \"name\": \"1\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          },\n          {\n            \"key\": \"length\",\n            \"value\": {\n              \"expression\": \"\\\"8\\\"\",\n              \"name\": \"8\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"Alias\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"[mail]\",\n        \"name\": \"mail\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"Email\"\n    },\n    {\n      \"defaultValue\": \"ISO-8859-1\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"EmailEncodingKey\"\n    },\n    {\n      \"defaultValue\": \"en_US\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"LanguageLocaleKey\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"[givenName]\",\n        \"name\": \"givenName\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"FirstName\"\n    },\n    {\n      \"defaultValue\": \".\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"[surname]\",\n        \"name\": \"surname\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"LastName\"\n    },\n    {\n      \"defaultValue\": \"en_US\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n        \"name\": \"Replace\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[preferredLanguage]\",\n              \"name\": \"preferredLanguage\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          },\n          {\n            \"key\": \"Find\",\n            \"value\": {\n              \"expression\": \"\\\"-\\\"\",\n              \"name\": \"-\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          },\n          {\n            \"key\": \"Replacement\",\n            \"value\": {\n              \"expression\": \"\\\"_\\\"\",\n              \"name\": \"_\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"LocaleSidKey\"\n    },\n    {\n      \"defaultValue\": \"Chatter Free User\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"SingleAppRoleAssignment([appRoleAssignments])\",\n        \"name\": \"SingleAppRoleAssignment\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[appRoleAssignments]\",\n              \"name\": \"appRoleAssignments\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"ProfileName\"\n    },\n    {\n      \"defaultValue\": \"America/Los_Angeles\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"TimeZoneSidKey\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 1,\n      \"source\": {\n        \"expression\": \"[userPrincipalName]\",\n        \"name\": \"userPrincipalName\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"Username\"\n    },\n    {\n      \"defaultValue\": \"False\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"UserPermissionsCallCenterAutoLogin\"\n    },\n    {\n      \"defaultValue\": \"False\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"UserPermissionsMarketingUser\"\n    },\n    {\n      \"defaultValue\": \"False\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"UserPermissionsOfflineUser\"\n    }\n  ],\n  \"enabled\": true,\n  \"flowTypes\": \"Add, Update, Delete\",\n  \"metadata\": [\n    {\n      \"key\": \"IsCustomerDefined\",\n      \"value\": \"false\"\n    },\n    {\n      \"key\": \"DisableMonitoringForChanges\",\n      \"value\": \"false\"\n    },\n    {\n      \"key\": \"Disposition\",\n      \"value\": \"\\\"Normal\\\"\"\n    },\n    {\n      \"key\": \"ExcludeFromReporting\",\n      \"value\": \"false\"\n    },\n    {\n      \"key\": \"EscrowBehavior\",\n      \"value\": \"\\\"Default\\\"\"\n    },\n    {\n      \"key\": \"Unsynchronized\",\n      \"value\": \"false\"\n    }\n  ],\n  \"name\": \"Synchronize Azure Active Directory Users to salesforce.com\",\n  \"scope\": null,\n  \"sourceObjectName\": \"User\",\n  \"targetObjectName\": \"User\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/create-synchronizationjob.md:73
 #[test]
 fn create_synchronizationjob_request_1() {
@@ -169,7 +169,7 @@ fn create_synchronizationjob_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/create-synchronizationjob.md:103
 #[test]
 fn create_synchronizationjob_response_1() {
@@ -180,7 +180,7 @@ fn create_synchronizationjob_response_1() {
         "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"id\": \"96a8d812-d812-96a8-12d8-a89612d8a896\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronization-acquireaccesstoken.md:71
 #[test]
 fn synchronization_synchronization_acquireaccesstoken_request_1() {
@@ -205,7 +205,7 @@ fn synchronization_synchronization_acquireaccesstoken_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronization-acquireaccesstoken.md:108
 #[test]
 fn synchronization_synchronization_acquireaccesstoken_response_1() {
@@ -215,7 +215,7 @@ fn synchronization_synchronization_acquireaccesstoken_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-delete.md:59
 #[test]
 fn synchronization_synchronizationjob_delete_request_1() {
@@ -235,7 +235,7 @@ fn synchronization_synchronizationjob_delete_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-delete.md:88
 #[test]
 fn synchronization_synchronizationjob_delete_response_1() {
@@ -245,7 +245,7 @@ fn synchronization_synchronizationjob_delete_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-get.md:59
 #[test]
 fn synchronization_synchronizationjob_get_request_1() {
@@ -265,7 +265,7 @@ fn synchronization_synchronizationjob_get_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-get.md:94
 #[test]
 fn synchronization_synchronizationjob_get_response_1() {
@@ -276,7 +276,7 @@ fn synchronization_synchronizationjob_get_response_1() {
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-list.md:59
 #[test]
 fn synchronization_synchronizationjob_list_request_1() {
@@ -295,7 +295,7 @@ fn synchronization_synchronizationjob_list_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-list.md:95
 #[test]
 fn synchronization_synchronizationjob_list_response_1() {
@@ -306,7 +306,7 @@ fn synchronization_synchronizationjob_list_response_1() {
         "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-pause.md:59
 #[test]
 fn synchronization_synchronizationjob_pause_request_1() {
@@ -326,7 +326,7 @@ fn synchronization_synchronizationjob_pause_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-pause.md:86
 #[test]
 fn synchronization_synchronizationjob_pause_response_1() {
@@ -336,7 +336,7 @@ fn synchronization_synchronizationjob_pause_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-post.md:61
 #[test]
 fn synchronization_synchronizationjob_post_request_1() {
@@ -357,7 +357,7 @@ fn synchronization_synchronizationjob_post_request_1() {
         Some("{\n  \"templateId\": \"BoxOutDelta\"\n}"),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-post.md:98
 #[test]
 fn synchronization_synchronizationjob_post_response_1() {
@@ -368,7 +368,7 @@ fn synchronization_synchronizationjob_post_response_1() {
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"NotConfigured\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"quarantine\": null,\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"templateId\": \"BoxOutDelta\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-provision-on-demand.md:71
 #[test]
 fn synchronization_synchronizationjob_provision_on_demand_request_1() {
@@ -394,7 +394,7 @@ fn synchronization_synchronizationjob_provision_on_demand_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-provision-on-demand.md:113
 #[test]
 fn synchronization_synchronizationjob_provision_on_demand_response_1() {
@@ -405,7 +405,7 @@ fn synchronization_synchronizationjob_provision_on_demand_response_1() {
         "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair\",\n  \"key\": \"{\\\"result\\\":\\\"Skipped\\\",\\\"details\\\":{\\\"errorCode\\\":\\\"RedundantExport\\\",\\\"errorMessage\\\":\\\"The state of the user in both the source and target systems already match.\\\"}}\",\n  \"value\": \"{\\\"action\\\":\\\"Other\\\",\\\"changeId\\\":\\\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\\\",\\\"endTime\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"modifiedProperties\\\":[{\\\"displayName\\\":\\\"objectId\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\"},{\\\"displayName\\\":\\\"accountEnabled\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"True\\\"},{\\\"displayName\\\":\\\"displayName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill Bob\\\"},{\\\"displayName\\\":\\\"mailNickname\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill\\\"},{\\\"displayName\\\":\\\"userPrincipalName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"},{\\\"displayName\\\":\\\"IsSoftDeleted\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"False\\\"},{\\\"displayName\\\":\\\"appRoleAssignments\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"User\\\"}],\\\"provisioningSteps\\\":[{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Import\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"details\\\":{\\\"objectId\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\",\\\"accountEnabled\\\":\\\"True\\\",\\\"displayName\\\":\\\"Fill Bob\\\",\\\"mailNickname\\\":\\\"Bill\\\",\\\"userPrincipalName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"IsSoftDeleted\\\":\\\"False\\\",\\\"appRoleAssignments\\\":\\\"User\\\"}},{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Matching\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7214072Z\\\",\\\"details\\\":{\\\"active\\\":\\\"True\\\",\\\"displayName\\\":\\\"Bill Bob\\\",\\\"externalId\\\":\\\"Bill\\\",\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"userName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"}},{\\\"name\\\":\\\"EntrySynchronizationScoping\\\",\\\"type\\\":\\\"Scoping\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Determine if User in scope by evaluating against each scoping filter\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7526181Z\\\",\\\"details\\\":{\\\"IsActive\\\":\\\"True\\\",\\\"Assigned\\\":\\\"True\\\",\\\"IsEffectivelyEntitledForProvisioning\\\":\\\"True\\\",\\\"IsInProvisioningScopeDisplayName\\\":\\\"True\\\",\\\"ScopeEvaluationResult\\\":\\\"{}\\\"}},{\\\"name\\\":\\\"EntrySynchronizationSkip\\\",\\\"type\\\":\\\"Export\\\",\\\"status\\\":\\\"Skipped\\\",\\\"description\\\":\\\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"details\\\":{\\\"SkipReason\\\":\\\"RedundantExport\\\"}}],\\\"reportableIdentifier\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"startTime\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"statusInfo\\\":{\\\"status\\\":\\\"Skipped\\\",\\\"errorCode\\\":null,\\\"reason\\\":null,\\\"additionalDetails\\\":null,\\\"errorCategory\\\":null,\\\"recommendedAction\\\":null},\\\"sourceIdentity\\\":{\\\"id\\\":\\\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\\\",\\\"type\\\":\\\"User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"sourceSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"Azure Active Directory\\\",\\\"details\\\":null},\\\"targetIdentity\\\":{\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"type\\\":\\\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"targetSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"customappsso\\\",\\\"details\\\":null}}\"\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-restart.md:66
 #[test]
 fn synchronization_synchronizationjob_restart_request_1() {
@@ -431,7 +431,7 @@ fn synchronization_synchronizationjob_restart_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-restart.md:99
 #[test]
 fn synchronization_synchronizationjob_restart_response_1() {
@@ -441,7 +441,7 @@ fn synchronization_synchronizationjob_restart_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-start.md:59
 #[test]
 fn synchronization_synchronizationjob_start_request_1() {
@@ -461,7 +461,7 @@ fn synchronization_synchronizationjob_start_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-start.md:86
 #[test]
 fn synchronization_synchronizationjob_start_response_1() {
@@ -471,7 +471,7 @@ fn synchronization_synchronizationjob_start_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-validatecredentials.md:64
 #[test]
 fn synchronization_synchronizationjob_validatecredentials_request_1() {
@@ -497,7 +497,7 @@ fn synchronization_synchronizationjob_validatecredentials_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-validatecredentials.md:97
 #[test]
 fn synchronization_synchronizationjob_validatecredentials_response_1() {
@@ -507,7 +507,7 @@ fn synchronization_synchronizationjob_validatecredentials_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-delete.md:65
 #[test]
 fn synchronization_synchronizationschema_delete_response_1() {
@@ -517,7 +517,7 @@ fn synchronization_synchronizationschema_delete_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-filteroperators.md:61
 #[test]
 fn synchronization_synchronizationschema_filteroperators_request_1() {
@@ -537,7 +537,7 @@ fn synchronization_synchronizationschema_filteroperators_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-filteroperators.md:96
 #[test]
 fn synchronization_synchronizationschema_filteroperators_response_1() {
@@ -548,7 +548,7 @@ fn synchronization_synchronizationschema_filteroperators_response_1() {
         "{\n  \"value\": [\n    {\n      \"arity\": \"Binary\",\n      \"multivaluedComparisonType\": \"All\",\n      \"name\": \"EQUALS\",\n      \"supportedAttributeTypes\": [\n        \"String\",\n        \"Integer\"\n      ]\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-functions.md:61
 #[test]
 fn synchronization_synchronizationschema_functions_request_1() {
@@ -568,7 +568,7 @@ fn synchronization_synchronizationschema_functions_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-functions.md:97
 #[test]
 fn synchronization_synchronizationschema_functions_response_1() {
@@ -579,7 +579,7 @@ fn synchronization_synchronizationschema_functions_response_1() {
         "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#functions\",\n  \"value\": [\n    {\n      \"name\": \"Append\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"suffix\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"DefaultDomain\",\n      \"parameters\": []\n    },\n    {\n      \"name\": \"AppRoleAssignments\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"FormatDateTime\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"inputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"outputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-get.md:61
 #[test]
 fn synchronization_synchronizationschema_get_request_1() {
@@ -599,7 +599,7 @@ fn synchronization_synchronizationschema_get_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-get.md:93
 #[test]
 fn synchronization_synchronizationschema_get_response_1() {
@@ -610,7 +610,7 @@ fn synchronization_synchronizationschema_get_response_1() {
         "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\",\n      \"objects\": [\n        {}\n      ]\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            },\n            {}\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        },\n        {}\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    },\n    {}\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-parseexpression.md:67
 #[test]
 fn synchronization_synchronizationschema_parseexpression_request_1() {
@@ -636,7 +636,7 @@ fn synchronization_synchronizationschema_parseexpression_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-parseexpression.md:146
 #[test]
 fn synchronization_synchronizationschema_parseexpression_response_1() {
@@ -647,7 +647,7 @@ fn synchronization_synchronizationschema_parseexpression_response_1() {
         "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-update.md:64
 #[test]
 fn synchronization_synchronizationschema_update_request_1() {
@@ -673,7 +673,7 @@ fn synchronization_synchronizationschema_update_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-update.md:132
 #[test]
 fn synchronization_synchronizationschema_update_response_1() {
@@ -683,7 +683,7 @@ fn synchronization_synchronizationschema_update_response_1() {
         )
         .expect("documented response parses");
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-list.md:60
 #[test]
 fn synchronization_synchronizationtemplate_list_request_1() {
@@ -702,7 +702,7 @@ fn synchronization_synchronizationtemplate_list_request_1() {
         None,
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-list.md:92
 #[test]
 fn synchronization_synchronizationtemplate_list_response_1() {
@@ -713,7 +713,7 @@ fn synchronization_synchronizationtemplate_list_response_1() {
         "{\n  \"value\": [\n    {\n      \"factoryTag\": \"CustomSCIM\",\n      \"id\": \"Slack\",\n      \"schema\": {\n        \"directories\": [],\n        \"synchronizationRules\": []\n      }\n    }\n  ]\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-post.md:61
 #[test]
 fn synchronization_synchronizationtemplate_post_request_1() {
@@ -738,7 +738,7 @@ fn synchronization_synchronizationtemplate_post_request_1() {
         ),
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-post.md:97
 #[test]
 fn synchronization_synchronizationtemplate_post_response_1() {
@@ -749,7 +749,7 @@ fn synchronization_synchronizationtemplate_post_response_1() {
         "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\",\n  \"schema\": {\n    \"directories\": [],\n    \"synchronizationRules\": []\n  }\n}",
     );
 }
-#[cfg(any(feature = "applications"))]
+#[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-update.md:96
 #[test]
 fn synchronization_synchronizationtemplate_update_response_1() {

@@ -93,6 +93,10 @@ impl Areas {
         if areas.is_empty() || *areas == self.all {
             return quote! {};
         }
+        if areas.len() == 1 {
+            let a = areas.iter().next().unwrap();
+            return quote! { #[cfg(feature = #a)] };
+        }
         let features = areas.iter().map(|a| quote! { feature = #a });
         quote! { #[cfg(any(#(#features),*))] }
     }

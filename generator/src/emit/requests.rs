@@ -366,7 +366,8 @@ pub fn requests_module(
 ) -> Result<String, super::EmitError> {
     use rayon::prelude::*;
     // root → (operations homed there, operations re-exported there)
-    let mut roots: BTreeMap<String, (Vec<&Operation>, Vec<&Operation>)> = BTreeMap::new();
+    type Root<'a> = (Vec<&'a Operation>, Vec<&'a Operation>);
+    let mut roots: BTreeMap<String, Root> = BTreeMap::new();
     for op in &ir.operations {
         let home = op_names.module(&op.id).to_string();
         let mut others: Vec<String> = op
@@ -382,7 +383,7 @@ pub fn requests_module(
             roots.entry(other).or_default().1.push(op);
         }
     }
-    let roots: Vec<(String, (Vec<&Operation>, Vec<&Operation>))> = roots.into_iter().collect();
+    let roots: Vec<(String, Root)> = roots.into_iter().collect();
     let bodies = roots
         .par_iter()
         .map(|(root, (homed, reexported))| {
