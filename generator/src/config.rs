@@ -245,12 +245,21 @@ impl Config {
             for f in &generated.inputs {
                 println!("cargo:rerun-if-changed={}", f.display());
             }
-            for d in generated
+            let warnings: Vec<_> = generated
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity >= Severity::Warning)
-            {
-                println!("cargo:warning={}", d.to_string().replace('\n', " "));
+                .collect();
+            if self.print_warnings {
+                for d in &warnings {
+                    println!("cargo:warning={}", d.to_string().replace('\n', " "));
+                }
+            } else if !warnings.is_empty() {
+                println!(
+                    "cargo:warning=doc2rs: {count} warnings in {docs} (list them with `doc2rs lint --docs {docs}`)",
+                    count = warnings.len(),
+                    docs = self.docs.display()
+                );
             }
         }
         let out = self.resolved_out_dir();

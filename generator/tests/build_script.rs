@@ -19,15 +19,16 @@ fn cargo(dir: &Path, target: &Path) -> (bool, String) {
     )
 }
 
+/// The newest generated `graph.rs` in the scratch crate's OUT_DIRs.
 fn generated_module(target: &Path) -> String {
     let build = target.join("debug/build");
-    for entry in std::fs::read_dir(build).unwrap() {
-        let out = entry.unwrap().path().join("out/graph.rs");
-        if out.exists() {
-            return std::fs::read_to_string(out).unwrap();
-        }
-    }
-    panic!("no generated graph.rs in OUT_DIR");
+    let newest = std::fs::read_dir(build)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("out/graph.rs"))
+        .filter(|p| p.exists())
+        .max_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .expect("no generated graph.rs in OUT_DIR");
+    std::fs::read_to_string(newest).unwrap()
 }
 
 #[test]
@@ -38,6 +39,17 @@ fn build_rs_regenerates_on_a_doc_edit() {
     let root = dir.path();
     // Dependencies are compiled once into a target dir kept under the workspace's.
     let target: PathBuf = workspace.join("target/build-script-test");
+    // Forget earlier runs' scratch crates (their dependencies stay compiled).
+    if let Ok(entries) = std::fs::read_dir(target.join("debug/build")) {
+        for e in entries.flatten() {
+            if e.file_name()
+                .to_string_lossy()
+                .starts_with("build-script-test-")
+            {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
     std::fs::create_dir_all(root.join("docs/resources")).unwrap();
     std::fs::create_dir_all(root.join("src")).unwrap();
     let page = root.join("docs/resources/widget.md");
