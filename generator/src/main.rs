@@ -374,7 +374,7 @@ fn print_timings(
     row("load (read + page model)", t.load);
     row("ir", t.ir);
     row("emit (tokens + format)", t.emit);
-    row("  of which format", t.format);
+    row("  format (cpu, all threads)", t.format);
     row("write", t.write);
     row("total", total);
     eprintln!(

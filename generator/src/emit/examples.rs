@@ -9,7 +9,7 @@
 //! test that checks serde rejects it.
 
 use super::requests::{OpNames, constructor_names, setter_names};
-use super::{EmitError, format, names::Names};
+use super::{EmitError, names::Names};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
 use proc_macro2::TokenStream;
@@ -133,35 +133,43 @@ pub fn tests_file(
     areas: &super::areas::Areas,
     crate_name: &str,
 ) -> Result<(String, ExampleReport), EmitError> {
-    let krate = ident::make_ident(&crate_name.replace('-', "_"));
-    let support = SUPPORT.replace("graph_client", &format!("{krate}::client"));
+    let krate_name = crate_name.replace('-', "_");
+    let support = SUPPORT.replace("graph_client", &format!("{krate_name}::client"));
     let support: TokenStream = support
         .parse()
         .map_err(|e| EmitError(format!("example support template: {e}")))?;
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    // Names first (sequential: counters per page), then tests built in parallel chunks.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();
-    let mut report = ExampleReport::default();
-    let mut tests = Vec::new();
-    for ex in &ir.examples {
-        let stem = ex
-            .loc
-            .file
-            .rsplit('/')
-            .next()
-            .unwrap_or(&ex.loc.file)
-            .trim_end_matches(".md");
-        let kind = match ex.kind {
-            ExampleKind::Request => "request",
-            ExampleKind::Response => "response",
-            ExampleKind::Example => "example",
-        };
-        let n = counters.entry(format!("{stem}_{kind}")).or_default();
-        *n += 1;
-        let name = ident::make_ident(&ident::field_name(&format!("{stem}_{kind}_{n}")));
+    let named: Vec<(usize, String, &Example)> = ir
+        .examples
+        .iter()
+        .enumerate()
+        .map(|(i, ex)| {
+            let stem = ex
+                .loc
+                .file
+                .rsplit('/')
+                .next()
+                .unwrap_or(&ex.loc.file)
+                .trim_end_matches(".md");
+            let kind = match ex.kind {
+                ExampleKind::Request => "request",
+                ExampleKind::Response => "response",
+                ExampleKind::Example => "example",
+            };
+            let n = counters.entry(format!("{stem}_{kind}")).or_default();
+            *n += 1;
+            (i, ident::field_name(&format!("{stem}_{kind}_{n}")), ex)
+        })
+        .collect();
+    let skipped = std::sync::Mutex::new(Vec::new());
+    let build = |(i, name, ex): &(usize, String, &Example)| {
+        let krate = ident::make_ident(&krate_name);
         match example_test(names, op_names, &krate, ex, &ops) {
             Ok(body) => {
-                report.tests += 1;
+                let name = ident::make_ident(name);
                 let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
                 let needs = ex
                     .operation
@@ -170,22 +178,30 @@ pub fn tests_file(
                     .or(ex.type_name.as_deref())
                     .unwrap_or("");
                 let cfg = areas.cfg_of(needs);
-                tests.push(quote! {
+                quote! {
                     #cfg
                     #[doc = #doc]
                     #[test]
                     fn #name() {
                         #body
                     }
-                });
+                }
             }
-            Err(why) => report
-                .skipped
-                .push((format!("{}:{}", ex.loc.file, ex.loc.line), why)),
+            Err(why) => {
+                if let Ok(mut s) = skipped.lock() {
+                    s.push((*i, format!("{}:{}", ex.loc.file, ex.loc.line), why));
+                }
+                quote! {}
+            }
         }
-    }
-    Ok((
-        format(quote! { #support #(#tests)* }, "tests/examples.rs")?,
-        report,
-    ))
+    };
+    let tests = super::format_items_body(&named, build, "tests/examples.rs")?;
+    let mut skipped = skipped.into_inner().unwrap_or_default();
+    skipped.sort();
+    let report = ExampleReport {
+        tests: named.len() - skipped.len(),
+        skipped: skipped.into_iter().map(|(_, at, why)| (at, why)).collect(),
+    };
+    let support = super::format_body(support, "tests/examples.rs")?;
+    Ok((format!("{}\n{support}{tests}", super::HEADER), report))
 }
