@@ -52,8 +52,9 @@ fn is_stub(page: &Page) -> bool {
 pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
     let ns = page_ns(page);
     let Some(title) = &page.title else { return };
-    let mut method = String::new();
-    let mut paths: Vec<PathTemplate> = Vec::new();
+    // Paths by method, in page order: a page can document two operations (create with
+    // POST, update with PATCH); the first method is the page's primary operation.
+    let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
     for (section, c) in page.code_blocks() {
         let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
         if !under(page, section, |h| h.contains("http request"))
@@ -79,19 +80,14 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                 );
                 continue;
             };
-            if !method.is_empty() && method != m[1] {
-                diags.emit(
-                    Code::RequestLineMalformed,
-                    loc.clone(),
-                    format!(
-                        "`{}` differs from the page's first method `{method}`",
-                        &m[1]
-                    ),
-                );
-            }
-            if method.is_empty() {
-                method = m[1].to_string();
-            }
+            let i = match by_method.iter().position(|(mm, _)| mm == &m[1]) {
+                Some(i) => i,
+                None => {
+                    by_method.push((m[1].to_string(), Vec::new()));
+                    by_method.len() - 1
+                }
+            };
+            let paths = &mut by_method[i].1;
             match path::parse(&m[2]) {
                 Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => paths.push(t),
                 Ok(_) => {}
@@ -99,9 +95,19 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             }
         }
     }
-    if paths.is_empty() {
+    by_method.retain(|(_, p)| !p.is_empty());
+    if by_method.is_empty() {
         return; // a page about something else, or nothing usable (diagnosed above)
     }
+    let method = by_method[0].0.clone();
+    let methods: Vec<String> = by_method.iter().map(|(m, _)| m.clone()).collect();
+    let op_id = |m: &str| {
+        if m == method || !methods.iter().any(|mm| mm == m) {
+            page.file.clone()
+        } else {
+            format!("{}#{m}", page.file)
+        }
+    };
 
     let mut query: Vec<String> = Vec::new();
     let mut headers: Vec<HeaderParam> = Vec::new();
@@ -222,6 +228,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
 
     let name = title.value.trim().to_string();
     let mut examples = Vec::new();
+    let mut last_request_op = page.file.clone();
     for (_, c) in page.code_blocks() {
         let Some(ann) = &c.annotation else { continue };
         let kind = match ann.block_type() {
@@ -331,7 +338,13 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
         examples.push(Example {
             kind,
             name: ann.str("name").map(str::to_string),
-            operation: Some(page.file.clone()),
+            operation: Some(match &request_line {
+                Some((m, _)) => {
+                    last_request_op = op_id(m);
+                    last_request_op.clone()
+                }
+                None => last_request_op.clone(),
+            }),
             request_line,
             call: None,
             status,
@@ -347,25 +360,55 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
         });
     }
     ir.examples.extend(examples);
-    ir.operations.push(Operation {
-        id: page.file.clone(),
-        name,
-        stub: is_stub(page),
-        area: area_of(page),
-        description: page
-            .front_matter
-            .get("description")
-            .cloned()
-            .unwrap_or_default(),
-        method,
-        paths,
-        query,
-        headers,
-        body,
-        response,
-        loc: title.loc.clone(),
-        also_documented_at: vec![],
-    });
+    let description = page
+        .front_matter
+        .get("description")
+        .cloned()
+        .unwrap_or_default();
+    for (m, paths) in by_method {
+        let primary = m == method;
+        let takes_body = matches!(m.as_str(), "POST" | "PATCH" | "PUT");
+        ir.operations.push(Operation {
+            id: op_id(&m),
+            name: if primary {
+                name.clone()
+            } else {
+                format!("{name} ({m})")
+            },
+            stub: is_stub(page),
+            area: area_of(page),
+            description: description.clone(),
+            body: if takes_body { body.clone() } else { None },
+            response: if primary {
+                response.clone()
+            } else {
+                secondary_response(&ir.examples, &op_id(&m))
+            },
+            method: m,
+            paths,
+            query: query.clone(),
+            headers: headers.clone(),
+            loc: title.loc.clone(),
+            also_documented_at: vec![],
+        });
+    }
+}
+
+/// The response of a page's second operation (the Response section describes the first):
+/// what its first response example shows.
+fn secondary_response(examples: &[Example], op: &str) -> Response {
+    let ex = examples
+        .iter()
+        .rev()
+        .find(|e| e.kind == ExampleKind::Response && e.operation.as_deref() == Some(op));
+    match ex {
+        Some(e) => Response {
+            status: e.status,
+            ty: e.type_name.clone().map(|name| TypeRef::Complex { name }),
+            collection: e.collection,
+        },
+        None => Response::default(),
+    }
 }
 
 /// Merge operations documented on two pages (same method, a path of the same shape). The
