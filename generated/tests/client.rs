@@ -4,6 +4,8 @@
 use graph_docs_generated::client::{Client, Error, Operation as _, ReqwestTransport};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use support::{decode, same};
+mod support;
 /// A local server on 127.0.0.1 and a client pointed at it with a bearer token.
 async fn local() -> (MockServer, Client<ReqwestTransport>) {
     let server = MockServer::start().await;
@@ -19,9 +21,6 @@ impl wiremock::Match for DecodedPath {
         decode(request.url.path()).trim_end_matches('/')
             == format!("/beta{}", self.0.trim_end_matches('/'))
     }
-}
-fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 /// Serve one documented exchange: the documented status and body for the documented
 /// method and path, only with the bearer token.
@@ -42,23 +41,6 @@ fn same_json<T: serde::Serialize>(typed: &T, documented: &str) {
     let back = serde_json::to_value(typed).unwrap();
     let original: serde_json::Value = serde_json::from_str(documented).unwrap();
     assert!(same(& original, & back), "documented: {original:#}\nreceived:   {back:#}");
-}
-fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let present = |m: &serde_json::Map<String, Value>| -> Vec<String> {
-                m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
-            };
-            present(x) == present(y)
-                && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| same(v, &y[k]))
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        _ => a == b,
-    }
 }
 #[cfg(feature = "applications")]
 /// api/create-synchronizationjob.md:73:1 and api/create-synchronizationjob.md:103

@@ -228,19 +228,15 @@ fn generate(config: Config, docs: PathBuf, out: PathBuf, verbose: bool, timings:
 }
 
 fn ir(docs: PathBuf) -> ExitCode {
-    let mut config = Config::new();
-    config.docs(&docs);
-    match config.run() {
-        Ok(g) => match serde_json::to_string_pretty(&g.ir) {
-            Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("doc2rs: error: {e}");
-                ExitCode::from(1)
-            }
-        },
+    let g = match run(&docs) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    match serde_json::to_string_pretty(&g.ir) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("doc2rs: error: {e}");
             ExitCode::from(1)
@@ -249,14 +245,9 @@ fn ir(docs: PathBuf) -> ExitCode {
 }
 
 fn export(format: Format, docs: PathBuf, out: Option<PathBuf>) -> ExitCode {
-    let mut config = Config::new();
-    config.docs(&docs);
-    let g = match config.run() {
+    let g = match run(&docs) {
         Ok(g) => g,
-        Err(e) => {
-            eprintln!("doc2rs: error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let (text, report) = match format {
         Format::Csdl => {
@@ -285,14 +276,9 @@ fn export(format: Format, docs: PathBuf, out: Option<PathBuf>) -> ExitCode {
 }
 
 fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
-    let mut config = Config::new();
-    config.docs(&docs);
-    let g = match config.run() {
+    let g = match run(&docs) {
         Ok(g) => g,
-        Err(e) => {
-            eprintln!("doc2rs: error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let summary = doc2rs::summary::Summary::of(&g);
     let shown = g
@@ -396,14 +382,9 @@ fn peak_rss_mib() -> Option<u64> {
 }
 
 fn check(docs: PathBuf, out: PathBuf) -> ExitCode {
-    let mut config = Config::new();
-    config.docs(&docs);
-    let g = match config.run() {
+    let g = match run(&docs) {
         Ok(g) => g,
-        Err(e) => {
-            eprintln!("doc2rs: error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let changes = match doc2rs::check::compare(&g.files, &out) {
         Ok(c) => c,
@@ -561,4 +542,14 @@ fn progress_bar() -> impl Fn(&str, usize, usize) + Send + Sync + 'static {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     }
+}
+
+/// Read and resolve a docs folder in memory; errors are printed.
+fn run(docs: &std::path::Path) -> Result<doc2rs::Generated, ExitCode> {
+    let mut config = Config::new();
+    config.docs(docs);
+    config.run().map_err(|e| {
+        eprintln!("doc2rs: error: {e}");
+        ExitCode::from(1)
+    })
 }

@@ -1,4 +1,7 @@
 use graph_client::Operation as _;
+use support::{decode, same};
+
+mod support;
 
 /// Deserialize `json` into `T`, serialize it back and compare the two as JSON values.
 /// `null` and an absent member count as equal (models skip `None`), and numbers compare
@@ -12,20 +15,6 @@ fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
     }
 }
 
-fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let present = |m: &serde_json::Map<String, Value>| -> Vec<String> {
-                m.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
-            };
-            present(x) == present(y) && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| same(v, &y[k]))
-        }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        _ => a == b,
-    }
-}
 
 #[allow(dead_code)]
 /// The generator predicted that this example does not fit its model (the docs contradict
@@ -65,9 +54,6 @@ fn check_request(request: http::Request<Vec<u8>>, method: &str, path: &str, quer
     }
 }
 
-fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
 
 /// Parse a documented response through the operation and compare it with the docs' JSON.
 #[allow(dead_code)]

@@ -38,6 +38,27 @@ fn under(page: &Page, section: Option<usize>, pred: impl Fn(&str) -> bool) -> bo
     }
 }
 
+/// The first link in a paragraph that names an entity or complex type.
+fn first_type_link(
+    r: &Resolver,
+    links: &[crate::page::Link],
+    ns: &str,
+    loc: &Loc,
+) -> Option<TypeRef> {
+    links.iter().find_map(|l| {
+        match r.named(
+            &l.label,
+            Some(&l.target),
+            ns,
+            loc,
+            &mut Diagnostics::default(),
+        ) {
+            Some(t @ TypeRef::Complex { .. }) => Some(t),
+            _ => None,
+        }
+    })
+}
+
 /// Whether the page still carries template placeholders (a stub).
 fn is_stub(page: &Page) -> bool {
     let todo = |s: &str| s.contains("TODO") || s.contains("TBD");
@@ -126,18 +147,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                     seen_response = true;
                     response.status = m[1].parse().ok();
                     response.collection = p.text.contains("collection");
-                    response.ty = p.links.iter().find_map(|l| {
-                        match r.named(
-                            &l.label,
-                            Some(&l.target),
-                            &ns,
-                            &p.loc,
-                            &mut Diagnostics::default(),
-                        ) {
-                            Some(t @ TypeRef::Complex { .. }) => Some(t),
-                            _ => None,
-                        }
-                    });
+                    response.ty = first_type_link(r, &p.links, &ns, &p.loc);
                 }
             }
             BlockKind::Paragraph(p) if under(page, sec, |h| h.contains("query param")) => {
@@ -194,18 +204,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                     && !under(page, sec, |h| h.contains("response"))
                     && body_link.is_none() =>
             {
-                body_link = p.links.iter().find_map(|l| {
-                    match r.named(
-                        &l.label,
-                        Some(&l.target),
-                        &ns,
-                        &p.loc,
-                        &mut Diagnostics::default(),
-                    ) {
-                        Some(t @ TypeRef::Complex { .. }) => Some(t),
-                        _ => None,
-                    }
-                });
+                body_link = first_type_link(r, &p.links, &ns, &p.loc);
             }
             BlockKind::Table(t)
                 if under(page, sec, |h| h.contains("request body"))
