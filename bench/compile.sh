@@ -15,9 +15,8 @@ wc -l "$OUT"/src/*.rs | tail -n 1
 measure() { # label, cargo args...
   local label="$1"; shift
   rm -rf "$OUT/target-$label"
-  # Dependencies first, so the figure is the generated crate's own cost.
-  (cd "$OUT" && cargo "$@" --target-dir "target-$label" -q -p serde_json >/dev/null 2>&1 || true)
-  (cd "$OUT" && cargo fetch -q >/dev/null 2>&1 || true)
+  # Dependencies first (with no area enabled), so the figure is the generated crate's own cost.
+  (cd "$OUT" && cargo "$1" --target-dir "target-$label" -q --no-default-features >/dev/null 2>&1 || true)
   local log; log=$(mktemp)
   (cd "$OUT" && /usr/bin/time -v cargo "$@" --target-dir "target-$label" -q) 2> "$log" || { tail -n 20 "$log"; return 1; }
   printf '%-28s wall %s  peak RSS %s MiB\n' "$label" \
