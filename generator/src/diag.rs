@@ -178,6 +178,33 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+    /// Report each `key` of `code` once: the first place keeps the diagnostic, which names
+    /// the second place as related and counts the rest.
+    pub fn collapse(&mut self, code: Code, key: impl Fn(&Diagnostic) -> String) {
+        let mut groups: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
+        let mut rest = Vec::new();
+        for d in std::mem::take(&mut self.items) {
+            if d.code == code {
+                groups.entry(key(&d)).or_default().push(d);
+            } else {
+                rest.push(d);
+            }
+        }
+        for (_, mut group) in groups {
+            group.sort();
+            group.dedup_by(|a, b| a.loc == b.loc);
+            let others = group.len() - 1;
+            let mut iter = group.into_iter();
+            let Some(mut first) = iter.next() else { continue };
+            if let Some(second) = iter.next() {
+                first.related = Some(second.loc);
+                first.message.push_str(&format!(" ({others} more place{})", if others == 1 { "" } else { "s" }));
+            }
+            rest.push(first);
+        }
+        self.items = rest;
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }

@@ -250,8 +250,9 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
         if let Some(t) = ann.odata_type() {
             let t = t.trim();
             let inner = t
-                .strip_prefix("Collection(")
-                .and_then(|x| x.strip_suffix(')'))
+                .get(..11)
+                .filter(|p| p.eq_ignore_ascii_case("collection("))
+                .and_then(|_| t[11..].strip_suffix(')'))
                 .inspect(|_| collection = true)
                 .unwrap_or(t);
             match r.named(inner, None, &ns, &ann.loc, diags) {
