@@ -195,10 +195,15 @@ impl Diagnostics {
             group.dedup_by(|a, b| a.loc == b.loc);
             let others = group.len() - 1;
             let mut iter = group.into_iter();
-            let Some(mut first) = iter.next() else { continue };
+            let Some(mut first) = iter.next() else {
+                continue;
+            };
             if let Some(second) = iter.next() {
                 first.related = Some(second.loc);
-                first.message.push_str(&format!(" ({others} more place{})", if others == 1 { "" } else { "s" }));
+                first.message.push_str(&format!(
+                    " ({others} more place{})",
+                    if others == 1 { "" } else { "s" }
+                ));
             }
             rest.push(first);
         }

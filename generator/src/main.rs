@@ -1,6 +1,9 @@
 //! The `doc2rs` command line. Exit codes: 0 output written (warnings allowed), 1 errors,
 //! 2 bad usage.
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use doc2rs::{Config, Severity};
 use std::path::PathBuf;

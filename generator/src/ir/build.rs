@@ -176,7 +176,9 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     super::ops::match_example_calls(&mut ir, diags);
     super::validate::reconcile_examples(&mut ir, &hints, diags);
     // An undefined name is reported once, at its first place.
-    diags.collapse(Code::TypeUnresolved, |d| d.message.split('`').nth(1).unwrap_or("").to_lowercase());
+    diags.collapse(Code::TypeUnresolved, |d| {
+        d.message.split('`').nth(1).unwrap_or("").to_lowercase()
+    });
     ir
 }
 
