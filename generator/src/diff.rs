@@ -88,6 +88,8 @@ pub enum ChangeKind {
     QueryOptionRemoved,
     HeaderAdded,
     HeaderRemoved,
+    /// The item moved to another product area, i.e. behind another cargo feature.
+    AreaChanged,
 }
 
 impl ChangeKind {
@@ -187,6 +189,7 @@ struct Side<'a> {
     names: Names,
     boxing: Boxing,
     ops: OpNames,
+    areas: crate::emit::areas::Areas,
 }
 
 impl<'a> Side<'a> {
@@ -197,6 +200,7 @@ impl<'a> Side<'a> {
             names,
             boxing,
             ops,
+            areas: crate::emit::areas::Areas::new(ir),
         }
     }
 
@@ -316,6 +320,21 @@ impl Diff<'_> {
         }
     }
 
+    /// An item no longer compiled under a feature that used to include it is gone for builds
+    /// that enable only that feature (features gate items by the areas that need them).
+    fn area(&mut self, subject: &str, items: [&str; 2], at: At) {
+        let (old, new) = (self.old.areas.of(items[0]), self.new.areas.of(items[1]));
+        let lost: Vec<&String> = old.iter().filter(|a| !new.contains(*a)).collect();
+        if !lost.is_empty() && !new.is_empty() {
+            let lost: Vec<String> = lost.iter().map(|a| format!("`{a}`")).collect();
+            let d = format!(
+                "no longer compiled with feature {}: builds that enable only that lose it",
+                lost.join(", ")
+            );
+            self.push(Breaking, AreaChanged, subject, d, at);
+        }
+    }
+
     fn renamed(&mut self, q: &str, what: &str, at: At) {
         let (a, b) = (self.old.item(q), self.new.item(q));
         if a != b {
@@ -332,6 +351,7 @@ impl Diff<'_> {
             let Some(n) = new.types.get(q) else { continue };
             let at = (Some(&o.loc), Some(&n.loc));
             self.renamed(q, "struct", at);
+            self.area(q, [q, q], at);
             if o.base != n.base {
                 let base = |b: &Option<String>| b.clone().unwrap_or_else(|| "none".into());
                 let (a, b) = (base(&o.base), base(&n.base));
@@ -403,6 +423,7 @@ impl Diff<'_> {
         for (q, o) in &old.enums {
             let Some(n) = new.enums.get(q) else { continue };
             self.renamed(q, "enum", (Some(&o.loc), Some(&n.loc)));
+            self.area(q, [q, q], (Some(&o.loc), Some(&n.loc)));
             let ty = self.new.names.type_name(q).to_string();
             let gone = |m: &&EnumMember| !n.members.iter().any(|x| x.name == m.name);
             for m in o.members.iter().filter(gone) {
@@ -484,6 +505,7 @@ impl Diff<'_> {
             let d = format!("request builder `{ob}` is now `{nb}`");
             self.push(Breaking, OperationRenamed, &s, d, at);
         }
+        self.area(&s, [&o.id, &n.id], at);
         if o.id != n.id {
             let d = format!("now documented at `{}` (was `{}`)", n.id, o.id);
             self.push(Compatible, OperationMoved, &s, d, at);

@@ -254,3 +254,40 @@ fn markdown_puts_breaking_first_with_links() {
     assert_eq!(json["breaking"], 3);
     assert_eq!(json["changes"][0]["impact"], "breaking");
 }
+
+/// Moving a page to another product area moves its items behind another cargo feature.
+#[test]
+fn area_move_is_breaking() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("docs");
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+    let (page, other) = (
+        "resources/synchronization-synchronizationschedule.md",
+        "resources/publicerror.md",
+    );
+    let moved = read(page).replace("ms.prod: \"applications\"", "ms.prod: \"planner\"");
+    assert_ne!(moved, read(page), "the page names its area");
+    let old_pages = vec![
+        (page.to_string(), read(page)),
+        (other.to_string(), read(other)),
+    ];
+    let new_pages = vec![(page.to_string(), moved), (other.to_string(), read(other))];
+    let build = |pages: &[(String, String)]| {
+        let docs = doc2rs::load::from_texts(&root, pages);
+        let mut d = doc2rs::diag::Diagnostics::default();
+        doc2rs::ir::build::build(&docs.pages, &mut d)
+    };
+    let changes = doc2rs::diff::diff(&build(&old_pages), &build(&new_pages));
+    let moved: Vec<_> = changes
+        .iter()
+        .filter(|c| matches!(c.kind, doc2rs::diff::ChangeKind::AreaChanged))
+        .collect();
+    assert_eq!(moved.len(), 1, "{changes:#?}");
+    assert!(matches!(moved[0].impact, doc2rs::diff::Impact::Breaking));
+    assert!(
+        moved[0].subject.ends_with("synchronizationSchedule")
+            && moved[0].detail.contains("`applications`")
+    );
+}
