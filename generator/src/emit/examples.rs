@@ -8,7 +8,7 @@
 //! An example the generator predicted not to fit its model (a diagnostic says where) gets a
 //! test that checks serde rejects it.
 
-use super::requests::{OpNames, constructor_names, setter_names};
+use super::requests::{OpNames, QueryKind, constructor_names, setter_names};
 use super::{EmitError, names::Names};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
@@ -70,7 +70,28 @@ fn example_test(
                     return Err("uses a query option the page does not document");
                 };
                 let f = ident::make_ident(&setter[i]);
-                setters.push(quote! { .#f(#v) });
+                let arg = match QueryKind::of(k) {
+                    QueryKind::Number => {
+                        let n: u64 = v
+                            .trim()
+                            .parse()
+                            .map_err(|_| "a numeric query option is not a number")?;
+                        quote! { #n }
+                    }
+                    QueryKind::Flag => {
+                        let b: bool = v
+                            .trim()
+                            .parse()
+                            .map_err(|_| "$count is not true or false")?;
+                        quote! { #b }
+                    }
+                    QueryKind::List => {
+                        let items = v.split(',');
+                        quote! { &[#(#items),*] }
+                    }
+                    QueryKind::Text => quote! { #v },
+                };
+                setters.push(quote! { .#f(#arg) });
             }
             let has_body = !ex.body.is_null();
             let (body_arg, body_check) = match (&op.body, has_body) {

@@ -102,6 +102,30 @@ pub fn constructor_names(op: &Operation) -> Vec<String> {
         .collect()
 }
 
+/// How a query option's setter is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryKind {
+    /// `$top`, `$skip`: a count.
+    Number,
+    /// `$count`: true or false.
+    Flag,
+    /// `$select`, `$expand`, `$orderby`: comma-separated items.
+    List,
+    /// Anything else (`$filter`, `$search`, custom options): text.
+    Text,
+}
+
+impl QueryKind {
+    pub fn of(option: &str) -> Self {
+        match option.to_ascii_lowercase().as_str() {
+            "$top" | "$skip" => QueryKind::Number,
+            "$count" => QueryKind::Flag,
+            "$select" | "$expand" | "$orderby" => QueryKind::List,
+            _ => QueryKind::Text,
+        }
+    }
+}
+
 /// Setter names: one per query option, then one per header (unique, clear of constructors).
 pub fn setter_names(op: &Operation) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
@@ -255,10 +279,16 @@ fn operation_item(
     let query_setters = op.query.iter().zip(&setters).map(|(q, f)| {
         let f = ident::make_ident(f);
         let doc = format!(" Sets the `{q}` query option.");
+        let (arg, value) = match QueryKind::of(q) {
+            QueryKind::Number => (quote! { value: u64 }, quote! { value.to_string() }),
+            QueryKind::Flag => (quote! { value: bool }, quote! { value.to_string() }),
+            QueryKind::List => (quote! { values: &[&str] }, quote! { values.join(",") }),
+            QueryKind::Text => (quote! { value: impl Into<String> }, quote! { value.into() }),
+        };
         quote! {
             #[doc = #doc]
-            pub fn #f(mut self, value: impl Into<String>) -> Self {
-                self.parts.push_query(#q, value.into());
+            pub fn #f(mut self, #arg) -> Self {
+                self.parts.push_query(#q, #value);
                 self
             }
         }
