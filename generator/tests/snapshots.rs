@@ -90,3 +90,49 @@ fn unresolved_types_stay_raw_json() {
     insta::assert_snapshot!(code);
     insta::assert_snapshot!(diags);
 }
+
+/// The requests module for an operation with two paths (one an OData function with a
+/// quoted argument), typed query options, a header, and an action with a parameter body.
+fn generate_requests(fixtures: &[&str]) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let pages: Vec<(String, String)> = fixtures
+        .iter()
+        .map(|f| {
+            let folder = if f.starts_with("api-") {
+                "api"
+            } else {
+                "resources"
+            };
+            (
+                format!("{folder}/{f}.md"),
+                std::fs::read_to_string(dir.join(format!("{f}.md"))).unwrap(),
+            )
+        })
+        .collect();
+    let g = Config::new()
+        .run_on(from_texts(&dir, &pages))
+        .expect("generation succeeds");
+    g.files
+        .get("src/requests.rs")
+        .cloned()
+        .expect("a requests module")
+}
+
+#[test]
+fn request_builders() {
+    let code = generate_requests(&["api-operation", "api-action", "entity-primitives"]);
+    syn::parse_file(&code).expect("requests module parses");
+    assert!(
+        code.contains("pub fn top(mut self, value: u64) -> Self"),
+        "typed $top"
+    );
+    assert!(
+        code.contains("pub fn select(mut self, values: &[&str]) -> Self"),
+        "list $select"
+    );
+    assert!(
+        code.contains("path.quoted(\"period_value\", period_value)?;"),
+        "quoted OData argument"
+    );
+    insta::assert_snapshot!(code);
+}
