@@ -571,7 +571,6 @@ impl Diff<'_> {
 
     /// Paths by shape; constructors by name and arguments.
     fn paths(&mut self, o: &Operation, n: &Operation) {
-        let at = (Some(&o.loc), Some(&n.loc));
         let ctors = requests::constructor_names;
         let (oc, nc) = (ctors(o), ctors(n));
         let mut matched = vec![false; n.paths.len()];
@@ -582,11 +581,16 @@ impl Diff<'_> {
                     let (now, sig) = (subject(n, &n.paths[j]), signature(&nc[j], &n.paths[j]));
                     d = format!("`{}` now builds `{now}` as `{sig}`", oc[i]);
                 }
+                let at = (p.loc.as_ref().or(Some(&o.loc)), None);
                 self.push(Breaking, PathRemoved, subject(o, p), d, at);
                 continue;
             };
             matched[j] = true;
             let (q, s) = (&n.paths[j], subject(n, &n.paths[j]));
+            let at = (
+                p.loc.as_ref().or(Some(&o.loc)),
+                q.loc.as_ref().or(Some(&n.loc)),
+            );
             if oc[i] != nc[j] {
                 let (a, b) = (signature(&oc[i], p), signature(&nc[j], q));
                 let d = format!("constructor `{a}` is now `{b}`");
@@ -604,6 +608,7 @@ impl Diff<'_> {
         }
         for (j, q) in n.paths.iter().enumerate().filter(|(j, _)| !matched[*j]) {
             let d = format!("new constructor `{}`", signature(&nc[j], q));
+            let at = (None, q.loc.as_ref().or(Some(&n.loc)));
             self.push(Compatible, PathAdded, subject(n, q), d, at);
         }
     }

@@ -110,7 +110,12 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             };
             let paths = &mut by_method[i].1;
             match path::parse(&m[2]) {
-                Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => paths.push(t),
+                Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => {
+                    paths.push(PathTemplate {
+                        loc: Some(loc),
+                        ..t
+                    })
+                }
                 Ok(_) => {}
                 Err(why) => diags.emit(Code::PathMalformed, loc, format!("{why}; path skipped")),
             }

@@ -23,6 +23,9 @@ pub struct PathTemplate {
     /// Fixed query pairs written into the path (`?$filter=...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub query: Vec<(String, String)>,
+    /// The line of the `http` block that documents it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loc: Option<crate::diag::Loc>,
 }
 
 impl PathTemplate {
@@ -236,6 +239,7 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
         })
         .unwrap_or_default();
     Ok(PathTemplate {
+        loc: None,
         raw: raw.to_string(),
         pieces,
         query,
