@@ -875,16 +875,5 @@ pub fn http_body(text: &str) -> (Option<&str>, usize) {
 
 /// Whether `t` or one of its base types has a property named `name`.
 pub fn has_property(ir: &Ir, t: &TypeDef, name: &str) -> bool {
-    let mut cur = Some(t);
-    while let Some(t) = cur {
-        if t.properties
-            .iter()
-            .chain(&t.navigation)
-            .any(|p| p.name == name)
-        {
-            return true;
-        }
-        cur = t.base.as_ref().and_then(|b| ir.types.get(b));
-    }
-    false
+    declaring_type(ir, t, name).is_some()
 }

@@ -297,3 +297,19 @@ pub fn effective_properties<'a>(ir: &'a Ir, t: &'a TypeDef) -> Vec<&'a Property>
     }
     out
 }
+
+/// The type in `t`'s base chain that declares property `name`.
+pub fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a str> {
+    let mut cur = Some(t);
+    while let Some(t) = cur {
+        if t.properties
+            .iter()
+            .chain(&t.navigation)
+            .any(|p| p.name == name)
+        {
+            return Some(&t.name);
+        }
+        cur = t.base.as_ref().and_then(|b| ir.types.get(b));
+    }
+    None
+}

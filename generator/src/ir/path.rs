@@ -142,6 +142,19 @@ pub fn strip_service_root(raw: &str) -> &str {
     s
 }
 
+/// End the pending literal and add a parameter.
+fn push_param(pieces: &mut Vec<Piece>, lit: &mut String, name: &str, quoted: bool) {
+    if !lit.is_empty() {
+        pieces.push(Piece::Literal {
+            text: std::mem::take(lit),
+        });
+    }
+    pieces.push(Piece::Param {
+        name: name.to_string(),
+        quoted,
+    });
+}
+
 pub fn parse(raw: &str) -> Result<PathTemplate, String> {
     let text = strip_service_root(raw);
     if text.is_empty() || !text.chars().any(|c| c.is_ascii_alphanumeric()) || text.contains("**") {
@@ -176,15 +189,7 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
                 if name.is_empty() {
                     return Err(format!("empty placeholder in `{raw}`"));
                 }
-                if !lit.is_empty() {
-                    pieces.push(Piece::Literal {
-                        text: std::mem::take(&mut lit),
-                    });
-                }
-                pieces.push(Piece::Param {
-                    name: name.to_string(),
-                    quoted: in_quote,
-                });
+                push_param(&mut pieces, &mut lit, name, in_quote);
                 for _ in 0..=inner.chars().count() {
                     chars.next();
                 }
@@ -196,15 +201,7 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
                     .find('>')
                     .ok_or_else(|| format!("unclosed `<` in `{raw}`"))?;
                 let name = rest[..close].trim();
-                if !lit.is_empty() {
-                    pieces.push(Piece::Literal {
-                        text: std::mem::take(&mut lit),
-                    });
-                }
-                pieces.push(Piece::Param {
-                    name: name.to_string(),
-                    quoted: in_quote,
-                });
+                push_param(&mut pieces, &mut lit, name, in_quote);
                 for _ in 0..=rest[..close].chars().count() {
                     chars.next();
                 }

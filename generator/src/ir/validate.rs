@@ -175,22 +175,6 @@ fn own(owner: Option<(&str, &str)>) -> Option<(String, String)> {
     owner.map(|(t, p)| (t.to_string(), p.to_string()))
 }
 
-/// The type in `t`'s base chain that declares property `name`.
-fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a str> {
-    let mut cur = Some(t);
-    while let Some(t) = cur {
-        if t.properties
-            .iter()
-            .chain(&t.navigation)
-            .any(|p| p.name == name)
-        {
-            return Some(&t.name);
-        }
-        cur = t.base.as_ref().and_then(|b| ir.types.get(b));
-    }
-    None
-}
-
 /// Reconcile properties that the data examples contradict, then record what still does not
 /// fit. A property is retyped when the JSON representation agrees with the examples (two
 /// sources against the table), or made a collection when examples carry an array for it.
