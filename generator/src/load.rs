@@ -26,12 +26,7 @@ fn is_page(rel: &str) -> bool {
                 || upper.starts_with("NOTICE")))
 }
 
-/// List the page files below `root`, as sorted `/`-separated relative paths.
-pub fn page_files(root: &Path) -> io::Result<Vec<String>> {
-    Ok(list(root)?.0)
-}
-
-/// (pages, other files) below `root`.
+/// The page files below `root` and the other files, as sorted `/`-separated relative paths.
 fn list(root: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
     let mut skipped = Vec::new();
     let mut out = Vec::new();

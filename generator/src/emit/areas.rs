@@ -5,7 +5,7 @@
 //! item is gated by `#[cfg(any(feature = ...))]` over the areas whose closure holds it; an
 //! item every area needs carries no gate. `full` (the default) enables every area.
 
-use crate::ir::{Body, Ir, TypeRef};
+use crate::ir::{Ir, closure};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,27 +16,8 @@ pub struct Areas {
     needed_by: BTreeMap<String, BTreeSet<String>>,
 }
 
-fn refs(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Complex { name } | TypeRef::Enum { name } => Some(name),
-        _ => None,
-    }
-}
-
 impl Areas {
     pub fn new(ir: &Ir) -> Self {
-        // Direct references of each type.
-        let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for t in ir.types.values() {
-            let out = edges.entry(&t.name).or_default();
-            out.extend(t.base.as_deref());
-            out.extend(
-                t.properties
-                    .iter()
-                    .chain(&t.navigation)
-                    .filter_map(|p| refs(&p.ty)),
-            );
-        }
         // Roots of each area: its own definitions and what its operations use.
         let mut roots: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for t in ir.types.values() {
@@ -46,26 +27,11 @@ impl Areas {
             roots.entry(&e.area).or_default().push(&e.name);
         }
         for op in &ir.operations {
-            let r = roots.entry(&op.area).or_default();
-            r.extend(op.response.ty.as_ref().and_then(refs));
-            match &op.body {
-                Some(Body::Type { ty, .. }) => r.extend(refs(ty)),
-                Some(Body::Parameters { properties }) => {
-                    r.extend(properties.iter().filter_map(|p| refs(&p.ty)))
-                }
-                None => {}
-            }
+            roots.entry(&op.area).or_default().extend(op.references());
         }
         let mut needed_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (area, start) in &roots {
-            let mut seen: BTreeSet<&str> = BTreeSet::new();
-            let mut stack: Vec<&str> = start.clone();
-            while let Some(n) = stack.pop() {
-                if seen.insert(n) {
-                    stack.extend(edges.get(n).into_iter().flatten().copied());
-                }
-            }
-            for n in seen {
+            for n in closure(ir, start.iter().copied()) {
                 needed_by
                     .entry(n.to_string())
                     .or_default()

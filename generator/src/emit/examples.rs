@@ -44,11 +44,10 @@ fn example_test(
             quote! { #krate::#module::#model }
         }
     };
-    if let Some(m) = &ex.mismatch {
+    if ex.mismatch.is_some() {
         let ty = ex.type_name.as_deref().ok_or("no type")?;
         let path = model_path(ty, ex.collection);
         let body = json(&ex.body);
-        let _ = m;
         return Ok(quote! { mismatch::<#path>(#body); });
     }
     let op = ex.operation.as_deref().and_then(|id| ops.get(id));

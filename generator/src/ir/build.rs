@@ -257,7 +257,6 @@ fn collect_resources(
         .get("description")
         .cloned()
         .unwrap_or_default();
-    let mut first = true;
     let mut defs: Vec<RawType> = Vec::new();
     for block in &resources {
         let ann = block.annotation.as_ref().unwrap();
@@ -368,7 +367,6 @@ fn collect_resources(
     if target.base.is_none() {
         target.base = inherits_from(page);
     }
-    let _ = &mut first;
     out.extend(defs);
 }
 

@@ -313,3 +313,51 @@ pub fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a 
     }
     None
 }
+
+impl TypeRef {
+    /// The type or enum this names, if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Complex { name } | TypeRef::Enum { name } => Some(name),
+            TypeRef::Primitive { .. } | TypeRef::Opaque { .. } => None,
+        }
+    }
+}
+
+impl TypeDef {
+    /// The types and enums this type refers to: its base and its properties' types.
+    pub fn references(&self) -> impl Iterator<Item = &str> {
+        let props = self.properties.iter().chain(&self.navigation);
+        self.base
+            .as_deref()
+            .into_iter()
+            .chain(props.filter_map(|p| p.ty.named()))
+    }
+}
+
+impl Operation {
+    /// The types and enums its request body and response name.
+    pub fn references(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.response.ty.iter().filter_map(TypeRef::named).collect();
+        match &self.body {
+            Some(Body::Type { ty, .. }) => out.extend(ty.named()),
+            Some(Body::Parameters { properties }) => {
+                out.extend(properties.iter().filter_map(|p| p.ty.named()))
+            }
+            None => {}
+        }
+        out
+    }
+}
+
+/// Every type and enum reachable from `roots` through [`TypeDef::references`], roots included.
+pub fn closure<'a>(ir: &'a Ir, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = roots.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if seen.insert(n) {
+            stack.extend(ir.types.get(n).into_iter().flat_map(TypeDef::references));
+        }
+    }
+    seen
+}

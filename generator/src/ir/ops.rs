@@ -59,17 +59,6 @@ fn first_type_link(
     })
 }
 
-/// Whether the page still carries template placeholders (a stub).
-fn is_stub(page: &Page) -> bool {
-    let todo = |s: &str| s.contains("TODO") || s.contains("TBD");
-    page.front_matter.values().any(|v| todo(v))
-        || page.blocks.iter().any(|b| match &b.kind {
-            BlockKind::Paragraph(p) => todo(&p.text),
-            BlockKind::Table(t) => t.rows.iter().flatten().any(|c| todo(&c.text)),
-            BlockKind::Code(_) => false,
-        })
-}
-
 pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
     let ns = page_ns(page);
     let Some(title) = &page.title else { return };
@@ -380,7 +369,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             } else {
                 format!("{name} ({m})")
             },
-            stub: is_stub(page),
+            stub: page.placeholders > 0,
             area: area_of(page),
             description: description.clone(),
             body: if takes_body { body.clone() } else { None },

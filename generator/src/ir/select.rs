@@ -6,7 +6,7 @@
 //! exclude names it: otherwise the generated code would not compile. A selection whose
 //! includes name nothing is an error.
 
-use super::{Body, Ir, TypeRef};
+use super::{Ir, closure};
 use globset::{Glob, GlobMatcher};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -97,13 +97,6 @@ fn op_matches(sel: &Selector, op: &super::Operation) -> bool {
     }
 }
 
-fn refs(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Complex { name } | TypeRef::Enum { name } => Some(name),
-        _ => None,
-    }
-}
-
 /// Keep the selected part of the IR. Errors when an include names nothing.
 pub fn apply(ir: &mut Ir, sel: &Selection) -> Result<(), String> {
     if sel.is_all() {
@@ -126,47 +119,25 @@ pub fn apply(ir: &mut Ir, sel: &Selection) -> Result<(), String> {
     let chosen = |m: &dyn Fn(&Selector) -> bool| {
         (sel.include.is_empty() || sel.include.iter().any(m)) && !sel.exclude.iter().any(m)
     };
-    let mut keep: BTreeSet<String> = BTreeSet::new();
-    let mut stack: Vec<String> = Vec::new();
+    let mut roots: Vec<String> = Vec::new();
     for t in ir.types.values() {
         if chosen(&|s| def_matches(s, &t.name, &t.namespace, &t.area)) {
-            stack.push(t.name.clone());
+            roots.push(t.name.clone());
         }
     }
     for e in ir.enums.values() {
         if chosen(&|s| def_matches(s, &e.name, &e.namespace, &e.area)) {
-            stack.push(e.name.clone());
+            roots.push(e.name.clone());
         }
     }
     ir.operations.retain(|o| chosen(&|s| op_matches(s, o)));
     for op in &ir.operations {
-        stack.extend(op.response.ty.as_ref().and_then(refs).map(str::to_string));
-        match &op.body {
-            Some(Body::Type { ty, .. }) => stack.extend(refs(ty).map(str::to_string)),
-            Some(Body::Parameters { properties }) => stack.extend(
-                properties
-                    .iter()
-                    .filter_map(|p| refs(&p.ty))
-                    .map(str::to_string),
-            ),
-            None => {}
-        }
+        roots.extend(op.references().into_iter().map(str::to_string));
     }
-    while let Some(n) = stack.pop() {
-        if !keep.insert(n.clone()) {
-            continue;
-        }
-        if let Some(t) = ir.types.get(&n) {
-            stack.extend(t.base.clone());
-            stack.extend(
-                t.properties
-                    .iter()
-                    .chain(&t.navigation)
-                    .filter_map(|p| refs(&p.ty))
-                    .map(str::to_string),
-            );
-        }
-    }
+    let keep: BTreeSet<String> = closure(ir, roots.iter().map(String::as_str))
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     ir.types.retain(|k, _| keep.contains(k));
     ir.enums.retain(|k, _| keep.contains(k));
     let ops: BTreeSet<&str> = ir.operations.iter().map(|o| o.id.as_str()).collect();

@@ -38,6 +38,8 @@ pub struct Page {
     pub namespace: Option<Spanned<String>>,
     pub headings: Vec<Heading>,
     pub blocks: Vec<Block>,
+    /// TODO/TBD placeholders left in the page (each is a diagnostic): a template stub.
+    pub placeholders: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

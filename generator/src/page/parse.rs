@@ -28,6 +28,7 @@ pub fn parse_page(file: &str, text: &str, diags: &mut Diagnostics) -> Page {
             namespace: None,
             headings: Vec::new(),
             blocks: Vec::new(),
+            placeholders: 0,
         },
         pending: None,
     };
@@ -88,6 +89,7 @@ pub fn parse_page(file: &str, text: &str, diags: &mut Diagnostics) -> Page {
             .emit(Code::TitleMissing, src.loc(0), "page has no `# Title`");
     }
     for m in PLACEHOLDER.find_iter(text) {
+        w.page.placeholders += 1;
         let line_end = text[m.start()..]
             .find('\n')
             .map_or(text.len(), |i| m.start() + i);
