@@ -76,6 +76,9 @@ codes! {
     EnumMemberInvalid = "D2R310", Warning, "enum-member-invalid";
     ResourceWithoutType = "D2R311", Warning, "resource-without-type";
     BaseTypeCycle = "D2R312", Warning, "base-type-cycle";
+    BaseTypeConflict = "D2R313", Note, "base-type-conflict";
+    NavigationFromPath = "D2R314", Note, "navigation-from-path";
+    StringIsEnum = "D2R315", Note, "string-is-enum";
     // 4xx: operations
     PathMalformed = "D2R401", Warning, "path-malformed";
     OperationDuplicate = "D2R402", Note, "operation-duplicate";

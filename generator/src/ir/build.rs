@@ -3,6 +3,7 @@
 
 use super::resolve::{NameIndex, Resolved, Target};
 use super::shape::{self, Family};
+use super::hierarchy;
 use super::typespell::{Base, SpellingError, parse_type_spelling};
 use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -20,10 +21,18 @@ static VALUES_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 
 const DEFAULT_NS: &str = "microsoft.graph";
 
+/// A statement of a type's base as the docs write it, before resolution.
+struct BaseClaim {
+    name: String,
+    link: Option<String>,
+    loc: Loc,
+    source: BaseSource,
+}
+
 /// A type as one page defines it, before resolution.
 struct RawType {
     def: TypeDef,
-    base: Option<(String, Option<String>, Loc)>,
+    bases: Vec<BaseClaim>,
     props: Vec<RawProp>,
     nav: Vec<RawProp>,
     json: Option<(serde_json::Map<String, serde_json::Value>, Loc)>,
@@ -75,28 +84,41 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         }
     }
 
-    // Merge duplicate type definitions: the first (by file) wins, later ones add what is missing.
-    let mut merged: BTreeMap<String, RawType> = BTreeMap::new();
-    let mut type_keys: BTreeMap<String, String> = BTreeMap::new();
+    // Merge duplicate type definitions: the richest (most rows; then first by file) is the
+    // definition, the others add what it lacks (rows, relationships, base, key, JSON).
+    // Which one wins depends only on the definitions of that name, never on other pages.
+    let richness = |t: &RawType| t.props.len() + t.nav.len();
+    let mut by_name: BTreeMap<String, Vec<RawType>> = BTreeMap::new();
     for t in raw_types {
-        let key = t.def.name.to_lowercase();
-        if let Some(existing) = type_keys.get(&key) {
-            let first = merged.get_mut(existing).unwrap();
+        by_name.entry(t.def.name.to_lowercase()).or_default().push(t);
+    }
+    let mut raw_types: Vec<RawType> = Vec::new();
+    for (_, mut defs) in by_name {
+        let best = (0..defs.len())
+            .max_by_key(|&i| (richness(&defs[i]), std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        let mut first = defs.remove(best);
+        for t in defs {
             diags.push(
                 Diagnostic::new(
                     Code::TypeDuplicate,
                     t.def.loc.clone(),
-                    format!("type `{}` is defined more than once", t.def.name),
+                    format!(
+                        "type `{}` is defined more than once; merged into the fuller definition",
+                        t.def.name
+                    ),
                 )
                 .with_related(first.def.loc.clone()),
             );
-            for p in t.props {
-                if !first.props.iter().any(|q| q.name == p.name) {
-                    first.props.push(p);
-                }
-            }
-            continue;
+            merge_raw(&mut first, t);
         }
+        raw_types.push(first);
+    }
+    raw_types.sort_by(|a, b| a.def.loc.file.cmp(&b.def.loc.file));
+    let mut merged: BTreeMap<String, RawType> = BTreeMap::new();
+    let mut type_keys: BTreeMap<String, String> = BTreeMap::new();
+    for t in raw_types {
+        let key = t.def.name.to_lowercase();
         if let Some(e) = enum_keys.get(&key) {
             diags.push(
                 Diagnostic::new(
@@ -127,18 +149,31 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
 
     let r = Resolver { index: &index };
     let mut hints = JsonHints::new();
+    let mut claims: Vec<hierarchy::Claim> = Vec::new();
     for (name, raw) in merged {
         let mut def = raw.def;
         def.properties = r.props(&raw.props, &raw.page_ns, diags);
         def.navigation = r.props(&raw.nav, &raw.page_ns, diags);
-        if let Some((base, link, loc)) = raw.base {
-            match r.named(&base, link.as_deref(), &raw.page_ns, &loc, diags) {
-                Some(TypeRef::Complex { name }) => def.base = Some(name),
-                _ => diags.emit(
+        for c in raw.bases {
+            // Annotations and linked prose are meant as base statements: an undefined name
+            // there is reported. Row descriptions and bare prose words are only evidence.
+            let stated = c.source == BaseSource::Annotation
+                || (c.source == BaseSource::Prose && c.link.is_some());
+            let mut quiet = Diagnostics::default();
+            let sink = if stated { &mut *diags } else { &mut quiet };
+            match r.named(&c.name, c.link.as_deref(), &raw.page_ns, &c.loc, sink) {
+                Some(TypeRef::Complex { name: base }) => claims.push(hierarchy::Claim {
+                    ty: name.clone(),
+                    base,
+                    source: c.source,
+                    loc: c.loc,
+                }),
+                _ if stated => diags.emit(
                     Code::BaseTypeUnresolved,
-                    loc,
-                    format!("base type `{base}` of `{}` is not defined", def.name),
+                    c.loc,
+                    format!("base type `{}` of `{}` is not defined", c.name, def.name),
                 ),
+                _ => {}
             }
         }
         if let Some((json, loc)) = &raw.json {
@@ -147,8 +182,8 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         ir.types.insert(name, def);
     }
     ir.enums = enums;
-    break_base_cycles(&mut ir, diags);
-    drop_inherited_rows(&mut ir);
+    hierarchy::assign_stated(&mut ir, &claims, diags);
+    super::possible_values::type_string_enums(&mut ir, diags);
 
     for (name, ns, body, loc) in resource_examples {
         if let Some(TypeRef::Complex { name }) = r.named(&name, None, &ns, &loc, diags) {
@@ -174,6 +209,10 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     }
     super::ops::merge_duplicates(&mut ir, diags);
     super::ops::match_example_calls(&mut ir, diags);
+    hierarchy::from_examples(&mut ir, diags);
+    hierarchy::finish(&mut ir, diags);
+    super::navigation::from_paths(&mut ir, diags);
+    drop_inherited_rows(&mut ir);
     super::validate::reconcile_examples(&mut ir, &hints, diags);
     // An undefined name is reported once, at its first place.
     diags.collapse(Code::TypeUnresolved, |d| {
@@ -277,10 +316,17 @@ fn collect_resources(
             continue;
         }
         let key = ann.str("keyProperty").map(str::to_string);
-        let base = ann
+        let bases = ann
             .str("baseType")
             .filter(|b| !b.trim().is_empty())
-            .map(|b| (b.to_string(), None, ann.loc.clone()));
+            .map(|b| BaseClaim {
+                name: b.to_string(),
+                link: None,
+                loc: ann.loc.clone(),
+                source: BaseSource::Annotation,
+            })
+            .into_iter()
+            .collect();
         let json = match jsonc::parse_lenient(&block.text) {
             Ok(v) => v.value.as_object().cloned().map(|m| (m, block.loc.clone())),
             Err(e) => {
@@ -303,15 +349,16 @@ fn collect_resources(
                 },
                 key,
                 base: None,
+                base_source: None,
                 open: ann.flag("openType"),
-                is_abstract: ann.flag("abstract"),
+                is_abstract: ann.flag("abstract") || says_abstract(page),
                 description: description.clone(),
                 area: area_of(page),
                 properties: vec![],
                 navigation: vec![],
                 loc: ann.loc.clone(),
             },
-            base,
+            bases,
             props: vec![],
             nav: vec![],
             json,
@@ -333,15 +380,16 @@ fn collect_resources(
                 kind: TypeKind::Complex,
                 key: None,
                 base: None,
+                base_source: None,
                 open: false,
-                is_abstract: false,
+                is_abstract: says_abstract(page),
                 description,
                 area: area_of(page),
                 properties: vec![],
                 navigation: vec![],
                 loc: title.loc.clone(),
             },
-            base: None,
+            bases: vec![],
             props: vec![],
             nav: vec![],
             json: None,
@@ -364,20 +412,93 @@ fn collect_resources(
         target.def.kind = TypeKind::Entity;
         target.def.key = Some("id".into());
     }
-    if target.base.is_none() {
-        target.base = inherits_from(page);
-    }
+    target.bases.extend(inherits_from(page));
+    let inherited: Vec<BaseClaim> = target
+        .props
+        .iter()
+        .chain(&target.nav)
+        .filter_map(|p| {
+            let c = INHERITED_ROW.captures(&p.description)?;
+            Some(BaseClaim {
+                name: c[1].to_string(),
+                link: None,
+                loc: p.loc.clone(),
+                source: BaseSource::InheritedRows,
+            })
+        })
+        .collect();
+    target.bases.extend(inherited);
     out.extend(defs);
 }
 
-/// "Inherits from [x](x.md)." in the page prose.
-fn inherits_from(page: &Page) -> Option<(String, Option<String>, Loc)> {
-    page.paragraphs().find_map(|(_, p)| {
-        let i = p.text.find("Inherits from")?;
-        let after = &p.text[i..];
-        let link = p.links.iter().find(|l| after.contains(&l.label))?;
-        Some((link.label.clone(), Some(link.target.clone()), p.loc.clone()))
-    })
+static INHERITS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:inherits|derives|derived|inherited)\s+from\s+(?:the\s+)?\**`?([A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_])")
+        .unwrap()
+});
+static INHERITED_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\binherited\s+from\s+(?:the\s+)?\**`?([A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_])")
+        .unwrap()
+});
+static ABSTRACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[.:]\s+)(?:this is |represents |it is |[\w ]{0,40}? is )?(?:an? |the )?abstract (?:base )?(?:type|class|entity)\b")
+        .unwrap()
+});
+
+/// "Inherits from [x](x.md)." (or "Derived from x") in the prose before the first section.
+fn inherits_from(page: &Page) -> Option<BaseClaim> {
+    page.paragraphs()
+        .filter(|(s, _)| page.h2_of(*s).is_none_or(|h| h.level == 1))
+        .find_map(|(_, p)| {
+            let c = INHERITS.captures(&p.text)?;
+            let name = c.get(1)?;
+            let link = p.links.iter().find(|l| {
+                l.label.trim_matches(|c: char| c == '*' || c == '`') == name.as_str()
+            });
+            Some(BaseClaim {
+                name: name.as_str().to_string(),
+                link: link.map(|l| l.target.clone()),
+                loc: p.loc.clone(),
+                source: BaseSource::Prose,
+            })
+        })
+}
+
+/// The page says its type is abstract: the annotation's `abstract`, or the description or
+/// the first paragraph ("An abstract base type for ...", "x is an abstract type").
+fn says_abstract(page: &Page) -> bool {
+    let intro = page
+        .paragraphs()
+        .find(|(s, _)| page.h2_of(*s).is_none_or(|h| h.level == 1))
+        .map(|(_, p)| p.text.as_str());
+    let description = page.front_matter.get("description").map(String::as_str);
+    [intro, description]
+        .into_iter()
+        .flatten()
+        .any(|t| ABSTRACT.is_match(t.trim()))
+}
+
+/// Add what a second definition of a type has and the first lacks.
+fn merge_raw(first: &mut RawType, t: RawType) {
+    for p in t.props {
+        if !first.props.iter().any(|q| q.name == p.name) {
+            first.props.push(p);
+        }
+    }
+    for p in t.nav {
+        if !first.nav.iter().chain(&first.props).any(|q| q.name == p.name) {
+            first.nav.push(p);
+        }
+    }
+    first.bases.extend(t.bases);
+    if first.def.key.is_none() && t.def.key.is_some() {
+        first.def.key = t.def.key;
+        first.def.kind = TypeKind::Entity;
+    }
+    first.def.is_abstract |= t.def.is_abstract;
+    first.def.open |= t.def.open;
+    if first.json.is_none() {
+        first.json = t.json;
+    }
 }
 
 pub(super) fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
@@ -784,7 +905,7 @@ fn disagreement(p: &Property, base: &Base, collection: bool) -> Option<String> {
     }
 }
 
-fn break_base_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
+pub(super) fn break_base_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
     let names: Vec<String> = ir.types.keys().cloned().collect();
     for name in names {
         let mut seen = vec![name.clone()];

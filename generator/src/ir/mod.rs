@@ -5,8 +5,11 @@
 //! maps are sorted so output is deterministic.
 
 pub mod build;
+pub mod hierarchy;
+pub mod navigation;
 pub mod ops;
 pub mod path;
+pub mod possible_values;
 pub mod resolve;
 pub mod select;
 pub mod shape;
@@ -50,6 +53,9 @@ pub struct TypeDef {
     /// Qualified name of the base type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
+    /// Where the docs state the base (see [`hierarchy`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_source: Option<BaseOrigin>,
     pub open: bool,
     #[serde(rename = "abstract")]
     pub is_abstract: bool,
@@ -58,6 +64,30 @@ pub struct TypeDef {
     pub area: String,
     pub properties: Vec<Property>,
     pub navigation: Vec<Property>,
+    pub loc: Loc,
+}
+
+/// Which statement of the docs a base type comes from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaseSource {
+    /// `"baseType"` in the resource annotation.
+    Annotation,
+    /// "Inherits from [x]" / "Derived from [x]" in the page prose.
+    Prose,
+    /// Property rows described "Inherited from [x]".
+    InheritedRows,
+    /// Data examples carry a value of this type (by `@odata.type`) where the schema says
+    /// the base.
+    Example,
+    /// A keyed type with no stated base derives from the root entity type (the keyed type
+    /// whose only property is its key and that most types derive from).
+    KeyedEntity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseOrigin {
+    pub source: BaseSource,
     pub loc: Loc,
 }
 

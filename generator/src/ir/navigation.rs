@@ -1,0 +1,178 @@
+//! Navigation properties the request paths define. `GET /users/{id}/usageRights` returning
+//! a `usageRight` collection says `user` has a navigation property `usageRights`, whether or
+//! not the resource page's Relationships table lists it (it may be commented out, misspelt
+//! or missing). Each added property is a note at the path's line.
+//!
+//! The walk: a path's first segment has the type the operations on exactly that path return
+//! (an entity set or a singleton); a key segment (`{id}`) picks one element of a collection;
+//! a type-cast segment (`microsoft.graph.user`) narrows; any other segment is a property of
+//! the type so far. A path whose last segment is not yet a property of the single entity its
+//! prefix addresses adds one, typed by what the operation returns. Segments that call a
+//! function (`f(...)`), `$value`, `$ref`, `$count` end the walk.
+
+use super::*;
+use crate::diag::{Code, Diagnostics};
+use std::collections::BTreeMap;
+
+/// What a path prefix addresses: a type, single or a collection.
+type Addressed = (String, bool);
+
+/// `/users/{id}/usageRights` → `["users", "{}", "usageRights"]`.
+fn segments(p: &path::PathTemplate) -> Vec<String> {
+    let mut text = String::new();
+    for piece in &p.pieces {
+        match piece {
+            path::Piece::Literal { text: t } => text.push_str(t),
+            path::Piece::Param { .. } => text.push_str("{}"),
+        }
+    }
+    text.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn key(segs: &[String]) -> String {
+    segs.iter()
+        .map(|s| s.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn is_property_segment(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Add the navigation properties the operations' paths imply.
+pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
+    // What each documented path returns (GET), or takes (POST to a collection).
+    let mut facts: BTreeMap<String, Addressed> = BTreeMap::new();
+    let mut documented: Vec<(Vec<String>, Addressed, Loc, String)> = Vec::new();
+    for op in &ir.operations {
+        let returned = match (&op.response.ty, op.method.as_str()) {
+            (Some(TypeRef::Complex { name }), "GET") => Some((name.clone(), op.response.collection)),
+            _ => None,
+        };
+        let Some((ty, collection)) = returned else {
+            continue;
+        };
+        for p in &op.paths {
+            let segs = segments(p);
+            if segs.is_empty() {
+                continue;
+            }
+            let loc = p.loc.clone().unwrap_or_else(|| op.loc.clone());
+            let line = format!("{} {}", op.method, p.raw);
+            if segs.last().is_some_and(|s| s == "{}") {
+                let coll = &segs[..segs.len() - 1];
+                facts
+                    .entry(key(coll))
+                    .or_insert_with(|| (ty.clone(), true));
+                documented.push((coll.to_vec(), (ty.clone(), true), loc.clone(), line.clone()));
+                facts.entry(key(&segs)).or_insert_with(|| (ty.clone(), false));
+            } else {
+                facts
+                    .entry(key(&segs))
+                    .or_insert_with(|| (ty.clone(), collection));
+                documented.push((segs, (ty.clone(), collection), loc, line));
+            }
+        }
+    }
+    let lower: BTreeMap<String, String> = ir
+        .types
+        .keys()
+        .map(|k| (k.to_lowercase(), k.clone()))
+        .collect();
+    // New properties can make deeper paths walkable: a few rounds reach a fixpoint.
+    for _ in 0..4 {
+        let mut added: Vec<(String, Property, String)> = Vec::new();
+        for (segs, (ty, collection), loc, line) in &documented {
+            let Some(last) = segs.last().filter(|s| is_property_segment(s)) else {
+                continue;
+            };
+            if segs.len() < 2 {
+                continue;
+            }
+            let Some((owner, false)) = walk(ir, &facts, &lower, &segs[..segs.len() - 1]) else {
+                continue;
+            };
+            let Some(t) = ir.types.get(&owner) else {
+                continue;
+            };
+            let exists = effective_properties(ir, t)
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(last));
+            if exists
+                || added
+                    .iter()
+                    .any(|(o, p, _)| *o == owner && p.name.eq_ignore_ascii_case(last))
+            {
+                continue;
+            }
+            added.push((
+                owner,
+                Property {
+                    name: last.clone(),
+                    ty: TypeRef::Complex { name: ty.clone() },
+                    collection: *collection,
+                    read_only: false,
+                    nullable: None,
+                    description: String::new(),
+                    loc: loc.clone(),
+                },
+                line.clone(),
+            ));
+        }
+        if added.is_empty() {
+            break;
+        }
+        for (owner, p, line) in added {
+            diags.emit(
+                Code::NavigationFromPath,
+                p.loc.clone(),
+                format!(
+                    "`{}` of `{owner}` is documented only by the path `{line}`; added as a navigation property",
+                    p.name
+                ),
+            );
+            ir.types.get_mut(&owner).unwrap().navigation.push(p);
+        }
+    }
+}
+
+/// What `segs` addresses, if the walk can tell.
+fn walk(
+    ir: &Ir,
+    facts: &BTreeMap<String, Addressed>,
+    lower: &BTreeMap<String, String>,
+    segs: &[String],
+) -> Option<Addressed> {
+    if let Some(f) = facts.get(&key(segs)) {
+        return Some(f.clone());
+    }
+    let (last, prefix) = segs.split_last()?;
+    if prefix.is_empty() {
+        return None;
+    }
+    let (ty, collection) = walk(ir, facts, lower, prefix)?;
+    if last == "{}" {
+        return collection.then_some((ty, false));
+    }
+    if last.contains('.') && !last.contains('(') {
+        let cast = lower.get(&last.to_lowercase())?;
+        return Some((cast.clone(), collection));
+    }
+    if collection || !is_property_segment(last) {
+        return None;
+    }
+    let t = ir.types.get(&ty)?;
+    let p = effective_properties(ir, t)
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(last))?;
+    match &p.ty {
+        TypeRef::Complex { name } => Some((name.clone(), p.collection)),
+        _ => None,
+    }
+}
