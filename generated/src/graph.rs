@@ -1202,7 +1202,7 @@ pub struct AttributeMappingParameterSchema {
     pub required: Option<bool>,
     /// Possible values are: Boolean, Binary, Reference, Integer, String. Default is String.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<AttributeType>,
     /// The `@odata.type` annotation: the concrete type of this value.
     #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
@@ -4621,7 +4621,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
 #[cfg(feature = "applications")]
 /// Provides the synchronization engine information about a directory and its objects.
 ///
-/// OData type `microsoft.graph.directoryDefinition`. Source: `resources/synchronization-directorydefinition.md`.
+/// OData type `microsoft.graph.directoryDefinition`, key `id`. Source: `resources/synchronization-directorydefinition.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryDefinition {
@@ -5983,7 +5983,7 @@ pub struct FilterOperatorSchema {
     pub name: Option<String>,
     /// Attribute types supported by the operator. Possible values are: Boolean, Binary, Reference, Integer, String.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supported_attribute_types: Option<Vec<String>>,
+    pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// The `@odata.type` annotation: the concrete type of this value.
     #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
@@ -12215,6 +12215,10 @@ pub struct SynchronizationSchema {
     /// Contains the collection of directories and all of their objects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directories: Option<Vec<DirectoryDefinition>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_operators: Option<Vec<FilterOperatorSchema>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub functions: Option<Vec<AttributeMappingFunctionSchema>>,
     /// The `@odata.type` annotation: the concrete type of this value.
     #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,

@@ -156,3 +156,13 @@ impl<T> Default for Collection<T> {
         }
     }
 }
+/// The `@odata.type` of a JSON object, without the leading `#` and lower-cased (type names
+/// are unique regardless of case), or an empty string. Used by the generated `Any...` enums
+/// to pick the variant.
+pub fn odata_type_key(value: &serde_json::Value) -> String {
+    value
+        .get("@odata.type")
+        .and_then(serde_json::Value::as_str)
+        .map(|t| t.trim_start_matches('#').to_ascii_lowercase())
+        .unwrap_or_default()
+}

@@ -28,6 +28,7 @@ pub struct ExampleReport {
 /// One test per example that has something to check; a stable name per example (page stem,
 /// kind, counter within the page).
 fn example_test(
+    ir: &Ir,
     names: &Names,
     op_names: &OpNames,
     krate: &syn::Ident,
@@ -37,7 +38,7 @@ fn example_test(
     let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
     let model_path = |ty: &str, collection: bool| {
         let module = ident::make_ident(names.module_of(ty));
-        let model = names.ident(ty);
+        let model = names.any_ident(ty).unwrap_or_else(|| names.ident(ty));
         if collection {
             quote! { #krate::runtime::Collection<#krate::#module::#model> }
         } else {
@@ -135,13 +136,82 @@ fn example_test(
                 return Err("typed response without a body");
             }
             let body = json(&ex.body);
-            Ok(quote! { check_response::<#krate::requests::#root::#ty>(#status, #body); })
+            let read_as = match &op.response.ty {
+                Some(crate::ir::TypeRef::Complex { name }) => {
+                    read_as(ir, names, krate, name, op.response.collection, &ex.body)
+                }
+                _ => quote! {},
+            };
+            Ok(quote! {
+                check_response::<#krate::requests::#root::#ty>(#status, #body);
+                #read_as
+            })
         }
         _ => {
             let ty = ex.type_name.as_deref().ok_or("type unknown")?;
             let path = model_path(ty, ex.collection);
             let body = json(&ex.body);
-            Ok(quote! { roundtrip::<#path>(#body); })
+            let read_as = read_as(ir, names, krate, ty, ex.collection, &ex.body);
+            Ok(quote! {
+                roundtrip::<#path>(#body);
+                #read_as
+            })
+        }
+    }
+}
+
+/// When values of a polymorphic type in an example name a derived type by `@odata.type`,
+/// check each is read as that type (`AnyDirectoryObject::User`), not as the base.
+fn read_as(
+    ir: &Ir,
+    names: &Names,
+    krate: &syn::Ident,
+    ty: &str,
+    collection: bool,
+    body: &serde_json::Value,
+) -> TokenStream {
+    let Some(any) = names.any_ident(ty) else {
+        return quote! {};
+    };
+    let derived = crate::ir::hierarchy::descendants(ir, ty);
+    let read = |v: &serde_json::Value| -> String {
+        let tag = v
+            .get("@odata.type")
+            .and_then(serde_json::Value::as_str)
+            .map(|t| t.trim_start_matches('#').to_lowercase())
+            .unwrap_or_default();
+        derived
+            .iter()
+            .find(|d| d.to_lowercase() == tag)
+            .map_or(ty, |d| *d)
+            .to_string()
+    };
+    let items: Vec<&serde_json::Value> = if collection {
+        match body.get("value") {
+            Some(serde_json::Value::Array(items)) => items.iter().collect(),
+            _ => return quote! {},
+        }
+    } else {
+        vec![body]
+    };
+    let expected: Vec<String> = items.iter().map(|v| read(v)).collect();
+    if expected.iter().all(|e| e == ty) {
+        return quote! {};
+    }
+    let module = ident::make_ident(names.module_of(ty));
+    let path = quote! { #krate::#module::#any };
+    let text = serde_json::to_string(body).unwrap_or_default();
+    if collection {
+        quote! {
+            let read: #krate::runtime::Collection<#path> = serde_json::from_str(#text).unwrap();
+            let read: Vec<&str> = read.value.iter().map(#path::type_name).collect();
+            assert_eq!(read, [#(#expected),*]);
+        }
+    } else {
+        let e = &expected[0];
+        quote! {
+            let read: #path = serde_json::from_str(#text).unwrap();
+            assert_eq!(read.type_name(), #e);
         }
     }
 }
@@ -187,7 +257,7 @@ pub fn tests_file(
     let skipped = std::sync::Mutex::new(Vec::new());
     let build = |(i, name, ex): &(usize, String, &Example)| {
         let krate = ident::make_ident(&krate_name);
-        match example_test(names, op_names, &krate, ex, &ops) {
+        match example_test(ir, names, op_names, &krate, ex, &ops) {
             Ok(body) => {
                 let name = ident::make_ident(name);
                 let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);

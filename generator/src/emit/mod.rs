@@ -8,6 +8,7 @@ pub mod enums;
 pub mod examples;
 pub mod models;
 pub mod names;
+pub mod poly;
 pub mod requests;
 
 use crate::ident;
@@ -129,6 +130,8 @@ pub fn format_items_body<T: Sync>(
 enum Model<'a> {
     Type(&'a crate::ir::TypeDef),
     Enum(&'a crate::ir::EnumDef),
+    /// The `Any...` enum of a polymorphic base.
+    Any(&'a crate::ir::TypeDef),
 }
 
 /// Lints the generated modules allow: names come from the docs, and docs describe
@@ -225,6 +228,17 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
             .or_default()
             .insert(names.type_name(&e.name), Model::Enum(e));
     }
+    let any_names: BTreeMap<&str, String> = ir
+        .types
+        .keys()
+        .filter_map(|q| Some((q.as_str(), names.any_ident(q)?.to_string())))
+        .collect();
+    for (q, any) in &any_names {
+        modules
+            .entry(names.module_of(q))
+            .or_default()
+            .insert(any.as_str(), Model::Any(&ir.types[*q]));
+    }
     for (module, items) in &modules {
         let items: Vec<&Model> = items.values().collect();
         let build = |m: &&Model| match m {
@@ -234,6 +248,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
                 quote! { #cfg #item }
             }
             Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
+            Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
         };
         files.insert(
             format!("{src}{module}.rs"),

@@ -43,6 +43,8 @@ pub struct Boxing {
 
 impl Boxing {
     pub fn new(ir: &Ir) -> Self {
+        // A polymorphic value is held through its `Any...` enum, whose variants are boxed.
+        let poly = crate::ir::hierarchy::polymorphic_bases(ir);
         let names: Vec<&String> = ir.types.keys().collect();
         let pos: BTreeMap<&str, usize> = names
             .iter()
@@ -56,7 +58,9 @@ impl Boxing {
                     .into_iter()
                     .filter(|p| !p.collection)
                     .filter_map(|p| match &p.ty {
-                        TypeRef::Complex { name } => pos.get(name.as_str()).copied(),
+                        TypeRef::Complex { name } if !poly.contains(name) => {
+                            pos.get(name.as_str()).copied()
+                        }
                         _ => None,
                     })
                     .collect()
@@ -158,7 +162,7 @@ pub fn value_type(
         TypeRef::Primitive { primitive: prim } => primitive(*prim),
         TypeRef::Complex { name } => {
             let path = names.path(name, module);
-            if !p.collection && boxing.needs_box(owner, name) {
+            if !p.collection && names.any_ident(name).is_none() && boxing.needs_box(owner, name) {
                 quote! { Box<#path> }
             } else {
                 path

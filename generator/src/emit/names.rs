@@ -16,6 +16,9 @@ pub struct Names {
     modules: BTreeMap<String, String>,
     /// qualified name → (module, type name)
     items: BTreeMap<String, (String, String)>,
+    /// Polymorphic bases (see `ir::hierarchy::polymorphic_bases`) → the name of the enum
+    /// over the type and its derived types (`AnyDirectoryObject`), in the type's module.
+    any: BTreeMap<String, String>,
 }
 
 /// `microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`.
@@ -55,7 +58,23 @@ impl Names {
             let name = namer.claim(ident::type_name(simple_name(q)));
             items.insert(q.clone(), (module.clone(), name));
         }
-        Names { modules, items }
+        // Claimed after every type, so a type's own name never depends on them.
+        let mut any = BTreeMap::new();
+        for q in crate::ir::hierarchy::polymorphic_bases(ir) {
+            let (module, name) = &items[&q];
+            let namer = namers.get_mut(module.as_str()).unwrap();
+            any.insert(q.clone(), namer.claim(format!("Any{name}")));
+        }
+        Names {
+            modules,
+            items,
+            any,
+        }
+    }
+
+    /// The enum over a polymorphic base and its derived types, if `qualified` is one.
+    pub fn any_ident(&self, qualified: &str) -> Option<syn::Ident> {
+        self.any.get(qualified).map(|n| ident::make_ident(n))
     }
 
     /// Modules with the namespace each holds, sorted by module name.
@@ -81,10 +100,22 @@ impl Names {
         ident::make_ident(self.type_name(qualified))
     }
 
-    /// The path to use for `qualified` from inside module `from`.
+    /// The type that holds a value of `qualified`, from inside module `from`: its `Any...`
+    /// enum when derived types can arrive there, else the item itself.
     pub fn path(&self, qualified: &str, from: &str) -> TokenStream {
+        match self.any_ident(qualified) {
+            Some(any) => self.path_to(qualified, any, from),
+            None => self.item_path(qualified, from),
+        }
+    }
+
+    /// The path to the struct or enum generated for `qualified`, from inside module `from`.
+    pub fn item_path(&self, qualified: &str, from: &str) -> TokenStream {
+        self.path_to(qualified, self.ident(qualified), from)
+    }
+
+    fn path_to(&self, qualified: &str, ty: syn::Ident, from: &str) -> TokenStream {
         let (module, _) = &self.items[qualified];
-        let ty = self.ident(qualified);
         if module == from {
             quote! { #ty }
         } else {

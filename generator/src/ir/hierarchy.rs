@@ -77,6 +77,23 @@ pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
     out
 }
 
+/// Types with derived types that some property, request body, response or action parameter
+/// holds: where a value of a derived type can arrive, so the SDK dispatches on `@odata.type`.
+pub fn polymorphic_bases(ir: &Ir) -> BTreeSet<String> {
+    let children = children(ir);
+    let mut held: BTreeSet<&str> = BTreeSet::new();
+    for t in ir.types.values() {
+        held.extend(t.properties.iter().chain(&t.navigation).filter_map(|p| p.ty.named()));
+    }
+    for op in &ir.operations {
+        held.extend(op.references());
+    }
+    held.into_iter()
+        .filter(|n| ir.types.contains_key(*n) && children.contains_key(n))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Set bases from the page statements (annotation, prose, inherited rows).
 pub(super) fn assign_stated(ir: &mut Ir, claims: &[Claim], diags: &mut Diagnostics) {
     let mut by_type: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();

@@ -33,12 +33,14 @@ impl Mismatch {
     }
 }
 
-pub fn check_example(ir: &Ir, ex: &Example) -> Vec<Mismatch> {
+/// `poly`: the polymorphic bases ([`super::hierarchy::polymorphic_bases`]); a value of one
+/// of them is checked against the type its `@odata.type` names, as the SDK reads it.
+pub fn check_example(ir: &Ir, poly: &BTreeSet<String>, ex: &Example) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let Some(t) = &ex.type_name else { return out };
     let ty = TypeRef::Complex { name: t.clone() };
     if !ex.collection {
-        check_value(ir, &ty, false, &ex.body, "$", None, &mut out);
+        check_value(ir, poly, &ty, false, &ex.body, "$", None, &mut out);
         return out;
     }
     match ex.body.get("value") {
@@ -46,6 +48,7 @@ pub fn check_example(ir: &Ir, ex: &Example) -> Vec<Mismatch> {
             for (i, item) in items.iter().enumerate() {
                 check_value(
                     ir,
+                    poly,
                     &ty,
                     false,
                     item,
@@ -99,8 +102,10 @@ fn fits_primitive(p: Primitive, v: &Value) -> bool {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_value(
     ir: &Ir,
+    poly: &BTreeSet<String>,
     ty: &TypeRef,
     collection: bool,
     v: &Value,
@@ -127,7 +132,7 @@ fn check_value(
             if item.is_null() {
                 out.push(Mismatch::at(&p, "null inside an array"));
             } else {
-                check_value(ir, ty, false, item, &p, None, out);
+                check_value(ir, poly, ty, false, item, &p, None, out);
             }
         }
         return;
@@ -141,7 +146,18 @@ fn check_value(
             let Value::Object(map) = v else {
                 return fail(format!("expected a `{}` object", simple_name(name)));
             };
-            let Some(t) = ir.types.get(name) else { return };
+            let Some(mut t) = ir.types.get(name) else { return };
+            if poly.contains(name)
+                && let Some(Value::String(tag)) = map.get("@odata.type")
+            {
+                let key = tag.trim_start_matches('#').to_lowercase();
+                if let Some(d) = super::hierarchy::descendants(ir, name)
+                    .into_iter()
+                    .find(|d| d.to_lowercase() == key)
+                {
+                    t = &ir.types[d];
+                }
+            }
             if map
                 .get("@odata.type")
                 .is_some_and(|v| !v.is_string() && !v.is_null())
@@ -157,6 +173,7 @@ fn check_value(
                     let declaring = declaring_type(ir, t, key).unwrap_or(&t.name);
                     check_value(
                         ir,
+                        poly,
                         &p.ty,
                         p.collection,
                         value,
@@ -182,8 +199,9 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
     // (type, property) → (the JSON representation's type, the first example that disagrees)
     type Fix = (Option<(TypeRef, bool)>, Loc);
     let mut fixes: BTreeMap<(String, String), Fix> = BTreeMap::new();
+    let poly = super::hierarchy::polymorphic_bases(ir);
     for ex in &ir.examples {
-        for m in check_example(ir, ex) {
+        for m in check_example(ir, &poly, ex) {
             let Some(key) = m.owner else { continue };
             let hint = hints.get(&key).cloned();
             if hint.is_some() || m.array_for_single {
@@ -222,7 +240,12 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
             Diagnostic::new(Code::ExampleInvalid, prop.loc.clone(), message).with_related(example),
         );
     }
-    let results: Vec<Vec<Mismatch>> = ir.examples.iter().map(|ex| check_example(ir, ex)).collect();
+    let poly = super::hierarchy::polymorphic_bases(ir);
+    let results: Vec<Vec<Mismatch>> = ir
+        .examples
+        .iter()
+        .map(|ex| check_example(ir, &poly, ex))
+        .collect();
     for (ex, mismatches) in ir.examples.iter_mut().zip(results) {
         if let Some(first) = mismatches.first() {
             let message = format!("{}: {}", first.path, first.message);
