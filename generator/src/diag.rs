@@ -86,6 +86,9 @@ codes! {
     ExampleUnpaired = "D2R404", Note, "example-unpaired";
     ExampleInvalid = "D2R405", Warning, "example-mismatch";
     RequestLineMalformed = "D2R406", Warning, "request-line-malformed";
+    QueryFromExample = "D2R407", Note, "query-option-from-example";
+    PathFromExample = "D2R408", Note, "path-from-example";
+    ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
 }
 
 impl fmt::Display for Code {

@@ -399,7 +399,7 @@ mod tests {
         let mut lists = parts.map(|p| p.map(prop).collect::<Vec<_>>());
         let (properties, navigation) = (lists.next().unwrap_or_default(), lists.next());
         let (namespace, description, open, loc) = ("t".into(), String::new(), false, loc());
-        let t = TypeDef { name: name.clone(), namespace, kind, key, base, open, is_abstract,
+        let t = TypeDef { name: name.clone(), namespace, kind, key, base, base_source: None, open, is_abstract,
             description, area: "t".into(), properties, navigation: navigation.unwrap_or_default(), loc };
         ir.types.insert(name, t);
     }

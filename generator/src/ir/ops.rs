@@ -469,10 +469,88 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     ir.operations = kept;
 }
 
-/// Map each request example's URL onto one of its operation's documented paths.
+/// An example URL as a path template: segments that carry values (GUIDs, numbers,
+/// addresses, quoted keys) become parameters named after the segment before them. `None`
+/// when a segment is neither a plain name nor such a value (functions, `root:` addressing).
+fn template_from_example(path: &str) -> Option<path::PathTemplate> {
+    let mut raw = String::new();
+    let mut prev = "value";
+    let mut names: Vec<String> = Vec::new();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        let plain = seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '$')
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$'))
+            && !seg.chars().any(|c| c.is_ascii_digit());
+        let value = seg.chars().any(|c| c.is_ascii_digit() || c == '@')
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '@'));
+        raw.push('/');
+        if plain {
+            raw.push_str(seg);
+            prev = seg;
+        } else if value {
+            let mut name = format!("{prev}Id");
+            let n = names.iter().filter(|x| x.starts_with(&name)).count();
+            if n > 0 {
+                name = format!("{name}{}", n + 1);
+            }
+            raw.push('{');
+            raw.push_str(&name);
+            raw.push('}');
+            names.push(name);
+        } else {
+            return None;
+        }
+    }
+    path::parse(&raw).ok()
+}
+
+/// Map each request example's URL onto one of its operation's documented paths. What the
+/// examples show and the page does not document is evidence too: a query option an example
+/// uses is added to the operation, and a URL that matches no documented path is added as a
+/// path (its values made parameters); each is a note at the example.
 pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
+    let mut added_paths: Vec<(String, path::PathTemplate)> = Vec::new();
+    for ex in &ir.examples {
+        let (Some(id), Some((method, url))) = (ex.operation.as_deref(), &ex.request_line) else {
+            continue;
+        };
+        let Some(op) = ir.operations.iter().find(|o| o.id == id) else {
+            continue;
+        };
+        let rest = path::strip_service_root(url);
+        let p = rest.split_once('?').map_or(rest, |(p, _)| p);
+        let known = op
+            .paths
+            .iter()
+            .chain(added_paths.iter().filter(|(o, _)| o == id).map(|(_, t)| t))
+            .any(|t| t.match_path(p).is_some());
+        if known || !method.eq_ignore_ascii_case(&op.method) {
+            continue;
+        }
+        if let Some(mut t) = template_from_example(p) {
+            t.loc = Some(ex.loc.clone());
+            diags.emit(
+                Code::PathFromExample,
+                ex.loc.clone(),
+                format!(
+                    "request example `{method} {url}` matches none of the documented paths; `{}` added to the operation",
+                    t.raw
+                ),
+            );
+            added_paths.push((id.to_string(), t));
+        }
+    }
+    for (id, t) in added_paths {
+        if let Some(op) = ir.operations.iter_mut().find(|o| o.id == id) {
+            op.paths.push(t);
+        }
+    }
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    let mut added_query: Vec<(String, String, Loc)> = Vec::new();
     for ex in &mut ir.examples {
         let (Some(op), Some((method, url))) = (
             ex.operation.as_deref().and_then(|id| ops.get(id)),
@@ -499,6 +577,22 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
                 query,
             })
         });
+        if let Some(c) = &call {
+            for (k, _) in &c.query {
+                let new = !op.query.iter().any(|q| q == k)
+                    && !added_query.iter().any(|(o, q, _)| o == &op.id && q == k);
+                if new && !k.is_empty() {
+                    added_query.push((op.id.clone(), k.clone(), ex.loc.clone()));
+                }
+            }
+        }
+        if ex.kind == ExampleKind::Request && !ex.body.is_null() && op.body.is_none() {
+            diags.emit(
+                Code::ExampleBodyUndocumented,
+                ex.loc.clone(),
+                "request example sends a body the operation does not document; not turned into a test",
+            );
+        }
         if call.is_none() {
             diags.emit(
                 Code::ExampleUnpaired,
@@ -516,5 +610,15 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
             );
         }
         ex.call = call;
+    }
+    for (id, q, loc) in added_query {
+        diags.emit(
+            Code::QueryFromExample,
+            loc,
+            format!("query option `{q}` is used by an example but not documented; added"),
+        );
+        if let Some(op) = ir.operations.iter_mut().find(|o| o.id == id) {
+            op.query.push(q);
+        }
     }
 }

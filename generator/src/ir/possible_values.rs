@@ -1,10 +1,11 @@
 //! String properties whose "Possible values are: `a`, `b`, `c`" list names a documented enum.
 //!
 //! The docs often type an enum-valued property as String and list its values in the
-//! description. When exactly one documented enum has every listed value as a member, and at
-//! most two members more than the list (`unknownFutureValue` and a newer member), the
-//! property is that enum: the generated SDK gets the open enum (unknown values still round
-//! trip) and the schema says what the service says. A note records each such decision.
+//! description. When a documented enum has every listed value as a member, and at most three
+//! members more (`unknownFutureValue` and members newer than the description), the property
+//! is that enum; when several enums hold the values, the one with the fewest extra members,
+//! if unique. The generated SDK gets the open enum (unknown values still round trip) and the
+//! schema says what the service says. A note records each decision.
 
 use super::*;
 use crate::diag::{Code, Diagnostics};
@@ -68,11 +69,20 @@ pub(super) fn type_string_enums(ir: &mut Ir, diags: &mut Diagnostics) {
             if values.len() < 2 {
                 continue;
             }
-            let mut fits = members.iter().filter(|(_, ms)| {
-                values.iter().all(|v| ms.contains(v)) && ms.len() <= values.len() + 3
-            });
-            if let (Some((e, _)), None) = (fits.next(), fits.next()) {
-                retype.push((t.name.clone(), i, e.to_string()));
+            // The enums holding every listed value, fewest extra members first; the
+            // tightest fit must be unique.
+            let mut fits: Vec<(usize, &str)> = members
+                .iter()
+                .filter(|(_, ms)| {
+                    values.iter().all(|v| ms.contains(v)) && ms.len() <= values.len() + 3
+                })
+                .map(|(e, ms)| (ms.len() - values.len(), *e))
+                .collect();
+            fits.sort();
+            match fits.as_slice() {
+                [(_, e)] => retype.push((t.name.clone(), i, e.to_string())),
+                [(a, e), (b, _), ..] if a < b => retype.push((t.name.clone(), i, e.to_string())),
+                _ => {}
             }
         }
     }
