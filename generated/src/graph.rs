@@ -4621,11 +4621,11 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
 #[cfg(feature = "applications")]
 /// Provides the synchronization engine information about a directory and its objects.
 ///
-/// OData type `microsoft.graph.directoryDefinition`, key `id`. Source: `resources/synchronization-directorydefinition.md`.
+/// OData type `microsoft.graph.directoryDefinition`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-directorydefinition.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryDefinition {
-    /// Directory identifier. Not nullable.
+    /// Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Additional extension properties. Unless mentioned explicitly, metadata values should not be changed.
@@ -11989,11 +11989,11 @@ pub struct SynchronizationError {
 #[cfg(feature = "applications")]
 /// Performs synchronization by periodically running in the background, polling for changes in one directory, and pushing them to another directory.
 ///
-/// OData type `microsoft.graph.synchronizationJob`, key `id`. Source: `resources/synchronization-synchronizationjob.md`.
+/// OData type `microsoft.graph.synchronizationJob`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationjob.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationJob {
-    /// Unique synchronization job identifier. Read-only.
+    /// Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Schedule used to run the job. Read-only.
@@ -12519,11 +12519,11 @@ pub struct SynchronizationTaskExecution {
 #[cfg(feature = "applications")]
 /// Provides pre-configured synchronization settings for a particular application.
 ///
-/// OData type `microsoft.graph.synchronizationTemplate`, key `id`. Source: `resources/synchronization-synchronizationtemplate.md`.
+/// OData type `microsoft.graph.synchronizationTemplate`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationtemplate.md`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SynchronizationTemplate {
-    /// Unique template identifier.
+    /// Read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identifier of the application this template belongs to.

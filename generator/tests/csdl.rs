@@ -324,27 +324,40 @@ fn docs_export_is_valid_csdl() {
     let ty = |n: &str| &doc.types[&format!("microsoft.graph.{n}")];
     let entity = ty("entity");
     assert!(entity.entity && entity.is_abstract && entity.key == ["id"]);
+    // keyed on id with no stated base: derives from the root entity, so declares no key
     let job = ty("synchronizationJob");
-    assert!(job.entity && job.key == ["id"]);
+    assert!(job.entity && job.key.is_empty());
+    assert_eq!(job.base.as_deref(), Some("microsoft.graph.entity"));
     let schema = job.props.iter().find(|p| p.0 == "schema").unwrap();
     assert_eq!(
         (schema.1.as_str(), schema.2),
         ("microsoft.graph.synchronizationSchema", true)
     );
-    // derived from entity: no key of its own; navigation to a complex type is a Property
+    // derived from entity: no key of its own
     let schema = ty("synchronizationSchema");
     assert!(schema.entity && schema.key.is_empty());
     assert_eq!(schema.base.as_deref(), Some("microsoft.graph.entity"));
+    // a Relationships row leads to an entity: directoryDefinition has an `id`, so it is one
+    // (deriving from entity), and `directories` a NavigationProperty
     let dirs = schema.props.iter().find(|p| p.0 == "directories").unwrap();
     assert_eq!(dirs.1, "Collection(microsoft.graph.directoryDefinition)");
-    assert!(!dirs.2 && !ty("directoryDefinition").entity);
+    let definition = ty("directoryDefinition");
+    assert!(dirs.2 && definition.entity);
+    assert_eq!(definition.base.as_deref(), Some("microsoft.graph.entity"));
+    // a property of a complex type stays a Property
+    let sched = job.props.iter().find(|p| p.0 == "schedule").unwrap();
+    assert!(!sched.2 && !ty("synchronizationSchedule").entity);
 }
 
 /// The docs IR with every irregularity the exporter handles added by hand.
 #[test]
 fn irregular_ir_still_exports_valid_csdl() {
     let mut ir = docs_ir();
-    let job = ir.types["microsoft.graph.synchronizationJob"].clone();
+    // A keyed root like the docs' job, without the base the hierarchy gives it.
+    let mut job = ir.types["microsoft.graph.synchronizationJob"].clone();
+    job.base = None;
+    job.properties
+        .insert(0, ir.types["microsoft.graph.entity"].properties[0].clone());
     let mut add = |name: &str, f: &dyn Fn(&mut doc2rs::ir::TypeDef)| {
         let mut t = job.clone();
         t.name = format!("microsoft.graph.{name}");
@@ -445,7 +458,7 @@ fn irregular_ir_still_exports_valid_csdl() {
 fn checker_catches_violations() {
     let xml = to_csdl(&docs_ir());
     let schema = r#"<EntityType Name="synchronizationSchema" BaseType="microsoft.graph.entity">"#;
-    let job = r#"<EntityType Name="synchronizationJob">"#;
+    let root = r#"<EntityType Name="entity" Abstract="true">"#;
     for (from, to) in [
         (
             schema,
@@ -487,8 +500,8 @@ fn checker_catches_violations() {
             "microsoft.graph.nothing\"",
         ),
         (
-            "<Property Name=\"directories\"",
-            "<NavigationProperty Name=\"directories\"",
+            "<Property Name=\"schedule\"",
+            "<NavigationProperty Name=\"schedule\"",
         ),
         (
             "<NavigationProperty Name=\"schema\"",
@@ -498,8 +511,8 @@ fn checker_catches_violations() {
         ("Value=\"1\"", "Value=\"one\""),
         ("Abstract=\"true\"", "Abstract=\"yes\""),
         (
-            &*format!("{job}\n        <Key>\n          <PropertyRef Name=\"id\"/>\n        </Key>"),
-            job,
+            &*format!("{root}\n        <Key>\n          <PropertyRef Name=\"id\"/>\n        </Key>"),
+            r#"<EntityType Name="entity">"#,
         ),
         (
             "<PropertyRef Name=\"id\"/>",

@@ -10,7 +10,8 @@
 //! 4. data examples: a value whose `@odata.type` names type `x` where the schema says `b`
 //!    means `x` derives from `b`;
 //! 5. a keyed type with no other statement derives from the root entity type: the keyed,
-//!    base-less type whose only property is its key and that the most types derive from.
+//!    base-less type whose only property is its key and that the most types derive from
+//!    by a statement of 1–4.
 //!
 //! A weaker statement never overrides a stronger one, except to make it more precise: when
 //! it names a type that itself derives from the stronger statement's base (rows say
@@ -307,7 +308,7 @@ fn addressed_by_key(ir: &Ir) -> BTreeMap<String, Loc> {
 }
 
 /// The root entity type: a keyed, base-less type whose only property is its key, with the
-/// most direct derived types (at least two); ties by name.
+/// most direct derived types (at least one stated); ties by name.
 pub fn root_entity(ir: &Ir) -> Option<&str> {
     let children = children(ir);
     ir.types
@@ -319,7 +320,7 @@ pub fn root_entity(ir: &Ir) -> Option<&str> {
                 && t.properties[0].name == *t.key.as_ref().unwrap()
         })
         .map(|t| (children.get(t.name.as_str()).map_or(0, Vec::len), &t.name))
-        .filter(|(n, _)| *n >= 2)
+        .filter(|(n, _)| *n >= 1)
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
         .map(|(_, n)| n.as_str())
 }
