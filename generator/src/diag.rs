@@ -89,6 +89,7 @@ codes! {
     QueryFromExample = "D2R407", Note, "query-option-from-example";
     PathFromExample = "D2R408", Note, "path-from-example";
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
+    ResponseWidened = "D2R410", Note, "response-widened";
 }
 
 impl fmt::Display for Code {

@@ -211,6 +211,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     super::ops::match_example_calls(&mut ir, diags);
     hierarchy::from_examples(&mut ir, diags);
     hierarchy::finish(&mut ir, diags);
+    super::ops::widen_responses(&mut ir, diags);
     super::navigation::from_paths(&mut ir, diags);
     drop_inherited_rows(&mut ir);
     super::validate::reconcile_examples(&mut ir, &hints, diags);

@@ -8,7 +8,7 @@
 //! 3. property rows described "Inherited from [x]": `x` is an ancestor; the most derived
 //!    of the ancestors the rows name is the base;
 //! 4. data examples: a value whose `@odata.type` names type `x` where the schema says `b`
-//!    means `x` derives from `b`;
+//!    means `x` derives from `b`, when the pages already make `b` a base;
 //! 5. a keyed type with no other statement derives from the root entity type: the keyed,
 //!    base-less type whose only property is its key and that the most types derive from
 //!    by a statement of 1–4.
@@ -235,6 +235,10 @@ pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
     // One statement per (type, base), the first example wins; sorted for determinism.
     claims.sort_by(|a, b| (&a.ty, &a.base).cmp(&(&b.ty, &b.base)));
     claims.dedup_by(|a, b| a.ty == b.ty && a.base == b.base);
+    // Examples place a type in a hierarchy the pages state; they do not make a type a base
+    // (a copied annotation naming the wrong type is common).
+    let bases: BTreeSet<String> = children(ir).keys().map(|k| k.to_string()).collect();
+    claims.retain(|c| bases.contains(&c.base));
     for c in &claims {
         offer(ir, &c.ty.clone(), c, diags);
     }

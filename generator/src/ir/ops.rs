@@ -622,3 +622,43 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// A response example annotated with a base of the operation's documented response type
+/// (`directoryObject` where the prose links `user`) shows the operation returns the base:
+/// values of other derived types arrive too. The response is widened to it (a note).
+pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
+    let mut widen: BTreeMap<String, (String, Loc)> = BTreeMap::new();
+    for ex in &ir.examples {
+        let (ExampleKind::Response, Some(id), Some(t)) =
+            (ex.kind, ex.operation.as_deref(), ex.type_name.as_deref())
+        else {
+            continue;
+        };
+        let Some(op) = ir.operations.iter().find(|o| o.id == id) else {
+            continue;
+        };
+        let Some(TypeRef::Complex { name }) = &op.response.ty else {
+            continue;
+        };
+        if name != t && super::hierarchy::ancestors(ir, name).contains(&t) {
+            let wider = widen.get(id).is_none_or(|(w, _)| {
+                super::hierarchy::ancestors(ir, w).contains(&t)
+            });
+            if wider {
+                widen.insert(id.to_string(), (t.to_string(), ex.loc.clone()));
+            }
+        }
+    }
+    for (id, (t, loc)) in widen {
+        let Some(op) = ir.operations.iter_mut().find(|o| o.id == id) else {
+            continue;
+        };
+        let from = op.response.ty.as_ref().and_then(TypeRef::named).unwrap_or("").to_string();
+        diags.emit(
+            Code::ResponseWidened,
+            loc,
+            format!("the response example is a `{t}`, a base of the documented `{from}`; the operation returns `{t}`"),
+        );
+        op.response.ty = Some(TypeRef::Complex { name: t });
+    }
+}
