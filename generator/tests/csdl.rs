@@ -511,7 +511,9 @@ fn checker_catches_violations() {
         ("Value=\"1\"", "Value=\"one\""),
         ("Abstract=\"true\"", "Abstract=\"yes\""),
         (
-            &*format!("{root}\n        <Key>\n          <PropertyRef Name=\"id\"/>\n        </Key>"),
+            &*format!(
+                "{root}\n        <Key>\n          <PropertyRef Name=\"id\"/>\n        </Key>"
+            ),
             r#"<EntityType Name="entity">"#,
         ),
         (

@@ -35,7 +35,10 @@ fn bases_come_from_every_source() {
     );
     assert_eq!(
         base("user"),
-        ("microsoft.graph.directoryObject".into(), Some(BaseSource::Prose))
+        (
+            "microsoft.graph.directoryObject".into(),
+            Some(BaseSource::Prose)
+        )
     );
     assert_eq!(
         base("group"),
@@ -143,7 +146,14 @@ fn the_generated_sdk_dispatches_on_odata_type() {
     std::fs::write(&manifest, format!("{toml}\n[workspace]\n")).unwrap();
     std::fs::copy(workspace.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     let out = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "--test", "examples", "--test", "dispatch"])
+        .args([
+            "test",
+            "--offline",
+            "--test",
+            "examples",
+            "--test",
+            "dispatch",
+        ])
         .env("CARGO_TARGET_DIR", target.join("target"))
         .current_dir(&krate)
         .output()
@@ -154,6 +164,12 @@ fn the_generated_sdk_dispatches_on_odata_type() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "the fixture SDK's tests fail:\n{log}");
-    assert!(log.contains("derived_values_are_read_as_their_types ... ok"), "{log}");
-    assert!(log.contains("directoryobject_getbyids_response_1 ... ok"), "{log}");
+    assert!(
+        log.contains("derived_values_are_read_as_their_types ... ok"),
+        "{log}"
+    );
+    assert!(
+        log.contains("directoryobject_getbyids_response_1 ... ok"),
+        "{log}"
+    );
 }

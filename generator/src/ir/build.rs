@@ -1,9 +1,9 @@
 //! Pages → IR: collect definitions, index names, resolve references, cross-check the JSON
 //! representations, and pick up the data examples. Every irregularity is a diagnostic.
 
+use super::hierarchy;
 use super::resolve::{NameIndex, Resolved, Target};
 use super::shape::{self, Family};
-use super::hierarchy;
 use super::typespell::{Base, SpellingError, parse_type_spelling};
 use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -90,7 +90,10 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     let richness = |t: &RawType| t.props.len() + t.nav.len();
     let mut by_name: BTreeMap<String, Vec<RawType>> = BTreeMap::new();
     for t in raw_types {
-        by_name.entry(t.def.name.to_lowercase()).or_default().push(t);
+        by_name
+            .entry(t.def.name.to_lowercase())
+            .or_default()
+            .push(t);
     }
     let mut raw_types: Vec<RawType> = Vec::new();
     for (_, mut defs) in by_name {
@@ -452,9 +455,10 @@ fn inherits_from(page: &Page) -> Option<BaseClaim> {
         .find_map(|(_, p)| {
             let c = INHERITS.captures(&p.text)?;
             let name = c.get(1)?;
-            let link = p.links.iter().find(|l| {
-                l.label.trim_matches(|c: char| c == '*' || c == '`') == name.as_str()
-            });
+            let link = p
+                .links
+                .iter()
+                .find(|l| l.label.trim_matches(|c: char| c == '*' || c == '`') == name.as_str());
             Some(BaseClaim {
                 name: name.as_str().to_string(),
                 link: link.map(|l| l.target.clone()),
@@ -486,7 +490,12 @@ fn merge_raw(first: &mut RawType, t: RawType) {
         }
     }
     for p in t.nav {
-        if !first.nav.iter().chain(&first.props).any(|q| q.name == p.name) {
+        if !first
+            .nav
+            .iter()
+            .chain(&first.props)
+            .any(|q| q.name == p.name)
+        {
             first.nav.push(p);
         }
     }

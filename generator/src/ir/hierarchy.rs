@@ -84,7 +84,12 @@ pub fn polymorphic_bases(ir: &Ir) -> BTreeSet<String> {
     let children = children(ir);
     let mut held: BTreeSet<&str> = BTreeSet::new();
     for t in ir.types.values() {
-        held.extend(t.properties.iter().chain(&t.navigation).filter_map(|p| p.ty.named()));
+        held.extend(
+            t.properties
+                .iter()
+                .chain(&t.navigation)
+                .filter_map(|p| p.ty.named()),
+        );
     }
     for op in &ir.operations {
         held.extend(op.references());
@@ -341,7 +346,9 @@ pub(super) fn finish(ir: &mut Ir, diags: &mut Diagnostics) {
             if let TypeRef::Complex { name } = &p.ty
                 && ir.types[name].properties.iter().any(|q| q.name == "id")
             {
-                addressed.entry(name.clone()).or_insert_with(|| p.loc.clone());
+                addressed
+                    .entry(name.clone())
+                    .or_insert_with(|| p.loc.clone());
             }
         }
     }

@@ -52,7 +52,9 @@ pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
     let mut documented: Vec<(Vec<String>, Addressed, Loc, String)> = Vec::new();
     for op in &ir.operations {
         let returned = match (&op.response.ty, op.method.as_str()) {
-            (Some(TypeRef::Complex { name }), "GET") => Some((name.clone(), op.response.collection)),
+            (Some(TypeRef::Complex { name }), "GET") => {
+                Some((name.clone(), op.response.collection))
+            }
             _ => None,
         };
         let Some((ty, collection)) = returned else {
@@ -67,11 +69,11 @@ pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
             let line = format!("{} {}", op.method, p.raw);
             if segs.last().is_some_and(|s| s == "{}") {
                 let coll = &segs[..segs.len() - 1];
-                facts
-                    .entry(key(coll))
-                    .or_insert_with(|| (ty.clone(), true));
+                facts.entry(key(coll)).or_insert_with(|| (ty.clone(), true));
                 documented.push((coll.to_vec(), (ty.clone(), true), loc.clone(), line.clone()));
-                facts.entry(key(&segs)).or_insert_with(|| (ty.clone(), false));
+                facts
+                    .entry(key(&segs))
+                    .or_insert_with(|| (ty.clone(), false));
             } else {
                 facts
                     .entry(key(&segs))

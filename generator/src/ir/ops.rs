@@ -641,9 +641,9 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
             continue;
         };
         if name != t && super::hierarchy::ancestors(ir, name).contains(&t) {
-            let wider = widen.get(id).is_none_or(|(w, _)| {
-                super::hierarchy::ancestors(ir, w).contains(&t)
-            });
+            let wider = widen
+                .get(id)
+                .is_none_or(|(w, _)| super::hierarchy::ancestors(ir, w).contains(&t));
             if wider {
                 widen.insert(id.to_string(), (t.to_string(), ex.loc.clone()));
             }
@@ -653,7 +653,13 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
         let Some(op) = ir.operations.iter_mut().find(|o| o.id == id) else {
             continue;
         };
-        let from = op.response.ty.as_ref().and_then(TypeRef::named).unwrap_or("").to_string();
+        let from = op
+            .response
+            .ty
+            .as_ref()
+            .and_then(TypeRef::named)
+            .unwrap_or("")
+            .to_string();
         diags.emit(
             Code::ResponseWidened,
             loc,

@@ -13,7 +13,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static POSSIBLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:possible|supported|allowed|valid) values (?:are|include)\s*:?\s*(.*)").unwrap()
+    Regex::new(r"(?i)(?:possible|supported|allowed|valid) values (?:are|include)\s*:?\s*(.*)")
+        .unwrap()
 });
 static TICKED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([A-Za-z0-9_]+)`").unwrap());
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9_]*$").unwrap());
@@ -36,7 +37,11 @@ pub fn listed_values(description: &str) -> Vec<String> {
     let words: Vec<String> = sentence
         .split([',', ';'])
         .flat_map(|s| s.split(" or ").flat_map(|s| s.split(" and ")))
-        .map(|s| s.trim().trim_matches(|c| c == '*' || c == '"' || c == '\'').to_string())
+        .map(|s| {
+            s.trim()
+                .trim_matches(|c| c == '*' || c == '"' || c == '\'')
+                .to_string()
+        })
         .filter(|s| !s.is_empty())
         .collect();
     if words.iter().all(|w| WORD.is_match(w)) {
@@ -60,7 +65,11 @@ pub(super) fn type_string_enums(ir: &mut Ir, diags: &mut Diagnostics) {
     let mut retype: Vec<(String, usize, String)> = Vec::new();
     for t in ir.types.values() {
         for (i, p) in t.properties.iter().enumerate() {
-            if p.ty != (TypeRef::Primitive { primitive: Primitive::String }) {
+            if p.ty
+                != (TypeRef::Primitive {
+                    primitive: Primitive::String,
+                })
+            {
                 continue;
             }
             let mut values = listed_values(&p.description);
@@ -111,7 +120,9 @@ mod tests {
             ["active", "disabled"]
         );
         assert_eq!(
-            listed_values("Type of initiator. Possible values are: user, application, system. Read-only."),
+            listed_values(
+                "Type of initiator. Possible values are: user, application, system. Read-only."
+            ),
             ["user", "application", "system"]
         );
         assert!(listed_values("Possible values are described in the docs of x.").is_empty());

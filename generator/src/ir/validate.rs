@@ -146,7 +146,9 @@ fn check_value(
             let Value::Object(map) = v else {
                 return fail(format!("expected a `{}` object", simple_name(name)));
             };
-            let Some(mut t) = ir.types.get(name) else { return };
+            let Some(mut t) = ir.types.get(name) else {
+                return;
+            };
             if poly.contains(name)
                 && let Some(Value::String(tag)) = map.get("@odata.type")
             {
