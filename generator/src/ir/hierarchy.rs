@@ -352,7 +352,7 @@ pub(super) fn finish(ir: &mut Ir, diags: &mut Diagnostics) {
             }
         }
     }
-    for (name, _) in &addressed {
+    for name in addressed.keys() {
         let t = ir.types.get_mut(name).unwrap();
         if t.key.is_none() && t.base.is_none() {
             if t.properties.iter().any(|p| p.name == "id") {
