@@ -173,19 +173,7 @@ fn read_as(
     let Some(any) = names.any_ident(ty) else {
         return quote! {};
     };
-    let derived = crate::ir::hierarchy::descendants(ir, ty);
-    let read = |v: &serde_json::Value| -> String {
-        let tag = v
-            .get("@odata.type")
-            .and_then(serde_json::Value::as_str)
-            .map(|t| t.trim_start_matches('#').to_lowercase())
-            .unwrap_or_default();
-        derived
-            .iter()
-            .find(|d| d.to_lowercase() == tag)
-            .map_or(ty, |d| *d)
-            .to_string()
-    };
+    let read = |v: &serde_json::Value| crate::ir::hierarchy::read_as(ir, ty, v).to_string();
     let items: Vec<&serde_json::Value> = if collection {
         match body.get("value") {
             Some(serde_json::Value::Array(items)) => items.iter().collect(),

@@ -78,6 +78,19 @@ pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
     out
 }
 
+/// The type a JSON value of schema type `expected` is read as by the generated SDK: the
+/// type derived from `expected` (at any depth) that its `@odata.type` names, else `expected`.
+pub fn read_as<'a>(ir: &'a Ir, expected: &'a str, value: &Value) -> &'a str {
+    let Some(tag) = value.get("@odata.type").and_then(Value::as_str) else {
+        return expected;
+    };
+    let key = tag.trim_start_matches('#').to_lowercase();
+    descendants(ir, expected)
+        .into_iter()
+        .find(|d| d.to_lowercase() == key)
+        .unwrap_or(expected)
+}
+
 /// Types with derived types that some property, request body, response or action parameter
 /// holds: where a value of a derived type can arrive, so the SDK dispatches on `@odata.type`.
 pub fn polymorphic_bases(ir: &Ir) -> BTreeSet<String> {
@@ -154,9 +167,8 @@ fn offer(ir: &mut Ir, ty: &str, c: &Claim, diags: &mut Diagnostics) {
     }
     match t.base.clone() {
         None => set_base(ir, ty, c),
-        Some(current) if ancestors(ir, ty).contains(&c.base.as_str()) => {
-            let _ = current; // consistent: an ancestor already in the chain
-        }
+        // Consistent: an ancestor already in the chain.
+        Some(_) if ancestors(ir, ty).contains(&c.base.as_str()) => {}
         Some(current) if derives_from(ir, &c.base, &current) => set_base(ir, ty, c),
         Some(current) => {
             let origin = t.base_source.clone();

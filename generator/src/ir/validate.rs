@@ -146,20 +146,14 @@ fn check_value(
             let Value::Object(map) = v else {
                 return fail(format!("expected a `{}` object", simple_name(name)));
             };
-            let Some(mut t) = ir.types.get(name) else {
+            let actual = if poly.contains(name) {
+                super::hierarchy::read_as(ir, name, v)
+            } else {
+                name
+            };
+            let Some(t) = ir.types.get(actual) else {
                 return;
             };
-            if poly.contains(name)
-                && let Some(Value::String(tag)) = map.get("@odata.type")
-            {
-                let key = tag.trim_start_matches('#').to_lowercase();
-                if let Some(d) = super::hierarchy::descendants(ir, name)
-                    .into_iter()
-                    .find(|d| d.to_lowercase() == key)
-                {
-                    t = &ir.types[d];
-                }
-            }
             if map
                 .get("@odata.type")
                 .is_some_and(|v| !v.is_string() && !v.is_null())
