@@ -177,14 +177,14 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
                         Code::MetadataBaseMissing,
                         format!(
                             "`{}` derives from `{}` in the official metadata; the docs state no base",
-                            o.name, o.base
+                            o.name, o.base_shown
                         ),
                     ),
                     false => (
                         Code::MetadataBaseDiffers,
                         format!(
                             "`{}` derives from `{}` in the official metadata; the docs say `{}`",
-                            o.name, o.base, k.base
+                            o.name, o.base_shown, k.base_shown
                         ),
                     ),
                 };
@@ -220,7 +220,7 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
             .filter(|o| o.name.to_lowercase() == name)
             .count();
         let bound = op.bound.as_deref().filter(|b| !b.is_empty());
-        let anchor = match bound.and_then(|b| find(element(b))) {
+        let anchor = match bound.and_then(|b| find(&element(b).to_lowercase())) {
             Some(ty) => Anchor::Type { ty },
             None => Anchor::Official,
         };
@@ -283,7 +283,7 @@ fn properties(
                 code: Code::MetadataPropertyMissing,
                 message: format!(
                     "`{}` has the property `{}` ({}) in the official metadata; the docs do not list it",
-                    o.name, prop.name, prop.ty
+                    o.name, prop.name, prop.shown
                 ),
                 official: prop.pos,
                 anchor: Anchor::Type { ty: c.to_string() },
@@ -305,11 +305,11 @@ fn properties(
         let message = match code {
             Code::MetadataEnumAsString => format!(
                 "`{}.{}` is the enum `{}` in the official metadata; the docs say String",
-                o.name, prop.name, prop.ty
+                o.name, prop.name, prop.shown
             ),
             _ => format!(
                 "`{}.{}` is `{}` in the official metadata; the docs say `{}`",
-                o.name, prop.name, prop.ty, kt.ty
+                o.name, prop.name, prop.shown, kt.shown
             ),
         };
         findings.push(Finding {
@@ -332,7 +332,7 @@ fn properties(
             code: Code::MetadataNavigationMissing,
             message: format!(
                 "`{}` has the navigation property `{}` ({}) in the official metadata; the docs do not list it",
-                o.name, nav.name, nav.ty
+                o.name, nav.name, nav.shown
             ),
             official: nav.pos,
             anchor: Anchor::Type { ty: c.to_string() },

@@ -72,6 +72,8 @@ impl<V> Ordered<V> {
 #[derive(Debug, Clone)]
 pub struct Prop {
     pub ty: String,
+    /// The type as [`resolve`] shows it.
+    pub shown: String,
     pub name: String,
     pub pos: Pos,
 }
@@ -85,6 +87,8 @@ pub struct StructType {
     pub name: String,
     /// The normalised base type; empty when there is none.
     pub base: String,
+    /// The base as [`resolve`] shows it.
+    pub base_shown: String,
     /// By lowercased name.
     pub props: Ordered<Prop>,
     pub navs: Ordered<Prop>,
@@ -106,7 +110,7 @@ pub struct Operation {
     pub kind: String,
     /// The name as written.
     pub name: String,
-    /// The normalised type of the first parameter when `IsBound="true"`.
+    /// The type of the first parameter (as [`resolve`] shows it) when `IsBound="true"`.
     pub bound: Option<String>,
     pub pos: Pos,
 }
@@ -123,6 +127,20 @@ pub struct Csdl {
 /// The referee's `norm()`: `Alias.x` → `Namespace.x`, lowercase, `graph.` →
 /// `microsoft.graph.`, `Collection(...)` kept (with that spelling).
 pub fn norm(t: &str, alias: Option<&str>, ns: &str) -> String {
+    let shown = resolve(t, alias, ns);
+    match shown
+        .strip_prefix("Collection(")
+        .and_then(|s| s.strip_suffix(')'))
+    {
+        Some(inner) if t.trim().starts_with("Collection(") => {
+            format!("Collection({})", inner.to_lowercase())
+        }
+        _ => shown.to_lowercase(),
+    }
+}
+
+/// [`norm`] without the lowercasing, to show a type as the file spells it, qualified.
+pub fn resolve(t: &str, alias: Option<&str>, ns: &str) -> String {
     let mut t = t.trim();
     let coll = t.starts_with("Collection(");
     if coll {
@@ -138,9 +156,8 @@ pub fn norm(t: &str, alias: Option<&str>, ns: &str) -> String {
             format!("{ns}{}", &t[a.len()..])
         }
         _ => t.to_string(),
-    }
-    .to_lowercase();
-    if out.starts_with("graph.") {
+    };
+    if out.to_lowercase().starts_with("graph.") {
         out.insert_str(0, "microsoft.");
     }
     if coll {
@@ -265,6 +282,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
     }
     let (ns, alias) = enclosing_schema(stack);
     let norm = |t: &str| norm(t, alias.as_deref(), &ns);
+    let shown = |t: &str| resolve(t, alias.as_deref(), &ns);
     match stack.last_mut() {
         Some(Open::Schema { .. }) => {
             let name = format!("{ns}.{}", get("Name")?);
@@ -273,6 +291,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
                     let t = StructType {
                         kind,
                         base: norm(&get("BaseType")?),
+                        base_shown: shown(&get("BaseType")?),
                         name: name.clone(),
                         props: Ordered::default(),
                         navs: Ordered::default(),
@@ -302,6 +321,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
             let name = get("Name")?;
             let prop = Prop {
                 ty: norm(&get("Type")?),
+                shown: shown(&get("Type")?),
                 name: name.clone(),
                 pos,
             };
@@ -320,7 +340,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
         }
         Some(Open::Operation(op)) if kind == "Parameter" => {
             if let Some(b) = op.bound.as_mut().filter(|b| b.is_empty()) {
-                *b = norm(&get("Type")?);
+                *b = shown(&get("Type")?);
             }
             Ok(Open::Other)
         }

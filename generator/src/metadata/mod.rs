@@ -10,6 +10,8 @@
 
 pub mod compare;
 pub mod csdl_read;
+#[cfg(test)]
+mod tests;
 
 use crate::diag::{Diagnostic, Loc};
 use crate::ir::{Ir, Property, TypeDef, TypeRef, namespace_of, simple_name};
