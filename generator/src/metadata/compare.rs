@@ -102,6 +102,10 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn short(n: &str) -> &str {
     n.rsplit('.').next().unwrap_or(n)
 }
@@ -144,11 +148,11 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
             findings.push(Finding {
                 code: Code::MetadataTypeMissing,
                 message: format!(
-                    "the official {} `{}` ({} properties, {} navigation properties) is not documented",
+                    "the official {} `{}` ({}, {}) is not documented",
                     o.kind,
                     o.name,
-                    o.props.len(),
-                    o.navs.len()
+                    plural(o.props.len(), "property", "properties"),
+                    plural(o.navs.len(), "navigation property", "navigation properties"),
                 ),
                 official: o.pos,
                 anchor: Anchor::Reference {
@@ -358,9 +362,9 @@ fn enums(official: &Csdl, candidate: &Csdl, findings: &mut Vec<Finding>) -> (usi
                 findings.push(Finding {
                     code: Code::MetadataEnumMissing,
                     message: format!(
-                        "the official enum `{}` ({} members) is not documented",
+                        "the official enum `{}` ({}) is not documented",
                         o.name,
-                        o.members.len()
+                        plural(o.members.len(), "member", "members")
                     ),
                     official: o.pos,
                     anchor: Anchor::Reference {
@@ -385,10 +389,9 @@ fn enums(official: &Csdl, candidate: &Csdl, findings: &mut Vec<Finding>) -> (usi
             findings.push(Finding {
                 code: Code::MetadataEnumMemberMissing,
                 message: format!(
-                    "the enum `{}` lacks {} official member{}: {}",
+                    "the enum `{}` lacks {}: {}",
                     o.name,
-                    names.len(),
-                    if names.len() == 1 { "" } else { "s" },
+                    plural(names.len(), "official member", "official members"),
                     names.join(", ")
                 ),
                 official: first,
