@@ -202,13 +202,11 @@ fn reader_keeps_names_positions_and_operations() {
 
 #[test]
 fn reader_handles_bom_duplicates_and_errors() {
-    let text = format!(
-        "\u{feff}<Edmx><Schema Namespace=\"n\">\n  <ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.String\"/></ComplexType>\n  \
+    let text = "\u{feff}<Edmx><Schema Namespace=\"n\">\n  <ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.String\"/></ComplexType>\n  \
          <ComplexType Name=\"b\"/>\n  <ComplexType Name=\"A\"><Property Name=\"q\" Type=\"n.b\"/></ComplexType>\n\
          <Annotations Target=\"n.a\"><Annotation Term=\"x\"><Property Name=\"z\" Type=\"Edm.Int32\"/></Annotation></Annotations>\n\
-         </Schema></Edmx>"
-    );
-    let doc = read(&text).unwrap();
+         </Schema></Edmx>";
+    let doc = read(text).unwrap();
     let keys: Vec<&str> = doc.types.keys().collect();
     // A later definition replaces the earlier one but keeps its place.
     assert_eq!(keys, ["n.a", "n.b"]);
@@ -222,7 +220,7 @@ fn reader_handles_bom_duplicates_and_errors() {
     assert!(err.starts_with("3:"), "{err}");
 }
 
-fn find<'a>(findings: &'a [Finding], code: Code) -> Vec<&'a Finding> {
+fn find(findings: &[Finding], code: Code) -> Vec<&Finding> {
     findings.iter().filter(|f| f.code == code).collect()
 }
 
