@@ -159,9 +159,25 @@ impl<'a> Places<'a> {
             line: f.official.line,
             col: f.official.col,
         };
+        let mut message = f.message.clone();
+        match &f.anchor {
+            // The export writes an unresolved type as a fallback; say what the docs wrote.
+            Anchor::Property { ty, prop } => {
+                if let Some(TypeRef::Opaque { spelling }) = self.property(ty, prop).map(|p| &p.ty) {
+                    message.push_str(&format!(
+                        " (the export's fallback for the unresolved `{}`)",
+                        spelling.trim()
+                    ));
+                }
+            }
+            Anchor::Reference { short } if self.references.contains_key(short) => {
+                message.push_str("; a property here names it");
+            }
+            _ => {}
+        }
         match self.doc_loc(&f.anchor) {
-            Some(loc) => Diagnostic::new(f.code, loc, f.message.clone()).with_related(official),
-            None => Diagnostic::new(f.code, official, f.message.clone()),
+            Some(loc) => Diagnostic::new(f.code, loc, message).with_related(official),
+            None => Diagnostic::new(f.code, official, message),
         }
     }
 }
