@@ -96,22 +96,8 @@ impl<'a> Places<'a> {
     fn new(ir: &'a Ir) -> Self {
         // In the export's order (schema by namespace, then name): the last of two names
         // equal but for case is the one a reader keeps, as for the referee.
-        let mut by_export: Vec<&TypeDef> = ir.types.values().collect();
-        by_export.sort_by(|a, b| {
-            (namespace_of(&a.name), &a.name).cmp(&(namespace_of(&b.name), &b.name))
-        });
-        let types = by_export
-            .into_iter()
-            .map(|t| (t.name.to_lowercase(), t))
-            .collect();
-        let mut enums_sorted: Vec<_> = ir.enums.values().collect();
-        enums_sorted.sort_by(|a, b| {
-            (namespace_of(&a.name), &a.name).cmp(&(namespace_of(&b.name), &b.name))
-        });
-        let enums = enums_sorted
-            .into_iter()
-            .map(|e| (e.name.to_lowercase(), e.loc.clone()))
-            .collect();
+        let types = export_order(ir.types.values().map(|t| (t.name.as_str(), t)));
+        let enums = export_order(ir.enums.values().map(|e| (e.name.as_str(), e.loc.clone())));
         let mut references: BTreeMap<String, Loc> = BTreeMap::new();
         for t in ir.types.values() {
             for p in t.properties.iter().chain(&t.navigation) {
@@ -180,6 +166,15 @@ impl<'a> Places<'a> {
             None => Diagnostic::new(f.code, official, message),
         }
     }
+}
+
+/// Lowercased name → value, inserted in the CSDL export's order (the last of two names that
+/// differ only in case wins).
+fn export_order<'n, V>(items: impl Iterator<Item = (&'n str, V)>) -> BTreeMap<String, V> {
+    let mut items: Vec<(&str, V)> = items.collect();
+    items.sort_by(|(a, _), (b, _)| (namespace_of(a), a).cmp(&(namespace_of(b), b)));
+    let lower = items.into_iter().map(|(n, v)| (n.to_lowercase(), v));
+    lower.collect()
 }
 
 /// The lowercased short names a doc type reference names: the type or enum, or for an
