@@ -56,6 +56,7 @@ codes! {
     Placeholder = "D2R106", Warning, "todo-placeholder";
     TableMalformed = "D2R107", Warning, "table-malformed";
     TableUnclassified = "D2R108", Note, "table-unclassified";
+    DocTypeContradicted = "D2R109", Warning, "doc-type-contradicted";
     // 2xx: annotations and JSON
     AnnotationInvalid = "D2R201", Warning, "annotation-invalid";
     AnnotationRepaired = "D2R202", Note, "annotation-repaired";
