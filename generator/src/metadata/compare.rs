@@ -233,7 +233,7 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
             message.push_str(&format!(" (bound to `{b}`)"));
         }
         if overloads > 1 {
-            message.push_str(&format!(" ({} overloads)", overloads - 1));
+            message.push_str(&format!(" (and {} more of that name)", overloads - 1));
         }
         message.push_str(" is not documented");
         findings.push(Finding {

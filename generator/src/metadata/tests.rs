@@ -59,6 +59,9 @@ fn official() -> String {
     <Parameter Name="bindingParameter" Type="graph.widget" />
   </Function>
   <Action Name="reset" />
+  <Action Name="rotate" IsBound="true">
+    <Parameter Name="bindingParameter" Type="graph.part" />
+  </Action>
 </Schema>
 <Schema Namespace="microsoft.graph.extra" {EDM}>
   <ComplexType Name="note"><Property Name="text" Type="graph.color" /></ComplexType>
@@ -196,6 +199,7 @@ fn reader_keeps_names_positions_and_operations() {
             ),
             ("Function", "describe", Some("microsoft.graph.widget")),
             ("Action", "reset", None),
+            ("Action", "rotate", Some("microsoft.graph.part")),
         ]
     );
 }
@@ -364,7 +368,7 @@ fn comparison_counts_like_the_referee_and_finds_every_kind() {
         == Anchor::Type {
             ty: ty("microsoft.graph.widget")
         }
-        && m.contains("`rotate`")));
+        && m.contains("`rotate` (bound to `microsoft.graph.widget`) (and 1 more of that name)")));
     assert!(
         ops.iter()
             .any(|(a, m)| **a == Anchor::Official && m.contains("`reset`"))
