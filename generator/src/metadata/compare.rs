@@ -141,7 +141,7 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
             false => short_names.get(short(n)).map(|s| s.to_string()),
         }
     };
-    let (mut pn, mut pm, mut pt, mut nn, mut nm, mut bb, mut bm) = (0, 0, 0, 0, 0, 0, 0);
+    let mut tally = Tally::default();
     let mut matched = 0;
     for (n, o) in official.types.iter() {
         let Some(c) = find(n) else {
@@ -163,18 +163,11 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
         };
         matched += 1;
         let k = candidate.types.get(&c).expect("found above");
-        let counts = properties(official, o, k, &c, &mut findings);
-        (pn, pm, pt, nn, nm) = (
-            pn + counts[0],
-            pm + counts[1],
-            pt + counts[2],
-            nn + counts[3],
-            nm + counts[4],
-        );
+        properties(official, o, k, &c, &mut tally, &mut findings);
         if !o.base.is_empty() {
-            bb += 1;
+            tally.bases += 1;
             if same_type(&o.base, &k.base) {
-                bm += 1;
+                tally.bases_agree += 1;
             } else {
                 let (code, message) = match k.base.is_empty() {
                     true => (
@@ -254,28 +247,39 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
         types_candidate: candidate.types.len(),
         type_recall: ratio(matched, official.types.len()),
         type_precision: ratio(precise, candidate.types.len()),
-        property_recall: ratio(pm, pn),
-        property_type_agreement: ratio(pt, pm),
-        nav_recall: ratio(nm, nn),
-        base_type_agreement: ratio(bm, bb),
+        property_recall: ratio(tally.props_matched, tally.props),
+        property_type_agreement: ratio(tally.props_agree, tally.props_matched),
+        nav_recall: ratio(tally.navs_matched, tally.navs),
+        base_type_agreement: ratio(tally.bases_agree, tally.bases),
         enum_member_recall: ratio(em, en),
         operation_recall: ratio(ops_off.intersection(&ops_cand).count(), ops_off.len()),
     };
     Comparison { figures, findings }
 }
 
-/// The properties of official type `o` against candidate type `k` (key `c`): counts of
-/// properties, matched, agreeing, navigation properties, matched.
+/// The referee's counters over matched types.
+#[derive(Default)]
+struct Tally {
+    props: usize,
+    props_matched: usize,
+    props_agree: usize,
+    navs: usize,
+    navs_matched: usize,
+    bases: usize,
+    bases_agree: usize,
+}
+
+/// The properties of official type `o` against candidate type `k` (key `c`), counted in `n`.
 fn properties(
     official: &Csdl,
     o: &StructType,
     k: &StructType,
     c: &str,
+    n: &mut Tally,
     findings: &mut Vec<Finding>,
-) -> [usize; 5] {
-    let mut n = [0; 5];
+) {
     for (p, prop) in o.props.iter() {
-        n[0] += 1;
+        n.props += 1;
         // Like `props.get(p) or navs.get(p)`: an empty type falls through to navs.
         let kt = k
             .props
@@ -294,9 +298,9 @@ fn properties(
             });
             continue;
         };
-        n[1] += 1;
+        n.props_matched += 1;
         if same_type(&prop.ty, &kt.ty) {
-            n[2] += 1;
+            n.props_agree += 1;
             continue;
         }
         let official_enum = official.enums.contains_key(element(&prop.ty));
@@ -327,9 +331,9 @@ fn properties(
         });
     }
     for (p, nav) in o.navs.iter() {
-        n[3] += 1;
+        n.navs += 1;
         if k.navs.contains_key(p) || k.props.contains_key(p) {
-            n[4] += 1;
+            n.navs_matched += 1;
             continue;
         }
         findings.push(Finding {
@@ -342,7 +346,6 @@ fn properties(
             anchor: Anchor::Type { ty: c.to_string() },
         });
     }
-    n
 }
 
 /// Enum members: (official members, found in the candidate).
