@@ -63,6 +63,20 @@ fn corpus_figures_agree_with_the_referee() {
     let g = config.run().expect("the corpus runs");
     let lint = doc2rs::metadata::lint(&g.ir, &official).expect("the metadata reads");
     eprintln!("{}", doc2rs::metadata::figures_table(&lint.figures));
+    // What the docs give today (issue 8's targets where the docs allow them; type recall is
+    // held where it is: ~300 official types are defined nowhere in these docs).
+    let f = serde_json::to_value(lint.figures).unwrap();
+    for (key, floor) in [
+        ("type_recall", 0.875),
+        ("property_type_agreement", 0.98),
+        ("nav_recall", 0.92),
+        ("base_type_agreement", 0.85),
+        ("enum_member_recall", 0.88),
+        ("operation_recall", 0.40),
+    ] {
+        let v = f[key].as_f64().unwrap();
+        assert!(v >= floor, "{key} {v} fell below {floor}");
+    }
     let label = official.display().to_string();
     assert_eq!(lint.official_file, label);
     // Findings point into the docs where the docs have the thing.
