@@ -85,6 +85,15 @@ enum Command {
         #[arg(long, default_value = "docs")]
         docs: PathBuf,
     },
+    /// Write the naive serde crate for the same docs (the compile-cost baseline of
+    /// `bench/compile.sh`).
+    #[command(hide = true)]
+    Baseline {
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export the IR as a schema in another format.
     Export {
         #[arg(long, value_enum)]
@@ -170,6 +179,34 @@ fn main() -> ExitCode {
             metadata,
         } => lint(docs, format, verbose, metadata),
         Command::Export { format, docs, out } => export(format, docs, out),
+        Command::Baseline { docs, out } => baseline(docs, out),
+    }
+}
+
+fn baseline(docs: PathBuf, out: PathBuf) -> ExitCode {
+    let g = match run(&docs) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    let written = doc2rs::emit::naive::emit(&g.ir, "naive-baseline")
+        .map_err(|e| e.to_string())
+        .and_then(|files| {
+            doc2rs::write::write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))
+        });
+    match written {
+        Ok(_) => {
+            eprintln!(
+                "doc2rs: naive baseline for {} types, {} enums -> {}",
+                g.ir.types.len(),
+                g.ir.enums.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

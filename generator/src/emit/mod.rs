@@ -7,6 +7,7 @@ pub mod docs;
 pub mod enums;
 pub mod examples;
 pub mod models;
+pub mod naive;
 pub mod names;
 pub mod poly;
 pub mod requests;

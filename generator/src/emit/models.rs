@@ -44,7 +44,15 @@ pub struct Boxing {
 impl Boxing {
     pub fn new(ir: &Ir) -> Self {
         // A polymorphic value is held through its `Any...` enum, whose variants are boxed.
-        let poly = crate::ir::hierarchy::polymorphic_bases(ir);
+        Self::skipping(ir, crate::ir::hierarchy::polymorphic_bases(ir))
+    }
+
+    /// For the naive baseline, which holds every value by its struct.
+    pub fn new_naive(ir: &Ir) -> Self {
+        Self::skipping(ir, Default::default())
+    }
+
+    fn skipping(ir: &Ir, poly: std::collections::BTreeSet<String>) -> Self {
         let names: Vec<&String> = ir.types.keys().collect();
         let pos: BTreeMap<&str, usize> = names
             .iter()
@@ -78,7 +86,7 @@ impl Boxing {
         Boxing { component }
     }
 
-    fn needs_box(&self, from: &str, to: &str) -> bool {
+    pub(super) fn needs_box(&self, from: &str, to: &str) -> bool {
         matches!((self.component.get(from), self.component.get(to)), (Some(a), Some(b)) if a == b)
     }
 }
