@@ -71,25 +71,59 @@ impl Base64 {
 }
 
 /// One page of a collection response: `{"value": [...], "@odata.nextLink": ...}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Collection<T> {
     /// The items on this page.
     pub value: Vec<T>,
     /// `@odata.context`
-    #[serde(rename = "@odata.context", skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// `@odata.count`, when `$count=true` was asked for.
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// The URL of the next page, if there is one.
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The delta link that ends a delta round.
-    #[serde(rename = "@odata.deltaLink", skip_serializing_if = "Option::is_none")]
     pub odata_delta_link: Option<String>,
     /// Anything else the service sent, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<T: serde::de::DeserializeOwned> Collection<T> {
+    fn from_fields(mut f: Fields) -> Result<Self, serde_json::Error> {
+        let value = f.take("value")?;
+        let missing = || serde::de::Error::missing_field("value");
+        Ok(Collection {
+            value: value.ok_or_else(missing)?,
+            odata_context: f.take("@odata.context")?,
+            odata_count: f.take("@odata.count")?,
+            odata_next_link: f.take("@odata.nextLink")?,
+            odata_delta_link: f.take("@odata.deltaLink")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+}
+
+impl<T: Serialize> Collection<T> {
+    fn to_fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = Fields::from_rest(&self.additional_properties);
+        f.0.insert("value".to_string(), serde_json::to_value(&self.value)?);
+        f.put("@odata.context", &self.odata_context)?;
+        f.put("@odata.count", &self.odata_count)?;
+        f.put("@odata.nextLink", &self.odata_next_link)?;
+        f.put("@odata.deltaLink", &self.odata_delta_link)?;
+        Ok(f.into_rest())
+    }
+}
+
+impl<T: Serialize> Serialize for Collection<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_fields(self.to_fields(), serializer)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Collection<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 
 impl<T> Default for Collection<T> {
