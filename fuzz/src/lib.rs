@@ -3,8 +3,8 @@
 //! a pure function of (seed, target, index), so any one can be replayed. Every input must
 //! satisfy the [`props`].
 
-pub mod pagegen;
 pub mod mutate;
+pub mod pagegen;
 pub mod props;
 
 use std::path::{Path, PathBuf};

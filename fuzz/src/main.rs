@@ -42,7 +42,11 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--seconds" => a.seconds = value("--seconds")?.parse().map_err(|e| format!("{e}"))?,
             "--seed" => a.seed = value("--seed")?.parse().map_err(|e| format!("{e}"))?,
-            "--corpus-step" => a.step = value("--corpus-step")?.parse().map_err(|e| format!("{e}"))?,
+            "--corpus-step" => {
+                a.step = value("--corpus-step")?
+                    .parse()
+                    .map_err(|e| format!("{e}"))?
+            }
             "--worker" => a.worker = true,
             "--start" => a.start = value("--start")?.parse().map_err(|e| format!("{e}"))?,
             "--trace" => a.trace = Some(value("--trace")?.parse().map_err(|e| format!("{e}"))?),
@@ -99,7 +103,11 @@ fn save(t: Target, seed: u64, index: u64, text: &str, msg: &str) -> PathBuf {
 
 fn show(text: &str) -> String {
     let s: String = text.chars().take(400).collect();
-    let more = if text.chars().count() > 400 { " ..." } else { "" };
+    let more = if text.chars().count() > 400 {
+        " ..."
+    } else {
+        ""
+    };
     format!("{s:?}{more}")
 }
 
@@ -225,7 +233,9 @@ fn supervise(t: Target, a: &Args) -> (u64, u64) {
     let deadline = Instant::now() + Duration::from_secs_f64(a.seconds);
     let (mut start, mut execs, mut findings) = (0u64, 0u64, 0u64);
     loop {
-        let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
         if left <= 0.0 {
             break;
         }

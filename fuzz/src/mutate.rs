@@ -5,13 +5,72 @@
 use crate::props::PAYLOADS;
 
 const DICT: &[&str] = &[
-    "|", "\\|", "`", "```", "```json\n", "```http\n", "~~~", "<!--", "-->", "{", "}", "[", "]",
-    "(", ")", "\"", "'", "\\", "\n", "\r\n", "\n\n", "---\n", "# ", "## ", "### ", "> ", "- ",
-    "|---|---|\n", "<br>", "&nbsp;", "Collection(", "microsoft.graph.", "@odata.type",
-    "\"blockType\": \"resource\"", "\"blockType\": \"request\"", "\"blockType\": \"response\"",
-    "{id}", "{id | userPrincipalName}", "(k='{v}')", "$ref", "root:/{path}:/", "GET /", "POST /",
-    "HTTP/1.1 200 OK\n", "Namespace: ", "doc_type: ", "...", "…", ",", ":", "//", "/*", "*/",
-    "TODO", "é", "\u{200B}", "\u{FEFF}", "\u{0}", "𝔘", "\t", "*", "**", "_", "r#", "#[", "::",
+    "|",
+    "\\|",
+    "`",
+    "```",
+    "```json\n",
+    "```http\n",
+    "~~~",
+    "<!--",
+    "-->",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\"",
+    "'",
+    "\\",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "---\n",
+    "# ",
+    "## ",
+    "### ",
+    "> ",
+    "- ",
+    "|---|---|\n",
+    "<br>",
+    "&nbsp;",
+    "Collection(",
+    "microsoft.graph.",
+    "@odata.type",
+    "\"blockType\": \"resource\"",
+    "\"blockType\": \"request\"",
+    "\"blockType\": \"response\"",
+    "{id}",
+    "{id | userPrincipalName}",
+    "(k='{v}')",
+    "$ref",
+    "root:/{path}:/",
+    "GET /",
+    "POST /",
+    "HTTP/1.1 200 OK\n",
+    "Namespace: ",
+    "doc_type: ",
+    "...",
+    "…",
+    ",",
+    ":",
+    "//",
+    "/*",
+    "*/",
+    "TODO",
+    "é",
+    "\u{200B}",
+    "\u{FEFF}",
+    "\u{0}",
+    "𝔘",
+    "\t",
+    "*",
+    "**",
+    "_",
+    "r#",
+    "#[",
+    "::",
 ];
 
 const BYTES: &[u8] = b"\0\xff|`{}\"\n\\<>#-*[]()':,.\r\t ";
@@ -41,7 +100,11 @@ pub fn mutate(rng: &mut fastrand::Rng, input: &str, other: &str, max_len: usize)
                 let n = rng.usize(..=(len - i).min(256));
                 let chunk = b[i..i + n].to_vec();
                 let at = rng.usize(..=len);
-                let times = if rng.u8(..10) == 0 { rng.usize(1..50) } else { 1 };
+                let times = if rng.u8(..10) == 0 {
+                    rng.usize(1..50)
+                } else {
+                    1
+                };
                 for _ in 0..times {
                     b.splice(at..at, chunk.iter().copied());
                 }

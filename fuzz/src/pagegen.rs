@@ -217,9 +217,7 @@ pub fn json(u: &mut Unstructured, depth: usize) -> Result<String> {
         }
         2 => {
             let n = u.int_in_range(0..=3)?;
-            let items: Vec<String> = (0..n)
-                .map(|_| json(u, depth + 1))
-                .collect::<Result<_>>()?;
+            let items: Vec<String> = (0..n).map(|_| json(u, depth + 1)).collect::<Result<_>>()?;
             format!("[{}]", items.join(", "))
         }
         3 => json_string(&text(u)?),
@@ -227,9 +225,24 @@ pub fn json(u: &mut Unstructured, depth: usize) -> Result<String> {
         5 => pick(
             u,
             &[
-                "true", "false", "null", "0", "-1.5e3", "1e999", "\"String\"", "...", "…",
-                "00:00:00", "bare word", "'single'", "\"a\\u0000b\"", "\"\\ud800\"", "[Zip file]",
-                "{", "]", "\"unterminated",
+                "true",
+                "false",
+                "null",
+                "0",
+                "-1.5e3",
+                "1e999",
+                "\"String\"",
+                "...",
+                "…",
+                "00:00:00",
+                "bare word",
+                "'single'",
+                "\"a\\u0000b\"",
+                "\"\\ud800\"",
+                "[Zip file]",
+                "{",
+                "]",
+                "\"unterminated",
             ],
         )?
         .to_string(),
@@ -262,15 +275,21 @@ pub fn path(u: &mut Unstructured) -> Result<String> {
             6 => pick(u, &["$ref", "$value", "$count"])?.to_string(),
             7 => "root:/{path}:/".to_string(),
             8 => format!("microsoft.graph.{}", pick(u, NAMES)?),
-            9 => pick(u, &["{", "}", "**", "'", "<", ">", "{}", "{ }", "%2F", "é", " "])?
-                .to_string(),
+            9 => pick(
+                u,
+                &["{", "}", "**", "'", "<", ">", "{}", "{ }", "%2F", "é", " "],
+            )?
+            .to_string(),
             10 => String::arbitrary_take(u)?,
             _ => pick(u, NAMES)?.to_string(),
         };
         out.push_str(&seg);
     }
     if u.ratio(1, 8)? {
-        out.push_str(pick(u, &["?$filter=a eq 'b'", "?$top=5&$select=id", "?", "?a=&=b"])?);
+        out.push_str(pick(
+            u,
+            &["?$filter=a eq 'b'", "?$top=5&$select=id", "?", "?a=&=b"],
+        )?);
     }
     Ok(out.replace(['\n', '\r'], " "))
 }
@@ -282,7 +301,13 @@ fn front_matter(u: &mut Unstructured, doc_type: &str) -> Result<String> {
     let doc_type = if u.ratio(1, 15)? {
         pick(
             u,
-            &["resourcePageType_", "enumTypes", "conceptualPageType", "x", ""],
+            &[
+                "resourcePageType_",
+                "enumTypes",
+                "conceptualPageType",
+                "x",
+                "",
+            ],
         )?
     } else {
         doc_type
@@ -296,7 +321,10 @@ fn front_matter(u: &mut Unstructured, doc_type: &str) -> Result<String> {
         fm.push_str(&format!("ms.prod: {}\n", json_string(&line(u)?)));
     }
     if u.ratio(1, 15)? {
-        fm.push_str(pick(u, &["key: [unclosed\n", "a: b: c\n", "- list\n", "x: &a *a\n"])?);
+        fm.push_str(pick(
+            u,
+            &["key: [unclosed\n", "a: b: c\n", "- list\n", "x: &a *a\n"],
+        )?);
     }
     fm.push_str("---\n\n");
     Ok(fm)
@@ -351,7 +379,10 @@ fn annotation(u: &mut Unstructured, fields: &[(&str, String)]) -> Result<String>
         .map(|(k, v)| format!("{}: {v}", json_string(k)))
         .collect();
     if u.ratio(1, 6)? {
-        parts.push(format!("\"truncated\": {}", pick(u, &["true", "\"true\"", "false"])?));
+        parts.push(format!(
+            "\"truncated\": {}",
+            pick(u, &["true", "\"true\"", "false"])?
+        ));
     }
     if u.ratio(1, 10)? {
         parts.push(format!("\"name\": {}", json_string(&line(u)?)));
@@ -371,13 +402,17 @@ fn resource_page(u: &mut Unstructured, name: &str) -> Result<String> {
     }
     if u.ratio(1, 3)? {
         p.push_str("## Methods\n\n");
-        p.push_str(&table(u, &["Method", "Return Type", "Description"], &mut |u| {
-            Ok(vec![
-                format!("[{}]({}.md)", cell(u)?, cell(u)?),
-                type_spelling(u)?,
-                cell(u)?,
-            ])
-        })?);
+        p.push_str(&table(
+            u,
+            &["Method", "Return Type", "Description"],
+            &mut |u| {
+                Ok(vec![
+                    format!("[{}]({}.md)", cell(u)?, cell(u)?),
+                    type_spelling(u)?,
+                    cell(u)?,
+                ])
+            },
+        )?);
     }
     p.push_str("## Properties\n\n");
     let header = pick_header(u)?;
@@ -389,9 +424,11 @@ fn resource_page(u: &mut Unstructured, name: &str) -> Result<String> {
     })?);
     if u.ratio(1, 2)? {
         p.push_str("## Relationships\n\n");
-        p.push_str(&table(u, &["Relationship", "Type", "Description"], &mut |u| {
-            Ok(vec![cell_name(u)?, type_spelling(u)?, cell(u)?])
-        })?);
+        p.push_str(&table(
+            u,
+            &["Relationship", "Type", "Description"],
+            &mut |u| Ok(vec![cell_name(u)?, type_spelling(u)?, cell(u)?]),
+        )?);
     }
     p.push_str(&format!(
         "## {}\n\n",
@@ -417,7 +454,10 @@ fn resource_page(u: &mut Unstructured, name: &str) -> Result<String> {
         fields.push(("openType", "true".into()));
     }
     if u.ratio(1, 5)? {
-        fields.push(("optionalProperties", format!("[{}]", json_string(&self::name(u)?))));
+        fields.push((
+            "optionalProperties",
+            format!("[{}]", json_string(&self::name(u)?)),
+        ));
     }
     p.push_str(&annotation(u, &fields)?);
     let body = if u.ratio(1, 2)? {
@@ -486,12 +526,18 @@ fn api_page(u: &mut Unstructured, name: &str) -> Result<String> {
     p.push_str("```\n\n");
     if u.ratio(1, 2)? {
         p.push_str("## Optional query parameters\n\n");
-        p.push_str("This method supports the `$select`, `$top` and `$filter` OData query parameters.\n\n");
+        p.push_str(
+            "This method supports the `$select`, `$top` and `$filter` OData query parameters.\n\n",
+        );
     }
     p.push_str("## Request headers\n\n");
     p.push_str(&table(u, &["Header", "Value"], &mut |u| {
         Ok(vec![
-            pick(u, &["Authorization", "ConsistencyLevel", "Prefer", "If-Match"])?.to_string(),
+            pick(
+                u,
+                &["Authorization", "ConsistencyLevel", "Prefer", "If-Match"],
+            )?
+            .to_string(),
             cell(u)?,
         ])
     })?);
@@ -505,7 +551,16 @@ fn api_page(u: &mut Unstructured, name: &str) -> Result<String> {
         })?);
     }
     p.push_str("## Response\n\n");
-    let code = pick(u, &["200 OK", "201 Created", "204 No Content", "202 Accepted", "999 X"])?;
+    let code = pick(
+        u,
+        &[
+            "200 OK",
+            "201 Created",
+            "204 No Content",
+            "202 Accepted",
+            "999 X",
+        ],
+    )?;
     let target = self::name(u)?;
     p.push_str(&format!(
         "If successful, this method returns a `{code}` response code and a {}[{target}]({target}.md) object in the response body.\n\n",
@@ -515,11 +570,19 @@ fn api_page(u: &mut Unstructured, name: &str) -> Result<String> {
     let ex = line(u)?;
     p.push_str(&annotation(
         u,
-        &[("blockType", json_string("request")), ("name", json_string(&ex))],
+        &[
+            ("blockType", json_string("request")),
+            ("name", json_string(&ex)),
+        ],
     )?);
     let host = pick(
         u,
-        &["https://graph.microsoft.com/beta", "https://graph.microsoft.com/v1.0", "", "https://x.example"],
+        &[
+            "https://graph.microsoft.com/beta",
+            "https://graph.microsoft.com/v1.0",
+            "",
+            "https://x.example",
+        ],
     )?;
     let body = if u.ratio(1, 2)? {
         format!("Content-type: application/json\n\n{}\n", json(u, 0)?)
@@ -595,7 +658,10 @@ pub fn page(u: &mut Unstructured) -> Result<(String, String)> {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect::<String>()
         .to_lowercase();
-    Ok((format!("{folder}/{file}-{}.md", u.int_in_range(0..=999u32)?), text))
+    Ok((
+        format!("{folder}/{file}-{}.md", u.int_in_range(0..=999u32)?),
+        text,
+    ))
 }
 
 /// One to three pages that refer to each other's names.
