@@ -97,11 +97,12 @@ static FORMAT_NANOS: AtomicU64 = AtomicU64::new(0);
 
 /// Parse tokens as a file and pretty-print them (no header).
 pub fn format_body(tokens: TokenStream, what: &str) -> Result<String, EmitError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         EmitError(format!(
             "internal error: generated {what} does not parse: {e}"
         ))
     })?;
+    docs::fix_doc_attrs(&mut file);
     let start = Instant::now();
     let text = prettyplease::unparse(&file);
     FORMAT_NANOS.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
