@@ -98,7 +98,7 @@ fn no_leftovers(out: &Path) {
 #[test]
 fn two_runs_at_once_leave_one_full_output() {
     let v = versions();
-    for (round, start_from_old) in [(0, false), (1, true), (2, true)] {
+    for (round, start_from_old) in [(0, false), (1, true)] {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         if start_from_old {
@@ -130,7 +130,7 @@ fn a_killed_run_leaves_old_or_new() {
     // Kill at several points: from the spawn (while reading and resolving) and from the
     // moment staging begins (while writing, swapping, clearing up).
     let from_spawn = [5u64, 300];
-    let from_staging = [0u64, 1, 2, 3, 5, 8, 12, 18, 25, 35, 50, 80, 150];
+    let from_staging = [0u64, 1, 3, 6, 12, 25, 50, 150];
     let plans = from_spawn
         .iter()
         .map(|&d| (false, d))
