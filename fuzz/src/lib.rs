@@ -329,3 +329,45 @@ pub fn check(target: Target, input: &Input, determinism: bool) -> Result<(), Str
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_are_a_function_of_seed_target_and_index() {
+        let seeds = Seeds::default();
+        for t in Target::ALL {
+            for i in 0..20 {
+                assert_eq!(
+                    input(&seeds, t, 7, i).to_file(),
+                    input(&seeds, t, 7, i).to_file()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pages_survive_joining_and_splitting() {
+        let pages = vec![
+            ("api/a.md".to_string(), "# A\n\ntext".to_string()),
+            ("resources/b.md".to_string(), "no newline".to_string()),
+        ];
+        let back = props::split_pages(&props::join_pages(&pages));
+        assert_eq!(back[0].0, "api/a.md");
+        assert_eq!(back[1], pages[1]);
+        assert_eq!(back[0].1.trim_end(), pages[0].1);
+    }
+
+    #[test]
+    fn injection_is_detected() {
+        let mut files = doc2rs::emit::Files::new();
+        files.insert("src/x.rs".into(), "fn evil_injected() {}".into());
+        assert!(props::check_rust(&files).is_err());
+        files.insert(
+            "src/x.rs".into(),
+            "/// \"; } fn evil_injected() {\nfn ok() { let _ = \"evil_injected\"; }".into(),
+        );
+        assert!(props::check_rust(&files).is_ok());
+    }
+}
