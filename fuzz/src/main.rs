@@ -124,6 +124,9 @@ fn worker(a: &Args) -> ExitCode {
     let deadline = Instant::now() + Duration::from_secs_f64(a.seconds.max(0.0));
     let (mut i, mut execs, mut findings) = (a.start, 0u64, 0u64);
     let mut kinds = BTreeSet::new();
+    let abort_at: Option<u64> = std::env::var("DOC2RS_FUZZ_ABORT_AT")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut last = Instant::now();
     let out = std::io::stdout();
     let mut out = out.lock();
@@ -137,6 +140,10 @@ fn worker(a: &Args) -> ExitCode {
         if a.trace.is_some() {
             let _ = std::fs::create_dir_all(findings_dir());
             let _ = std::fs::write(current_file(t), format!("{i}\n{}", inp.to_file()));
+        }
+        if abort_at == Some(i) {
+            // Test hook for the replay of inputs that kill the worker.
+            std::process::abort();
         }
         let r = check(t, &inp, i % 4 == 0);
         execs += 1;
