@@ -31,8 +31,13 @@ fn best<F: FnMut()>(reps: usize, mut f: F) -> Duration {
         .unwrap()
 }
 
+/// The cases run one at a time (the test harness would run them side by side on the same
+/// cores and blur the times).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Times `f(n)` and `f(4n)`; asserts the bound and the ratio.
 fn scales(what: &str, n: usize, mut f: impl FnMut(usize)) {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // Warm up lazies (regexes, templates) so they do not count against the small run.
     f(n / 16 + 1);
     let small = best(3, || f(n));
