@@ -2,7 +2,7 @@
 //!
 //! Shared by the harness (`fuzz/src`) and by `generator/tests/fuzz_regressions.rs`, which
 //! includes this file by path: it may only use crates doc2rs itself depends on (doc2rs,
-//! syn, proc-macro2, rayon, serde_json).
+//! syn, quote, proc-macro2, rayon, serde_json).
 
 use doc2rs::diag::{Diagnostic, Diagnostics, Loc};
 use doc2rs::emit::Files;
@@ -372,7 +372,13 @@ pub fn check_ident(text: &str) -> Result<(), String> {
     let field = ident::field_ident(text);
     let ty = ident::type_ident(text);
     let variant = ident::variant_ident(text);
-    let item = quote_struct(&ty, &field, &variant);
+    // Printed and parsed again, as the generator's output is.
+    let item = quote::quote! {
+        struct #ty { #field: u8 }
+        enum E { #variant }
+        fn f() { let #field = 1; }
+    }
+    .to_string();
     syn::parse_str::<syn::File>(&item)
         .map_err(|e| format!("identifiers from `{text}` do not parse in `{item}`: {e}"))?;
     let mut namer = ident::Namer::new(ident::Style::Snake);
@@ -385,10 +391,6 @@ pub fn check_ident(text: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn quote_struct(ty: &syn::Ident, field: &syn::Ident, variant: &syn::Ident) -> String {
-    format!("struct {ty} {{ {field}: u8 }} enum E {{ {variant} }} fn f() {{ let {field} = 1; }}")
 }
 
 /// A unit input wrapped into pages, so the regression test also runs the whole pipeline
