@@ -363,8 +363,9 @@ pub fn write_tree(root: &Path, files: &Files) -> io::Result<WriteReport> {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    // The old tree, now in the staging place.
-    fs::remove_dir_all(&staging)?;
+    // The old tree, now in the staging place. The new output is in; what fails to go here
+    // is cleared by the next run.
+    let _ = fs::remove_dir_all(&staging);
     Ok(report)
 }
 
