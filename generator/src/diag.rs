@@ -56,6 +56,7 @@ codes! {
     Placeholder = "D2R106", Warning, "todo-placeholder";
     TableMalformed = "D2R107", Warning, "table-malformed";
     TableUnclassified = "D2R108", Note, "table-unclassified";
+    DocTypeContradicted = "D2R109", Warning, "doc-type-contradicted";
     // 2xx: annotations and JSON
     AnnotationInvalid = "D2R201", Warning, "annotation-invalid";
     AnnotationRepaired = "D2R202", Note, "annotation-repaired";
@@ -90,6 +91,17 @@ codes! {
     PathFromExample = "D2R408", Note, "path-from-example";
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
     ResponseWidened = "D2R410", Note, "response-widened";
+    // 600-649: the docs against official metadata (`lint --metadata`)
+    MetadataTypeMissing = "D2R600", Warning, "metadata-type-missing";
+    MetadataPropertyMissing = "D2R601", Warning, "metadata-property-missing";
+    MetadataPropertyType = "D2R602", Warning, "metadata-property-type";
+    MetadataEnumAsString = "D2R603", Note, "metadata-enum-as-string";
+    MetadataBaseMissing = "D2R604", Warning, "metadata-base-missing";
+    MetadataBaseDiffers = "D2R605", Warning, "metadata-base-differs";
+    MetadataNavigationMissing = "D2R606", Warning, "metadata-navigation-missing";
+    MetadataEnumMissing = "D2R607", Warning, "metadata-enum-missing";
+    MetadataEnumMemberMissing = "D2R608", Warning, "metadata-enum-member-missing";
+    MetadataOperationMissing = "D2R609", Note, "metadata-operation-missing";
 }
 
 impl fmt::Display for Code {

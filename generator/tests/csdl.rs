@@ -58,6 +58,17 @@ fn allowed(parent: &str, child: &str) -> Option<&'static [&'static str]> {
         ("EntityType" | "ComplexType", "NavigationProperty") => {
             &["Name", "Type", "Nullable", "Partner", "ContainsTarget"]
         }
+        ("Schema", "Action") => &["Name", "IsBound", "EntitySetPath"],
+        ("Schema", "Function") => &["Name", "IsBound", "IsComposable", "EntitySetPath"],
+        ("Action" | "Function", "Parameter") => &["Name", "Type", "Nullable", "MaxLength"],
+        ("Action" | "Function", "ReturnType") => &["Type", "Nullable"],
+        ("Schema", "EntityContainer") => &["Name", "Extends"],
+        ("EntityContainer", "EntitySet") => &["Name", "EntityType", "IncludeInServiceDocument"],
+        ("EntityContainer", "Singleton") => &["Name", "Type"],
+        ("EntityContainer", "ActionImport") => &["Name", "Action", "EntitySet"],
+        ("EntityContainer", "FunctionImport") => {
+            &["Name", "Function", "EntitySet", "IncludeInServiceDocument"]
+        }
         _ => return None,
     })
 }
@@ -72,11 +83,26 @@ struct StructuredType {
     props: Vec<(String, String, bool, Option<String>)>,
 }
 
+#[derive(Debug, Default, Clone)]
+struct Operation {
+    function: bool,
+    bound: bool,
+    composable: bool,
+    /// Name, type.
+    params: Vec<(String, String)>,
+    returns: Option<String>,
+}
+
 #[derive(Debug, Default)]
 struct Doc {
     namespaces: Vec<String>,
     types: BTreeMap<String, StructuredType>,
     enums: BTreeMap<String, Vec<String>>,
+    /// Qualified name → its overloads.
+    operations: BTreeMap<String, Vec<Operation>>,
+    /// Container children: (element, name, the qualified name it refers to).
+    container: Vec<(String, String, String)>,
+    containers: usize,
 }
 
 fn is_simple_identifier(s: &str) -> bool {
@@ -124,7 +150,15 @@ fn read(xml: &str) -> Result<Doc, String> {
             attrs.insert(key, value.into_owned());
         }
         let get = |k: &str| attrs.get(k).cloned().ok_or(format!("<{name}> without {k}"));
-        for flag in ["Abstract", "OpenType", "IsFlags", "Nullable", "HasStream"] {
+        for flag in [
+            "Abstract",
+            "OpenType",
+            "IsFlags",
+            "Nullable",
+            "HasStream",
+            "IsBound",
+            "IsComposable",
+        ] {
             if attrs.get(flag).is_some_and(|v| v != "true" && v != "false") {
                 return Err(format!("<{name}> {flag}={:?}", attrs[flag]));
             }
@@ -162,6 +196,35 @@ fn read(xml: &str) -> Result<Doc, String> {
                     doc.types.insert(cur.clone(), t);
                 }
             }
+            "Action" | "Function" => {
+                cur = format!("{ns}.{}", get("Name")?);
+                if doc.types.contains_key(&cur) || doc.enums.contains_key(&cur) {
+                    return Err(format!("operation {cur} named like a type"));
+                }
+                let op = Operation {
+                    function: name == "Function",
+                    bound: attrs.get("IsBound").is_some_and(|v| v == "true"),
+                    composable: attrs.get("IsComposable").is_some_and(|v| v == "true"),
+                    ..Default::default()
+                };
+                doc.operations.entry(cur.clone()).or_default().push(op);
+            }
+            "Parameter" => {
+                let op = doc.operations.get_mut(&cur).unwrap().last_mut().unwrap();
+                op.params.push((get("Name")?, get("Type")?));
+            }
+            "ReturnType" => {
+                let op = doc.operations.get_mut(&cur).unwrap().last_mut().unwrap();
+                op.returns = Some(get("Type")?);
+            }
+            "EntityContainer" => doc.containers += 1,
+            "EntitySet" | "Singleton" | "ActionImport" | "FunctionImport" => {
+                let target = ["EntityType", "Type", "Action", "Function"]
+                    .iter()
+                    .find_map(|k| attrs.get(*k).cloned())
+                    .ok_or(format!("<{name}> without its target"))?;
+                doc.container.push((name.clone(), get("Name")?, target));
+            }
             "Member" => {
                 let value = get("Value")?;
                 value
@@ -188,7 +251,7 @@ fn read(xml: &str) -> Result<Doc, String> {
             stack.push(name);
         }
     }
-    if roots != 1 || services != 1 || !stack.is_empty() {
+    if roots != 1 || services != 1 || !stack.is_empty() || doc.containers > 1 {
         return Err(format!(
             "{roots} roots, {services} DataServices, open {stack:?}"
         ));
@@ -283,6 +346,58 @@ fn check(doc: &Doc) -> Vec<String> {
             err(format!("{q}: concrete entity type without a key"));
         }
     }
+    for (q, overloads) in &doc.operations {
+        let kinds: BTreeSet<bool> = overloads.iter().map(|o| o.function).collect();
+        if kinds.len() > 1 {
+            err(format!("{q}: both an action and a function"));
+        }
+        let mut bindings = BTreeSet::new();
+        for o in overloads {
+            let mut names = BTreeSet::new();
+            for (i, (name, ty)) in o.params.iter().enumerate() {
+                let (inner, _) = strip(ty);
+                // the binding parameter may be the abstract entity type (binding unknown)
+                let abstract_ok = i == 0 && o.bound && inner == "Edm.EntityType";
+                if !(known(&inner) || abstract_ok) {
+                    err(format!("{q}: parameter {name} of unknown type {ty}"));
+                }
+                if !is_simple_identifier(name) || !names.insert(name) {
+                    err(format!("{q}: parameter {name} invalid or repeated"));
+                }
+            }
+            let binding = o.params.first().filter(|_| o.bound).map(|p| p.1.clone());
+            if o.bound && binding.is_none() {
+                err(format!("{q}: bound without a binding parameter"));
+            }
+            if !bindings.insert(binding) {
+                err(format!("{q}: two overloads with the same binding"));
+            }
+            match (&o.returns, o.function) {
+                (None, true) => err(format!("{q}: function without a return type")),
+                (Some(t), _) if !known(&strip(t).0) => err(format!("{q}: returns unknown {t}")),
+                _ => {}
+            }
+            if o.composable && !o.function {
+                err(format!("{q}: a composable action"));
+            }
+        }
+    }
+    let mut names = BTreeSet::new();
+    for (element, name, target) in &doc.container {
+        if !is_simple_identifier(name) || !names.insert(name) {
+            err(format!("container: {name} invalid or repeated"));
+        }
+        let ok = match element.as_str() {
+            "EntitySet" | "Singleton" => doc.types.get(target).is_some_and(|t| t.entity),
+            _ => doc.operations.get(target).is_some_and(|o| {
+                let function = element == "FunctionImport";
+                o.iter().any(|o| !o.bound && o.function == function)
+            }),
+        };
+        if !ok {
+            err(format!("container: {element} {name} targets {target}"));
+        }
+    }
     errors
 }
 
@@ -313,8 +428,11 @@ fn docs_export_is_valid_csdl() {
     let doc = valid(&xml);
     assert_eq!(to_csdl(&ir), xml, "deterministic");
     assert_eq!(doc.namespaces, ["microsoft.graph"]);
+    // the docs' `Json` is declared once, as an empty open complex type
+    let json = &doc.types["microsoft.graph.Json"];
+    assert!(!json.entity && json.props.is_empty() && json.base.is_none());
     assert_eq!(
-        (doc.types.len(), doc.enums.len()),
+        (doc.types.len() - 1, doc.enums.len()),
         (report.types, report.enums)
     );
     assert_eq!(
@@ -347,6 +465,49 @@ fn docs_export_is_valid_csdl() {
     // a property of a complex type stays a Property
     let sched = job.props.iter().find(|p| p.0 == "schedule").unwrap();
     assert!(!sched.2 && !ty("synchronizationSchedule").entity);
+
+    // the actions and functions the paths call, bound to what the path addresses
+    let op = |n: &str| {
+        let o = &doc.operations[&format!("microsoft.graph.{n}")];
+        assert_eq!(o.len(), 1, "{n}: {o:?}");
+        o[0].clone()
+    };
+    for action in ["start", "pause", "restart", "validateCredentials"] {
+        let o = op(action);
+        assert!(!o.function && o.bound, "{action}: {o:?}");
+        assert_eq!(
+            o.params[0].1, "microsoft.graph.synchronizationJob",
+            "{action}"
+        );
+    }
+    // a POST with a parameters table: the parameters, typed, and the documented result
+    let parse = op("parseExpression");
+    let names: Vec<&str> = parse.params.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "bindingParameter",
+            "expression",
+            "testInputObject",
+            "targetAttributeDefinition"
+        ]
+    );
+    assert_eq!(parse.params[0].1, "microsoft.graph.synchronizationSchema");
+    assert_eq!(
+        parse.returns.as_deref(),
+        Some("microsoft.graph.parseExpressionResponse")
+    );
+    // GET pages titled `type: name`: functions, not navigation properties
+    for function in ["filterOperators", "functions"] {
+        let o = op(function);
+        assert!(o.function && o.bound && o.returns.is_some(), "{o:?}");
+        assert_eq!(o.params[0].1, "microsoft.graph.synchronizationSchema");
+        assert!(!schema.props.iter().any(|p| p.0 == function));
+    }
+    assert_eq!(
+        report.operations,
+        doc.operations.values().map(Vec::len).sum::<usize>()
+    );
 }
 
 /// The docs IR with every irregularity the exporter handles added by hand.
@@ -526,6 +687,25 @@ fn checker_catches_violations() {
             "<ComplexType Name=\"filterGroup\">",
         ),
         ("Version=\"4.0\"", "Version=\"4.01\""),
+        // operations: a function without a result, an unknown parameter type, a composable
+        // action, an action and a function of one name, a bound one without its binding
+        (
+            "<ReturnType Type=\"Collection(microsoft.graph.filterOperatorSchema)\"/>",
+            "",
+        ),
+        (
+            "Type=\"Collection(microsoft.graph.synchronizationSecretKeyStringValuePair)\"",
+            "Type=\"microsoft.graph.nothing\"",
+        ),
+        (
+            "<Action Name=\"start\" IsBound=\"true\">",
+            "<Action Name=\"start\" IsBound=\"true\" IsComposable=\"true\">",
+        ),
+        ("<Action Name=\"start\"", "<Action Name=\"functions\""),
+        (
+            "<Parameter Name=\"bindingParameter\" Type=\"microsoft.graph.synchronizationJob\"/>",
+            "",
+        ),
         ("</edmx:Edmx>", "</edmx:Edmx><edmx:Edmx/>"),
     ] {
         assert!(xml.contains(from), "{from}");

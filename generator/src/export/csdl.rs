@@ -26,6 +26,7 @@
 //!   `UnderlyingType="Edm.Int64"` when a value does not fit in an `Edm.Int32`. Members with
 //!   invalid or repeated names are skipped; an enum left without members is skipped.
 
+use crate::ir::service::{CallKind, Service, ServiceOperation};
 use crate::ir::{
     EnumDef, EnumMember, Ir, Primitive, Property, TypeKind, TypeRef, namespace_of, simple_name,
 };
@@ -38,13 +39,18 @@ use std::io;
 pub const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
 pub const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
 
-/// The type written for `Json`, for opaque (unresolved) references and for references to
-/// types that are not exported. `Edm.Untyped` would say "any JSON value" exactly, but it only
-/// exists in CSDL 4.01 and this document declares `Version="4.0"`: a 4.0 reader rejects the
-/// whole document at an unknown `Edm` type. `Edm.String` keeps it valid everywhere, at the
-/// price of a weaker type for those few properties (the generated SDK itself keeps them as raw
-/// JSON). Moving to 4.01 means changing this constant and the version together.
+/// The type written for opaque (unresolved) references and for references to types that are
+/// not exported. `Edm.Untyped` would say "any value" exactly, but it only exists in CSDL 4.01
+/// and this document declares `Version="4.0"`: a 4.0 reader rejects the whole document at an
+/// unknown `Edm` type. `Edm.String` keeps it valid everywhere, at the price of a weaker type
+/// for those few properties (the generated SDK itself keeps them as raw JSON). Moving to 4.01
+/// means changing this constant and the version together.
 pub const FALLBACK: &str = "Edm.String";
+
+/// The docs' `Json` (any JSON value) is written as an empty open complex type of this name,
+/// declared in the namespace holding the most types (the 4.0 way to say "any object"; the
+/// service's own metadata does the same), unless the docs define a type of that name there.
+pub const JSON_TYPE: &str = "Json";
 
 /// What the export skipped or changed to stay valid CSDL (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,6 +70,15 @@ pub struct Report {
     pub dropped_bases: usize,
     /// Properties typed [`FALLBACK`] because their type is `Json`, opaque or not exported.
     pub fallback_types: usize,
+    /// Actions and functions written (overloads counted one by one).
+    pub operations: usize,
+    /// Operations left out: an invalid or repeated parameter name is dropped from one; an
+    /// operation named like a type, or like an operation of the other kind, is skipped.
+    pub skipped_operations: usize,
+    /// Bound operations whose binding the docs leave open (bound to `Edm.EntityType`).
+    pub unresolved_bindings: usize,
+    /// Entity sets, singletons and imports in the entity container.
+    pub container_children: usize,
 }
 
 /// The IR as one EDMX document.
@@ -164,6 +179,15 @@ fn close(w: &mut W, name: &str) -> io::Result<()> {
     w.write_event(Event::End(BytesEnd::new(name)))
 }
 
+/// An entity set, singleton or import of the entity container.
+struct Child {
+    element: &'static str,
+    name: String,
+    /// `EntityType`, `Type`, `Action` or `Function`.
+    attr: &'static str,
+    target: String,
+}
+
 /// Every decision, made before anything is written.
 struct Plan<'a> {
     ir: &'a Ir,
@@ -174,6 +198,12 @@ struct Plan<'a> {
     own: BTreeMap<&'a str, Vec<&'a Property>>,
     /// Roots of hierarchies written as entity types → their key, when it is written.
     entity_roots: BTreeMap<&'a str, Option<&'a str>>,
+    /// Entity sets, singletons, actions and functions.
+    service: Service,
+    /// The namespace holding the most exported types (the container's and `Json`'s home).
+    home: Option<&'a str>,
+    /// The qualified name written for `Json`, and whether this export declares it.
+    json: (String, bool),
 }
 
 impl<'a> Plan<'a> {
@@ -187,6 +217,9 @@ impl<'a> Plan<'a> {
             parent: BTreeMap::new(),
             own: BTreeMap::new(),
             entity_roots: BTreeMap::new(),
+            service: crate::ir::service::of(ir),
+            home: None,
+            json: (FALLBACK.to_string(), false),
         };
         for (q, e) in &ir.enums {
             let e = (ok(q) && !types.contains(q.as_str())).then(|| plan_enum(e, r));
@@ -235,6 +268,21 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|q| ir.types[**q].kind == TypeKind::Entity);
         r.demoted_entities += entities.filter(|q| !plan.is_entity(q)).count();
+        let mut per_ns: BTreeMap<&str, usize> = BTreeMap::new();
+        for q in plan.own.keys() {
+            *per_ns.entry(namespace_of(q)).or_default() += 1;
+        }
+        let most = per_ns.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+        plan.home = most.map(|(ns, _)| *ns);
+        let json = TypeRef::Primitive { primitive: P::Json };
+        let props = plan.own.values().flatten().copied();
+        let params = plan.service.operations.iter().flat_map(|o| &o.params);
+        let used = props.chain(params).any(|p| p.ty == json);
+        if let Some(home) = plan.home.filter(|_| used) {
+            let q = format!("{home}.{JSON_TYPE}");
+            let defined = plan.own.contains_key(q.as_str()) || plan.enums.contains_key(q.as_str());
+            plan.json = (q, !defined);
+        }
         plan
     }
 
@@ -268,8 +316,9 @@ impl<'a> Plan<'a> {
     }
 
     /// The CSDL name for `ty` and whether it is an exported entity type.
-    fn type_name<'b>(&self, ty: &'b TypeRef) -> (&'b str, bool) {
+    fn type_name<'b>(&'b self, ty: &'b TypeRef) -> (&'b str, bool) {
         let name = match ty {
+            TypeRef::Primitive { primitive: P::Json } => return (&self.json.0, false),
             TypeRef::Primitive { primitive } => return (edm_name(*primitive), false),
             TypeRef::Complex { name } | TypeRef::Enum { name } => name.as_str(),
             TypeRef::Opaque { .. } => return (FALLBACK, false),
@@ -280,8 +329,60 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The operations to write, by namespace, and the container's children; counts what is
+    /// left out.
+    fn plan_service(&self, r: &mut Report) -> (BTreeMap<&str, Vec<&ServiceOperation>>, Vec<Child>) {
+        let taken: BTreeSet<&str> = self.own.keys().chain(self.enums.keys()).copied().collect();
+        let mut kinds: BTreeMap<(&str, &str), CallKind> = BTreeMap::new();
+        let mut ops: BTreeMap<&str, Vec<&ServiceOperation>> = BTreeMap::new();
+        for o in &self.service.operations {
+            let q = format!("{}.{}", o.namespace, o.name);
+            let kind = *kinds.entry((&o.namespace, &o.name)).or_insert(o.kind);
+            let ok = is_namespace(&o.namespace) && is_simple_identifier(&o.name);
+            if !ok || taken.contains(q.as_str()) || kind != o.kind {
+                r.skipped_operations += 1;
+                continue;
+            }
+            ops.entry(o.namespace.as_str()).or_default().push(o);
+        }
+        r.operations = ops.values().map(Vec::len).sum();
+        let mut names = BTreeSet::new();
+        let mut children = vec![];
+        for root in &self.service.roots {
+            let entity = self.own.contains_key(root.ty.as_str()) && self.is_entity(&root.ty);
+            if entity && is_simple_identifier(&root.name) && names.insert(root.name.clone()) {
+                let element = ["Singleton", "EntitySet"][usize::from(root.collection)];
+                let attr = ["Type", "EntityType"][usize::from(root.collection)];
+                children.push(Child {
+                    element,
+                    name: root.name.clone(),
+                    attr,
+                    target: root.ty.clone(),
+                });
+            }
+        }
+        for o in ops.values().flatten().filter(|o| o.binding.is_none()) {
+            if names.insert(o.name.clone()) {
+                let (element, attr) = match o.kind {
+                    CallKind::Action => ("ActionImport", "Action"),
+                    CallKind::Function => ("FunctionImport", "Function"),
+                };
+                let target = format!("{}.{}", o.namespace, o.name);
+                children.push(Child {
+                    element,
+                    name: o.name.clone(),
+                    attr,
+                    target,
+                });
+            }
+        }
+        r.container_children = children.len();
+        (ops, children)
+    }
+
     fn write(&self, w: &mut W, r: &mut Report) -> io::Result<()> {
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+        let (ops, children) = self.plan_service(r);
         let mut schemas: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
         for &q in self.enums.keys() {
             schemas.entry(namespace_of(q)).or_default().0.push(q);
@@ -289,7 +390,11 @@ impl<'a> Plan<'a> {
         for &q in self.own.keys() {
             schemas.entry(namespace_of(q)).or_default().1.push(q);
         }
+        for &ns in ops.keys() {
+            schemas.entry(ns).or_default();
+        }
         (r.schemas, r.types, r.enums) = (schemas.len(), self.own.len(), self.enums.len());
+        let home = self.home;
         let root = [("Version", "4.0"), ("xmlns:edmx", EDMX_NS)];
         open(w, "edmx:Edmx", &root, false)?;
         open(w, "edmx:DataServices", &[], schemas.is_empty())?;
@@ -307,12 +412,84 @@ impl<'a> Plan<'a> {
             for &q in types {
                 self.write_type(w, q, r)?;
             }
+            if self.json.1 && home == Some(*ns) {
+                let attrs = [("Name", JSON_TYPE), ("OpenType", "true")];
+                open(w, "ComplexType", &attrs, true)?;
+            }
+            for o in ops.get(ns).into_iter().flatten() {
+                self.write_operation(w, o, r)?;
+            }
+            if home == Some(*ns) && !children.is_empty() {
+                let name = ["Service", "ServiceContainer"]
+                    .into_iter()
+                    .find(|n| !self.own.contains_key(format!("{ns}.{n}").as_str()))
+                    .unwrap_or("ServiceContainer");
+                open(w, "EntityContainer", &[("Name", name)], false)?;
+                for c in &children {
+                    let attrs = [("Name", c.name.as_str()), (c.attr, c.target.as_str())];
+                    open(w, c.element, &attrs, true)?;
+                }
+                close(w, "EntityContainer")?;
+            }
             close(w, "Schema")?;
         }
         if !schemas.is_empty() {
             close(w, "edmx:DataServices")?;
         }
         close(w, "edmx:Edmx")
+    }
+
+    /// `Collection(T)` or `T` for a type reference.
+    fn type_text(&self, ty: &TypeRef, collection: bool) -> String {
+        let (name, _) = self.type_name(ty);
+        match collection {
+            true => format!("Collection({name})"),
+            false => name.to_string(),
+        }
+    }
+
+    fn write_operation(&self, w: &mut W, o: &ServiceOperation, r: &mut Report) -> io::Result<()> {
+        let (element, bound) = (["Action", "Function"][o.kind as usize], o.binding.is_some());
+        let mut attrs = vec![("Name", o.name.as_str())];
+        attrs.extend(bound.then_some(("IsBound", "true")));
+        attrs.extend(o.composable.then_some(("IsComposable", "true")));
+        open(w, element, &attrs, false)?;
+        let mut names = BTreeSet::from(["bindingParameter"]);
+        if let Some(b) = &o.binding {
+            let ty = match b.ty.as_deref().filter(|t| self.own.contains_key(t)) {
+                Some(t) => self.type_text(&TypeRef::Complex { name: t.into() }, b.collection),
+                None => {
+                    r.unresolved_bindings += 1;
+                    "Edm.EntityType".to_string()
+                }
+            };
+            open(
+                w,
+                "Parameter",
+                &[("Name", "bindingParameter"), ("Type", &ty)],
+                true,
+            )?;
+        }
+        for p in &o.params {
+            if !is_simple_identifier(&p.name) || !names.insert(p.name.as_str()) {
+                r.skipped_properties += 1;
+                continue;
+            }
+            let ty = self.type_text(&p.ty, p.collection);
+            let mut attrs = vec![("Name", p.name.as_str()), ("Type", ty.as_str())];
+            attrs.extend((p.nullable == Some(false)).then_some(("Nullable", "false")));
+            open(w, "Parameter", &attrs, true)?;
+        }
+        // a function returns something; when the docs don't say what, the fallback type
+        let returns = match (&o.returns, o.kind) {
+            (Some((ty, collection)), _) => Some(self.type_text(ty, *collection)),
+            (None, CallKind::Function) => Some(FALLBACK.to_string()),
+            (None, CallKind::Action) => None,
+        };
+        if let Some(ty) = returns {
+            open(w, "ReturnType", &[("Type", &ty)], true)?;
+        }
+        close(w, element)
     }
 
     fn write_type(&self, w: &mut W, q: &'a str, r: &mut Report) -> io::Result<()> {
@@ -447,8 +624,8 @@ mod tests {
             r#"<EnumType Name="level" UnderlyingType="Edm.Int64">|<Member Name="low" Value="-1"/>|<Member Name="high" Value="3000000000"/>"#,
             r#"<EntityType Name="base" Abstract="true">|<Key>|<PropertyRef Name="id"/>|</Key>|<Property Name="id" Type="Edm.String" Nullable="false"/>|</EntityType>"#,
             r#"<EntityType Name="derived" BaseType="t.base">|<Property Name="tags" Type="Collection(Edm.String)"/>|<Property Name="extra" Type="Edm.String"/>|<NavigationProperty Name="parent" Type="t.base"/>|<NavigationProperty Name="others" Type="Collection(t.base)"/>|<Property Name="detail" Type="t.detail"/>|</EntityType>"#,
-            r#"<ComplexType Name="detail">|<Property Name="n" Type="Edm.Int64" Nullable="false"/>|<Property Name="raw" Type="Edm.String"/>|<Property Name="color" Type="Collection(t.color)"/>|<Property Name="gone" Type="Edm.String"/>|</ComplexType>"#,
-            r#"<ComplexType Name="keyless">|<Property Name="a" Type="Edm.String"/>|</ComplexType>|<ComplexType Name="loop1"/>|<ComplexType Name="loop2"/>|</Schema>"#,
+            r#"<ComplexType Name="detail">|<Property Name="n" Type="Edm.Int64" Nullable="false"/>|<Property Name="raw" Type="t.Json"/>|<Property Name="color" Type="Collection(t.color)"/>|<Property Name="gone" Type="Edm.String"/>|</ComplexType>"#,
+            r#"<ComplexType Name="keyless">|<Property Name="a" Type="Edm.String"/>|</ComplexType>|<ComplexType Name="loop1"/>|<ComplexType Name="loop2"/>|<ComplexType Name="Json" OpenType="true"/>|</Schema>"#,
         ] {
             let want: Vec<&str> = want.split('|').collect();
             assert!(
@@ -459,7 +636,8 @@ mod tests {
         assert_eq!(xml.matches("<Key>").count(), 1, "{xml}");
         assert!(!xml.contains("odata.type") && !xml.contains("bad") && !xml.contains("empty"));
         let want = "Report { schemas: 1, types: 6, enums: 2, skipped_types: 2, skipped_properties: 2, \
-                    skipped_members: 3, demoted_entities: 1, dropped_bases: 2, fallback_types: 3 }";
+                    skipped_members: 3, demoted_entities: 1, dropped_bases: 2, fallback_types: 2, \
+                    operations: 0, skipped_operations: 0, unresolved_bindings: 0, container_children: 0 }";
         assert_eq!(format!("{r:?}"), want);
         assert_eq!(to_csdl(&ir), xml, "deterministic");
     }

@@ -291,7 +291,9 @@ fn collect_resources(
             examples.push((t.to_string(), ns.clone(), v.value, body_loc(c, &c.text, 0)));
         }
     }
-    let has_props = page.tables().any(|(_, t)| t.kind == TableKind::Properties);
+    let has_props = page
+        .tables()
+        .any(|(_, t)| matches!(t.kind, TableKind::Properties | TableKind::Relationships));
     if resources.is_empty() && !(page.kind == PageKind::Resource && has_props) {
         return;
     }

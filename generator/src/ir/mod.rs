@@ -12,6 +12,7 @@ pub mod path;
 pub mod possible_values;
 pub mod resolve;
 pub mod select;
+pub mod service;
 pub mod shape;
 pub mod typespell;
 pub mod validate;

@@ -15,10 +15,10 @@ use crate::diag::{Code, Diagnostics};
 use std::collections::BTreeMap;
 
 /// What a path prefix addresses: a type, single or a collection.
-type Addressed = (String, bool);
+pub(super) type Addressed = (String, bool);
 
 /// `/users/{id}/usageRights` → `["users", "{}", "usageRights"]`.
-fn segments(p: &path::PathTemplate) -> Vec<String> {
+pub(super) fn segments(p: &path::PathTemplate) -> Vec<String> {
     let mut text = String::new();
     for piece in &p.pieces {
         match piece {
@@ -45,11 +45,47 @@ fn is_property_segment(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Add the navigation properties the operations' paths imply.
-pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
-    // What each documented path returns (GET), or takes (POST to a collection).
-    let mut facts: BTreeMap<String, Addressed> = BTreeMap::new();
-    let mut documented: Vec<(Vec<String>, Addressed, Loc, String)> = Vec::new();
+/// What the documented paths say they address, for [`walk`].
+pub(super) struct PathFacts {
+    /// Lower-cased path (`users/{}`) → what GET on it returns.
+    facts: BTreeMap<String, Addressed>,
+    /// Lower-cased qualified type name → the IR's name.
+    lower: BTreeMap<String, String>,
+}
+
+impl PathFacts {
+    pub(super) fn new(ir: &Ir) -> Self {
+        let lower = ir
+            .types
+            .keys()
+            .map(|k| (k.to_lowercase(), k.clone()))
+            .collect();
+        let mut facts = BTreeMap::new();
+        for (segs, addressed, ..) in get_paths(ir) {
+            facts.entry(key(&segs)).or_insert(addressed);
+        }
+        PathFacts { facts, lower }
+    }
+
+    /// What `segs` addresses, if the walk can tell.
+    pub(super) fn walk(&self, ir: &Ir, segs: &[String]) -> Option<Addressed> {
+        walk(ir, &self.facts, &self.lower, segs)
+    }
+
+    /// The IR's name of a type spelled `q` in any case.
+    pub(super) fn type_named(&self, q: &str) -> Option<&str> {
+        self.lower.get(&q.to_lowercase()).map(String::as_str)
+    }
+}
+
+/// A GET path's segments, what it returns, its line, the request line (`GET /x`) and
+/// whether its last segment calls an operation (see [`super::service::call`]).
+type GetPath = (Vec<String>, Addressed, Loc, String, bool);
+
+/// Every GET path returning a structured type. A path ending in a key also documents its
+/// collection.
+fn get_paths(ir: &Ir) -> Vec<GetPath> {
+    let mut documented = Vec::new();
     for op in &ir.operations {
         let returned = match (&op.response.ty, op.method.as_str()) {
             (Some(TypeRef::Complex { name }), "GET") => {
@@ -68,36 +104,36 @@ pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
             let loc = p.loc.clone().unwrap_or_else(|| op.loc.clone());
             let line = format!("{} {}", op.method, p.raw);
             if segs.last().is_some_and(|s| s == "{}") {
-                let coll = &segs[..segs.len() - 1];
-                facts.entry(key(coll)).or_insert_with(|| (ty.clone(), true));
-                documented.push((coll.to_vec(), (ty.clone(), true), loc.clone(), line.clone()));
-                facts
-                    .entry(key(&segs))
-                    .or_insert_with(|| (ty.clone(), false));
+                let coll = segs[..segs.len() - 1].to_vec();
+                let c = (ty.clone(), true);
+                documented.push((coll, c, loc.clone(), line.clone(), false));
+                documented.push((segs, (ty.clone(), false), loc, line, false));
             } else {
-                facts
-                    .entry(key(&segs))
-                    .or_insert_with(|| (ty.clone(), collection));
-                documented.push((segs, (ty.clone(), collection), loc, line));
+                let call = super::service::call(ir, op, &segs).is_some();
+                documented.push((segs, (ty.clone(), collection), loc, line, call));
             }
         }
     }
-    let lower: BTreeMap<String, String> = ir
-        .types
-        .keys()
-        .map(|k| (k.to_lowercase(), k.clone()))
-        .collect();
+    documented
+}
+
+/// Add the navigation properties the operations' paths imply.
+pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
+    let known = PathFacts::new(ir);
+    let (facts, lower) = (&known.facts, &known.lower);
+    // A segment that calls an action or function is no property.
+    let documented: Vec<_> = get_paths(ir).into_iter().filter(|d| !d.4).collect();
     // New properties can make deeper paths walkable: a few rounds reach a fixpoint.
     for _ in 0..4 {
         let mut added: Vec<(String, Property, String)> = Vec::new();
-        for (segs, (ty, collection), loc, line) in &documented {
+        for (segs, (ty, collection), loc, line, _) in &documented {
             let Some(last) = segs.last().filter(|s| is_property_segment(s)) else {
                 continue;
             };
             if segs.len() < 2 {
                 continue;
             }
-            let Some((owner, false)) = walk(ir, &facts, &lower, &segs[..segs.len() - 1]) else {
+            let Some((owner, false)) = walk(ir, facts, lower, &segs[..segs.len() - 1]) else {
                 continue;
             };
             let Some(t) = ir.types.get(&owner) else {

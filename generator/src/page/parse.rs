@@ -346,6 +346,17 @@ impl Walker<'_, '_> {
     fn classify_page(&mut self) {
         let doc_type = self.page.front_matter.get("doc_type").cloned();
         let kind = match doc_type.as_deref().map(str::trim) {
+            // A page that defines a resource and shows no request is a resource page,
+            // whatever its front matter says (a copied header).
+            Some("apiPageType") if self.defines_resource_only() => {
+                self.diags.emit(
+                    Code::DocTypeContradicted,
+                    self.src.loc(0),
+                    "doc_type `apiPageType`, but the page defines a resource and shows no \
+                     request; read as a resource page",
+                );
+                PageKind::Resource
+            }
             Some("apiPageType") => PageKind::Api,
             Some("resourcePageType") | Some("resourcePageType_") => PageKind::Resource,
             Some("enumPageType") | Some("enumTypes") => PageKind::Enum,
@@ -362,6 +373,15 @@ impl Walker<'_, '_> {
             }
         };
         self.page.kind = kind;
+    }
+
+    /// A `resource` annotation and no `request` one.
+    fn defines_resource_only(&self) -> bool {
+        let types = || {
+            let blocks = self.page.code_blocks();
+            blocks.filter_map(|(_, c)| c.annotation.as_ref().and_then(|a| a.block_type()))
+        };
+        types().any(|t| t == "resource") && !types().any(|t| t == "request")
     }
 
     fn sniff_kind(&self) -> PageKind {
