@@ -362,11 +362,11 @@ mod tests {
     #[test]
     fn injection_is_detected() {
         let mut files = doc2rs::emit::Files::new();
-        files.insert("src/x.rs".into(), "fn evil_injected() {}".into());
+        files.insert("src/x.rs".into(), "fn evil__Injected() {}".into());
         assert!(props::check_rust(&files).is_err());
         files.insert(
             "src/x.rs".into(),
-            "/// \"; } fn evil_injected() {\nfn ok() { let _ = \"evil_injected\"; }".into(),
+            "/// \"; } fn evil__Injected() {\nfn ok() { let _ = \"evil__Injected\"; }".into(),
         );
         assert!(props::check_rust(&files).is_ok());
     }

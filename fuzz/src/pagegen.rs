@@ -341,7 +341,7 @@ fn namespace(u: &mut Unstructured) -> Result<String> {
                 "microsoft.graph.callRecords",
                 "microsoft.graph.",
                 "Microsoft.Graph",
-                "microsoft.graph.x\"; fn evil_injected() {}",
+                "microsoft.graph.x\"; fn evil__Injected() {}",
             ],
         )?
     ))

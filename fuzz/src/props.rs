@@ -12,27 +12,30 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
-/// The identifier every injection payload tries to smuggle into the generated code.
-pub const MARKER: &str = "evil_injected";
+/// The identifier every injection payload tries to smuggle into the generated code. Its
+/// spelling is one identifier making never produces (a doubled `_`, mixed case), so a name
+/// derived from payload text (`evil_injected`, `EvilInjected`) is no finding; only text
+/// that reached the code verbatim is.
+pub const MARKER: &str = "evil__Injected";
 
 /// Text that would become code if a description, name or example were pasted into the
 /// output unescaped. Each defines or calls [`MARKER`].
 pub const PAYLOADS: &[&str] = &[
-    "\"; } fn evil_injected() { \"",
-    "\"#; fn evil_injected() {} r#\"",
-    "\"##; fn evil_injected() {} r##\"",
-    "*/ fn evil_injected() {} /*",
-    "\\\"); evil_injected(); (\"",
-    "'; evil_injected!(); '",
-    "\n} fn evil_injected() {\n",
-    "`; fn evil_injected() {} `",
-    "\"}]} fn evil_injected() {} {[{\"",
-    "\u{0}\"; evil_injected! {} \"",
-    "\n/// x\nfn evil_injected() {}\n",
-    "#[doc = \"\"] fn evil_injected() {}",
-    "\r\"; fn evil_injected() {} \"\r",
-    "\\u{22}; fn evil_injected() {} \\u{22}",
-    "x\"]; fn evil_injected() {} [\"",
+    "\"; } fn evil__Injected() { \"",
+    "\"#; fn evil__Injected() {} r#\"",
+    "\"##; fn evil__Injected() {} r##\"",
+    "*/ fn evil__Injected() {} /*",
+    "\\\"); evil__Injected(); (\"",
+    "'; evil__Injected!(); '",
+    "\n} fn evil__Injected() {\n",
+    "`; fn evil__Injected() {} `",
+    "\"}]} fn evil__Injected() {} {[{\"",
+    "\u{0}\"; evil__Injected! {} \"",
+    "\n/// x\nfn evil__Injected() {}\n",
+    "#[doc = \"\"] fn evil__Injected() {}",
+    "\r\"; fn evil__Injected() {} \"\r",
+    "\\u{22}; fn evil__Injected() {} \\u{22}",
+    "x\"]; fn evil__Injected() {} [\"",
 ];
 
 /// The separator line that starts each page in a multi-page fixture.
@@ -144,7 +147,7 @@ pub fn check_rust(files: &Files) -> Result<(), String> {
             .map_err(|e| format!("generated {path} does not tokenize: {e}"))?;
         let mut names = Vec::new();
         idents(tokens, &mut names);
-        if names.iter().any(|n| n == MARKER || n == "r#evil_injected") {
+        if names.iter().any(|n| n == MARKER || n == "r#evil__Injected") {
             return Err(format!(
                 "injection: identifier `{MARKER}` appears as code in generated {path}"
             ));
