@@ -169,10 +169,7 @@ fn killed_write_leaves_previous_output_intact() {
     // Wait until staging has begun, then kill.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let staging = doc2rs::write::existing_files(out.path())
-            .unwrap()
-            .iter()
-            .any(|f| f.ends_with(".doc2rs-tmp"));
+        let staging = doc2rs::write::staging_dir(out.path()).exists();
         if staging {
             break;
         }

@@ -40,6 +40,30 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// Doc attributes that `///` comments cannot carry as they are: a carriage return (not
+/// allowed in a doc comment) becomes a line break or a space. Run over every generated file
+/// before printing, so no source of doc text (descriptions, paths, file names) can make
+/// the printed code fail to parse.
+pub fn fix_doc_attrs(file: &mut syn::File) {
+    struct Fix;
+    impl syn::visit_mut::VisitMut for Fix {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if let syn::Meta::NameValue(nv) = &mut attr.meta
+                && nv.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &mut nv.value
+                && s.value().contains('\r')
+            {
+                let text = s.value().replace("\r\n", "\n").replace('\r', " ");
+                *s = syn::LitStr::new(&text, s.span());
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Fix, file);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +79,16 @@ mod tests {
     #[test]
     fn invisible_direction_marks_are_dropped() {
         assert_eq!(clean("a\u{202c}b\u{2067}c\u{0}"), "abc");
+    }
+
+    #[test]
+    fn carriage_returns_leave_doc_comments() {
+        let doc = " a\rb\r\nc";
+        let mut file: syn::File = syn::parse2(quote! { #[doc = #doc] pub struct S; }).unwrap();
+        fix_doc_attrs(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains('\r'), "{text:?}");
+        syn::parse_file(&text).unwrap();
     }
 
     #[test]

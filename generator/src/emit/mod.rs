@@ -30,12 +30,26 @@ const CLIENT_SRC: &str = include_str!("../../templates/client.rs");
 const TEST_SUPPORT_SRC: &str = include_str!("../../templates/test_support.rs");
 
 /// A hand-written template as a module file: parsed (so a broken template is an error, not
-/// broken output), its `//!` docs dropped (they move to the module declaration).
-fn template(src: &str, what: &str) -> Result<String, EmitError> {
-    let mut file: syn::File =
-        syn::parse_file(src).map_err(|e| EmitError(format!("{what} template: {e}")))?;
-    file.attrs.clear();
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+/// broken output), its `//!` docs dropped (they move to the module declaration). The text
+/// is constant, so it is made once per process (runs in a loop, as tests and the fuzzer do,
+/// reuse it).
+fn template(src: &'static str, what: &str) -> Result<String, EmitError> {
+    type Cache = std::sync::Mutex<BTreeMap<usize, Result<String, EmitError>>>;
+    static MADE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
+    let key = src.as_ptr() as usize;
+    if let Some(made) = MADE.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return made;
+    }
+    let made = syn::parse_file(src)
+        .map_err(|e| EmitError(format!("{what} template: {e}")))
+        .map(|mut file| {
+            file.attrs.clear();
+            format!("{HEADER}\n{}", prettyplease::unparse(&file))
+        });
+    if let Ok(mut m) = MADE.lock() {
+        m.insert(key, made.clone());
+    }
+    made
 }
 
 /// Generated files by path relative to the output root, `/`-separated.
@@ -68,7 +82,7 @@ impl Default for EmitOptions {
 }
 
 /// Errors are bugs in the generator (tokens that do not parse), reported, never panicked.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EmitError(pub String);
 
 impl std::fmt::Display for EmitError {
@@ -84,11 +98,12 @@ static FORMAT_NANOS: AtomicU64 = AtomicU64::new(0);
 
 /// Parse tokens as a file and pretty-print them (no header).
 pub fn format_body(tokens: TokenStream, what: &str) -> Result<String, EmitError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         EmitError(format!(
             "internal error: generated {what} does not parse: {e}"
         ))
     })?;
+    docs::fix_doc_attrs(&mut file);
     let start = Instant::now();
     let text = prettyplease::unparse(&file);
     FORMAT_NANOS.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);

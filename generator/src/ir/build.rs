@@ -693,18 +693,21 @@ impl Resolver<'_> {
         diags: &mut Diagnostics,
     ) -> Vec<Property> {
         let mut out: Vec<Property> = Vec::new();
+        // Name → position in `out`: duplicates found in one lookup (tables can be long).
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for p in raw {
-            if let Some(prev) = out.iter().find(|q| q.name == p.name) {
+            if let Some(&prev) = seen.get(p.name.as_str()) {
                 diags.push(
                     Diagnostic::new(
                         Code::PropertyDuplicate,
                         p.loc.clone(),
                         format!("property `{}` is listed twice; the first row wins", p.name),
                     )
-                    .with_related(prev.loc.clone()),
+                    .with_related(out[prev].loc.clone()),
                 );
                 continue;
             }
+            seen.insert(&p.name, out.len());
             let (ty, collection) = self.cell(&p.ty, ns, diags);
             let lower = p.description.to_lowercase();
             out.push(Property {
@@ -814,16 +817,26 @@ fn cross_check(
     hints: &mut JsonHints,
     diags: &mut Diagnostics,
 ) {
+    // Name → the first property (or, after them, navigation property) of that name: one
+    // lookup per key, however long the JSON and the tables are.
+    // (JSON keys are unique, so the properties added below need no entry.)
+    let mut index: BTreeMap<String, (bool, usize)> = BTreeMap::new();
+    for (i, p) in def.properties.iter().enumerate() {
+        index.entry(p.name.clone()).or_insert((false, i));
+    }
+    for (i, p) in def.navigation.iter().enumerate() {
+        index.entry(p.name.clone()).or_insert((true, i));
+    }
     for (key, value) in json {
         if key.starts_with('@') {
             continue;
         }
         let inferred = shape::infer(value);
-        let known = def
-            .properties
-            .iter()
-            .chain(&def.navigation)
-            .find(|p| &p.name == key);
+        let known = match index.get(key) {
+            Some(&(false, i)) => def.properties.get(i),
+            Some(&(true, i)) => def.navigation.get(i),
+            None => None,
+        };
         match (known, inferred) {
             (Some(p), Some((base, collection))) => {
                 if let Some(why) = disagreement(p, &base, collection) {

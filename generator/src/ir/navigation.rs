@@ -180,21 +180,40 @@ pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
     }
 }
 
-/// What `segs` addresses, if the walk can tell.
+/// What `segs` addresses, if the walk can tell: the longest prefix with a known fact, then
+/// the remaining segments one by one. A loop, not recursion, and the prefix keys are slices
+/// of one lower-cased text: paths can have thousands of segments.
 fn walk(
     ir: &Ir,
     facts: &BTreeMap<String, Addressed>,
     lower: &BTreeMap<String, String>,
     segs: &[String],
 ) -> Option<Addressed> {
-    if let Some(f) = facts.get(&key(segs)) {
-        return Some(f.clone());
+    let mut joined = String::new();
+    let mut ends = Vec::with_capacity(segs.len());
+    for (i, s) in segs.iter().enumerate() {
+        if i > 0 {
+            joined.push('/');
+        }
+        joined.push_str(&s.to_lowercase());
+        ends.push(joined.len());
     }
-    let (last, prefix) = segs.split_last()?;
-    if prefix.is_empty() {
-        return None;
+    let (known, mut at) = (1..=segs.len())
+        .rev()
+        .find_map(|i| facts.get(&joined[..ends[i - 1]]).map(|f| (i, f.clone())))?;
+    for last in &segs[known..] {
+        at = step(ir, lower, at, last)?;
     }
-    let (ty, collection) = walk(ir, facts, lower, prefix)?;
+    Some(at)
+}
+
+/// What one more segment addresses after `(ty, collection)`.
+fn step(
+    ir: &Ir,
+    lower: &BTreeMap<String, String>,
+    (ty, collection): Addressed,
+    last: &str,
+) -> Option<Addressed> {
     if last == "{}" {
         return collection.then_some((ty, false));
     }

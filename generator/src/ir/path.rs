@@ -66,8 +66,9 @@ impl PathTemplate {
 
 impl PathTemplate {
     /// Match a concrete path (no query) against this template; returns the text of each
-    /// parameter, percent-decoded. Literals compare case-insensitively; a parameter takes
-    /// the text up to the next literal.
+    /// parameter, percent-decoded. Literals compare ASCII-case-insensitively (byte offsets
+    /// stay those of `path`: full Unicode lower-casing can change lengths, `Ω` → `ω`); a
+    /// parameter takes the text up to the next literal.
     pub fn match_path(&self, path: &str) -> Option<Vec<String>> {
         let path = path.trim_end_matches('/');
         let path = if path.starts_with('/') {
@@ -75,13 +76,13 @@ impl PathTemplate {
         } else {
             format!("/{path}")
         };
-        let lower = path.to_lowercase();
+        let lower = path.to_ascii_lowercase();
         let mut pos = 0;
         let mut values = Vec::new();
         for (i, piece) in self.pieces.iter().enumerate() {
             match piece {
                 Piece::Literal { text } => {
-                    let t = text.to_lowercase();
+                    let t = text.to_ascii_lowercase();
                     if !lower[pos..].starts_with(&t) {
                         return None;
                     }
@@ -90,7 +91,7 @@ impl PathTemplate {
                 Piece::Param { .. } => {
                     let end = match self.pieces.get(i + 1) {
                         Some(Piece::Literal { text }) => {
-                            pos + lower[pos..].find(&text.to_lowercase())?
+                            pos + lower[pos..].find(&text.to_ascii_lowercase())?
                         }
                         _ => path.len(),
                     };
@@ -201,6 +202,9 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
                     .find('>')
                     .ok_or_else(|| format!("unclosed `<` in `{raw}`"))?;
                 let name = rest[..close].trim();
+                if name.is_empty() {
+                    return Err(format!("empty placeholder in `{raw}`"));
+                }
                 push_param(&mut pieces, &mut lit, name, in_quote);
                 for _ in 0..=rest[..close].chars().count() {
                     chars.next();
