@@ -2,7 +2,7 @@
 //! API (see ARCHITECTURE.md, "Generated code").
 //!
 //! Rust names and types come from the emitter itself ([`Names`], [`OpNames`],
-//! [`requests::constructor_names`], [`models::value_type`]), so the diff sees what `emit`
+//! [`OpNames::constructors`], [`models::value_type`]), so the diff sees what `emit`
 //! would generate for each side.
 //!
 //! Matching: types and enums by qualified name, properties by JSON name, enum members by
@@ -571,8 +571,10 @@ impl Diff<'_> {
 
     /// Paths by shape; constructors by name and arguments.
     fn paths(&mut self, o: &Operation, n: &Operation) {
-        let ctors = requests::constructor_names;
-        let (oc, nc) = (ctors(o), ctors(n));
+        let (oc, nc) = (
+            self.old.ops.constructors(&o.id).to_vec(),
+            self.new.ops.constructors(&n.id).to_vec(),
+        );
         let mut matched = vec![false; n.paths.len()];
         for (i, p) in o.paths.iter().enumerate() {
             let Some(j) = n.paths.iter().position(|q| q.shape() == p.shape()) else {

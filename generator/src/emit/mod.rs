@@ -9,6 +9,7 @@ pub mod examples;
 pub mod models;
 pub mod names;
 pub mod poly;
+pub mod request_names;
 pub mod requests;
 
 use crate::ident;
