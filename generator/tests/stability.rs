@@ -60,7 +60,12 @@ impl Named {
     }
 
     /// (method, first path shape) → op index; shapes of every path → (op index, path index).
-    fn by_shape(&self) -> (BTreeMap<(String, String), usize>, BTreeMap<(String, String), (usize, usize)>) {
+    fn by_shape(
+        &self,
+    ) -> (
+        BTreeMap<(String, String), usize>,
+        BTreeMap<(String, String), (usize, usize)>,
+    ) {
         let (mut first, mut any) = (BTreeMap::new(), BTreeMap::new());
         for (i, op) in self.ir.operations.iter().enumerate() {
             first.insert((op.method.clone(), op.paths[0].shape()), i);
@@ -196,17 +201,19 @@ fn latest_tree_name_figures() {
         return;
     };
     let n = Named::new(ir(&dir));
-    let longest = n
-        .ir
-        .operations
-        .iter()
-        .map(|o| n.ops.name(&o.id))
-        .max_by_key(|s| (s.len(), std::cmp::Reverse(s.to_string())))
-        .unwrap_or_default();
+    let longest =
+        n.ir.operations
+            .iter()
+            .map(|o| n.ops.name(&o.id))
+            .max_by_key(|s| (s.len(), std::cmp::Reverse(s.to_string())))
+            .unwrap_or_default();
     println!(
         "2021-07: {} operations, {} names with a numeric disambiguator, longest request type name `{longest}` ({} chars)",
         n.ir.operations.len(),
-        n.ops.disambiguated,
+        n.ops.disambiguated.len(),
         longest.len()
     );
+    for d in &n.ops.disambiguated {
+        println!("  disambiguated: {d}");
+    }
 }

@@ -165,26 +165,37 @@ pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
     }
 }
 
-/// The builder name and module of an operation, before collisions are resolved.
-pub fn builder_name(vocab: &Vocabulary, op: &Operation) -> (String, String) {
+/// Words kept after the root in a short builder name.
+pub const TAIL_WORDS: usize = 3;
+
+/// The module, the short name and the full name of an operation's builder (module docs):
+/// the full name has every word of the first path; the short one the root and the last
+/// [`TAIL_WORDS`] words.
+pub fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, String) {
     let segs = segments(&op.paths[0]);
     let words = vocab.words(&segs);
-    let module = words
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "root".to_string());
-    let name = ident::type_name(&format!("{}_{}", verb(op, &segs), words.join("_")));
-    (module, name)
+    let module = words.first().cloned().unwrap_or_else(|| "root".to_string());
+    let verb = verb(op, &segs);
+    let full = ident::type_name(&format!("{verb}_{}", words.join("_")));
+    let short = if words.len() > TAIL_WORDS + 1 {
+        let tail = &words[words.len() - TAIL_WORDS..];
+        ident::type_name(&format!("{verb}_{}_{}", words[0], tail.join("_")))
+    } else {
+        full.clone()
+    };
+    (module, short, full)
+}
+
+/// The builder name and module of an operation alone (its short name).
+pub fn builder_name(vocab: &Vocabulary, op: &Operation) -> (String, String) {
+    let (module, short, _) = builder_names(vocab, op);
+    (module, short)
 }
 
 /// Constructor names for an operation's paths, from each path and the first (module docs).
 /// The second value counts names that needed a numeric suffix.
 pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, usize) {
-    let words: Vec<Vec<String>> = op
-        .paths
-        .iter()
-        .map(|p| vocab.words(&segments(p)))
-        .collect();
+    let words: Vec<Vec<String>> = op.paths.iter().map(|p| vocab.words(&segments(p))).collect();
     let mut namer = Namer::new(Style::Snake);
     let mut out = vec![namer.claim("new".into())];
     let mut suffixed = 0;
@@ -217,28 +228,58 @@ pub struct OpNames {
     items: BTreeMap<String, (String, String)>,
     ctors: BTreeMap<String, Vec<String>>,
     vocab: Vocabulary,
-    /// Builder and constructor names that needed a numeric suffix.
-    pub disambiguated: usize,
+    /// Builder and constructor names that needed a numeric suffix (`requests::x::Name2`,
+    /// `Name::ctor_2`).
+    pub disambiguated: Vec<String>,
 }
 
 impl OpNames {
     pub fn new(ir: &Ir) -> Self {
         let vocab = Vocabulary::new(ir);
-        let mut ops: Vec<&Operation> = ir.operations.iter().filter(|o| !o.paths.is_empty()).collect();
+        let mut ops: Vec<&Operation> = ir
+            .operations
+            .iter()
+            .filter(|o| !o.paths.is_empty())
+            .collect();
         ops.sort_by(|a, b| a.id.cmp(&b.id));
         let mut namer = Namer::new(Style::Camel);
-        let mut disambiguated = 0;
+        let mut disambiguated = Vec::new();
         let mut items = BTreeMap::new();
         let mut ctors = BTreeMap::new();
-        for op in ops {
-            let (module, base) = builder_name(&vocab, op);
+        let named: Vec<(&Operation, (String, String, String))> = ops
+            .into_iter()
+            .map(|op| (op, builder_names(&vocab, op)))
+            .collect();
+        let mut short_uses: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, (_, short, _)) in &named {
+            *short_uses.entry(short.as_str()).or_default() += 1;
+        }
+        for (op, (module, short, full)) in &named {
+            // A short name two operations share: each takes its full name.
+            let base = if short_uses[short.as_str()] > 1 {
+                full.clone()
+            } else {
+                short.clone()
+            };
+            let module = module.clone();
             let name = namer.claim(base.clone());
             if name != base {
-                disambiguated += 1;
+                disambiguated.push(format!("{} {}: {name}", op.method, op.paths[0].raw));
+            }
+            let (c, n) = constructor_names(&vocab, op);
+            if n > 0 {
+                disambiguated.extend(
+                    op.paths
+                        .iter()
+                        .zip(&c)
+                        .filter(|(_, c)| {
+                            c.rsplit_once('_')
+                                .is_some_and(|(_, d)| d.chars().all(|x| x.is_ascii_digit()))
+                        })
+                        .map(|(p, c)| format!("{} {}: {name}::{c}", op.method, p.raw)),
+                );
             }
             items.insert(op.id.clone(), (module, name));
-            let (c, n) = constructor_names(&vocab, op);
-            disambiguated += n;
             ctors.insert(op.id.clone(), c);
         }
         OpNames {
@@ -324,24 +365,108 @@ mod tests {
     fn obstacle_course() {
         let cases: &[(&str, &[&str], bool, &str, &str)] = &[
             ("GET", &["/users"], true, "users", "ListUsers"),
-            ("GET", &["/users/{id | userPrincipalName}"], false, "users", "GetUsers"),
+            (
+                "GET",
+                &["/users/{id | userPrincipalName}"],
+                false,
+                "users",
+                "GetUsers",
+            ),
             ("GET", &["/me/messages/{id}"], false, "me", "GetMeMessages"),
-            ("POST", &["/users/{id}/sendMail"], false, "users", "PostUsersSendMail"),
-            ("GET", &["/me/drive/root:/{item-path}:/children"], true, "me", "ListMeDriveRootByPathChildren"),
-            ("PUT", &["/me/drive/root:/{filename}:/content"], false, "me", "PutMeDriveRootByPathContent"),
-            ("GET", &["/reports/getOffice365ActiveUserDetail(period='{period_value}')"], false, "reports", "GetReportsGetOffice365ActiveUserDetail"),
-            ("GET", &["/drives/{drive-id}/items/{item-id}/workbook/worksheets(<key>)/range(address='{address}')"], false, "drives", "GetDrivesItemsWorkbookWorksheetsRange"),
-            ("GET", &["/groups/{id}/members/microsoft.graph.user"], true, "groups", "ListGroupsMembersUser"),
-            ("DELETE", &["/groups/{id}/members/{memberId}/$ref"], false, "groups", "DeleteGroupsMembersRef"),
-            ("GET", &["/users/{id}/photo/$value"], false, "users", "GetUsersPhotoValue"),
-            ("GET", &["/me/events/delta()"], true, "me", "ListMeEventsDelta"),
-            ("POST", &["/servicePrincipals/{id}/synchronization/jobs/{jobId}/pause"], false, "service_principals", "PostServicePrincipalsSynchronizationJobsPause"),
-            ("POST", &["/deviceManagement/deviceConfigurations/{id}/microsoft.graph.assign"], false, "device_management", "PostDeviceManagementDeviceConfigurationsAssign"),
-            ("GET", &["https://graph.microsoft.com/beta/directoryRoles/{id}"], false, "directory_roles", "GetDirectoryRoles"),
+            (
+                "POST",
+                &["/users/{id}/sendMail"],
+                false,
+                "users",
+                "PostUsersSendMail",
+            ),
+            (
+                "GET",
+                &["/me/drive/root:/{item-path}:/children"],
+                true,
+                "me",
+                "ListMeDriveRootByPathChildren",
+            ),
+            (
+                "PUT",
+                &["/me/drive/root:/{filename}:/content"],
+                false,
+                "me",
+                "PutMeDriveRootByPathContent",
+            ),
+            (
+                "GET",
+                &["/reports/getOffice365ActiveUserDetail(period='{period_value}')"],
+                false,
+                "reports",
+                "GetReportsGetOffice365ActiveUserDetail",
+            ),
+            (
+                "GET",
+                &[
+                    "/drives/{drive-id}/items/{item-id}/workbook/worksheets(<key>)/range(address='{address}')",
+                ],
+                false,
+                "drives",
+                "GetDrivesItemsWorkbookWorksheetsRange",
+            ),
+            (
+                "GET",
+                &["/groups/{id}/members/microsoft.graph.user"],
+                true,
+                "groups",
+                "ListGroupsMembersUser",
+            ),
+            (
+                "DELETE",
+                &["/groups/{id}/members/{memberId}/$ref"],
+                false,
+                "groups",
+                "DeleteGroupsMembersRef",
+            ),
+            (
+                "GET",
+                &["/users/{id}/photo/$value"],
+                false,
+                "users",
+                "GetUsersPhotoValue",
+            ),
+            (
+                "GET",
+                &["/me/events/delta()"],
+                true,
+                "me",
+                "ListMeEventsDelta",
+            ),
+            (
+                "POST",
+                &["/servicePrincipals/{id}/synchronization/jobs/{jobId}/pause"],
+                false,
+                "service_principals",
+                "PostServicePrincipalsSynchronizationJobsPause",
+            ),
+            (
+                "POST",
+                &["/deviceManagement/deviceConfigurations/{id}/microsoft.graph.assign"],
+                false,
+                "device_management",
+                "PostDeviceManagementDeviceConfigurationsAssign",
+            ),
+            (
+                "GET",
+                &["https://graph.microsoft.com/beta/directoryRoles/{id}"],
+                false,
+                "directory_roles",
+                "GetDirectoryRoles",
+            ),
         ];
         for (method, paths, coll, module, name) in cases {
             let (m, n, _) = names(method, paths, *coll);
-            assert_eq!((m.as_str(), n.as_str()), (*module, *name), "{method} {paths:?}");
+            assert_eq!(
+                (m.as_str(), n.as_str()),
+                (*module, *name),
+                "{method} {paths:?}"
+            );
         }
     }
 

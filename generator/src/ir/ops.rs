@@ -405,12 +405,65 @@ fn secondary_response(examples: &[Example], op: &str) -> Response {
     }
 }
 
-/// Merge operations documented on two pages (same method, a path of the same shape). The
-/// real page wins over a stub (a page with TODO placeholders); otherwise the first by file.
+/// The longest common substring of `a` and `b` (bytes), by length.
+fn common_substring(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            if x == y {
+                cur[j + 1] = prev[j] + 1;
+                best = best.max(cur[j + 1]);
+            }
+        }
+        prev = cur;
+    }
+    best
+}
+
+fn alnum_lower(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// How well a page documents a path: the longest run its file name shares with the path's
+/// last named segment (`deviceEnrollmentConfigurations` in
+/// `intune-onboarding-deviceenrollmentlimitconfiguration-delete.md`: 16).
+pub fn claim_strength(page: &str, path: &PathTemplate) -> usize {
+    let stem = page.rsplit('/').next().unwrap_or(page);
+    let stem = alnum_lower(stem.strip_suffix(".md").unwrap_or(stem));
+    let last = path
+        .literal_segments()
+        .into_iter()
+        .rev()
+        .find(|s| !s.starts_with('$'))
+        .map(|s| alnum_lower(s.split('(').next().unwrap_or(&s)))
+        .unwrap_or_default();
+    common_substring(&last, &stem)
+}
+
+/// Merge operations documented on several pages (same method, a path of the same shape).
+///
+/// Pages are ranked by what each says alone, so the winner of a claim never depends on the
+/// set of other pages: a real page before a stub (a page with TODO placeholders), then the
+/// page whose file name best matches one of its paths ([`claim_strength`]), then the
+/// lexicographically smallest page id. In rank order, a page that shares a method and path
+/// shape with a page already kept merges into the first such page (its paths of new shapes
+/// are added to it); otherwise it is kept.
 pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     let mut ops = std::mem::take(&mut ir.operations);
-    // Real pages first, then by file, so the winner comes first.
-    ops.sort_by_key(|o| (o.stub, o.id.clone()));
+    let strength = |op: &Operation| {
+        op.paths
+            .iter()
+            .map(|p| claim_strength(&op.id, p))
+            .max()
+            .unwrap_or(0)
+    };
+    ops.sort_by_cached_key(|o| (o.stub, std::cmp::Reverse(strength(o)), o.id.clone()));
     let mut kept: Vec<Operation> = Vec::new();
     // (method, path shape) → index in `kept`
     let mut by_shape: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -419,7 +472,8 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
         let shapes: Vec<String> = op.paths.iter().map(PathTemplate::shape).collect();
         let same = shapes
             .iter()
-            .find_map(|sh| by_shape.get(&(op.method.clone(), sh.clone())).copied());
+            .filter_map(|sh| by_shape.get(&(op.method.clone(), sh.clone())).copied())
+            .min();
         match same {
             Some(i) => {
                 let winner = &mut kept[i];
@@ -666,5 +720,86 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
             format!("the response example is a `{t}`, a base of the documented `{from}`; the operation returns `{t}`"),
         );
         op.response.ty = Some(TypeRef::Complex { name: t });
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+
+    fn op(id: &str, method: &str, paths: &[&str], stub: bool) -> Operation {
+        let loc = Loc {
+            file: id.into(),
+            line: 1,
+            col: 1,
+        };
+        Operation {
+            id: id.into(),
+            name: format!("title of {id}"),
+            stub,
+            area: String::new(),
+            description: String::new(),
+            method: method.into(),
+            paths: paths.iter().map(|p| path::parse(p).unwrap()).collect(),
+            query: vec![],
+            headers: vec![],
+            body: None,
+            response: Response::default(),
+            loc,
+            also_documented_at: vec![],
+        }
+    }
+
+    fn winners(ops: Vec<Operation>) -> Vec<(String, usize)> {
+        let mut ir = Ir {
+            operations: ops,
+            ..Ir::default()
+        };
+        merge_duplicates(&mut ir, &mut Diagnostics::default());
+        ir.operations
+            .iter()
+            .map(|o| (o.id.clone(), o.paths.len()))
+            .collect()
+    }
+
+    const PATH: &str = "/deviceManagement/deviceEnrollmentConfigurations/{id}";
+
+    #[test]
+    fn the_winner_depends_on_the_claimants_alone() {
+        let limit = || {
+            op(
+                "api/intune-onboarding-deviceenrollmentlimitconfiguration-delete.md",
+                "DELETE",
+                &[PATH],
+                false,
+            )
+        };
+        let comanagement = || {
+            op(
+                "api/intune-onboarding-devicecomanagementauthorityconfiguration-delete.md",
+                "DELETE",
+                &[PATH, "/deviceManagement/other/{id}"],
+                false,
+            )
+        };
+        let unrelated = || op("api/a-unrelated-delete.md", "DELETE", &["/a/{id}"], false);
+        let stub = || op("api/0-stub.md", "DELETE", &[PATH], true);
+        let expected = vec![(
+            "api/intune-onboarding-deviceenrollmentlimitconfiguration-delete.md".to_string(),
+            2,
+        )];
+        // The page whose file name best matches the path wins, whatever the order...
+        assert_eq!(winners(vec![limit(), comanagement()]), expected);
+        assert_eq!(winners(vec![comanagement(), limit()]), expected);
+        // ...and whatever other pages exist: an unrelated page, a stub with a smaller id.
+        let with_others = winners(vec![unrelated(), stub(), comanagement(), limit()]);
+        assert_eq!(with_others.len(), 2);
+        assert!(with_others.contains(&expected[0]), "{with_others:?}");
+        // Equal claims: the smallest page id.
+        let (a, b) = (
+            op("api/b-get.md", "GET", &["/q"], false),
+            op("api/a-get.md", "GET", &["/q"], false),
+        );
+        assert_eq!(winners(vec![a, b]), vec![("api/a-get.md".to_string(), 1)]);
     }
 }
