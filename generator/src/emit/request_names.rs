@@ -25,7 +25,7 @@
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};
 use crate::ir::{Ir, Operation, simple_name};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One segment of a path as naming sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +152,27 @@ impl Vocabulary {
     }
 }
 
+/// The words of a path: its segments' words, then `with` and the keys of a fixed query
+/// (`/users?$expand=manager` → `users`, `with`, `expand`).
+pub fn path_words(vocab: &Vocabulary, path: &PathTemplate) -> Vec<String> {
+    let mut w = vocab.words(&segments(path));
+    if !path.query.is_empty() {
+        w.push("with".into());
+        w.extend(path.query.iter().map(|(k, _)| ident::field_name(k)));
+    }
+    w
+}
+
+/// `by_<parameter>` for a path ending in a key (`/users/{user-id}` → `by_user_id`): how two
+/// paths whose words are otherwise identical are told apart before a number is used.
+pub fn by_key(path: &PathTemplate) -> Option<String> {
+    if !matches!(segments(path).last(), Some(Seg::Key)) {
+        return None;
+    }
+    let (name, _) = path.params().last()?;
+    Some(format!("by_{}", ident::field_name(name)))
+}
+
 /// The builder's verb: the method, `List` for a GET of a collection.
 pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
     match op.method.as_str() {
@@ -173,7 +194,7 @@ pub const TAIL_WORDS: usize = 3;
 /// [`TAIL_WORDS`] words.
 pub fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, String) {
     let segs = segments(&op.paths[0]);
-    let words = vocab.words(&segs);
+    let words = path_words(vocab, &op.paths[0]);
     let module = words.first().cloned().unwrap_or_else(|| "root".to_string());
     let verb = verb(op, &segs);
     let full = ident::type_name(&format!("{verb}_{}", words.join("_")));
@@ -195,12 +216,14 @@ pub fn builder_name(vocab: &Vocabulary, op: &Operation) -> (String, String) {
 /// Constructor names for an operation's paths, from each path and the first (module docs).
 /// The second value counts names that needed a numeric suffix.
 pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, usize) {
-    let words: Vec<Vec<String>> = op.paths.iter().map(|p| vocab.words(&segments(p))).collect();
+    let words: Vec<Vec<String>> = op.paths.iter().map(|p| path_words(vocab, p)).collect();
     let mut namer = Namer::new(Style::Snake);
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    taken.insert("new".into());
     let mut out = vec![namer.claim("new".into())];
     let mut suffixed = 0;
     let first = &words[0];
-    for w in &words[1..] {
+    for (w, path) in words[1..].iter().zip(&op.paths[1..]) {
         let common = first
             .iter()
             .rev()
@@ -210,11 +233,17 @@ pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, us
         let own = &w[..w.len() - common];
         let base = if own.is_empty() { &w[..] } else { own };
         let base = ident::field_name(&base.join("_"));
-        let base = if base == "field" { "path".into() } else { base };
+        let mut base = if base == "field" { "path".into() } else { base };
+        if taken.contains(&base)
+            && let Some(by) = by_key(path)
+        {
+            base = format!("{base}_{by}");
+        }
         let name = namer.claim(base.clone());
         if name != base {
             suffixed += 1;
         }
+        taken.insert(name.clone());
         out.push(name);
     }
     (out, suffixed)
@@ -244,6 +273,7 @@ impl OpNames {
         ops.sort_by(|a, b| a.id.cmp(&b.id));
         let mut namer = Namer::new(Style::Camel);
         let mut disambiguated = Vec::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
         let mut items = BTreeMap::new();
         let mut ctors = BTreeMap::new();
         let named: Vec<(&Operation, (String, String, String))> = ops
@@ -262,7 +292,20 @@ impl OpNames {
                 short.clone()
             };
             let module = module.clone();
+            let mut base = base;
+            if taken.contains(&base) {
+                // An item and a collection GET with one name: `By<key>` for the item, `List`
+                // for the collection (whose docs did not say it returns one).
+                if let Some(by) = by_key(&op.paths[0]) {
+                    base = ident::type_name(&format!("{base}_{by}"));
+                } else if op.method == "GET"
+                    && let Some(rest) = base.strip_prefix("Get")
+                {
+                    base = format!("List{rest}");
+                }
+            }
             let name = namer.claim(base.clone());
+            taken.insert(name.clone());
             if name != base {
                 disambiguated.push(format!("{} {}: {name}", op.method, op.paths[0].raw));
             }
@@ -356,8 +399,8 @@ mod tests {
     fn names(method: &str, paths: &[&str], collection: bool) -> (String, String, Vec<String>) {
         let o = op(method, paths, collection);
         let v = Vocabulary::default();
-        let (m, n) = builder_name(&v, &o);
-        (m, n, constructor_names(&v, &o).0)
+        let (m, _, full) = builder_names(&v, &o);
+        (m, full, constructor_names(&v, &o).0)
     }
 
     /// The obstacle course: real path shapes from the Graph docs.
@@ -498,10 +541,22 @@ mod tests {
         );
         assert_eq!(c2, ["new", "me", "sites", "groups"]);
         // Otherwise identical words: a counted suffix.
-        let o = op("GET", &["/me/x", "/a/{id}/x", "/a/x", "/me/{id}/x"], false);
+        let o = op(
+            "GET",
+            &[
+                "/me/x",
+                "/a/{id}/x",
+                "/a/x",
+                "/me/{id}/x",
+                "/a/x/{x-id}",
+                "/b/x?$top=1",
+            ],
+            false,
+        );
         let (c3, n3) = constructor_names(&Vocabulary::default(), &o);
         let c3: Vec<&str> = c3.iter().map(String::as_str).collect();
-        assert_eq!((c3, n3), (vec!["new", "a", "a_2", "me_x"], 1));
+        let expected = vec!["new", "a", "a_2", "me_x", "a_by_x_id", "b_x_with_top"];
+        assert_eq!((c3, n3), (expected, 1));
     }
 
     #[test]
