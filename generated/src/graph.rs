@@ -12215,10 +12215,6 @@ pub struct SynchronizationSchema {
     /// Contains the collection of directories and all of their objects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directories: Option<Vec<DirectoryDefinition>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_operators: Option<Vec<FilterOperatorSchema>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub functions: Option<Vec<AttributeMappingFunctionSchema>>,
     /// The `@odata.type` annotation: the concrete type of this value.
     #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,

@@ -4,17 +4,17 @@
 /// Operations on paths under `/applications`.
 pub mod applications {
     #[cfg(feature = "applications")]
-    pub use super::service_principals::DeleteSynchronizationSchema;
+    pub use super::service_principals::DeleteServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::SynchronizationSchemaFilterOperators;
+    pub use super::service_principals::ListServicePrincipalsJobsSchemaFilterOperators;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::SynchronizationSchemaFunctions;
+    pub use super::service_principals::ListServicePrincipalsJobsSchemaFunctions;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::GetSynchronizationSchema;
+    pub use super::service_principals::GetServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::UpdateSynchronizationSchema;
+    pub use super::service_principals::PutServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::ListExistingSynchronizationTemplates;
+    pub use super::service_principals::ListServicePrincipalsSynchronizationTemplates;
     #[cfg(feature = "applications")]
     /// acquireAccessToken
     ///
@@ -22,16 +22,16 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronization-acquireaccesstoken.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct AcquireAccessToken {
+    pub struct PostApplicationsSynchronizationAcquireAccessToken {
         parts: crate::client::RequestParts,
-        body: AcquireAccessTokenBody,
+        body: PostApplicationsSynchronizationAcquireAccessTokenBody,
     }
     #[cfg(feature = "applications")]
-    impl AcquireAccessToken {
+    impl PostApplicationsSynchronizationAcquireAccessToken {
         /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken`
-        pub fn applications(
+        pub fn new(
             applications_id: &str,
-            body: AcquireAccessTokenBody,
+            body: PostApplicationsSynchronizationAcquireAccessTokenBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/applications/");
@@ -46,7 +46,7 @@ pub mod applications {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/acquireAccessToken`
         pub fn service_principals(
             service_principals_id: &str,
-            body: AcquireAccessTokenBody,
+            body: PostApplicationsSynchronizationAcquireAccessTokenBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -60,7 +60,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for AcquireAccessToken {
+    impl crate::client::Operation for PostApplicationsSynchronizationAcquireAccessToken {
         type Output = ();
         fn into_parts(
             self,
@@ -80,7 +80,7 @@ pub mod applications {
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct AcquireAccessTokenBody {
+    pub struct PostApplicationsSynchronizationAcquireAccessTokenBody {
         /// Represents a single secret value.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub credentials: Option<
@@ -100,16 +100,13 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-get.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct GetSynchronizationTemplate {
+    pub struct GetApplicationsSynchronizationTemplates {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl GetSynchronizationTemplate {
+    impl GetApplicationsSynchronizationTemplates {
         /// `GET applications/{id}/synchronization/templates/{templateId}`
-        pub fn applications(
-            id: &str,
-            template_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, template_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/applications/");
             path.param("id", id)?;
@@ -139,7 +136,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetSynchronizationTemplate {
+    impl crate::client::Operation for GetApplicationsSynchronizationTemplates {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
             self,
@@ -160,12 +157,12 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-post.md`. The documented success status is 201.
     #[derive(Clone, Debug)]
-    pub struct CreateSynchronizationTemplate {
+    pub struct PostApplicationsSynchronizationTemplates {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
     #[cfg(feature = "applications")]
-    impl CreateSynchronizationTemplate {
+    impl PostApplicationsSynchronizationTemplates {
         /// `POST /applications/{id}/synchronization/templates/`
         pub fn new(
             id: &str,
@@ -183,7 +180,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for CreateSynchronizationTemplate {
+    impl crate::client::Operation for PostApplicationsSynchronizationTemplates {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
             self,
@@ -206,12 +203,12 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-update.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct UpdateSynchronizationTemplate {
+    pub struct PatchApplicationsSynchronizationTemplates {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
     #[cfg(feature = "applications")]
-    impl UpdateSynchronizationTemplate {
+    impl PatchApplicationsSynchronizationTemplates {
         /// `PATCH applications/{id}/synchronization/templates/{templateId}`
         pub fn new(
             id: &str,
@@ -231,7 +228,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for UpdateSynchronizationTemplate {
+    impl crate::client::Operation for PatchApplicationsSynchronizationTemplates {
         type Output = ();
         fn into_parts(
             self,
@@ -251,11 +248,11 @@ pub mod applications {
 /// Operations on paths under `/service_principals`.
 pub mod service_principals {
     #[cfg(feature = "applications")]
-    pub use super::applications::AcquireAccessToken;
+    pub use super::applications::PostApplicationsSynchronizationAcquireAccessToken;
     #[cfg(feature = "applications")]
-    pub use super::applications::AcquireAccessTokenBody;
+    pub use super::applications::PostApplicationsSynchronizationAcquireAccessTokenBody;
     #[cfg(feature = "applications")]
-    pub use super::applications::GetSynchronizationTemplate;
+    pub use super::applications::GetApplicationsSynchronizationTemplates;
     #[cfg(feature = "applications")]
     /// Delete synchronizationJob
     ///
@@ -263,11 +260,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-delete.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct DeleteSynchronizationJob {
+    pub struct DeleteServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl DeleteSynchronizationJob {
+    impl DeleteServicePrincipalsSynchronizationJobs {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -283,7 +280,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for DeleteSynchronizationJob {
+    impl crate::client::Operation for DeleteServicePrincipalsSynchronizationJobs {
         type Output = ();
         fn into_parts(
             self,
@@ -304,11 +301,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-get.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct GetSynchronizationJob {
+    pub struct GetServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl GetSynchronizationJob {
+    impl GetServicePrincipalsSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -324,7 +321,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetSynchronizationJob {
+    impl crate::client::Operation for GetServicePrincipalsSynchronizationJobs {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
             self,
@@ -345,11 +342,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-list.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct ListSynchronizationJobs {
+    pub struct ListServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl ListSynchronizationJobs {
+    impl ListServicePrincipalsSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -364,7 +361,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListSynchronizationJobs {
+    impl crate::client::Operation for ListServicePrincipalsSynchronizationJobs {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
         fn into_parts(
             self,
@@ -385,11 +382,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-pause.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationJobPause {
+    pub struct PostServicePrincipalsSynchronizationJobsPause {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobPause {
+    impl PostServicePrincipalsSynchronizationJobsPause {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -406,7 +403,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationJobPause {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsPause {
         type Output = ();
         fn into_parts(
             self,
@@ -427,12 +424,12 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-post.md`. The documented success status is 201.
     #[derive(Clone, Debug)]
-    pub struct CreateSynchronizationJob {
+    pub struct PostServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationJob,
     }
     #[cfg(feature = "applications")]
-    impl CreateSynchronizationJob {
+    impl PostServicePrincipalsSynchronizationJobs {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(
             id: &str,
@@ -450,7 +447,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for CreateSynchronizationJob {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobs {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
             self,
@@ -473,17 +470,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-provision-on-demand.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationJobProvisionOnDemand {
+    pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         parts: crate::client::RequestParts,
-        body: SynchronizationJobProvisionOnDemandBody,
+        body: PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobProvisionOnDemand {
+    impl PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand`
         pub fn new(
             service_principals_id: &str,
             synchronization_job_id: &str,
-            body: SynchronizationJobProvisionOnDemandBody,
+            body: PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -499,7 +496,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationJobProvisionOnDemand {
+    impl crate::client::Operation
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
         fn into_parts(
             self,
@@ -519,7 +517,7 @@ pub mod service_principals {
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct SynchronizationJobProvisionOnDemandBody {
+    pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         /// Represents the objects that will be provisioned and the synchronization rules executed. The resource is primarily used for on-demand provisioning.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub parameters: Option<
@@ -539,17 +537,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-restart.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct RestartSynchronizationJob {
+    pub struct PostServicePrincipalsSynchronizationJobsRestart {
         parts: crate::client::RequestParts,
-        body: RestartSynchronizationJobBody,
+        body: PostServicePrincipalsSynchronizationJobsRestartBody,
     }
     #[cfg(feature = "applications")]
-    impl RestartSynchronizationJob {
+    impl PostServicePrincipalsSynchronizationJobsRestart {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart`
         pub fn new(
             id: &str,
             job_id: &str,
-            body: RestartSynchronizationJobBody,
+            body: PostServicePrincipalsSynchronizationJobsRestartBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -565,7 +563,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for RestartSynchronizationJob {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsRestart {
         type Output = ();
         fn into_parts(
             self,
@@ -585,7 +583,7 @@ pub mod service_principals {
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct RestartSynchronizationJobBody {
+    pub struct PostServicePrincipalsSynchronizationJobsRestartBody {
         /// Restart criteria
         #[serde(skip_serializing_if = "Option::is_none")]
         pub criteria: Option<crate::graph::SynchronizationJobRestartCriteria>,
@@ -603,11 +601,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-start.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct StartSynchronizationJob {
+    pub struct PostServicePrincipalsSynchronizationJobsStart {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl StartSynchronizationJob {
+    impl PostServicePrincipalsSynchronizationJobsStart {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -624,7 +622,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for StartSynchronizationJob {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsStart {
         type Output = ();
         fn into_parts(
             self,
@@ -645,17 +643,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-validatecredentials.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationJobValidateCredentials {
+    pub struct PostServicePrincipalsSynchronizationJobsValidateCredentials {
         parts: crate::client::RequestParts,
-        body: SynchronizationJobValidateCredentialsBody,
+        body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobValidateCredentials {
+    impl PostServicePrincipalsSynchronizationJobsValidateCredentials {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
         pub fn new(
             id: &str,
             id_2: &str,
-            body: SynchronizationJobValidateCredentialsBody,
+            body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -671,7 +669,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationJobValidateCredentials {
+    impl crate::client::Operation
+    for PostServicePrincipalsSynchronizationJobsValidateCredentials {
         type Output = ();
         fn into_parts(
             self,
@@ -691,7 +690,7 @@ pub mod service_principals {
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct SynchronizationJobValidateCredentialsBody {
+    pub struct PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         /// When true, the credentials parameter will be ignored and the previously saved credentials (if any) will be validated instead.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub use_saved_credentials: Option<bool>,
@@ -714,16 +713,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-delete.md`. The documented success status is 201.
     #[derive(Clone, Debug)]
-    pub struct DeleteSynchronizationSchema {
+    pub struct DeleteServicePrincipalsSynchronizationJobsSchema {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl DeleteSynchronizationSchema {
+    impl DeleteServicePrincipalsSynchronizationJobsSchema {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -737,7 +733,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `DELETE /applications/{id}/synchronization/templates/{templateId}/schema`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -755,7 +751,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for DeleteSynchronizationSchema {
+    impl crate::client::Operation for DeleteServicePrincipalsSynchronizationJobsSchema {
         type Output = ();
         fn into_parts(
             self,
@@ -776,16 +772,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-filteroperators.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationSchemaFilterOperators {
+    pub struct ListServicePrincipalsJobsSchemaFilterOperators {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaFilterOperators {
+    impl ListServicePrincipalsJobsSchemaFilterOperators {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -799,7 +792,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/filterOperators`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -816,7 +809,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/filterOperators`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -834,7 +827,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationSchemaFilterOperators {
+    impl crate::client::Operation for ListServicePrincipalsJobsSchemaFilterOperators {
         type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
         fn into_parts(
             self,
@@ -855,16 +848,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-functions.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationSchemaFunctions {
+    pub struct ListServicePrincipalsJobsSchemaFunctions {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaFunctions {
+    impl ListServicePrincipalsJobsSchemaFunctions {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -878,7 +868,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/functions`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -895,7 +885,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/functions`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -913,7 +903,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationSchemaFunctions {
+    impl crate::client::Operation for ListServicePrincipalsJobsSchemaFunctions {
         type Output = crate::runtime::Collection<
             crate::graph::AttributeMappingFunctionSchema,
         >;
@@ -936,16 +926,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-get.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct GetSynchronizationSchema {
+    pub struct GetServicePrincipalsSynchronizationJobsSchema {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl GetSynchronizationSchema {
+    impl GetServicePrincipalsSynchronizationJobsSchema {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -959,7 +946,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -976,7 +963,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -994,7 +981,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetSynchronizationSchema {
+    impl crate::client::Operation for GetServicePrincipalsSynchronizationJobsSchema {
         type Output = crate::graph::SynchronizationSchema;
         fn into_parts(
             self,
@@ -1015,17 +1002,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-parseexpression.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationSchemaParseExpression {
+    pub struct PostServicePrincipalsJobsSchemaParseExpression {
         parts: crate::client::RequestParts,
-        body: SynchronizationSchemaParseExpressionBody,
+        body: PostServicePrincipalsJobsSchemaParseExpressionBody,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaParseExpression {
+    impl PostServicePrincipalsJobsSchemaParseExpression {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
-        pub fn service_principals_jobs(
+        pub fn new(
             id: &str,
             id_2: &str,
-            body: SynchronizationSchemaParseExpressionBody,
+            body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -1040,10 +1027,10 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
         /// `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             id_2: &str,
-            body: SynchronizationSchemaParseExpressionBody,
+            body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -1059,7 +1046,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationSchemaParseExpression {
+    impl crate::client::Operation for PostServicePrincipalsJobsSchemaParseExpression {
         type Output = crate::graph::ParseExpressionResponse;
         fn into_parts(
             self,
@@ -1079,7 +1066,7 @@ pub mod service_principals {
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct SynchronizationSchemaParseExpressionBody {
+    pub struct PostServicePrincipalsJobsSchemaParseExpressionBody {
         /// Expression to parse.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub expression: Option<String>,
@@ -1103,14 +1090,14 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-update.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct UpdateSynchronizationSchema {
+    pub struct PutServicePrincipalsSynchronizationJobsSchema {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationSchema,
     }
     #[cfg(feature = "applications")]
-    impl UpdateSynchronizationSchema {
+    impl PutServicePrincipalsSynchronizationJobsSchema {
         /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
-        pub fn service_principals_jobs(
+        pub fn new(
             id: &str,
             job_id: &str,
             body: crate::graph::SynchronizationSchema,
@@ -1128,7 +1115,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
         /// `PUT /applications/{id}/synchronization/templates/{templateId}/schema`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
             body: crate::graph::SynchronizationSchema,
@@ -1147,7 +1134,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for UpdateSynchronizationSchema {
+    impl crate::client::Operation for PutServicePrincipalsSynchronizationJobsSchema {
         type Output = ();
         fn into_parts(
             self,
@@ -1170,13 +1157,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-list.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct ListExistingSynchronizationTemplates {
+    pub struct ListServicePrincipalsSynchronizationTemplates {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl ListExistingSynchronizationTemplates {
+    impl ListServicePrincipalsSynchronizationTemplates {
         /// `GET servicePrincipals/{id}/synchronization/templates`
-        pub fn service_principals(id: &str) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -1201,7 +1188,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListExistingSynchronizationTemplates {
+    impl crate::client::Operation for ListServicePrincipalsSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
         fn into_parts(
             self,
