@@ -18,6 +18,7 @@ use doc2rs::ir::Ir;
 use doc2rs::ir::path::PathTemplate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 fn tree(name: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
@@ -164,15 +165,21 @@ fn constructors(old: &Named, new: &Named, i: usize, j: usize, r: &mut Report) {
     }
 }
 
+/// The two trees' IRs, built once for the tests below.
+fn five_months() -> Option<&'static (Ir, Ir)> {
+    static PAIR: OnceLock<Option<(Ir, Ir)>> = OnceLock::new();
+    PAIR.get_or_init(|| {
+        let a = tree("graph-docs-beta-2020-06")?;
+        let b = tree("graph-docs-beta-2020-11")?;
+        Some((ir(&a), ir(&b)))
+    })
+    .as_ref()
+}
+
 #[test]
 fn names_survive_five_months_of_doc_edits() {
-    let (Some(a), Some(b)) = (
-        tree("graph-docs-beta-2020-06"),
-        tree("graph-docs-beta-2020-11"),
-    ) else {
-        return;
-    };
-    let (old, new) = (Named::new(ir(&a)), Named::new(ir(&b)));
+    let Some((a, b)) = five_months() else { return };
+    let (old, new) = (Named::new(a.clone()), Named::new(b.clone()));
     let r = compare(&old, &new);
     println!(
         "stability 2020-06 → 2020-11: {} names kept, {} renamed where the docs changed what they name, {} undocumented renames",
@@ -216,4 +223,40 @@ fn latest_tree_name_figures() {
     for d in &n.ops.disambiguated {
         println!("  disambiguated: {d}");
     }
+}
+
+/// The review of five months of edits fits a GitHub comment; the full report keeps every
+/// change.
+#[test]
+fn five_months_review_fits_a_comment() {
+    let Some((a, b)) = five_months() else { return };
+    let changes = doc2rs::diff::diff(a, b);
+    let md = doc2rs::diff::to_markdown(&changes, Some("docs/"));
+    let full = doc2rs::diff::to_markdown_full(&changes, Some("docs/"));
+    let renamed = changes
+        .iter()
+        .filter(|c| {
+            use doc2rs::diff::ChangeKind::*;
+            matches!(c.kind, OperationRenamed | ConstructorRenamed | TypeRenamed)
+        })
+        .count();
+    println!(
+        "diff 2020-06 → 2020-11: {} changes ({} renames), summary {} chars, full report {} chars, semver {}",
+        changes.len(),
+        renamed,
+        md.len(),
+        full.len(),
+        doc2rs::diff::semver(&changes)
+    );
+    if let Ok(path) = std::env::var("DOC2RS_REVIEW_OUT") {
+        std::fs::write(&path, &md).unwrap();
+        std::fs::write(format!("{path}.full.md"), &full).unwrap();
+    }
+    assert!(
+        md.len() <= doc2rs::diff::COMMENT_LIMIT,
+        "{} chars",
+        md.len()
+    );
+    assert!(md.contains("Semver: **major**"));
+    assert!(full.len() > md.len());
 }
