@@ -924,7 +924,7 @@ mod tests {
             area: "applications".into(),
             resource: "requests::x::GetX".into(),
         };
-        let md = to_markdown(&[c], None);
+        let md = to_markdown(std::slice::from_ref(&c), None);
         assert!(
             md.contains("([api/x.md:3](api/x.md#L3))"),
             "removals link the old side: {md}"
