@@ -234,7 +234,8 @@ fn markdown_puts_breaking_first_with_links() {
     let md = to_markdown(&c, Some("docs/"));
     println!("{md}");
     assert!(
-        md.starts_with("**3 breaking**, 3 compatible changes: "),
+        // The path edit also renames the builder: it is named from its (first) path.
+        md.starts_with("**4 breaking**, 3 compatible changes: "),
         "{md}"
     );
     let breaking = md.find("### Breaking changes").unwrap();
@@ -253,7 +254,7 @@ fn markdown_puts_breaking_first_with_links() {
                 (docs/resources/synchronization-synchronizationschedule.md#L23)";
     assert!(md.contains(link), "{md}");
     let json = to_json(&c);
-    assert_eq!(json["breaking"], 3);
+    assert_eq!(json["breaking"], 4);
     assert_eq!(json["changes"][0]["impact"], "breaking");
 }
 
