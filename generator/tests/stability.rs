@@ -40,6 +40,9 @@ fn ir(dir: &Path) -> Ir {
     doc2rs::ir::build::build(&docs.pages, &mut diags)
 }
 
+/// (method, path shape) → what is found there.
+type ByShape<T> = BTreeMap<(String, String), T>;
+
 struct Named {
     ir: Ir,
     names: Names,
@@ -61,12 +64,7 @@ impl Named {
     }
 
     /// (method, first path shape) → op index; shapes of every path → (op index, path index).
-    fn by_shape(
-        &self,
-    ) -> (
-        BTreeMap<(String, String), usize>,
-        BTreeMap<(String, String), (usize, usize)>,
-    ) {
+    fn by_shape(&self) -> (ByShape<usize>, ByShape<(usize, usize)>) {
         let (mut first, mut any) = (BTreeMap::new(), BTreeMap::new());
         for (i, op) in self.ir.operations.iter().enumerate() {
             first.insert((op.method.clone(), op.paths[0].shape()), i);

@@ -144,7 +144,7 @@ fn operation_item(
         .iter()
         .zip(&op.paths)
         .map(|(ctor, path)| {
-            let ctor = ident::make_ident(&ctor);
+            let ctor = ident::make_ident(ctor);
             let params: Vec<syn::Ident> = param_names(path)
                 .iter()
                 .map(|p| ident::make_ident(p))
