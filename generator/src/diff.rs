@@ -777,6 +777,19 @@ pub fn summary_within(changes: &[Change], link_base: Option<&str>, limit: usize)
             writeln!(s, "- {} items ({impact}): {k}", v.len()).unwrap();
         }
     }
+    // Every area once, whatever fits below.
+    let mut by_area: BTreeMap<&str, (Vec<&Change>, usize)> = BTreeMap::new();
+    for c in &all {
+        let e = by_area.entry(area_name(&c.area)).or_default();
+        match c.impact {
+            Breaking => e.0.push(c),
+            Compatible => e.1 += 1,
+        }
+    }
+    s.push_str("\n### By area\n\n| area | breaking | compatible | breaking changes |\n|---|---:|---:|---|\n");
+    for (area, (b, n)) in &by_area {
+        writeln!(s, "| `{area}` | {} | {n} | {} |", b.len(), counts_line(b)).unwrap();
+    }
     let tail_reserve = 4_000;
     let mut left_out: BTreeMap<(Impact, String), usize> = BTreeMap::new();
     for (impact, title) in [(Breaking, "Breaking"), (Compatible, "Compatible")] {
@@ -801,6 +814,7 @@ pub fn summary_within(changes: &[Change], link_base: Option<&str>, limit: usize)
                 .push(c);
         }
         let group_by_resource = impact == Breaking;
+        let before = s.len();
         for (area, resources) in &grouped {
             let n: usize = resources.values().map(Vec::len).sum();
             let head = format!("\n#### area `{area}` ({n})\n\n");
@@ -827,6 +841,9 @@ pub fn summary_within(changes: &[Change], link_base: Option<&str>, limit: usize)
                     s.push_str(&block);
                 }
             }
+        }
+        if s.len() == before {
+            s.push_str("\nCounted by area above; the full report lists each.\n");
         }
     }
     if !left_out.is_empty() {
