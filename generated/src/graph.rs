@@ -987,47 +987,85 @@ impl<'de> serde::Deserialize<'de> for AttestationLevel {
 /// Describes an attribute of an object.
 ///
 /// OData type `microsoft.graph.attributeDefinition`. Source: `resources/synchronization-attributedefinition.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttributeDefinition {
     /// true if the attribute should be used as the anchor for the object. Anchor attributes must have a unique value identifying an object, and must be immutable. Default is false. One, and only one, of the object's attributes must be designated as the anchor to support synchronization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<bool>,
     /// true if value of this attribute should be treated as case-sensitive. This setting affects how the synchronization engine detects changes for the attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_exact: Option<bool>,
     /// 'true' to allow null values for attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_null_values: Option<bool>,
     /// Additional extension properties. Unless mentioned explicitly, metadata values should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataEntry>>,
     /// true if an attribute can have multiple values. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multivalued: Option<bool>,
     /// An attribute's mutability. Possible values are: ReadWrite, ReadOnly, Immutable, WriteOnly. Default is ReadWrite.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mutability: Option<Mutability>,
     /// Name of the attribute. Must be unique within the object definition. Not nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// true if attribute is required. Object can not be created if any of the required attributes are missing. If during synchronization, the required attribute has no value, the default value will be used. If default the value was not set, synchronization will record an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// For attributes with reference type, lists referenced objects (for example, the manager attribute would list User as the referenced object).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_objects: Option<Vec<ReferencedObject>>,
     /// Attribute value type. Possible values are: String, Integer, Reference, Binary, Boolean,DateTime. Default is String.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttributeType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl AttributeDefinition {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            anchor: f.take("anchor")?,
+            case_exact: f.take("caseExact")?,
+            flow_null_values: f.take("flowNullValues")?,
+            metadata: f.take("metadata")?,
+            multivalued: f.take("multivalued")?,
+            mutability: f.take("mutability")?,
+            name: f.take("name")?,
+            required: f.take("required")?,
+            referenced_objects: f.take("referencedObjects")?,
+            r#type: f.take("type")?,
+            default_value: f.take("defaultValue")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("anchor", &self.anchor)?;
+        f.put("caseExact", &self.case_exact)?;
+        f.put("flowNullValues", &self.flow_null_values)?;
+        f.put("metadata", &self.metadata)?;
+        f.put("multivalued", &self.multivalued)?;
+        f.put("mutability", &self.mutability)?;
+        f.put("name", &self.name)?;
+        f.put("required", &self.required)?;
+        f.put("referencedObjects", &self.referenced_objects)?;
+        f.put("type", &self.r#type)?;
+        f.put("defaultValue", &self.default_value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for AttributeDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for AttributeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 /// Microsoft Graph enumeration values
@@ -1133,108 +1171,233 @@ impl<'de> serde::Deserialize<'de> for AttributeFlowType {
 /// Defines how values for the given target attribute should flow during synchronization.
 ///
 /// OData type `microsoft.graph.attributeMapping`. Source: `resources/synchronization-attributemapping.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttributeMapping {
     /// Default value to be used in case the source property was evaluated to null. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// For internal use only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_missing_references: Option<bool>,
     /// Defines when this attribute should be exported to the target directory. Possible values are: FlowWhenChanged and FlowAlways. Default is FlowWhenChanged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_behavior: Option<AttributeFlowBehavior>,
     /// Defines when this attribute should be updated in the target directory. Possible values are: Always (default), ObjectAddOnly (only when new object is created), MultiValueAddOnly (only when the change is adding new values to a multi-valued attribute).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<AttributeFlowType>,
     /// If higher than 0, this attribute will be used to perform an initial match of the objects between source and target directories. The synchronization engine will try to find the matching object using attribute with lowest value of matching priority first. If not found, the attribute with the next matching priority will be used, and so on a until match is found or no more matching attributes are left. Only attributes that are expected to have unique values, such as email, should be used as matching attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matching_priority: Option<i32>,
     /// Defines how a value should be extracted (or transformed) from the source object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<AttributeMappingSource>,
     /// Name of the attribute on the target object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_attribute_name: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl AttributeMapping {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            default_value: f.take("defaultValue")?,
+            export_missing_references: f.take("exportMissingReferences")?,
+            flow_behavior: f.take("flowBehavior")?,
+            flow_type: f.take("flowType")?,
+            matching_priority: f.take("matchingPriority")?,
+            source: f.take("source")?,
+            target_attribute_name: f.take("targetAttributeName")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("defaultValue", &self.default_value)?;
+        f.put("exportMissingReferences", &self.export_missing_references)?;
+        f.put("flowBehavior", &self.flow_behavior)?;
+        f.put("flowType", &self.flow_type)?;
+        f.put("matchingPriority", &self.matching_priority)?;
+        f.put("source", &self.source)?;
+        f.put("targetAttributeName", &self.target_attribute_name)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for AttributeMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for AttributeMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Describes a function that can be used in an attribute mapping to transform values during synchronization.
 ///
 /// OData type `microsoft.graph.attributeMappingFunctionSchema`. Source: `resources/synchronization-attributemappingfunctionschema.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttributeMappingFunctionSchema {
     /// Operator name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Collection of function parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<AttributeMappingParameterSchema>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl AttributeMappingFunctionSchema {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            name: f.take("name")?,
+            parameters: f.take("parameters")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("name", &self.name)?;
+        f.put("parameters", &self.parameters)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for AttributeMappingFunctionSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for AttributeMappingFunctionSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Describes a single parameter used in an attributeMappingFunctionSchema.
 ///
 /// OData type `microsoft.graph.attributeMappingParameterSchema`. Source: `resources/synchronization-attributemappingparameterschema.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttributeMappingParameterSchema {
     /// The given parameter can be provided multiple times (for example, multiple input strings in the Concatenate(string,string,...) function).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multiple_occurrences: Option<bool>,
     /// Parameter name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// true if the parameter is required; otherwise false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Possible values are: Boolean, Binary, Reference, Integer, String. Default is String.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttributeType>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl AttributeMappingParameterSchema {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            allow_multiple_occurrences: f.take("allowMultipleOccurrences")?,
+            name: f.take("name")?,
+            required: f.take("required")?,
+            r#type: f.take("type")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("allowMultipleOccurrences", &self.allow_multiple_occurrences)?;
+        f.put("name", &self.name)?;
+        f.put("required", &self.required)?;
+        f.put("type", &self.r#type)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for AttributeMappingParameterSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Defines how a value should be extracted (or transformed) from the source object.
 ///
 /// OData type `microsoft.graph.attributeMappingSource`. Source: `resources/synchronization-attributemappingsource.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttributeMappingSource {
     /// Equivalent expression representation of this attributeMappingSource object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Name parameter of the mapping source. Depending on the type property value, this can be the name of the function, the name of the source attribute, or a constant value to be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If this object represents a function, lists function parameters. Parameters consist of attributeMappingSource objects themselves, allowing for complex expressions. If type is not Function, this property will be null/empty array.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<StringKeyAttributeMappingSourceValuePair>>,
     /// The type of this attribute mapping source. Possible values are: Attribute, Constant, Function. Default is Attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl AttributeMappingSource {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            expression: f.take("expression")?,
+            name: f.take("name")?,
+            parameters: f.take("parameters")?,
+            r#type: f.take("type")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("expression", &self.expression)?;
+        f.put("name", &self.name)?;
+        f.put("parameters", &self.parameters)?;
+        f.put("type", &self.r#type)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for AttributeMappingSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for AttributeMappingSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 /// Microsoft Graph enumeration values
@@ -4622,36 +4785,70 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
 /// Provides the synchronization engine information about a directory and its objects.
 ///
 /// OData type `microsoft.graph.directoryDefinition`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-directorydefinition.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DirectoryDefinition {
     /// Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Additional extension properties. Unless mentioned explicitly, metadata values should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataEntry>>,
     /// Name of the directory. Must be unique within the synchronization schema. Not nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Collection of objects supported by the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectDefinition>>,
     /// Read only value that indicates version discovered. null if discovery has not yet occurred.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Represents the discovery date and time using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_date_time: Option<crate::runtime::DateTimeOffset>,
     /// Read only value indicating what type of discovery the app supports. Possible values are: AttributeDataTypes, AttributeNames, AttributeReadOnly, None, ReferenceAttributes, UnknownFutureValue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl DirectoryDefinition {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: f.take("id")?,
+            metadata: f.take("metadata")?,
+            name: f.take("name")?,
+            objects: f.take("objects")?,
+            version: f.take("version")?,
+            discovery_date_time: f.take("discoveryDateTime")?,
+            discoverabilities: f.take("discoverabilities")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("id", &self.id)?;
+        f.put("metadata", &self.metadata)?;
+        f.put("name", &self.name)?;
+        f.put("objects", &self.objects)?;
+        f.put("version", &self.version)?;
+        f.put("discoveryDateTime", &self.discovery_date_time)?;
+        f.put("discoverabilities", &self.discoverabilities)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for DirectoryDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 /// Microsoft Graph enumeration values
@@ -5224,18 +5421,46 @@ impl<'de> serde::Deserialize<'de> for EmailType {
 /// Represents an entity.
 ///
 /// OData type `microsoft.graph.entity`, key `id`. Source: `resources/entity.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entity {
     /// Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl Entity {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: f.take("id")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("id", &self.id)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -5474,21 +5699,50 @@ impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
 /// Represents an object to be used as input test data when the synchronizationSchema parseExpression action performs an expression evaluation.
 ///
 /// OData type `microsoft.graph.expressionInputObject`. Source: `resources/synchronization-expressioninputobject.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpressionInputObject {
     /// Definition of the test object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub definition: Option<ObjectDefinition>,
     /// Property values of the test object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<StringKeyObjectValuePair>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl ExpressionInputObject {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            definition: f.take("definition")?,
+            properties: f.take("properties")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("definition", &self.definition)?;
+        f.put("properties", &self.properties)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for ExpressionInputObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for ExpressionInputObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -5839,67 +6093,156 @@ impl<'de> serde::Deserialize<'de> for FileHashType {
 /// Determines which objects should be provisioned to the application.
 ///
 /// OData type `microsoft.graph.filter`. Source: `resources/synchronization-filter.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
     /// *Experimental* Filter group set used to decide whether given object belongs and should be processed as part of this object mapping. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_filter_groups: Option<Vec<FilterGroup>>,
     /// Filter group set used to decide whether given object is in scope for provisioning. This is the filter which should be used in most cases. If an object used to satisfy this filter at a given moment, and then the object or the filter was changed so that filter is not satisfied any longer, such object *will get de-provisioned". An object is considered in scope if ANY of the groups in the collection is evaluated to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<FilterGroup>>,
     /// *Experimental* Filter group set used to filter out objects at the early stage of reading them from the directory. If an object doesn't satisfy this filter it will not be processed further. Important to understand is that if an object used to satisfy this filter at a given moment, and then the object or the filter was changed so that filter is no longer satisfied, such object will NOT get de-provisioned. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_filter_groups: Option<Vec<FilterGroup>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl Filter {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            category_filter_groups: f.take("categoryFilterGroups")?,
+            groups: f.take("groups")?,
+            input_filter_groups: f.take("inputFilterGroups")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("categoryFilterGroups", &self.category_filter_groups)?;
+        f.put("groups", &self.groups)?;
+        f.put("inputFilterGroups", &self.input_filter_groups)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents a single assertion that a candidate object must satisfy.
 ///
 /// OData type `microsoft.graph.filterClause`. Source: `resources/synchronization-filterclause.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterClause {
     /// Name of the operator to be applied to the source and target operands. Must be one of the supported operators. Supported operators can be discovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_name: Option<String>,
     /// Name of source operand (the operand being tested). The source operand name must match one of the attribute names on the source object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_operand_name: Option<String>,
     /// Values that the source operand will be tested against.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_operand: Option<FilterOperand>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl FilterClause {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            operator_name: f.take("operatorName")?,
+            source_operand_name: f.take("sourceOperandName")?,
+            target_operand: f.take("targetOperand")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("operatorName", &self.operator_name)?;
+        f.put("sourceOperandName", &self.source_operand_name)?;
+        f.put("targetOperand", &self.target_operand)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for FilterClause {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for FilterClause {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Defines a set of clauses that an object must satisfy to be considered in scope.
 ///
 /// OData type `microsoft.graph.filterGroup`. Source: `resources/synchronization-filtergroup.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterGroup {
     /// Filter clauses (conditions) of this group. All clauses in a group must be satisfied in order for the filter group to evaluate to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clauses: Option<Vec<FilterClause>>,
     /// Human-readable name of the filter group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl FilterGroup {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            clauses: f.take("clauses")?,
+            name: f.take("name")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("clauses", &self.clauses)?;
+        f.put("name", &self.name)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for FilterGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for FilterGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -5952,44 +6295,103 @@ impl<'de> serde::Deserialize<'de> for FilterMode {
 /// Contains a collection of values for the operand.
 ///
 /// OData type `microsoft.graph.filterOperand`. Source: `resources/synchronization-filteroperand.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterOperand {
     /// Collection of values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl FilterOperand {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            values: f.take("values")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("values", &self.values)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for FilterOperand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for FilterOperand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Describes an operator that can be used in a filter.
 ///
 /// OData type `microsoft.graph.filterOperatorSchema`. Source: `resources/synchronization-filteroperatorschema.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterOperatorSchema {
     /// Arity of the operator. Possible values are: Binary, Unary. The default is Binary.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub arity: Option<String>,
     /// Possible values are: All, Any. Applies only to multivalued attributes. All means that all values must satisfy the condition. Any means that at least one value has to satisfy the condition. The default is All.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
     /// Operator name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Attribute types supported by the operator. Possible values are: Boolean, Binary, Reference, Integer, String.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl FilterOperatorSchema {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            arity: f.take("arity")?,
+            multivalued_comparison_type: f.take("multivaluedComparisonType")?,
+            name: f.take("name")?,
+            supported_attribute_types: f.take("supportedAttributeTypes")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("arity", &self.arity)?;
+        f.put("multivaluedComparisonType", &self.multivalued_comparison_type)?;
+        f.put("name", &self.name)?;
+        f.put("supportedAttributeTypes", &self.supported_attribute_types)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for FilterOperatorSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for FilterOperatorSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -6725,21 +7127,50 @@ impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
 /// Key value pair for action parameters.
 ///
 /// OData type `microsoft.graph.keyValuePair`. Source: `resources/keyvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyValuePair {
     /// Name for this key-value pair. Possible names are: AdditionalWSFedEndpointCheckResult, AllowedAuthenticationClassReferencesCheckResult, AlwaysRequireAuthenticationCheckResult, AutoUpdateEnabledCheckResult, ClaimsProviderNameCheckResult, EncryptClaimsCheckResult, EncryptedNameIdRequiredCheckResult, MonitoringEnabledCheckResult,NotBeforeSkewCheckResult, RequestMFAFromClaimsProvidersCheckResult, SignedSamlRequestsRequiredCheckResult, AdditionalAuthenticationRulesCheckResult, TokenLifetimeCheckResult, DelegationAuthorizationRulesCheckResult, IssuanceAuthorizationRulesCheckResult, IssuanceTransformRulesCheckResult.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Value for this key-value pair. Possible result values are 0 (when the validation check passed), 1 (when the validation check failed), or 2 (when the validation check is a warning).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "security"))]
+impl KeyValuePair {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            name: f.take("name")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("name", &self.name)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(any(feature = "applications", feature = "security"))]
+impl serde::Serialize for KeyValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "security"))]
+impl<'de> serde::Deserialize<'de> for KeyValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -7428,21 +7859,50 @@ impl<'de> serde::Deserialize<'de> for MessageActionFlag {
 /// Metadata for the given object.
 ///
 /// OData type `microsoft.graph.metadataEntry`. Source: `resources/synchronization-metadataentry.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetadataEntry {
     /// Name of the metadata property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value of the metadata property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl MetadataEntry {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            key: f.take("key")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("key", &self.key)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for MetadataEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for MetadataEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -7719,24 +8179,54 @@ impl<'de> serde::Deserialize<'de> for NetworkType {
 /// Describes an object and its attributes.
 ///
 /// OData type `microsoft.graph.objectDefinition`. Source: `resources/synchronization-objectdefinition.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectDefinition {
     /// Defines attributes of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<AttributeDefinition>>,
     /// Additional extension properties. Unless mentioned explicitly, metadata values should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataEntry>>,
     /// Name of the object. Must be unique within a directory definition. Not nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl ObjectDefinition {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            attributes: f.take("attributes")?,
+            metadata: f.take("metadata")?,
+            name: f.take("name")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("attributes", &self.attributes)?;
+        f.put("metadata", &self.metadata)?;
+        f.put("name", &self.name)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for ObjectDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for ObjectDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 /// Microsoft Graph enumeration values
@@ -7799,39 +8289,74 @@ impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
 /// Defines how a given object should be synchronized from source directory to target directory.
 ///
 /// OData type `microsoft.graph.objectMapping`. Source: `resources/synchronization-objectmapping.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectMapping {
     /// Attribute mappings define which attributes to map from the source object into the target object and how they should flow. A number of functions are available to support the transformation of the original source values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mappings: Option<Vec<AttributeMapping>>,
     /// When true, this object mapping will be processed during synchronization. When false, this object mapping will be skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Which flow types are enabled for this object mapping. Add creates new objects in the target directory, Update modifies existing objects, and Delete deprovisions existing users. The default is Add, Update, Delete.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_types: Option<ObjectFlowTypes>,
     /// Additional extension properties. Unless mentioned explicitly, metadata values should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataEntry>>,
     /// Human-friendly name of the object mapping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Defines a filter to be used when deciding whether a given object should be provisioned. For example, you might want to only provision users that are located in the US.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Filter>,
     /// Name of the object in the source directory. Must match the object name from the source directory definition.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_object_name: Option<String>,
     /// Name of the object in target directory. Must match the object name from the target directory definition.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_object_name: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl ObjectMapping {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            attribute_mappings: f.take("attributeMappings")?,
+            enabled: f.take("enabled")?,
+            flow_types: f.take("flowTypes")?,
+            metadata: f.take("metadata")?,
+            name: f.take("name")?,
+            scope: f.take("scope")?,
+            source_object_name: f.take("sourceObjectName")?,
+            target_object_name: f.take("targetObjectName")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("attributeMappings", &self.attribute_mappings)?;
+        f.put("enabled", &self.enabled)?;
+        f.put("flowTypes", &self.flow_types)?;
+        f.put("metadata", &self.metadata)?;
+        f.put("name", &self.name)?;
+        f.put("scope", &self.scope)?;
+        f.put("sourceObjectName", &self.source_object_name)?;
+        f.put("targetObjectName", &self.target_object_name)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for ObjectMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for ObjectMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -8374,30 +8899,62 @@ impl<'de> serde::Deserialize<'de> for OperationStatus {
 /// Represents the response from the synchronizationSchema: parseExpression action.
 ///
 /// OData type `microsoft.graph.parseExpressionResponse`. Source: `resources/synchronization-parseexpressionresponse.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParseExpressionResponse {
     /// Error details, if expression evaluation resulted in an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<PublicError>,
     /// A collection of values produced by the evaluation of the expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_result: Option<Vec<String>>,
     /// true if the evaluation was successful.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_succeeded: Option<bool>,
     /// An attributeMappingSource object representing the parsed expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_expression: Option<AttributeMappingSource>,
     /// true if the expression was parsed successfully.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_succeeded: Option<bool>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl ParseExpressionResponse {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            error: f.take("error")?,
+            evaluation_result: f.take("evaluationResult")?,
+            evaluation_succeeded: f.take("evaluationSucceeded")?,
+            parsed_expression: f.take("parsedExpression")?,
+            parsing_succeeded: f.take("parsingSucceeded")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("error", &self.error)?;
+        f.put("evaluationResult", &self.evaluation_result)?;
+        f.put("evaluationSucceeded", &self.evaluation_succeeded)?;
+        f.put("parsedExpression", &self.parsed_expression)?;
+        f.put("parsingSucceeded", &self.parsing_succeeded)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for ParseExpressionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for ParseExpressionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -9267,79 +9824,172 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
 /// Represent a generic error and its details.
 ///
 /// OData type `microsoft.graph.publicError`. Source: `resources/publicerror.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublicError {
     /// Represents the error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Details of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<PublicErrorDetail>>,
     /// Details of the inner error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<PublicInnerError>,
     /// A non-localized message for the developer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The target of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl PublicError {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            code: f.take("code")?,
+            details: f.take("details")?,
+            inner_error: f.take("innerError")?,
+            message: f.take("message")?,
+            target: f.take("target")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("code", &self.code)?;
+        f.put("details", &self.details)?;
+        f.put("innerError", &self.inner_error)?;
+        f.put("message", &self.message)?;
+        f.put("target", &self.target)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl serde::Serialize for PublicError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl<'de> serde::Deserialize<'de> for PublicError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 /// Represents the details of an error.
 ///
 /// OData type `microsoft.graph.publicErrorDetail`. Source: `resources/publicerrordetail.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublicErrorDetail {
     /// The error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The error message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The target of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl PublicErrorDetail {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            code: f.take("code")?,
+            message: f.take("message")?,
+            target: f.take("target")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("code", &self.code)?;
+        f.put("message", &self.message)?;
+        f.put("target", &self.target)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl serde::Serialize for PublicErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 /// Represents the inner details of an error.
 ///
 /// OData type `microsoft.graph.publicInnerError`. Source: `resources/publicinnererror.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublicInnerError {
     /// The error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// A collection of error details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<PublicErrorDetail>>,
     /// The error message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The target of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl PublicInnerError {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            code: f.take("code")?,
+            details: f.take("details")?,
+            message: f.take("message")?,
+            target: f.take("target")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("code", &self.code)?;
+        f.put("details", &self.details)?;
+        f.put("message", &self.message)?;
+        f.put("target", &self.target)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl serde::Serialize for PublicInnerError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl<'de> serde::Deserialize<'de> for PublicInnerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -9625,21 +10275,50 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
 /// Describes a reference to another object defined in the same directory definition.
 ///
 /// OData type `microsoft.graph.referencedObject`. Source: `resources/synchronization-referencedobject.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReferencedObject {
     /// Name of the referenced object. Must match one of the objects in the directory definition.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_object_name: Option<String>,
     /// Currently not supported. Name of the property in the referenced object, the value for which is used as the reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_property: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl ReferencedObject {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            referenced_object_name: f.take("referencedObjectName")?,
+            referenced_property: f.take("referencedProperty")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("referencedObjectName", &self.referenced_object_name)?;
+        f.put("referencedProperty", &self.referenced_property)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for ReferencedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for ReferencedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values
@@ -11890,337 +12569,763 @@ impl<'de> serde::Deserialize<'de> for Status {
 /// Represents a key-value pair where the key is a string and the value is attributeMappingSource.
 ///
 /// OData type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`. Source: `resources/synchronization-stringkeyattributemappingsourcevaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// The name of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The value of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeMappingSource>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl StringKeyAttributeMappingSourceValuePair {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            key: f.take("key")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("key", &self.key)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for StringKeyAttributeMappingSourceValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents a key-value pair where the key is a string and the value is an Int64.
 ///
 /// OData type `microsoft.graph.stringKeyLongValuePair`. Source: `resources/synchronization-stringkeylongvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StringKeyLongValuePair {
     /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl StringKeyLongValuePair {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            key: f.take("key")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("key", &self.key)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for StringKeyLongValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents a key-value pair where the key is a string and the value is an arbitrary JSON object. This is an OData open type that expects to have a property named `value` that is a valid JSON object.
 ///
 /// OData type `microsoft.graph.stringKeyObjectValuePair`. Source: `resources/synchronization-stringkeyobjectvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StringKeyObjectValuePair {
     /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Arbitrary JSON object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl StringKeyObjectValuePair {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            key: f.take("key")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("key", &self.key)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for StringKeyObjectValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for StringKeyObjectValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents a key-value pair where the key is a string and the value is a string.
 ///
 /// OData type `microsoft.graph.stringKeyStringValuePair`. Source: `resources/synchronization-stringkeystringvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StringKeyStringValuePair {
     /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl StringKeyStringValuePair {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            key: f.take("key")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("key", &self.key)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for StringKeyStringValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents an error that occurred during the synchronization process.
 ///
 /// OData type `microsoft.graph.synchronizationError`. Source: `resources/synchronization-synchronizationerror.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationError {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_actionable: Option<bool>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationError {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            code: f.take("code")?,
+            message: f.take("message")?,
+            tenant_actionable: f.take("tenantActionable")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("code", &self.code)?;
+        f.put("message", &self.message)?;
+        f.put("tenantActionable", &self.tenant_actionable)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Performs synchronization by periodically running in the background, polling for changes in one directory, and pushing them to another directory.
 ///
 /// OData type `microsoft.graph.synchronizationJob`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationjob.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationJob {
     /// Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Schedule used to run the job. Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<SynchronizationSchedule>,
     /// Status of the job, which includes when the job was last run, current job state, and errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SynchronizationStatus>,
     /// Settings associated with the job. Some settings are inherited from the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub synchronization_job_settings: Option<Vec<KeyValuePair>>,
     /// Identifier of the synchronization template this job is based on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// The synchronization schema configured for the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<SynchronizationSchema>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationJob {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: f.take("id")?,
+            schedule: f.take("schedule")?,
+            status: f.take("status")?,
+            synchronization_job_settings: f.take("synchronizationJobSettings")?,
+            template_id: f.take("templateId")?,
+            schema: f.take("schema")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("id", &self.id)?;
+        f.put("schedule", &self.schedule)?;
+        f.put("status", &self.status)?;
+        f.put("synchronizationJobSettings", &self.synchronization_job_settings)?;
+        f.put("templateId", &self.template_id)?;
+        f.put("schema", &self.schema)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents the objects to be provisioned and the rules executed during on-demand provisioning.
 ///
 /// OData type `microsoft.graph.synchronizationJobApplicationParameters`. Source: `resources/synchronization-synchronizationjobapplicationparameters.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationJobApplicationParameters {
     /// The identifier of a the synchronizationRule to be applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The identifiers of one or more objects to which a synchronizationJob is to be applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<SynchronizationJobSubject>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationJobApplicationParameters {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            rule_id: f.take("ruleId")?,
+            subjects: f.take("subjects")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("ruleId", &self.rule_id)?;
+        f.put("subjects", &self.subjects)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationJobApplicationParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Defines the scope of the synchronizationJob: restart action.
 ///
 /// OData type `microsoft.graph.synchronizationJobRestartCriteria`. Source: `resources/synchronization-synchronizationjobrestartcriteria.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationJobRestartCriteria {
     /// Comma-separated combination of the following values: Full, QuarantineState, Watermark, Escrows, ConnectorDataStore. Use Full if you want all of the options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_scope: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<serde_json::Value>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationJobRestartCriteria {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            reset_scope: f.take("resetScope")?,
+            criteria: f.take("criteria")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("resetScope", &self.reset_scope)?;
+        f.put("criteria", &self.criteria)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationJobRestartCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents the objects that will be provisioned during on-demand provisioning.
 ///
 /// OData type `microsoft.graph.synchronizationJobSubject`. Source: `resources/synchronization-synchronizationjobsubject.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationJobSubject {
     /// The identifier of an object to which a synchronizationJob is to be applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
     /// The type of the object to which a synchronizationJob is to be applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_type_name: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationJobSubject {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            object_id: f.take("objectId")?,
+            object_type_name: f.take("objectTypeName")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("objectId", &self.object_id)?;
+        f.put("objectTypeName", &self.object_type_name)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationJobSubject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationJobSubject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents the progress of a synchronizationJob toward completion.
 ///
 /// OData type `microsoft.graph.synchronizationProgress`. Source: `resources/synchronization-synchronizationprogress.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationProgress {
     /// The numerator of a progress ratio; the number of units of changes already processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_units: Option<i32>,
     /// The time of a progress observation as an offset in minutes from UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_observation_date_time: Option<crate::runtime::DateTimeOffset>,
     /// The denominator of a progress ratio; a number of units of changes to be processed to accomplish synchronization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_units: Option<i32>,
     /// An optional description of the units.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationProgress {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            completed_units: f.take("completedUnits")?,
+            progress_observation_date_time: f.take("progressObservationDateTime")?,
+            total_units: f.take("totalUnits")?,
+            units: f.take("units")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("completedUnits", &self.completed_units)?;
+        f.put("progressObservationDateTime", &self.progress_observation_date_time)?;
+        f.put("totalUnits", &self.total_units)?;
+        f.put("units", &self.units)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationProgress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Provides information about the quarantine state of a synchronizationJob.
 ///
 /// OData type `microsoft.graph.synchronizationQuarantine`. Source: `resources/synchronization-quarantine.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationQuarantine {
     /// Date and time when the quarantine was last evaluated and imposed. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_began: Option<crate::runtime::DateTimeOffset>,
     /// Date and time when the next attempt to re-evaluate the quarantine will be made. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_attempt: Option<crate::runtime::DateTimeOffset>,
     /// A code that signifies why the quarantine was imposed. Possible values are: EncounteredBaseEscrowThreshold, EncounteredTotalEscrowThreshold, EncounteredEscrowProportionThreshold, EncounteredQuarantineException, QuarantinedOnDemand, TooManyDeletes, Unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Date and time when the quarantine was first imposed in this series (a series starts when a quarantine is first imposed, and is reset as soon as the quarantine is lifted). The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub series_began: Option<crate::runtime::DateTimeOffset>,
     /// Number of times in this series the quarantine was re-evaluated and left in effect (a series starts when quarantine is first imposed, and is reset as soon as quarantine is lifted).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub series_count: Option<i64>,
     /// Describes the error(s) that occurred when putting the synchronization job into quarantine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<SynchronizationError>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationQuarantine {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            current_began: f.take("currentBegan")?,
+            next_attempt: f.take("nextAttempt")?,
+            reason: f.take("reason")?,
+            series_began: f.take("seriesBegan")?,
+            series_count: f.take("seriesCount")?,
+            error: f.take("error")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("currentBegan", &self.current_began)?;
+        f.put("nextAttempt", &self.next_attempt)?;
+        f.put("reason", &self.reason)?;
+        f.put("seriesBegan", &self.series_began)?;
+        f.put("seriesCount", &self.series_count)?;
+        f.put("error", &self.error)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationQuarantine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Defines how the synchronization should be performed for the synchronization engine.
 ///
 /// OData type `microsoft.graph.synchronizationRule`. Source: `resources/synchronization-synchronizationrule.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationRule {
     /// true if the synchronization rule can be customized; false if this rule is read-only and should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub editable: Option<bool>,
     /// Synchronization rule identifier. Must be one of the identifiers recognized by the synchronization engine. Supported rule identifiers can be found in the synchronization template returned by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Additional extension properties. Unless instructed explicitly by the support team, metadata values should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<StringKeyStringValuePair>>,
     /// Human-readable name of the synchronization rule. Not nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Collection of object mappings supported by the rule. Tells the synchronization engine which objects should be synchronized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_mappings: Option<Vec<ObjectMapping>>,
     /// Priority relative to other rules in the synchronizationSchema. Rules with the lowest priority number will be processed first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Name of the source directory. Must match one of the directory definitions in synchronizationSchema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_directory_name: Option<String>,
     /// Name of the target directory. Must match one of the directory definitions in synchronizationSchema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_directory_name: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationRule {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            editable: f.take("editable")?,
+            id: f.take("id")?,
+            metadata: f.take("metadata")?,
+            name: f.take("name")?,
+            object_mappings: f.take("objectMappings")?,
+            priority: f.take("priority")?,
+            source_directory_name: f.take("sourceDirectoryName")?,
+            target_directory_name: f.take("targetDirectoryName")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("editable", &self.editable)?;
+        f.put("id", &self.id)?;
+        f.put("metadata", &self.metadata)?;
+        f.put("name", &self.name)?;
+        f.put("objectMappings", &self.object_mappings)?;
+        f.put("priority", &self.priority)?;
+        f.put("sourceDirectoryName", &self.source_directory_name)?;
+        f.put("targetDirectoryName", &self.target_directory_name)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Defines the schedule used to run a synchronizationJob.
 ///
 /// OData type `microsoft.graph.synchronizationSchedule`. Source: `resources/synchronization-synchronizationschedule.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationSchedule {
     /// Date and time when this job will expire. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<crate::runtime::DateTimeOffset>,
     /// The interval between synchronization iterations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<crate::runtime::Duration>,
     /// Possible values are: Active, Disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationSchedule {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            expiration: f.take("expiration")?,
+            interval: f.take("interval")?,
+            state: f.take("state")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("expiration", &self.expiration)?;
+        f.put("interval", &self.interval)?;
+        f.put("state", &self.state)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Defines what objects will be synchronized and how they will be synchronized.
 ///
 /// OData type `microsoft.graph.synchronizationSchema`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationschema.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationSchema {
     /// Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A collection of synchronization rules configured for the synchronizationJob or synchronizationTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub synchronization_rules: Option<Vec<SynchronizationRule>>,
     /// The version of the schema, updated automatically with every schema change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Contains the collection of directories and all of their objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directories: Option<Vec<DirectoryDefinition>>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationSchema {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: f.take("id")?,
+            synchronization_rules: f.take("synchronizationRules")?,
+            version: f.take("version")?,
+            directories: f.take("directories")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("id", &self.id)?;
+        f.put("synchronizationRules", &self.synchronization_rules)?;
+        f.put("version", &self.version)?;
+        f.put("directories", &self.directories)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 /// Microsoft Graph enumeration values
@@ -12390,165 +13495,317 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
 /// Represents a single secret value.
 ///
 /// OData type `microsoft.graph.synchronizationSecretKeyStringValuePair`. Source: `resources/synchronization-secretkeystringvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// Possible values are: None, UserName, Password, SecretToken, AppKey, BaseAddress, ClientIdentifier, ClientSecret, SingleSignOnType, Sandbox, Url, Domain, ConsumerKey, ConsumerSecret, TokenKey, TokenExpiration, Oauth2AccessToken, Oauth2AccessTokenCreationTime, Oauth2RefreshToken, SyncAll, InstanceName, Oauth2ClientId, Oauth2ClientSecret, CompanyId, UpdateKeyOnSoftDelete, SynchronizationSchedule, SystemOfRecord, SandboxName, EnforceDomain, SyncNotificationSettings, Server, PerformInboundEntitlementGrants, HardDeletesEnabled, SyncAgentCompatibilityKey, SyncAgentADContainer, ValidateDomain, Oauth2TokenExchangeUri, Oauth2AuthorizationUri, AuthenticationType, TestReferences, ConnectionString.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<SynchronizationSecret>,
     /// The value of the secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationSecretKeyStringValuePair {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            key: f.take("key")?,
+            value: f.take("value")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("key", &self.key)?;
+        f.put("value", &self.value)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Represents the current status of the synchronizationJob.
 ///
 /// OData type `microsoft.graph.synchronizationStatus`. Source: `resources/synchronization-synchronizationstatus.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationStatus {
     /// High-level status code of the synchronization job. Possible values are: NotConfigured, NotRun, Active, Paused, Quarantine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Number of consecutive times this job failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_successive_complete_failures: Option<i64>,
     /// true if the job's escrows (object-level errors) were pruned during initial synchronization. Escrows can be pruned if during the initial synchronization, you reach the threshold of errors that would normally put the job in quarantine. Instead of going into quarantine, the synchronization process clears the job's errors and continues until the initial synchronization is completed. When the initial synchronization is completed, the job will pause and wait for the customer to clean up the errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escrows_pruned: Option<bool>,
     /// Details of the last execution of the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_execution: Option<SynchronizationTaskExecution>,
     /// Details of the last execution of this job, which didn't have any errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_successful_execution: Option<SynchronizationTaskExecution>,
     /// Details of the last execution of the job, which exported objects into the target directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_successful_execution_with_exports: Option<SynchronizationTaskExecution>,
     /// Details of the progress of a job toward completion.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<Vec<SynchronizationProgress>>,
     /// If job is in quarantine, quarantine details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quarantine: Option<SynchronizationQuarantine>,
     /// The time when steady state (no more changes to the process) was first achieved. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steady_state_first_achieved_time: Option<crate::runtime::DateTimeOffset>,
     /// The time when steady state (no more changes to the process) was last achieved. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steady_state_last_achieved_time: Option<crate::runtime::DateTimeOffset>,
     /// Count of synchronized objects, listed by object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub synchronized_entry_count_by_type: Option<Vec<StringKeyLongValuePair>>,
     /// In the event of an error, the URL with the troubleshooting steps for the issue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub troubleshooting_url: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationStatus {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            code: f.take("code")?,
+            count_successive_complete_failures: f
+                .take("countSuccessiveCompleteFailures")?,
+            escrows_pruned: f.take("escrowsPruned")?,
+            last_execution: f.take("lastExecution")?,
+            last_successful_execution: f.take("lastSuccessfulExecution")?,
+            last_successful_execution_with_exports: f
+                .take("lastSuccessfulExecutionWithExports")?,
+            progress: f.take("progress")?,
+            quarantine: f.take("quarantine")?,
+            steady_state_first_achieved_time: f.take("steadyStateFirstAchievedTime")?,
+            steady_state_last_achieved_time: f.take("steadyStateLastAchievedTime")?,
+            synchronized_entry_count_by_type: f.take("synchronizedEntryCountByType")?,
+            troubleshooting_url: f.take("troubleshootingUrl")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("code", &self.code)?;
+        f.put(
+            "countSuccessiveCompleteFailures",
+            &self.count_successive_complete_failures,
+        )?;
+        f.put("escrowsPruned", &self.escrows_pruned)?;
+        f.put("lastExecution", &self.last_execution)?;
+        f.put("lastSuccessfulExecution", &self.last_successful_execution)?;
+        f.put(
+            "lastSuccessfulExecutionWithExports",
+            &self.last_successful_execution_with_exports,
+        )?;
+        f.put("progress", &self.progress)?;
+        f.put("quarantine", &self.quarantine)?;
+        f.put("steadyStateFirstAchievedTime", &self.steady_state_first_achieved_time)?;
+        f.put("steadyStateLastAchievedTime", &self.steady_state_last_achieved_time)?;
+        f.put("synchronizedEntryCountByType", &self.synchronized_entry_count_by_type)?;
+        f.put("troubleshootingUrl", &self.troubleshooting_url)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Summarizes the results of the synchronization job run.
 ///
 /// OData type `microsoft.graph.synchronizationTaskExecution`. Source: `resources/synchronization-synchronizationtaskexecution.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the job run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_identifier: Option<String>,
     /// Count of processed entries that were assigned for this application.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_entitled: Option<i64>,
     /// Count of processed entries that were assigned for provisioning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_entitled_for_provisioning: Option<i64>,
     /// Count of entries that were escrowed (errors).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_escrowed: Option<i64>,
     /// Count of entries that were escrowed, including system-generated escrows.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_escrowed_raw: Option<i64>,
     /// Count of exported entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_exported: Option<i64>,
     /// Count of entries that were expected to be exported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_exports: Option<i64>,
     /// Count of imported entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_imported: Option<i64>,
     /// Count of imported delta-changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_imported_deltas: Option<i64>,
     /// Count of imported delta-changes pertaining to reference changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_imported_reference_deltas: Option<i64>,
     /// If an error was encountered, contains a synchronizationError object with details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<SynchronizationError>,
     /// Code summarizing the result of this run. Possible values are: Succeeded, Failed, EntryLevelErrors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Time when this job run began. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_began: Option<crate::runtime::DateTimeOffset>,
     /// Time when this job run ended. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_ended: Option<crate::runtime::DateTimeOffset>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationTaskExecution {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            activity_identifier: f.take("activityIdentifier")?,
+            count_entitled: f.take("countEntitled")?,
+            count_entitled_for_provisioning: f.take("countEntitledForProvisioning")?,
+            count_escrowed: f.take("countEscrowed")?,
+            count_escrowed_raw: f.take("countEscrowedRaw")?,
+            count_exported: f.take("countExported")?,
+            count_exports: f.take("countExports")?,
+            count_imported: f.take("countImported")?,
+            count_imported_deltas: f.take("countImportedDeltas")?,
+            count_imported_reference_deltas: f.take("countImportedReferenceDeltas")?,
+            error: f.take("error")?,
+            state: f.take("state")?,
+            time_began: f.take("timeBegan")?,
+            time_ended: f.take("timeEnded")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("activityIdentifier", &self.activity_identifier)?;
+        f.put("countEntitled", &self.count_entitled)?;
+        f.put("countEntitledForProvisioning", &self.count_entitled_for_provisioning)?;
+        f.put("countEscrowed", &self.count_escrowed)?;
+        f.put("countEscrowedRaw", &self.count_escrowed_raw)?;
+        f.put("countExported", &self.count_exported)?;
+        f.put("countExports", &self.count_exports)?;
+        f.put("countImported", &self.count_imported)?;
+        f.put("countImportedDeltas", &self.count_imported_deltas)?;
+        f.put("countImportedReferenceDeltas", &self.count_imported_reference_deltas)?;
+        f.put("error", &self.error)?;
+        f.put("state", &self.state)?;
+        f.put("timeBegan", &self.time_began)?;
+        f.put("timeEnded", &self.time_ended)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationTaskExecution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "applications")]
 /// Provides pre-configured synchronization settings for a particular application.
 ///
 /// OData type `microsoft.graph.synchronizationTemplate`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationtemplate.md`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynchronizationTemplate {
     /// Read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identifier of the application this template belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// true if this template is recommended to be the default for the application.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// Description of the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// true if this template should appear in the collection of templates available for the application instance (service principal).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discoverable: Option<String>,
     /// One of the well-known factory tags supported by the synchronization engine. The factoryTag tells the synchronization engine which implementation to use when processing jobs based on this template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub factory_tag: Option<String>,
     /// Additional extension properties. Unless mentioned explicitly, metadata values should not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Vec<MetadataEntry>>,
     /// Default synchronization schema for the jobs based on this template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<SynchronizationSchema>,
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+impl SynchronizationTemplate {
+    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: f.take("id")?,
+            application_id: f.take("applicationId")?,
+            default: f.take("default")?,
+            description: f.take("description")?,
+            discoverable: f.take("discoverable")?,
+            factory_tag: f.take("factoryTag")?,
+            metadata: f.take("metadata")?,
+            schema: f.take("schema")?,
+            odata_type: f.take("@odata.type")?,
+            additional_properties: f.into_rest(),
+        })
+    }
+    fn to_fields(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+        f.put("id", &self.id)?;
+        f.put("applicationId", &self.application_id)?;
+        f.put("default", &self.default)?;
+        f.put("description", &self.description)?;
+        f.put("discoverable", &self.discoverable)?;
+        f.put("factoryTag", &self.factory_tag)?;
+        f.put("metadata", &self.metadata)?;
+        f.put("schema", &self.schema)?;
+        f.put("@odata.type", &self.odata_type)?;
+        Ok(f.into_rest())
+    }
+}
+#[cfg(feature = "applications")]
+impl serde::Serialize for SynchronizationTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::serialize_fields(self.to_fields(), serializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl<'de> serde::Deserialize<'de> for SynchronizationTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+    }
 }
 #[cfg(feature = "non-product-specific")]
 /// Microsoft Graph enumeration values

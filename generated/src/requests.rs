@@ -78,20 +78,54 @@ pub mod applications {
     }
     #[cfg(feature = "applications")]
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PostApplicationsSynchronizationAcquireAccessTokenBody {
         /// Represents a single secret value.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub credentials: Option<
             Vec<crate::graph::SynchronizationSecretKeyStringValuePair>,
         >,
         /// The `@odata.type` annotation: the concrete type of this value.
-        #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    #[cfg(feature = "applications")]
+    impl PostApplicationsSynchronizationAcquireAccessTokenBody {
+        fn from_fields(
+            mut f: crate::runtime::Fields,
+        ) -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                credentials: f.take("credentials")?,
+                odata_type: f.take("@odata.type")?,
+                additional_properties: f.into_rest(),
+            })
+        }
+        fn to_fields(
+            &self,
+        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+            f.put("credentials", &self.credentials)?;
+            f.put("@odata.type", &self.odata_type)?;
+            Ok(f.into_rest())
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl serde::Serialize for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::runtime::serialize_fields(self.to_fields(), serializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl<'de> serde::Deserialize<'de>
+    for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        }
     }
     #[cfg(feature = "applications")]
     /// Get synchronizationTemplate
@@ -515,20 +549,55 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         /// Represents the objects that will be provisioned and the synchronization rules executed. The resource is primarily used for on-demand provisioning.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub parameters: Option<
             Vec<crate::graph::SynchronizationJobApplicationParameters>,
         >,
         /// The `@odata.type` annotation: the concrete type of this value.
-        #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    #[cfg(feature = "applications")]
+    impl PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        fn from_fields(
+            mut f: crate::runtime::Fields,
+        ) -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                parameters: f.take("parameters")?,
+                odata_type: f.take("@odata.type")?,
+                additional_properties: f.into_rest(),
+            })
+        }
+        fn to_fields(
+            &self,
+        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+            f.put("parameters", &self.parameters)?;
+            f.put("@odata.type", &self.odata_type)?;
+            Ok(f.into_rest())
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl serde::Serialize
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::runtime::serialize_fields(self.to_fields(), serializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        }
     }
     #[cfg(feature = "applications")]
     /// Restart synchronizationJob
@@ -581,18 +650,52 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PostServicePrincipalsSynchronizationJobsRestartBody {
         /// Restart criteria
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub criteria: Option<crate::graph::SynchronizationJobRestartCriteria>,
         /// The `@odata.type` annotation: the concrete type of this value.
-        #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    #[cfg(feature = "applications")]
+    impl PostServicePrincipalsSynchronizationJobsRestartBody {
+        fn from_fields(
+            mut f: crate::runtime::Fields,
+        ) -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                criteria: f.take("criteria")?,
+                odata_type: f.take("@odata.type")?,
+                additional_properties: f.into_rest(),
+            })
+        }
+        fn to_fields(
+            &self,
+        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+            f.put("criteria", &self.criteria)?;
+            f.put("@odata.type", &self.odata_type)?;
+            Ok(f.into_rest())
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl serde::Serialize for PostServicePrincipalsSynchronizationJobsRestartBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::runtime::serialize_fields(self.to_fields(), serializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsSynchronizationJobsRestartBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        }
     }
     #[cfg(feature = "applications")]
     /// Start synchronizationJob
@@ -688,23 +791,59 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         /// When true, the credentials parameter will be ignored and the previously saved credentials (if any) will be validated instead.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub use_saved_credentials: Option<bool>,
         /// Credentials to validate. Ignored when the useSavedCredentials parameter is true.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub credentials: Option<
             Vec<crate::graph::SynchronizationSecretKeyStringValuePair>,
         >,
         /// The `@odata.type` annotation: the concrete type of this value.
-        #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    #[cfg(feature = "applications")]
+    impl PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        fn from_fields(
+            mut f: crate::runtime::Fields,
+        ) -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                use_saved_credentials: f.take("useSavedCredentials")?,
+                credentials: f.take("credentials")?,
+                odata_type: f.take("@odata.type")?,
+                additional_properties: f.into_rest(),
+            })
+        }
+        fn to_fields(
+            &self,
+        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+            f.put("useSavedCredentials", &self.use_saved_credentials)?;
+            f.put("credentials", &self.credentials)?;
+            f.put("@odata.type", &self.odata_type)?;
+            Ok(f.into_rest())
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl serde::Serialize
+    for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::runtime::serialize_fields(self.to_fields(), serializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        }
     }
     #[cfg(feature = "applications")]
     /// Delete synchronizationSchema
@@ -1064,24 +1203,60 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PostServicePrincipalsJobsSchemaParseExpressionBody {
         /// Expression to parse.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub expression: Option<String>,
         /// Test data object to evaluate expression against. Optional.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub test_input_object: Option<crate::graph::ExpressionInputObject>,
         /// Definition of the attribute that will be mapped to this expression. Optional.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub target_attribute_definition: Option<crate::graph::AttributeDefinition>,
         /// The `@odata.type` annotation: the concrete type of this value.
-        #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        #[serde(flatten)]
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    #[cfg(feature = "applications")]
+    impl PostServicePrincipalsJobsSchemaParseExpressionBody {
+        fn from_fields(
+            mut f: crate::runtime::Fields,
+        ) -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                expression: f.take("expression")?,
+                test_input_object: f.take("testInputObject")?,
+                target_attribute_definition: f.take("targetAttributeDefinition")?,
+                odata_type: f.take("@odata.type")?,
+                additional_properties: f.into_rest(),
+            })
+        }
+        fn to_fields(
+            &self,
+        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
+            f.put("expression", &self.expression)?;
+            f.put("testInputObject", &self.test_input_object)?;
+            f.put("targetAttributeDefinition", &self.target_attribute_definition)?;
+            f.put("@odata.type", &self.odata_type)?;
+            Ok(f.into_rest())
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl serde::Serialize for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::runtime::serialize_fields(self.to_fields(), serializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        }
     }
     #[cfg(feature = "applications")]
     /// Update synchronizationSchema

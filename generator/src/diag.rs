@@ -91,6 +91,17 @@ codes! {
     PathFromExample = "D2R408", Note, "path-from-example";
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
     ResponseWidened = "D2R410", Note, "response-widened";
+    // 600-649: the docs against official metadata (`lint --metadata`)
+    MetadataTypeMissing = "D2R600", Warning, "metadata-type-missing";
+    MetadataPropertyMissing = "D2R601", Warning, "metadata-property-missing";
+    MetadataPropertyType = "D2R602", Warning, "metadata-property-type";
+    MetadataEnumAsString = "D2R603", Note, "metadata-enum-as-string";
+    MetadataBaseMissing = "D2R604", Warning, "metadata-base-missing";
+    MetadataBaseDiffers = "D2R605", Warning, "metadata-base-differs";
+    MetadataNavigationMissing = "D2R606", Warning, "metadata-navigation-missing";
+    MetadataEnumMissing = "D2R607", Warning, "metadata-enum-missing";
+    MetadataEnumMemberMissing = "D2R608", Warning, "metadata-enum-member-missing";
+    MetadataOperationMissing = "D2R609", Note, "metadata-operation-missing";
 }
 
 impl fmt::Display for Code {

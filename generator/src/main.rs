@@ -55,6 +55,10 @@ enum Command {
         /// Also list notes (human and github formats).
         #[arg(long, short)]
         verbose: bool,
+        /// Also compare the docs with this official CSDL document: its disagreements join
+        /// the diagnostics and the comparison figures are printed.
+        #[arg(long, value_name = "FILE.xml")]
+        metadata: Option<PathBuf>,
     },
     /// Exit 0 when the checked-in code is what the docs produce; else print a diff and exit 1.
     Check {
@@ -84,6 +88,15 @@ enum Command {
     Ir {
         #[arg(long, default_value = "docs")]
         docs: PathBuf,
+    },
+    /// Write the naive serde crate for the same docs (the compile-cost baseline of
+    /// `bench/compile.sh`).
+    #[command(hide = true)]
+    Baseline {
+        #[arg(long, default_value = "docs")]
+        docs: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Export the IR as a schema in another format.
     Export {
@@ -168,8 +181,37 @@ fn main() -> ExitCode {
             docs,
             format,
             verbose,
-        } => lint(docs, format, verbose),
+            metadata,
+        } => lint(docs, format, verbose, metadata),
         Command::Export { format, docs, out } => export(format, docs, out),
+        Command::Baseline { docs, out } => baseline(docs, out),
+    }
+}
+
+fn baseline(docs: PathBuf, out: PathBuf) -> ExitCode {
+    let g = match run(&docs) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    let written = doc2rs::emit::naive::emit(&g.ir, "naive-baseline")
+        .map_err(|e| e.to_string())
+        .and_then(|files| {
+            doc2rs::write::write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))
+        });
+    match written {
+        Ok(_) => {
+            eprintln!(
+                "doc2rs: naive baseline for {} types, {} enums -> {}",
+                g.ir.types.len(),
+                g.ir.enums.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -283,11 +325,24 @@ fn export(format: Format, docs: PathBuf, out: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
-    let g = match run(&docs) {
+fn lint(docs: PathBuf, format: LintFormat, verbose: bool, metadata: Option<PathBuf>) -> ExitCode {
+    let mut g = match run(&docs) {
         Ok(g) => g,
         Err(code) => return code,
     };
+    let metadata = match metadata.map(|m| doc2rs::metadata::lint(&g.ir, &m)) {
+        Some(Ok(m)) => {
+            g.diagnostics.extend(m.diagnostics.iter().cloned());
+            g.diagnostics.sort();
+            Some(m)
+        }
+        Some(Err(e)) => {
+            eprintln!("doc2rs: error: {e}");
+            return ExitCode::from(1);
+        }
+        None => None,
+    };
+    let official = metadata.as_ref().map(|m| m.official_file.as_str());
     let summary = doc2rs::summary::Summary::of(&g);
     let shown = g
         .diagnostics
@@ -302,9 +357,15 @@ fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
             for (code, n) in summary.top_codes() {
                 println!("{n:>7}  {code}");
             }
+            if let Some(m) = &metadata {
+                print!("\n{}", doc2rs::metadata::figures_table(&m.figures));
+            }
         }
         LintFormat::Json => {
-            let doc = serde_json::json!({ "diagnostics": g.diagnostics, "summary": summary });
+            let mut doc = serde_json::json!({ "diagnostics": g.diagnostics, "summary": summary });
+            if let Some(m) = &metadata {
+                doc["metadata"] = serde_json::json!(m.figures);
+            }
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         LintFormat::Github => {
@@ -321,9 +382,13 @@ fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
                     .replace('%', "%25")
                     .replace('\r', "%0D")
                     .replace('\n', "%0A");
+                // Findings in the official metadata file carry its path as given.
+                let file = match official == Some(d.loc.file.as_str()) {
+                    true => d.loc.file.clone(),
+                    false => format!("{prefix}/{}", d.loc.file),
+                };
                 println!(
-                    "::{level} file={prefix}/{},line={},col={},title={} {}::{msg}",
-                    d.loc.file,
+                    "::{level} file={file},line={},col={},title={} {}::{msg}",
                     d.loc.line,
                     d.loc.col,
                     d.code,
@@ -340,6 +405,10 @@ fn lint(docs: PathBuf, format: LintFormat, verbose: bool) -> ExitCode {
                 g.diagnostics.len(),
                 top.join(", ")
             );
+            if let Some(m) = &metadata {
+                let line = doc2rs::metadata::figures_line(&m.figures);
+                println!("::notice title=doc2rs metadata::{line}");
+            }
         }
     }
     if g.errors() > 0 {

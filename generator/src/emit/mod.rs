@@ -7,6 +7,7 @@ pub mod docs;
 pub mod enums;
 pub mod examples;
 pub mod models;
+pub mod naive;
 pub mod names;
 pub mod poly;
 pub mod request_names;
@@ -243,11 +244,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
     for (module, items) in &modules {
         let items: Vec<&Model> = items.values().collect();
         let build = |m: &&Model| match m {
-            Model::Type(t) => {
-                let cfg = areas.cfg_of(&t.name);
-                let item = models::struct_item(ir, &names, &boxing, t);
-                quote! { #cfg #item }
-            }
+            Model::Type(t) => models::struct_item(ir, &names, &boxing, t, areas.cfg_of(&t.name)),
             Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
             Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
         };

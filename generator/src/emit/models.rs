@@ -17,23 +17,6 @@ use std::collections::BTreeMap;
 const ODATA_TYPE: &str = "odata_type";
 const ADDITIONAL: &str = "additional_properties";
 
-/// serde's `rename_all = "camelCase"` applied to a snake_case field name.
-fn serde_camel(field: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Edges `a → b` where `a` holds `b` by value (not in a Vec); fields on such edges inside a
 /// cycle need a `Box`.
 pub struct Boxing {
@@ -44,7 +27,15 @@ pub struct Boxing {
 impl Boxing {
     pub fn new(ir: &Ir) -> Self {
         // A polymorphic value is held through its `Any...` enum, whose variants are boxed.
-        let poly = crate::ir::hierarchy::polymorphic_bases(ir);
+        Self::skipping(ir, crate::ir::hierarchy::polymorphic_bases(ir))
+    }
+
+    /// For the naive baseline, which holds every value by its struct.
+    pub fn new_naive(ir: &Ir) -> Self {
+        Self::skipping(ir, Default::default())
+    }
+
+    fn skipping(ir: &Ir, poly: std::collections::BTreeSet<String>) -> Self {
         let names: Vec<&String> = ir.types.keys().collect();
         let pos: BTreeMap<&str, usize> = names
             .iter()
@@ -78,7 +69,7 @@ impl Boxing {
         Boxing { component }
     }
 
-    fn needs_box(&self, from: &str, to: &str) -> bool {
+    pub(super) fn needs_box(&self, from: &str, to: &str) -> bool {
         matches!((self.component.get(from), self.component.get(to)), (Some(a), Some(b)) if a == b)
     }
 }
@@ -178,7 +169,13 @@ pub fn value_type(
     }
 }
 
-pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> TokenStream {
+pub fn struct_item(
+    ir: &Ir,
+    names: &Names,
+    boxing: &Boxing,
+    t: &TypeDef,
+    cfg: TokenStream,
+) -> TokenStream {
     let mut doc = vec![docs::clean(&t.description)];
     let mut facts = format!("OData type `{}`", t.name);
     if let Some(base) = &t.base {
@@ -190,6 +187,7 @@ pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> Toke
     facts.push_str(&format!(". Source: `{}`.", t.loc.file));
     doc.push(docs::clean(&facts));
     let shape = StructShape {
+        cfg,
         owner: &t.name,
         module: names.module_of(&t.name),
         ident: names.ident(&t.name),
@@ -200,6 +198,8 @@ pub fn struct_item(ir: &Ir, names: &Names, boxing: &Boxing, t: &TypeDef) -> Toke
 
 /// What a generated struct is called and where it lives.
 pub struct StructShape<'a> {
+    /// The area gate put on the struct and each of its impls (possibly empty).
+    pub cfg: TokenStream,
     /// Qualified name of the type the struct stands for (for boxing decisions).
     pub owner: &'a str,
     /// The module the struct is emitted in.
@@ -208,8 +208,16 @@ pub struct StructShape<'a> {
     pub doc: Vec<String>,
 }
 
-/// A serde struct with one optional field per property plus `@odata.type` and a catch-all
-/// map. Used for models and for action parameter bodies.
+/// A struct with one optional field per property plus `@odata.type` and a catch-all map,
+/// and its serde impls. Used for models and for action parameter bodies; every item carries
+/// `shape.cfg`.
+///
+/// The impls are written out instead of derived, shaped for the compiler (see
+/// ARCHITECTURE.md): `Deserialize` reads a JSON object once (one shared generic function per
+/// deserializer) and hands it to a non-generic `from_fields` that takes each property by its
+/// JSON name; `Serialize` builds the object in a non-generic `to_fields` and writes it. No
+/// visitor, field enum or flatten buffer per struct; the generic code is instantiated once
+/// per field type, shared by every struct.
 pub fn struct_tokens(
     names: &Names,
     boxing: &Boxing,
@@ -219,39 +227,72 @@ pub fn struct_tokens(
     let mut namer = Namer::new(Style::Snake);
     namer.reserve(ODATA_TYPE);
     namer.reserve(ADDITIONAL);
-    let fields = props.iter().map(|p| {
-        let name = namer.claim(ident::field_name(&p.name));
-        let field = ident::make_ident(&name);
-        let ty = value_type(names, boxing, shape.owner, shape.module, p);
-        let json = &p.name;
-        let rename = (serde_camel(&name) != *json).then(|| quote! { rename = #json, });
-        let mut doc = vec![docs::clean(&p.description)];
-        if let TypeRef::Opaque { spelling } = &p.ty {
-            doc.push(docs::clean(&format!(
-                "The docs name an undefined type `{spelling}`; the value is kept as raw JSON."
-            )));
-        }
-        let doc = docs::attrs(&doc);
+    let fields: Vec<(syn::Ident, &str, TokenStream, TokenStream)> = props
+        .iter()
+        .map(|p| {
+            let field = ident::make_ident(&namer.claim(ident::field_name(&p.name)));
+            let ty = value_type(names, boxing, shape.owner, shape.module, p);
+            let mut doc = vec![docs::clean(&p.description)];
+            if let TypeRef::Opaque { spelling } = &p.ty {
+                doc.push(docs::clean(&format!(
+                    "The docs name an undefined type `{spelling}`; the value is kept as raw JSON."
+                )));
+            }
+            (field, p.name.as_str(), ty, docs::attrs(&doc))
+        })
+        .collect();
+    let decls = fields.iter().map(|(field, _, ty, doc)| {
         quote! {
             #doc
-            #[serde(#rename skip_serializing_if = "Option::is_none")]
             pub #field: Option<#ty>,
         }
     });
+    let takes = fields
+        .iter()
+        .map(|(field, json, ..)| quote! { #field: f.take(#json)?, });
+    let puts = fields
+        .iter()
+        .map(|(field, json, ..)| quote! { f.put(#json, &self.#field)?; });
     let doc = docs::attrs(&shape.doc);
-    let ident = shape.ident;
+    let (ident, cfg, rt) = (shape.ident, shape.cfg, Names::runtime("Fields"));
     quote! {
+        #cfg
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #ident {
-            #(#fields)*
+            #(#decls)*
             /// The `@odata.type` annotation: the concrete type of this value.
-            #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             /// Properties the docs do not describe, kept so a round trip loses nothing.
-            #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+        #cfg
+        impl #ident {
+            fn from_fields(mut f: #rt) -> Result<Self, serde_json::Error> {
+                Ok(Self {
+                    #(#takes)*
+                    odata_type: f.take("@odata.type")?,
+                    additional_properties: f.into_rest(),
+                })
+            }
+            fn to_fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+                let mut f = #rt::from_rest(&self.additional_properties);
+                #(#puts)*
+                f.put("@odata.type", &self.odata_type)?;
+                Ok(f.into_rest())
+            }
+        }
+        #cfg
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::serialize_fields(self.to_fields(), serializer)
+            }
+        }
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+            }
         }
     }
 }

@@ -254,6 +254,7 @@ fn operation_item(
         Some(Body::Parameters { properties }) => {
             let props: Vec<_> = properties.iter().collect();
             let shape = StructShape {
+                cfg: cfg.clone(),
                 owner: "",
                 module: MODULE,
                 ident: op_names.body_ident(&op.id),
@@ -265,11 +266,6 @@ fn operation_item(
             models::struct_tokens(names, boxing, shape, &props)
         }
         _ => quote! {},
-    };
-    let body_struct = if body_struct.is_empty() {
-        body_struct
-    } else {
-        quote! { #cfg #body_struct }
     };
     quote! {
         #cfg
