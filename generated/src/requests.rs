@@ -4,17 +4,17 @@
 /// Operations on paths under `/applications`.
 pub mod applications {
     #[cfg(feature = "applications")]
-    pub use super::service_principals::DeleteSynchronizationSchema;
+    pub use super::service_principals::DeleteServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::SynchronizationSchemaFilterOperators;
+    pub use super::service_principals::ListServicePrincipalsJobsSchemaFilterOperators;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::SynchronizationSchemaFunctions;
+    pub use super::service_principals::ListServicePrincipalsJobsSchemaFunctions;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::GetSynchronizationSchema;
+    pub use super::service_principals::GetServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::UpdateSynchronizationSchema;
+    pub use super::service_principals::PutServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
-    pub use super::service_principals::ListExistingSynchronizationTemplates;
+    pub use super::service_principals::ListServicePrincipalsSynchronizationTemplates;
     #[cfg(feature = "applications")]
     /// acquireAccessToken
     ///
@@ -22,16 +22,16 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronization-acquireaccesstoken.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct AcquireAccessToken {
+    pub struct PostApplicationsSynchronizationAcquireAccessToken {
         parts: crate::client::RequestParts,
-        body: AcquireAccessTokenBody,
+        body: PostApplicationsSynchronizationAcquireAccessTokenBody,
     }
     #[cfg(feature = "applications")]
-    impl AcquireAccessToken {
+    impl PostApplicationsSynchronizationAcquireAccessToken {
         /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken`
-        pub fn applications(
+        pub fn new(
             applications_id: &str,
-            body: AcquireAccessTokenBody,
+            body: PostApplicationsSynchronizationAcquireAccessTokenBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/applications/");
@@ -46,7 +46,7 @@ pub mod applications {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/acquireAccessToken`
         pub fn service_principals(
             service_principals_id: &str,
-            body: AcquireAccessTokenBody,
+            body: PostApplicationsSynchronizationAcquireAccessTokenBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -60,7 +60,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for AcquireAccessToken {
+    impl crate::client::Operation for PostApplicationsSynchronizationAcquireAccessToken {
         type Output = ();
         fn into_parts(
             self,
@@ -79,7 +79,7 @@ pub mod applications {
     #[cfg(feature = "applications")]
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct AcquireAccessTokenBody {
+    pub struct PostApplicationsSynchronizationAcquireAccessTokenBody {
         /// Represents a single secret value.
         pub credentials: Option<
             Vec<crate::graph::SynchronizationSecretKeyStringValuePair>,
@@ -90,7 +90,7 @@ pub mod applications {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     #[cfg(feature = "applications")]
-    impl AcquireAccessTokenBody {
+    impl PostApplicationsSynchronizationAcquireAccessTokenBody {
         fn from_fields(
             mut f: crate::runtime::Fields,
         ) -> Result<Self, serde_json::Error> {
@@ -110,7 +110,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl serde::Serialize for AcquireAccessTokenBody {
+    impl serde::Serialize for PostApplicationsSynchronizationAcquireAccessTokenBody {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -119,7 +119,8 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl<'de> serde::Deserialize<'de> for AcquireAccessTokenBody {
+    impl<'de> serde::Deserialize<'de>
+    for PostApplicationsSynchronizationAcquireAccessTokenBody {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -133,16 +134,13 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-get.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct GetSynchronizationTemplate {
+    pub struct GetApplicationsSynchronizationTemplates {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl GetSynchronizationTemplate {
+    impl GetApplicationsSynchronizationTemplates {
         /// `GET applications/{id}/synchronization/templates/{templateId}`
-        pub fn applications(
-            id: &str,
-            template_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, template_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/applications/");
             path.param("id", id)?;
@@ -172,7 +170,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetSynchronizationTemplate {
+    impl crate::client::Operation for GetApplicationsSynchronizationTemplates {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
             self,
@@ -193,12 +191,12 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-post.md`. The documented success status is 201.
     #[derive(Clone, Debug)]
-    pub struct CreateSynchronizationTemplate {
+    pub struct PostApplicationsSynchronizationTemplates {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
     #[cfg(feature = "applications")]
-    impl CreateSynchronizationTemplate {
+    impl PostApplicationsSynchronizationTemplates {
         /// `POST /applications/{id}/synchronization/templates/`
         pub fn new(
             id: &str,
@@ -216,7 +214,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for CreateSynchronizationTemplate {
+    impl crate::client::Operation for PostApplicationsSynchronizationTemplates {
         type Output = crate::graph::SynchronizationTemplate;
         fn into_parts(
             self,
@@ -239,12 +237,12 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-update.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct UpdateSynchronizationTemplate {
+    pub struct PatchApplicationsSynchronizationTemplates {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationTemplate,
     }
     #[cfg(feature = "applications")]
-    impl UpdateSynchronizationTemplate {
+    impl PatchApplicationsSynchronizationTemplates {
         /// `PATCH applications/{id}/synchronization/templates/{templateId}`
         pub fn new(
             id: &str,
@@ -264,7 +262,7 @@ pub mod applications {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for UpdateSynchronizationTemplate {
+    impl crate::client::Operation for PatchApplicationsSynchronizationTemplates {
         type Output = ();
         fn into_parts(
             self,
@@ -284,11 +282,11 @@ pub mod applications {
 /// Operations on paths under `/service_principals`.
 pub mod service_principals {
     #[cfg(feature = "applications")]
-    pub use super::applications::AcquireAccessToken;
+    pub use super::applications::PostApplicationsSynchronizationAcquireAccessToken;
     #[cfg(feature = "applications")]
-    pub use super::applications::AcquireAccessTokenBody;
+    pub use super::applications::PostApplicationsSynchronizationAcquireAccessTokenBody;
     #[cfg(feature = "applications")]
-    pub use super::applications::GetSynchronizationTemplate;
+    pub use super::applications::GetApplicationsSynchronizationTemplates;
     #[cfg(feature = "applications")]
     /// Delete synchronizationJob
     ///
@@ -296,11 +294,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-delete.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct DeleteSynchronizationJob {
+    pub struct DeleteServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl DeleteSynchronizationJob {
+    impl DeleteServicePrincipalsSynchronizationJobs {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -316,7 +314,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for DeleteSynchronizationJob {
+    impl crate::client::Operation for DeleteServicePrincipalsSynchronizationJobs {
         type Output = ();
         fn into_parts(
             self,
@@ -337,11 +335,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-get.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct GetSynchronizationJob {
+    pub struct GetServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl GetSynchronizationJob {
+    impl GetServicePrincipalsSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -357,7 +355,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetSynchronizationJob {
+    impl crate::client::Operation for GetServicePrincipalsSynchronizationJobs {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
             self,
@@ -378,11 +376,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-list.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct ListSynchronizationJobs {
+    pub struct ListServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl ListSynchronizationJobs {
+    impl ListServicePrincipalsSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -397,7 +395,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListSynchronizationJobs {
+    impl crate::client::Operation for ListServicePrincipalsSynchronizationJobs {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
         fn into_parts(
             self,
@@ -418,11 +416,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-pause.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationJobPause {
+    pub struct PostServicePrincipalsSynchronizationJobsPause {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobPause {
+    impl PostServicePrincipalsSynchronizationJobsPause {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -439,7 +437,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationJobPause {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsPause {
         type Output = ();
         fn into_parts(
             self,
@@ -460,12 +458,12 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-post.md`. The documented success status is 201.
     #[derive(Clone, Debug)]
-    pub struct CreateSynchronizationJob {
+    pub struct PostServicePrincipalsSynchronizationJobs {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationJob,
     }
     #[cfg(feature = "applications")]
-    impl CreateSynchronizationJob {
+    impl PostServicePrincipalsSynchronizationJobs {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/`
         pub fn new(
             id: &str,
@@ -483,7 +481,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for CreateSynchronizationJob {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobs {
         type Output = crate::graph::SynchronizationJob;
         fn into_parts(
             self,
@@ -506,17 +504,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-provision-on-demand.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationJobProvisionOnDemand {
+    pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         parts: crate::client::RequestParts,
-        body: SynchronizationJobProvisionOnDemandBody,
+        body: PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobProvisionOnDemand {
+    impl PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand`
         pub fn new(
             service_principals_id: &str,
             synchronization_job_id: &str,
-            body: SynchronizationJobProvisionOnDemandBody,
+            body: PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -532,7 +530,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationJobProvisionOnDemand {
+    impl crate::client::Operation
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
         fn into_parts(
             self,
@@ -551,7 +550,7 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct SynchronizationJobProvisionOnDemandBody {
+    pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         /// Represents the objects that will be provisioned and the synchronization rules executed. The resource is primarily used for on-demand provisioning.
         pub parameters: Option<
             Vec<crate::graph::SynchronizationJobApplicationParameters>,
@@ -562,7 +561,7 @@ pub mod service_principals {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobProvisionOnDemandBody {
+    impl PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         fn from_fields(
             mut f: crate::runtime::Fields,
         ) -> Result<Self, serde_json::Error> {
@@ -582,7 +581,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl serde::Serialize for SynchronizationJobProvisionOnDemandBody {
+    impl serde::Serialize
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -591,7 +591,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl<'de> serde::Deserialize<'de> for SynchronizationJobProvisionOnDemandBody {
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -605,17 +606,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-restart.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct RestartSynchronizationJob {
+    pub struct PostServicePrincipalsSynchronizationJobsRestart {
         parts: crate::client::RequestParts,
-        body: RestartSynchronizationJobBody,
+        body: PostServicePrincipalsSynchronizationJobsRestartBody,
     }
     #[cfg(feature = "applications")]
-    impl RestartSynchronizationJob {
+    impl PostServicePrincipalsSynchronizationJobsRestart {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart`
         pub fn new(
             id: &str,
             job_id: &str,
-            body: RestartSynchronizationJobBody,
+            body: PostServicePrincipalsSynchronizationJobsRestartBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -631,7 +632,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for RestartSynchronizationJob {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsRestart {
         type Output = ();
         fn into_parts(
             self,
@@ -650,7 +651,7 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RestartSynchronizationJobBody {
+    pub struct PostServicePrincipalsSynchronizationJobsRestartBody {
         /// Restart criteria
         pub criteria: Option<crate::graph::SynchronizationJobRestartCriteria>,
         /// The `@odata.type` annotation: the concrete type of this value.
@@ -659,7 +660,7 @@ pub mod service_principals {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     #[cfg(feature = "applications")]
-    impl RestartSynchronizationJobBody {
+    impl PostServicePrincipalsSynchronizationJobsRestartBody {
         fn from_fields(
             mut f: crate::runtime::Fields,
         ) -> Result<Self, serde_json::Error> {
@@ -679,7 +680,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl serde::Serialize for RestartSynchronizationJobBody {
+    impl serde::Serialize for PostServicePrincipalsSynchronizationJobsRestartBody {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -688,7 +689,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl<'de> serde::Deserialize<'de> for RestartSynchronizationJobBody {
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsSynchronizationJobsRestartBody {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -702,11 +704,11 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-start.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct StartSynchronizationJob {
+    pub struct PostServicePrincipalsSynchronizationJobsStart {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl StartSynchronizationJob {
+    impl PostServicePrincipalsSynchronizationJobsStart {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start`
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
@@ -723,7 +725,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for StartSynchronizationJob {
+    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsStart {
         type Output = ();
         fn into_parts(
             self,
@@ -744,17 +746,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-validatecredentials.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationJobValidateCredentials {
+    pub struct PostServicePrincipalsSynchronizationJobsValidateCredentials {
         parts: crate::client::RequestParts,
-        body: SynchronizationJobValidateCredentialsBody,
+        body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobValidateCredentials {
+    impl PostServicePrincipalsSynchronizationJobsValidateCredentials {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
         pub fn new(
             id: &str,
             id_2: &str,
-            body: SynchronizationJobValidateCredentialsBody,
+            body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -770,7 +772,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationJobValidateCredentials {
+    impl crate::client::Operation
+    for PostServicePrincipalsSynchronizationJobsValidateCredentials {
         type Output = ();
         fn into_parts(
             self,
@@ -789,7 +792,7 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct SynchronizationJobValidateCredentialsBody {
+    pub struct PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         /// When true, the credentials parameter will be ignored and the previously saved credentials (if any) will be validated instead.
         pub use_saved_credentials: Option<bool>,
         /// Credentials to validate. Ignored when the useSavedCredentials parameter is true.
@@ -802,7 +805,7 @@ pub mod service_principals {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationJobValidateCredentialsBody {
+    impl PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         fn from_fields(
             mut f: crate::runtime::Fields,
         ) -> Result<Self, serde_json::Error> {
@@ -824,7 +827,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl serde::Serialize for SynchronizationJobValidateCredentialsBody {
+    impl serde::Serialize
+    for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -833,7 +837,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl<'de> serde::Deserialize<'de> for SynchronizationJobValidateCredentialsBody {
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -847,16 +852,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-delete.md`. The documented success status is 201.
     #[derive(Clone, Debug)]
-    pub struct DeleteSynchronizationSchema {
+    pub struct DeleteServicePrincipalsSynchronizationJobsSchema {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl DeleteSynchronizationSchema {
+    impl DeleteServicePrincipalsSynchronizationJobsSchema {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -870,7 +872,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `DELETE /applications/{id}/synchronization/templates/{templateId}/schema`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -888,7 +890,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for DeleteSynchronizationSchema {
+    impl crate::client::Operation for DeleteServicePrincipalsSynchronizationJobsSchema {
         type Output = ();
         fn into_parts(
             self,
@@ -909,16 +911,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-filteroperators.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationSchemaFilterOperators {
+    pub struct ListServicePrincipalsJobsSchemaFilterOperators {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaFilterOperators {
+    impl ListServicePrincipalsJobsSchemaFilterOperators {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -932,7 +931,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/filterOperators`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -949,7 +948,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/filterOperators`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -967,7 +966,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationSchemaFilterOperators {
+    impl crate::client::Operation for ListServicePrincipalsJobsSchemaFilterOperators {
         type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
         fn into_parts(
             self,
@@ -988,16 +987,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-functions.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationSchemaFunctions {
+    pub struct ListServicePrincipalsJobsSchemaFunctions {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaFunctions {
+    impl ListServicePrincipalsJobsSchemaFunctions {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -1011,7 +1007,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/functions`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -1028,7 +1024,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/functions`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -1046,7 +1042,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationSchemaFunctions {
+    impl crate::client::Operation for ListServicePrincipalsJobsSchemaFunctions {
         type Output = crate::runtime::Collection<
             crate::graph::AttributeMappingFunctionSchema,
         >;
@@ -1069,16 +1065,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-get.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct GetSynchronizationSchema {
+    pub struct GetServicePrincipalsSynchronizationJobsSchema {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl GetSynchronizationSchema {
+    impl GetServicePrincipalsSynchronizationJobsSchema {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
-        pub fn service_principals_jobs(
-            id: &str,
-            job_id: &str,
-        ) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -1092,7 +1085,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -1109,7 +1102,7 @@ pub mod service_principals {
             Ok(Self { parts })
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
@@ -1127,7 +1120,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetSynchronizationSchema {
+    impl crate::client::Operation for GetServicePrincipalsSynchronizationJobsSchema {
         type Output = crate::graph::SynchronizationSchema;
         fn into_parts(
             self,
@@ -1148,17 +1141,17 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-parseexpression.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct SynchronizationSchemaParseExpression {
+    pub struct PostServicePrincipalsJobsSchemaParseExpression {
         parts: crate::client::RequestParts,
-        body: SynchronizationSchemaParseExpressionBody,
+        body: PostServicePrincipalsJobsSchemaParseExpressionBody,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaParseExpression {
+    impl PostServicePrincipalsJobsSchemaParseExpression {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
-        pub fn service_principals_jobs(
+        pub fn new(
             id: &str,
             id_2: &str,
-            body: SynchronizationSchemaParseExpressionBody,
+            body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -1173,10 +1166,10 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
         /// `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
-        pub fn service_principals_templates(
+        pub fn service_principals_synchronization_templates(
             id: &str,
             id_2: &str,
-            body: SynchronizationSchemaParseExpressionBody,
+            body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
@@ -1192,7 +1185,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for SynchronizationSchemaParseExpression {
+    impl crate::client::Operation for PostServicePrincipalsJobsSchemaParseExpression {
         type Output = crate::graph::ParseExpressionResponse;
         fn into_parts(
             self,
@@ -1211,7 +1204,7 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct SynchronizationSchemaParseExpressionBody {
+    pub struct PostServicePrincipalsJobsSchemaParseExpressionBody {
         /// Expression to parse.
         pub expression: Option<String>,
         /// Test data object to evaluate expression against. Optional.
@@ -1224,7 +1217,7 @@ pub mod service_principals {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     #[cfg(feature = "applications")]
-    impl SynchronizationSchemaParseExpressionBody {
+    impl PostServicePrincipalsJobsSchemaParseExpressionBody {
         fn from_fields(
             mut f: crate::runtime::Fields,
         ) -> Result<Self, serde_json::Error> {
@@ -1248,7 +1241,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl serde::Serialize for SynchronizationSchemaParseExpressionBody {
+    impl serde::Serialize for PostServicePrincipalsJobsSchemaParseExpressionBody {
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
@@ -1257,7 +1250,8 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl<'de> serde::Deserialize<'de> for SynchronizationSchemaParseExpressionBody {
+    impl<'de> serde::Deserialize<'de>
+    for PostServicePrincipalsJobsSchemaParseExpressionBody {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -1271,14 +1265,14 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-update.md`. The documented success status is 204.
     #[derive(Clone, Debug)]
-    pub struct UpdateSynchronizationSchema {
+    pub struct PutServicePrincipalsSynchronizationJobsSchema {
         parts: crate::client::RequestParts,
         body: crate::graph::SynchronizationSchema,
     }
     #[cfg(feature = "applications")]
-    impl UpdateSynchronizationSchema {
+    impl PutServicePrincipalsSynchronizationJobsSchema {
         /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
-        pub fn service_principals_jobs(
+        pub fn new(
             id: &str,
             job_id: &str,
             body: crate::graph::SynchronizationSchema,
@@ -1296,7 +1290,7 @@ pub mod service_principals {
             Ok(Self { parts, body })
         }
         /// `PUT /applications/{id}/synchronization/templates/{templateId}/schema`
-        pub fn applications_templates(
+        pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
             body: crate::graph::SynchronizationSchema,
@@ -1315,7 +1309,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for UpdateSynchronizationSchema {
+    impl crate::client::Operation for PutServicePrincipalsSynchronizationJobsSchema {
         type Output = ();
         fn into_parts(
             self,
@@ -1338,13 +1332,13 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-list.md`. The documented success status is 200.
     #[derive(Clone, Debug)]
-    pub struct ListExistingSynchronizationTemplates {
+    pub struct ListServicePrincipalsSynchronizationTemplates {
         parts: crate::client::RequestParts,
     }
     #[cfg(feature = "applications")]
-    impl ListExistingSynchronizationTemplates {
+    impl ListServicePrincipalsSynchronizationTemplates {
         /// `GET servicePrincipals/{id}/synchronization/templates`
-        pub fn service_principals(id: &str) -> Result<Self, crate::client::Error> {
+        pub fn new(id: &str) -> Result<Self, crate::client::Error> {
             let mut path = crate::client::PathBuilder::new();
             path.literal("/servicePrincipals/");
             path.param("id", id)?;
@@ -1369,7 +1363,7 @@ pub mod service_principals {
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListExistingSynchronizationTemplates {
+    impl crate::client::Operation for ListServicePrincipalsSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
         fn into_parts(
             self,

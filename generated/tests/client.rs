@@ -45,7 +45,7 @@ fn same_json<T: serde::Serialize>(typed: &T, documented: &str) {
 #[cfg(feature = "applications")]
 /// api/create-synchronizationjob.md:73:1 and api/create-synchronizationjob.md:103
 #[tokio::test]
-async fn create_synchronization_job_end_to_end() {
+async fn post_service_principals_synchronization_jobs_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -57,7 +57,7 @@ async fn create_synchronization_job_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs::new(
                     "{servicePrincipalsId}",
                     serde_json::from_str(
                             "{\"@odata.type\":\"#microsoft.synchronization.synchronizationJob\",\"schedule\":{\"@odata.type\":\"microsoft.graph.synchronizationSchedule\"},\"status\":{\"@odata.type\":\"microsoft.graph.synchronizationStatus\"},\"synchronizationJobSettings\":[{\"@odata.type\":\"microsoft.graph.keyValuePair\"}],\"templateId\":\"String\"}",
@@ -76,7 +76,7 @@ async fn create_synchronization_job_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronization-acquireaccesstoken.md:71:1 and api/synchronization-synchronization-acquireaccesstoken.md:108
 #[tokio::test]
-async fn acquire_access_token_end_to_end() {
+async fn post_applications_synchronization_acquire_access_token_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -88,7 +88,7 @@ async fn acquire_access_token_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::applications::AcquireAccessToken::applications(
+            graph_docs_generated::requests::applications::PostApplicationsSynchronizationAcquireAccessToken::new(
                     "{applicationsId}",
                     serde_json::from_str(
                             "{\"credentials\":[{\"@odata.type\":\"microsoft.graph.synchronizationSecretKeyStringValuePair\"}]}",
@@ -103,7 +103,7 @@ async fn acquire_access_token_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-delete.md:59:1 and api/synchronization-synchronizationjob-delete.md:88
 #[tokio::test]
-async fn delete_synchronization_job_end_to_end() {
+async fn delete_service_principals_synchronization_jobs_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -115,7 +115,7 @@ async fn delete_synchronization_job_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::DeleteServicePrincipalsSynchronizationJobs::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -127,7 +127,7 @@ async fn delete_synchronization_job_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-get.md:59:1 and api/synchronization-synchronizationjob-get.md:94
 #[tokio::test]
-async fn get_synchronization_job_end_to_end() {
+async fn get_service_principals_synchronization_jobs_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -139,7 +139,7 @@ async fn get_synchronization_job_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -155,7 +155,7 @@ async fn get_synchronization_job_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-list.md:59:1 and api/synchronization-synchronizationjob-list.md:95
 #[tokio::test]
-async fn list_synchronization_jobs_end_to_end() {
+async fn list_service_principals_synchronization_jobs_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -167,7 +167,7 @@ async fn list_synchronization_jobs_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new(
+            graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationJobs::new(
                     "{id}",
                 )
                 .unwrap(),
@@ -182,7 +182,7 @@ async fn list_synchronization_jobs_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-pause.md:59:1 and api/synchronization-synchronizationjob-pause.md:86
 #[tokio::test]
-async fn synchronization_job_pause_end_to_end() {
+async fn post_service_principals_synchronization_jobs_pause_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -194,7 +194,7 @@ async fn synchronization_job_pause_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::service_principals::SynchronizationJobPause::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsPause::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -206,7 +206,7 @@ async fn synchronization_job_pause_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-post.md:61:1 and api/synchronization-synchronizationjob-post.md:98
 #[tokio::test]
-async fn create_synchronization_job_end_to_end_2() {
+async fn post_service_principals_synchronization_jobs_end_to_end_2() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -218,7 +218,7 @@ async fn create_synchronization_job_end_to_end_2() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs::new(
                     "{id}",
                     serde_json::from_str("{\"templateId\":\"BoxOutDelta\"}").unwrap(),
                 )
@@ -234,7 +234,7 @@ async fn create_synchronization_job_end_to_end_2() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-provision-on-demand.md:71:1 and api/synchronization-synchronizationjob-provision-on-demand.md:113
 #[tokio::test]
-async fn synchronization_job_provision_on_demand_end_to_end() {
+async fn post_service_principals_synchronization_jobs_provision_on_demand_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -246,7 +246,7 @@ async fn synchronization_job_provision_on_demand_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::SynchronizationJobProvisionOnDemand::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsProvisionOnDemand::new(
                     "{servicePrincipalsId}",
                     "{synchronizationJobId}",
                     serde_json::from_str(
@@ -266,7 +266,7 @@ async fn synchronization_job_provision_on_demand_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-restart.md:66:1 and api/synchronization-synchronizationjob-restart.md:99
 #[tokio::test]
-async fn restart_synchronization_job_end_to_end() {
+async fn post_service_principals_synchronization_jobs_restart_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -278,7 +278,7 @@ async fn restart_synchronization_job_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::service_principals::RestartSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsRestart::new(
                     "{id}",
                     "{jobId}",
                     serde_json::from_str(
@@ -294,7 +294,7 @@ async fn restart_synchronization_job_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-start.md:59:1 and api/synchronization-synchronizationjob-start.md:86
 #[tokio::test]
-async fn start_synchronization_job_end_to_end() {
+async fn post_service_principals_synchronization_jobs_start_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -306,7 +306,7 @@ async fn start_synchronization_job_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::service_principals::StartSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsStart::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -318,7 +318,7 @@ async fn start_synchronization_job_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationjob-validatecredentials.md:64:1 and api/synchronization-synchronizationjob-validatecredentials.md:97
 #[tokio::test]
-async fn synchronization_job_validate_credentials_end_to_end() {
+async fn post_service_principals_synchronization_jobs_validate_credentials_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -330,7 +330,7 @@ async fn synchronization_job_validate_credentials_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::service_principals::SynchronizationJobValidateCredentials::new(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsValidateCredentials::new(
                     "{id}",
                     "{id}",
                     serde_json::from_str(
@@ -346,7 +346,7 @@ async fn synchronization_job_validate_credentials_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-filteroperators.md:61:1 and api/synchronization-synchronizationschema-filteroperators.md:96
 #[tokio::test]
-async fn synchronization_schema_filter_operators_end_to_end() {
+async fn list_service_principals_jobs_schema_filter_operators_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -358,7 +358,7 @@ async fn synchronization_schema_filter_operators_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::SynchronizationSchemaFilterOperators::service_principals_jobs(
+            graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFilterOperators::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -374,7 +374,7 @@ async fn synchronization_schema_filter_operators_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-functions.md:61:1 and api/synchronization-synchronizationschema-functions.md:97
 #[tokio::test]
-async fn synchronization_schema_functions_end_to_end() {
+async fn list_service_principals_jobs_schema_functions_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -386,7 +386,7 @@ async fn synchronization_schema_functions_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::SynchronizationSchemaFunctions::service_principals_jobs(
+            graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFunctions::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -402,7 +402,7 @@ async fn synchronization_schema_functions_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-get.md:61:1 and api/synchronization-synchronizationschema-get.md:93
 #[tokio::test]
-async fn get_synchronization_schema_end_to_end() {
+async fn get_service_principals_synchronization_jobs_schema_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -414,7 +414,7 @@ async fn get_synchronization_schema_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::GetSynchronizationSchema::service_principals_jobs(
+            graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobsSchema::new(
                     "{id}",
                     "{jobId}",
                 )
@@ -430,7 +430,7 @@ async fn get_synchronization_schema_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-parseexpression.md:67:1 and api/synchronization-synchronizationschema-parseexpression.md:146
 #[tokio::test]
-async fn synchronization_schema_parse_expression_end_to_end() {
+async fn post_service_principals_jobs_schema_parse_expression_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -442,7 +442,7 @@ async fn synchronization_schema_parse_expression_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::SynchronizationSchemaParseExpression::service_principals_jobs(
+            graph_docs_generated::requests::service_principals::PostServicePrincipalsJobsSchemaParseExpression::new(
                     "{id}",
                     "{id}",
                     serde_json::from_str(
@@ -462,7 +462,7 @@ async fn synchronization_schema_parse_expression_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationschema-update.md:64:1 and api/synchronization-synchronizationschema-update.md:132
 #[tokio::test]
-async fn update_synchronization_schema_end_to_end() {
+async fn put_service_principals_synchronization_jobs_schema_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -474,7 +474,7 @@ async fn update_synchronization_schema_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::service_principals::UpdateSynchronizationSchema::service_principals_jobs(
+            graph_docs_generated::requests::service_principals::PutServicePrincipalsSynchronizationJobsSchema::new(
                     "{id}",
                     "{jobId}",
                     serde_json::from_str(
@@ -490,7 +490,7 @@ async fn update_synchronization_schema_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-list.md:60:1 and api/synchronization-synchronizationtemplate-list.md:92
 #[tokio::test]
-async fn list_existing_synchronization_templates_end_to_end() {
+async fn list_service_principals_synchronization_templates_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -502,7 +502,7 @@ async fn list_existing_synchronization_templates_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::service_principals::ListExistingSynchronizationTemplates::service_principals(
+            graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationTemplates::new(
                     "{id}",
                 )
                 .unwrap(),
@@ -517,7 +517,7 @@ async fn list_existing_synchronization_templates_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-post.md:61:1 and api/synchronization-synchronizationtemplate-post.md:97
 #[tokio::test]
-async fn create_synchronization_template_end_to_end() {
+async fn post_applications_synchronization_templates_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -529,7 +529,7 @@ async fn create_synchronization_template_end_to_end() {
         .await;
     let output = client
         .send(
-            graph_docs_generated::requests::applications::CreateSynchronizationTemplate::new(
+            graph_docs_generated::requests::applications::PostApplicationsSynchronizationTemplates::new(
                     "{id}",
                     serde_json::from_str(
                             "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"SCIM-Test1\"}",
@@ -548,7 +548,7 @@ async fn create_synchronization_template_end_to_end() {
 #[cfg(feature = "applications")]
 /// api/synchronization-synchronizationtemplate-update.md:64:1 and api/synchronization-synchronizationtemplate-update.md:96
 #[tokio::test]
-async fn update_synchronization_template_end_to_end() {
+async fn patch_applications_synchronization_templates_end_to_end() {
     let (server, client) = local().await;
     serve(
             &server,
@@ -560,7 +560,7 @@ async fn update_synchronization_template_end_to_end() {
         .await;
     client
         .send(
-            graph_docs_generated::requests::applications::UpdateSynchronizationTemplate::new(
+            graph_docs_generated::requests::applications::PatchApplicationsSynchronizationTemplates::new(
                     "{id}",
                     "{templateId}",
                     serde_json::from_str(
@@ -591,7 +591,7 @@ async fn graph_error_response_is_typed() {
         .await;
     match client
         .send(
-            graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
+            graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(
                     "p",
                     "missing",
                 )
@@ -638,7 +638,7 @@ async fn path_values_cannot_change_the_path() {
     for value in hostile {
         client
             .send(
-                graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
+                graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(
                         "p",
                         value,
                     )
@@ -649,7 +649,7 @@ async fn path_values_cannot_change_the_path() {
     }
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), hostile.len());
-    let documented = graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
+    let documented = graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(
             "p",
             "missing",
         )
@@ -670,7 +670,7 @@ async fn path_values_cannot_change_the_path() {
     }
     for value in ["", ".", ".."] {
         assert!(
-            matches!(graph_docs_generated::requests::service_principals::GetSynchronizationJob::new("p",
+            matches!(graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new("p",
             value), Err(Error::InvalidPathValue(_))), "{value:?} is rejected"
         );
     }
@@ -709,7 +709,7 @@ async fn next_link_is_followed() {
         .await;
     let all = client
         .send_all(
-            graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new(
+            graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationJobs::new(
                     "p",
                 )
                 .unwrap(),

@@ -130,7 +130,7 @@ fn synchronization_objectmapping_example_1() {
 /// api/create-synchronizationjob.md:73
 #[test]
 fn create_synchronizationjob_request_1() {
-    let request = graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs::new(
             "{servicePrincipalsId}",
             serde_json::from_str(
                     "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
@@ -156,7 +156,7 @@ fn create_synchronizationjob_request_1() {
 #[test]
 fn create_synchronizationjob_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::CreateSynchronizationJob,
+        graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs,
     >(
         201u16,
         "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"id\": \"96a8d812-d812-96a8-12d8-a89612d8a896\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
@@ -166,7 +166,7 @@ fn create_synchronizationjob_response_1() {
 /// api/synchronization-synchronization-acquireaccesstoken.md:71
 #[test]
 fn synchronization_synchronization_acquireaccesstoken_request_1() {
-    let request = graph_docs_generated::requests::applications::AcquireAccessToken::applications(
+    let request = graph_docs_generated::requests::applications::PostApplicationsSynchronizationAcquireAccessToken::new(
             "{applicationsId}",
             serde_json::from_str(
                     "{\n  \"credentials\": [\n    {\n      \"@odata.type\": \"microsoft.graph.synchronizationSecretKeyStringValuePair\"\n    }\n  ]\n}",
@@ -191,7 +191,7 @@ fn synchronization_synchronization_acquireaccesstoken_request_1() {
 /// api/synchronization-synchronization-acquireaccesstoken.md:108
 #[test]
 fn synchronization_synchronization_acquireaccesstoken_response_1() {
-    graph_docs_generated::requests::applications::AcquireAccessToken::parse_response(
+    graph_docs_generated::requests::applications::PostApplicationsSynchronizationAcquireAccessToken::parse_response(
             204u16,
             b"",
         )
@@ -201,7 +201,7 @@ fn synchronization_synchronization_acquireaccesstoken_response_1() {
 /// api/synchronization-synchronizationjob-delete.md:59
 #[test]
 fn synchronization_synchronizationjob_delete_request_1() {
-    let request = graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::DeleteServicePrincipalsSynchronizationJobs::new(
             "{id}",
             "{jobId}",
         )
@@ -221,7 +221,7 @@ fn synchronization_synchronizationjob_delete_request_1() {
 /// api/synchronization-synchronizationjob-delete.md:88
 #[test]
 fn synchronization_synchronizationjob_delete_response_1() {
-    graph_docs_generated::requests::service_principals::DeleteSynchronizationJob::parse_response(
+    graph_docs_generated::requests::service_principals::DeleteServicePrincipalsSynchronizationJobs::parse_response(
             204u16,
             b"",
         )
@@ -231,7 +231,7 @@ fn synchronization_synchronizationjob_delete_response_1() {
 /// api/synchronization-synchronizationjob-get.md:59
 #[test]
 fn synchronization_synchronizationjob_get_request_1() {
-    let request = graph_docs_generated::requests::service_principals::GetSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(
             "{id}",
             "{jobId}",
         )
@@ -252,7 +252,7 @@ fn synchronization_synchronizationjob_get_request_1() {
 #[test]
 fn synchronization_synchronizationjob_get_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::GetSynchronizationJob,
+        graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs,
     >(
         200u16,
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
@@ -262,7 +262,7 @@ fn synchronization_synchronizationjob_get_response_1() {
 /// api/synchronization-synchronizationjob-list.md:59
 #[test]
 fn synchronization_synchronizationjob_list_request_1() {
-    let request = graph_docs_generated::requests::service_principals::ListSynchronizationJobs::new(
+    let request = graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationJobs::new(
             "{id}",
         )
         .expect("documented path values are accepted")
@@ -282,7 +282,7 @@ fn synchronization_synchronizationjob_list_request_1() {
 #[test]
 fn synchronization_synchronizationjob_list_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::ListSynchronizationJobs,
+        graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationJobs,
     >(
         200u16,
         "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
@@ -292,7 +292,7 @@ fn synchronization_synchronizationjob_list_response_1() {
 /// api/synchronization-synchronizationjob-pause.md:59
 #[test]
 fn synchronization_synchronizationjob_pause_request_1() {
-    let request = graph_docs_generated::requests::service_principals::SynchronizationJobPause::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsPause::new(
             "{id}",
             "{jobId}",
         )
@@ -312,7 +312,7 @@ fn synchronization_synchronizationjob_pause_request_1() {
 /// api/synchronization-synchronizationjob-pause.md:86
 #[test]
 fn synchronization_synchronizationjob_pause_response_1() {
-    graph_docs_generated::requests::service_principals::SynchronizationJobPause::parse_response(
+    graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsPause::parse_response(
             204u16,
             b"",
         )
@@ -322,7 +322,7 @@ fn synchronization_synchronizationjob_pause_response_1() {
 /// api/synchronization-synchronizationjob-post.md:61
 #[test]
 fn synchronization_synchronizationjob_post_request_1() {
-    let request = graph_docs_generated::requests::service_principals::CreateSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs::new(
             "{id}",
             serde_json::from_str("{\n  \"templateId\": \"BoxOutDelta\"\n}")
                 .expect("example body fits the body type"),
@@ -344,7 +344,7 @@ fn synchronization_synchronizationjob_post_request_1() {
 #[test]
 fn synchronization_synchronizationjob_post_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::CreateSynchronizationJob,
+        graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs,
     >(
         200u16,
         "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"NotConfigured\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"quarantine\": null,\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"templateId\": \"BoxOutDelta\"\n}",
@@ -354,7 +354,7 @@ fn synchronization_synchronizationjob_post_response_1() {
 /// api/synchronization-synchronizationjob-provision-on-demand.md:71
 #[test]
 fn synchronization_synchronizationjob_provision_on_demand_request_1() {
-    let request = graph_docs_generated::requests::service_principals::SynchronizationJobProvisionOnDemand::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsProvisionOnDemand::new(
             "{servicePrincipalsId}",
             "{synchronizationJobId}",
             serde_json::from_str(
@@ -381,7 +381,7 @@ fn synchronization_synchronizationjob_provision_on_demand_request_1() {
 #[test]
 fn synchronization_synchronizationjob_provision_on_demand_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::SynchronizationJobProvisionOnDemand,
+        graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsProvisionOnDemand,
     >(
         200u16,
         "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair\",\n  \"key\": \"{\\\"result\\\":\\\"Skipped\\\",\\\"details\\\":{\\\"errorCode\\\":\\\"RedundantExport\\\",\\\"errorMessage\\\":\\\"The state of the user in both the source and target systems already match.\\\"}}\",\n  \"value\": \"{\\\"action\\\":\\\"Other\\\",\\\"changeId\\\":\\\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\\\",\\\"endTime\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"modifiedProperties\\\":[{\\\"displayName\\\":\\\"objectId\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\"},{\\\"displayName\\\":\\\"accountEnabled\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"True\\\"},{\\\"displayName\\\":\\\"displayName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill Bob\\\"},{\\\"displayName\\\":\\\"mailNickname\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill\\\"},{\\\"displayName\\\":\\\"userPrincipalName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"},{\\\"displayName\\\":\\\"IsSoftDeleted\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"False\\\"},{\\\"displayName\\\":\\\"appRoleAssignments\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"User\\\"}],\\\"provisioningSteps\\\":[{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Import\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"details\\\":{\\\"objectId\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\",\\\"accountEnabled\\\":\\\"True\\\",\\\"displayName\\\":\\\"Fill Bob\\\",\\\"mailNickname\\\":\\\"Bill\\\",\\\"userPrincipalName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"IsSoftDeleted\\\":\\\"False\\\",\\\"appRoleAssignments\\\":\\\"User\\\"}},{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Matching\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7214072Z\\\",\\\"details\\\":{\\\"active\\\":\\\"True\\\",\\\"displayName\\\":\\\"Bill Bob\\\",\\\"externalId\\\":\\\"Bill\\\",\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"userName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"}},{\\\"name\\\":\\\"EntrySynchronizationScoping\\\",\\\"type\\\":\\\"Scoping\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Determine if User in scope by evaluating against each scoping filter\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7526181Z\\\",\\\"details\\\":{\\\"IsActive\\\":\\\"True\\\",\\\"Assigned\\\":\\\"True\\\",\\\"IsEffectivelyEntitledForProvisioning\\\":\\\"True\\\",\\\"IsInProvisioningScopeDisplayName\\\":\\\"True\\\",\\\"ScopeEvaluationResult\\\":\\\"{}\\\"}},{\\\"name\\\":\\\"EntrySynchronizationSkip\\\",\\\"type\\\":\\\"Export\\\",\\\"status\\\":\\\"Skipped\\\",\\\"description\\\":\\\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"details\\\":{\\\"SkipReason\\\":\\\"RedundantExport\\\"}}],\\\"reportableIdentifier\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"startTime\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"statusInfo\\\":{\\\"status\\\":\\\"Skipped\\\",\\\"errorCode\\\":null,\\\"reason\\\":null,\\\"additionalDetails\\\":null,\\\"errorCategory\\\":null,\\\"recommendedAction\\\":null},\\\"sourceIdentity\\\":{\\\"id\\\":\\\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\\\",\\\"type\\\":\\\"User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"sourceSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"Azure Active Directory\\\",\\\"details\\\":null},\\\"targetIdentity\\\":{\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"type\\\":\\\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"targetSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"customappsso\\\",\\\"details\\\":null}}\"\n}",
@@ -391,7 +391,7 @@ fn synchronization_synchronizationjob_provision_on_demand_response_1() {
 /// api/synchronization-synchronizationjob-restart.md:66
 #[test]
 fn synchronization_synchronizationjob_restart_request_1() {
-    let request = graph_docs_generated::requests::service_principals::RestartSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsRestart::new(
             "{id}",
             "{jobId}",
             serde_json::from_str(
@@ -417,7 +417,7 @@ fn synchronization_synchronizationjob_restart_request_1() {
 /// api/synchronization-synchronizationjob-restart.md:99
 #[test]
 fn synchronization_synchronizationjob_restart_response_1() {
-    graph_docs_generated::requests::service_principals::RestartSynchronizationJob::parse_response(
+    graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsRestart::parse_response(
             204u16,
             b"",
         )
@@ -427,7 +427,7 @@ fn synchronization_synchronizationjob_restart_response_1() {
 /// api/synchronization-synchronizationjob-start.md:59
 #[test]
 fn synchronization_synchronizationjob_start_request_1() {
-    let request = graph_docs_generated::requests::service_principals::StartSynchronizationJob::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsStart::new(
             "{id}",
             "{jobId}",
         )
@@ -447,7 +447,7 @@ fn synchronization_synchronizationjob_start_request_1() {
 /// api/synchronization-synchronizationjob-start.md:86
 #[test]
 fn synchronization_synchronizationjob_start_response_1() {
-    graph_docs_generated::requests::service_principals::StartSynchronizationJob::parse_response(
+    graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsStart::parse_response(
             204u16,
             b"",
         )
@@ -457,7 +457,7 @@ fn synchronization_synchronizationjob_start_response_1() {
 /// api/synchronization-synchronizationjob-validatecredentials.md:64
 #[test]
 fn synchronization_synchronizationjob_validatecredentials_request_1() {
-    let request = graph_docs_generated::requests::service_principals::SynchronizationJobValidateCredentials::new(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsValidateCredentials::new(
             "{id}",
             "{id}",
             serde_json::from_str(
@@ -483,7 +483,7 @@ fn synchronization_synchronizationjob_validatecredentials_request_1() {
 /// api/synchronization-synchronizationjob-validatecredentials.md:97
 #[test]
 fn synchronization_synchronizationjob_validatecredentials_response_1() {
-    graph_docs_generated::requests::service_principals::SynchronizationJobValidateCredentials::parse_response(
+    graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsValidateCredentials::parse_response(
             204u16,
             b"",
         )
@@ -493,7 +493,7 @@ fn synchronization_synchronizationjob_validatecredentials_response_1() {
 /// api/synchronization-synchronizationschema-delete.md:65
 #[test]
 fn synchronization_synchronizationschema_delete_response_1() {
-    graph_docs_generated::requests::service_principals::DeleteSynchronizationSchema::parse_response(
+    graph_docs_generated::requests::service_principals::DeleteServicePrincipalsSynchronizationJobsSchema::parse_response(
             204u16,
             b"",
         )
@@ -503,7 +503,7 @@ fn synchronization_synchronizationschema_delete_response_1() {
 /// api/synchronization-synchronizationschema-filteroperators.md:61
 #[test]
 fn synchronization_synchronizationschema_filteroperators_request_1() {
-    let request = graph_docs_generated::requests::service_principals::SynchronizationSchemaFilterOperators::service_principals_jobs(
+    let request = graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFilterOperators::new(
             "{id}",
             "{jobId}",
         )
@@ -524,7 +524,7 @@ fn synchronization_synchronizationschema_filteroperators_request_1() {
 #[test]
 fn synchronization_synchronizationschema_filteroperators_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::SynchronizationSchemaFilterOperators,
+        graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFilterOperators,
     >(
         200u16,
         "{\n  \"value\": [\n    {\n      \"arity\": \"Binary\",\n      \"multivaluedComparisonType\": \"All\",\n      \"name\": \"EQUALS\",\n      \"supportedAttributeTypes\": [\n        \"String\",\n        \"Integer\"\n      ]\n    }\n  ]\n}",
@@ -534,7 +534,7 @@ fn synchronization_synchronizationschema_filteroperators_response_1() {
 /// api/synchronization-synchronizationschema-functions.md:61
 #[test]
 fn synchronization_synchronizationschema_functions_request_1() {
-    let request = graph_docs_generated::requests::service_principals::SynchronizationSchemaFunctions::service_principals_jobs(
+    let request = graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFunctions::new(
             "{id}",
             "{jobId}",
         )
@@ -555,7 +555,7 @@ fn synchronization_synchronizationschema_functions_request_1() {
 #[test]
 fn synchronization_synchronizationschema_functions_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::SynchronizationSchemaFunctions,
+        graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFunctions,
     >(
         200u16,
         "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#functions\",\n  \"value\": [\n    {\n      \"name\": \"Append\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"suffix\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"DefaultDomain\",\n      \"parameters\": []\n    },\n    {\n      \"name\": \"AppRoleAssignments\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"FormatDateTime\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"inputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"outputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    }\n  ]\n}",
@@ -565,7 +565,7 @@ fn synchronization_synchronizationschema_functions_response_1() {
 /// api/synchronization-synchronizationschema-get.md:61
 #[test]
 fn synchronization_synchronizationschema_get_request_1() {
-    let request = graph_docs_generated::requests::service_principals::GetSynchronizationSchema::service_principals_jobs(
+    let request = graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobsSchema::new(
             "{id}",
             "{jobId}",
         )
@@ -586,7 +586,7 @@ fn synchronization_synchronizationschema_get_request_1() {
 #[test]
 fn synchronization_synchronizationschema_get_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::GetSynchronizationSchema,
+        graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobsSchema,
     >(
         200u16,
         "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\",\n      \"objects\": [\n        {}\n      ]\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            },\n            {}\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        },\n        {}\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    },\n    {}\n  ]\n}",
@@ -596,7 +596,7 @@ fn synchronization_synchronizationschema_get_response_1() {
 /// api/synchronization-synchronizationschema-parseexpression.md:67
 #[test]
 fn synchronization_synchronizationschema_parseexpression_request_1() {
-    let request = graph_docs_generated::requests::service_principals::SynchronizationSchemaParseExpression::service_principals_jobs(
+    let request = graph_docs_generated::requests::service_principals::PostServicePrincipalsJobsSchemaParseExpression::new(
             "{id}",
             "{id}",
             serde_json::from_str(
@@ -623,7 +623,7 @@ fn synchronization_synchronizationschema_parseexpression_request_1() {
 #[test]
 fn synchronization_synchronizationschema_parseexpression_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::SynchronizationSchemaParseExpression,
+        graph_docs_generated::requests::service_principals::PostServicePrincipalsJobsSchemaParseExpression,
     >(
         200u16,
         "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
@@ -633,7 +633,7 @@ fn synchronization_synchronizationschema_parseexpression_response_1() {
 /// api/synchronization-synchronizationschema-update.md:64
 #[test]
 fn synchronization_synchronizationschema_update_request_1() {
-    let request = graph_docs_generated::requests::service_principals::UpdateSynchronizationSchema::service_principals_jobs(
+    let request = graph_docs_generated::requests::service_principals::PutServicePrincipalsSynchronizationJobsSchema::new(
             "{id}",
             "{jobId}",
             serde_json::from_str(
@@ -659,7 +659,7 @@ fn synchronization_synchronizationschema_update_request_1() {
 /// api/synchronization-synchronizationschema-update.md:132
 #[test]
 fn synchronization_synchronizationschema_update_response_1() {
-    graph_docs_generated::requests::service_principals::UpdateSynchronizationSchema::parse_response(
+    graph_docs_generated::requests::service_principals::PutServicePrincipalsSynchronizationJobsSchema::parse_response(
             204u16,
             b"",
         )
@@ -669,7 +669,7 @@ fn synchronization_synchronizationschema_update_response_1() {
 /// api/synchronization-synchronizationtemplate-list.md:60
 #[test]
 fn synchronization_synchronizationtemplate_list_request_1() {
-    let request = graph_docs_generated::requests::service_principals::ListExistingSynchronizationTemplates::service_principals(
+    let request = graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationTemplates::new(
             "{id}",
         )
         .expect("documented path values are accepted")
@@ -689,7 +689,7 @@ fn synchronization_synchronizationtemplate_list_request_1() {
 #[test]
 fn synchronization_synchronizationtemplate_list_response_1() {
     check_response::<
-        graph_docs_generated::requests::service_principals::ListExistingSynchronizationTemplates,
+        graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationTemplates,
     >(
         200u16,
         "{\n  \"value\": [\n    {\n      \"factoryTag\": \"CustomSCIM\",\n      \"id\": \"Slack\",\n      \"schema\": {\n        \"directories\": [],\n        \"synchronizationRules\": []\n      }\n    }\n  ]\n}",
@@ -699,7 +699,7 @@ fn synchronization_synchronizationtemplate_list_response_1() {
 /// api/synchronization-synchronizationtemplate-post.md:61
 #[test]
 fn synchronization_synchronizationtemplate_post_request_1() {
-    let request = graph_docs_generated::requests::applications::CreateSynchronizationTemplate::new(
+    let request = graph_docs_generated::requests::applications::PostApplicationsSynchronizationTemplates::new(
             "{id}",
             serde_json::from_str(
                     "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\"\n}",
@@ -725,7 +725,7 @@ fn synchronization_synchronizationtemplate_post_request_1() {
 #[test]
 fn synchronization_synchronizationtemplate_post_response_1() {
     check_response::<
-        graph_docs_generated::requests::applications::CreateSynchronizationTemplate,
+        graph_docs_generated::requests::applications::PostApplicationsSynchronizationTemplates,
     >(
         201u16,
         "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\",\n  \"schema\": {\n    \"directories\": [],\n    \"synchronizationRules\": []\n  }\n}",
@@ -735,7 +735,7 @@ fn synchronization_synchronizationtemplate_post_response_1() {
 /// api/synchronization-synchronizationtemplate-update.md:96
 #[test]
 fn synchronization_synchronizationtemplate_update_response_1() {
-    graph_docs_generated::requests::applications::UpdateSynchronizationTemplate::parse_response(
+    graph_docs_generated::requests::applications::PatchApplicationsSynchronizationTemplates::parse_response(
             204u16,
             b"",
         )

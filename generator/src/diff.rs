@@ -2,7 +2,7 @@
 //! API (see ARCHITECTURE.md, "Generated code").
 //!
 //! Rust names and types come from the emitter itself ([`Names`], [`OpNames`],
-//! [`requests::constructor_names`], [`models::value_type`]), so the diff sees what `emit`
+//! [`OpNames::constructors`], [`models::value_type`]), so the diff sees what `emit`
 //! would generate for each side.
 //!
 //! Matching: types and enums by qualified name, properties by JSON name, enum members by
@@ -115,6 +115,10 @@ pub struct Change {
     pub detail: String,
     pub old: Option<Loc>,
     pub new: Option<Loc>,
+    /// The product area (cargo feature) of the item changed, new side first.
+    pub area: String,
+    /// The type (qualified name) or request builder (`requests::m::Name`) the change is in.
+    pub resource: String,
 }
 
 impl Change {
@@ -262,6 +266,8 @@ struct Diff<'a> {
     old: Side<'a>,
     new: Side<'a>,
     out: Vec<Change>,
+    /// (area, resource) of the item being compared.
+    ctx: (String, String),
 }
 
 /// The changes from `old` to `new`, breaking first, then by subject.
@@ -271,6 +277,7 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
         old,
         new,
         out: Vec::new(),
+        ctx: Default::default(),
     };
     d.types();
     d.enums();
@@ -291,6 +298,7 @@ impl Diff<'_> {
     ) {
         let (old, new) = (at.0.cloned(), at.1.cloned());
         let subject = subject.into();
+        let (area, resource) = self.ctx.clone();
         self.out.push(Change {
             impact,
             kind,
@@ -298,6 +306,8 @@ impl Diff<'_> {
             detail,
             old,
             new,
+            area,
+            resource,
         });
     }
 
@@ -307,14 +317,17 @@ impl Diff<'_> {
         what: &str,
         maps: [&BTreeMap<String, T>; 2],
         loc: fn(&T) -> &Loc,
+        area: fn(&T) -> &str,
         kinds: [ChangeKind; 2],
     ) {
         let [old, new] = maps;
         for (q, o) in old.iter().filter(|(q, _)| !new.contains_key(*q)) {
+            self.ctx = (area(o).to_string(), q.clone());
             let d = format!("{what} `{}` removed", self.old.item(q));
             self.push(Breaking, kinds[0], q, d, (Some(loc(o)), None));
         }
         for (q, n) in new.iter().filter(|(q, _)| !old.contains_key(*q)) {
+            self.ctx = (area(n).to_string(), q.clone());
             let d = format!("new {what} `{}`", self.new.item(q));
             self.push(Compatible, kinds[1], q, d, (None, Some(loc(n))));
         }
@@ -346,9 +359,16 @@ impl Diff<'_> {
     fn types(&mut self) {
         let (old, new) = (self.old.ir, self.new.ir);
         let kinds = [TypeRemoved, TypeAdded];
-        self.presence("struct", [&old.types, &new.types], |t| &t.loc, kinds);
+        self.presence(
+            "struct",
+            [&old.types, &new.types],
+            |t| &t.loc,
+            |t| &t.area,
+            kinds,
+        );
         for (q, o) in &old.types {
             let Some(n) = new.types.get(q) else { continue };
+            self.ctx = (n.area.clone(), q.clone());
             let at = (Some(&o.loc), Some(&n.loc));
             self.renamed(q, "struct", at);
             self.area(q, [q, q], at);
@@ -419,9 +439,16 @@ impl Diff<'_> {
     fn enums(&mut self) {
         let (old, new) = (self.old.ir, self.new.ir);
         let kinds = [EnumRemoved, EnumAdded];
-        self.presence("enum", [&old.enums, &new.enums], |e| &e.loc, kinds);
+        self.presence(
+            "enum",
+            [&old.enums, &new.enums],
+            |e| &e.loc,
+            |e| &e.area,
+            kinds,
+        );
         for (q, o) in &old.enums {
             let Some(n) = new.enums.get(q) else { continue };
+            self.ctx = (n.area.clone(), q.clone());
             self.renamed(q, "enum", (Some(&o.loc), Some(&n.loc)));
             self.area(q, [q, q], (Some(&o.loc), Some(&n.loc)));
             let ty = self.new.names.type_name(q).to_string();
@@ -472,6 +499,7 @@ impl Diff<'_> {
             });
         }
         for o in rest {
+            self.ctx = (o.area.clone(), self.old.builder(o));
             let (b, s, at) = (
                 self.old.builder(o),
                 subject(o, &o.paths[0]),
@@ -487,6 +515,7 @@ impl Diff<'_> {
             self.operation(o, &new.operations[j]);
         }
         for (n, _) in new.operations.iter().zip(&taken).filter(|(_, t)| !**t) {
+            self.ctx = (n.area.clone(), self.new.builder(n));
             let (b, s, at) = (
                 self.new.builder(n),
                 subject(n, &n.paths[0]),
@@ -498,6 +527,7 @@ impl Diff<'_> {
     }
 
     fn operation(&mut self, o: &Operation, n: &Operation) {
+        self.ctx = (n.area.clone(), self.new.builder(n));
         let at = (Some(&o.loc), Some(&n.loc));
         let s = subject(n, &n.paths[0]);
         let (ob, nb) = (self.old.builder(o), self.new.builder(n));
@@ -571,8 +601,10 @@ impl Diff<'_> {
 
     /// Paths by shape; constructors by name and arguments.
     fn paths(&mut self, o: &Operation, n: &Operation) {
-        let ctors = requests::constructor_names;
-        let (oc, nc) = (ctors(o), ctors(n));
+        let (oc, nc) = (
+            self.old.ops.constructors(&o.id).to_vec(),
+            self.new.ops.constructors(&n.id).to_vec(),
+        );
         let mut matched = vec![false; n.paths.len()];
         for (i, p) in o.paths.iter().enumerate() {
             let Some(j) = n.paths.iter().position(|q| q.shape() == p.shape()) else {
@@ -614,14 +646,53 @@ impl Diff<'_> {
     }
 }
 
-/// A report for a pull request: a summary, then breaking and compatible changes, each
-/// linked to the doc line responsible (`link_base` prefixed to the page path).
-pub fn to_markdown(changes: &[Change], link_base: Option<&str>) -> String {
-    if changes.is_empty() {
-        return "No API changes.\n".into();
+/// The most a GitHub comment holds; [`to_markdown`] stays within it.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// A mass move (an area split, a module renamed) is said once from this many items.
+const MASS_MOVE: usize = 5;
+
+/// One itemised line, linked to the doc line responsible.
+fn item_line(c: &Change, link_base: Option<&str>) -> String {
+    let mut s = format!("- `{}`: {}", c.subject, c.detail.replace('\n', " "));
+    if let Some(loc) = c.loc() {
+        let file = format!("{}{}", link_base.unwrap_or(""), loc.file);
+        write!(s, " ([{file}:{}]({file}#L{}))", loc.line, loc.line).unwrap();
     }
-    let breaking = changes.iter().filter(|c| c.impact == Breaking).count();
-    let compatible = changes.len() - breaking;
+    s.push('\n');
+    s
+}
+
+/// The consequence for the generated crate's version: major for a breaking change, minor
+/// for additions only, patch when nothing in the API changed.
+pub fn semver(changes: &[Change]) -> &'static str {
+    if changes.iter().any(|c| c.impact == Breaking) {
+        "major"
+    } else if changes.is_empty() {
+        "patch"
+    } else {
+        "minor"
+    }
+}
+
+/// `(from, to)` of a mass move: an item behind another feature, a builder in another module.
+fn move_key(c: &Change) -> Option<String> {
+    match c.kind {
+        AreaChanged => Some(format!("area: {}", c.detail)),
+        OperationRenamed => {
+            let module = |t: &str| -> Option<String> {
+                let p = t.split('`').nth(1)?;
+                Some(p.rsplit_once("::")?.0.to_string())
+            };
+            let (a, b) = c.detail.split_once(" is now ")?;
+            let (a, b) = (module(a)?, module(b)?);
+            (a != b).then(|| format!("builders moved from `{a}` to `{b}`"))
+        }
+        _ => None,
+    }
+}
+
+fn counts_line(changes: &[&Change]) -> String {
     let mut counts: BTreeMap<ChangeKind, usize> = BTreeMap::new();
     for c in changes {
         *counts.entry(c.kind).or_default() += 1;
@@ -630,9 +701,185 @@ pub fn to_markdown(changes: &[Change], link_base: Option<&str>) -> String {
         .iter()
         .map(|(k, n)| format!("{} ×{n}", k.words()))
         .collect();
-    let (plural, counts) = (if compatible == 1 { "" } else { "s" }, counts.join(", "));
-    let mut s =
-        format!("**{breaking} breaking**, {compatible} compatible change{plural}: {counts}\n");
+    counts.join(", ")
+}
+
+/// A review for a pull request, at most [`COMMENT_LIMIT`] characters whatever the change:
+/// counts by class, the semver and cargo-feature consequence, mass moves said once, then
+/// breaking changes grouped by area and by type or request builder, then compatible ones,
+/// itemised while they fit (the rest counted by area; [`to_markdown_full`] lists all).
+pub fn to_markdown(changes: &[Change], link_base: Option<&str>) -> String {
+    summary_within(changes, link_base, COMMENT_LIMIT)
+}
+
+fn area_name(a: &str) -> &str {
+    if a.is_empty() { "(no area)" } else { a }
+}
+
+/// [`to_markdown`] within `limit` characters.
+pub fn summary_within(changes: &[Change], link_base: Option<&str>, limit: usize) -> String {
+    if changes.is_empty() {
+        return "No API changes.\n".into();
+    }
+    let all: Vec<&Change> = changes.iter().collect();
+    let breaking: Vec<&Change> = all
+        .iter()
+        .copied()
+        .filter(|c| c.impact == Breaking)
+        .collect();
+    let compatible: Vec<&Change> = all
+        .iter()
+        .copied()
+        .filter(|c| c.impact == Compatible)
+        .collect();
+    let plural = if compatible.len() == 1 { "" } else { "s" };
+    let mut s = format!(
+        "**{} breaking**, {} compatible change{plural}: {}\n\n",
+        breaking.len(),
+        compatible.len(),
+        counts_line(&all)
+    );
+    let features: BTreeSet<&str> = breaking.iter().map(|c| area_name(&c.area)).collect();
+    let semver = semver(changes);
+    write!(s, "Semver: **{semver}** for the generated crate").unwrap();
+    if breaking.is_empty() {
+        s.push_str(".\n");
+    } else {
+        let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+        writeln!(
+            s,
+            "; breaking changes reach builds that enable cargo feature {} (and `full`, the default).",
+            list.join(", ")
+        )
+        .unwrap();
+    }
+    // Mass moves: said once, left out of the itemised lists.
+    let mut moves: BTreeMap<String, Vec<&Change>> = BTreeMap::new();
+    for c in &all {
+        if let Some(k) = move_key(c) {
+            moves.entry(k).or_default().push(c);
+        }
+    }
+    moves.retain(|_, v| v.len() >= MASS_MOVE);
+    let moved: BTreeSet<*const Change> = moves
+        .values()
+        .flatten()
+        .map(|c| *c as *const Change)
+        .collect();
+    if !moves.is_empty() {
+        s.push_str("\n### Moves\n\n");
+        for (k, v) in &moves {
+            let impact = if v.iter().any(|c| c.impact == Breaking) {
+                "breaking"
+            } else {
+                "compatible"
+            };
+            writeln!(s, "- {} items ({impact}): {k}", v.len()).unwrap();
+        }
+    }
+    // Every area once, whatever fits below.
+    let mut by_area: BTreeMap<&str, (Vec<&Change>, usize)> = BTreeMap::new();
+    for c in &all {
+        let e = by_area.entry(area_name(&c.area)).or_default();
+        match c.impact {
+            Breaking => e.0.push(c),
+            Compatible => e.1 += 1,
+        }
+    }
+    s.push_str("\n### By area\n\n| area | breaking | compatible | breaking changes |\n|---|---:|---:|---|\n");
+    for (area, (b, n)) in &by_area {
+        writeln!(s, "| `{area}` | {} | {n} | {} |", b.len(), counts_line(b)).unwrap();
+    }
+    let tail_reserve = 4_000;
+    let mut left_out: BTreeMap<(Impact, String), usize> = BTreeMap::new();
+    for (impact, title) in [(Breaking, "Breaking"), (Compatible, "Compatible")] {
+        write!(s, "\n### {title} changes\n").unwrap();
+        let items: Vec<&Change> = all
+            .iter()
+            .copied()
+            .filter(|c| c.impact == impact && !moved.contains(&(*c as *const Change)))
+            .collect();
+        if items.is_empty() {
+            s.push_str("\nNone.\n");
+            continue;
+        }
+        // area → resource → changes
+        let mut grouped: BTreeMap<&str, BTreeMap<&str, Vec<&Change>>> = BTreeMap::new();
+        for c in items {
+            grouped
+                .entry(area_name(&c.area))
+                .or_default()
+                .entry(c.resource.as_str())
+                .or_default()
+                .push(c);
+        }
+        let group_by_resource = impact == Breaking;
+        let before = s.len();
+        for (area, resources) in &grouped {
+            let n: usize = resources.values().map(Vec::len).sum();
+            let head = format!("\n#### area `{area}` ({n})\n\n");
+            if s.len() + head.len() + tail_reserve > limit {
+                *left_out.entry((impact, area.to_string())).or_default() += n;
+                continue;
+            }
+            s.push_str(&head);
+            for (resource, cs) in resources {
+                let mut block = String::new();
+                if group_by_resource && !resource.is_empty() {
+                    writeln!(block, "- **`{resource}`** ({})", cs.len()).unwrap();
+                }
+                for c in cs {
+                    let line = item_line(c, link_base);
+                    if group_by_resource && !resource.is_empty() {
+                        block.push_str("  ");
+                    }
+                    block.push_str(&line);
+                }
+                if s.len() + block.len() + tail_reserve > limit {
+                    *left_out.entry((impact, area.to_string())).or_default() += cs.len();
+                } else {
+                    s.push_str(&block);
+                }
+            }
+        }
+        if s.len() == before {
+            s.push_str("\nCounted by area above; the full report lists each.\n");
+        }
+    }
+    if !left_out.is_empty() {
+        let total: usize = left_out.values().sum();
+        write!(
+            s,
+            "\n### Not itemised here ({total}; the full report lists them)\n\n"
+        )
+        .unwrap();
+        let mut line = String::new();
+        for ((impact, area), n) in &left_out {
+            let part = format!("{area} ({n} {}), ", format!("{impact:?}").to_lowercase());
+            if s.len() + line.len() + part.len() + 100 < limit {
+                line.push_str(&part);
+            }
+        }
+        s.push_str(line.trim_end_matches(", "));
+        s.push('\n');
+    }
+    s
+}
+
+/// The complete itemised report: every change, breaking first, each linked to its doc line.
+pub fn to_markdown_full(changes: &[Change], link_base: Option<&str>) -> String {
+    if changes.is_empty() {
+        return "No API changes.\n".into();
+    }
+    let all: Vec<&Change> = changes.iter().collect();
+    let breaking = changes.iter().filter(|c| c.impact == Breaking).count();
+    let compatible = changes.len() - breaking;
+    let plural = if compatible == 1 { "" } else { "s" };
+    let mut s = format!(
+        "**{breaking} breaking**, {compatible} compatible change{plural}: {}\n\nSemver: **{}** for the generated crate.\n",
+        counts_line(&all),
+        semver(changes)
+    );
     for (impact, title) in [(Breaking, "Breaking"), (Compatible, "Compatible")] {
         write!(s, "\n### {title} changes\n\n").unwrap();
         let items: Vec<&Change> = changes.iter().filter(|c| c.impact == impact).collect();
@@ -640,12 +887,8 @@ pub fn to_markdown(changes: &[Change], link_base: Option<&str>) -> String {
             s.push_str("None.\n");
         }
         for c in items {
-            write!(s, "- `{}`: {}", c.subject, c.detail.replace('\n', " ")).unwrap();
-            if let Some(loc) = c.loc() {
-                let file = format!("{}{}", link_base.unwrap_or(""), loc.file);
-                write!(s, " ([{file}:{}]({file}#L{}))", loc.line, loc.line).unwrap();
-            }
-            s.push('\n');
+            write!(s, "`{}` · {} · ", area_name(&c.area), c.resource).unwrap();
+            s.push_str(item_line(c, link_base).trim_start_matches("- "));
         }
     }
     s
@@ -695,13 +938,33 @@ mod tests {
             detail,
             old,
             new,
+            area: "applications".into(),
+            resource: "requests::x::GetX".into(),
         };
-        let md = to_markdown(&[c], None);
+        let md = to_markdown(std::slice::from_ref(&c), None);
         assert!(
             md.contains("([api/x.md:3](api/x.md#L3))"),
             "removals link the old side: {md}"
         );
         assert!(md.contains("### Compatible changes\n\nNone."), "{md}");
+        assert!(md.contains("Semver: **major**"), "{md}");
+        assert!(md.contains("cargo feature `applications`"), "{md}");
+        // Whatever the size, the summary fits the limit.
+        let many: Vec<Change> = (0..5000)
+            .map(|i| Change {
+                subject: format!("GET /x{i}"),
+                resource: format!("requests::x::GetX{i}"),
+                ..c.clone()
+            })
+            .collect();
+        let md = to_markdown(&many, None);
+        assert!(md.len() <= COMMENT_LIMIT, "{}", md.len());
+        assert!(
+            md.contains("the full report lists them"),
+            "{}",
+            &md[md.len() - 300..]
+        );
+        assert!(to_markdown_full(&many, None).len() > COMMENT_LIMIT);
         assert_eq!(to_json(&[])["breaking"], 0);
     }
 }

@@ -6,7 +6,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use doc2rs::{Config, Severity};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -79,6 +79,10 @@ enum Command {
         /// Prefix for the doc links in the markdown report.
         #[arg(long, default_value = "docs/")]
         link_base: String,
+        /// Also write the complete itemised Markdown report to FILE (the summary printed
+        /// stays within a GitHub comment's 65,536 characters).
+        #[arg(long, value_name = "FILE")]
+        full: Option<PathBuf>,
     },
     /// Print the intermediate schema (IR) as JSON.
     Ir {
@@ -171,7 +175,8 @@ fn main() -> ExitCode {
             format,
             fail_on,
             link_base,
-        } => diff(&old, &new, format, fail_on, &link_base),
+            full,
+        } => diff(&old, &new, format, fail_on, &link_base, full.as_deref()),
         Command::Lint {
             docs,
             format,
@@ -532,6 +537,7 @@ fn diff(
     format: DiffFormat,
     fail_on: Option<FailOn>,
     link_base: &str,
+    full: Option<&Path>,
 ) -> ExitCode {
     let run = |spec: &str| -> Result<(doc2rs::Generated, Option<tempfile::TempDir>), String> {
         let (dir, guard) = docs_source(spec)?;
@@ -547,6 +553,13 @@ fn diff(
         }
     };
     let changes = doc2rs::diff::diff(&old_g.ir, &new_g.ir);
+    if let Some(file) = full {
+        let report = doc2rs::diff::to_markdown_full(&changes, Some(link_base));
+        if let Err(e) = std::fs::write(file, report) {
+            eprintln!("doc2rs: error: cannot write {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    }
     match format {
         DiffFormat::Markdown => {
             print!("{}", doc2rs::diff::to_markdown(&changes, Some(link_base)));

@@ -88,13 +88,23 @@ fn diff_reports_breaking_changes_and_fails_on_them() {
         .expect("compatible section");
     assert!(breaking < compatible, "{md}");
     assert!(
-        md[breaking..compatible].contains("SynchronizationJobPause"),
+        md[breaking..compatible].contains("PostServicePrincipalsSynchronizationJobsPause"),
         "{md}"
     );
     assert!(md[compatible..].contains("runAsUser"), "{md}");
     assert!(
         md.contains("Generated code"),
         "the generated-code diff stat is printed: {md}"
+    );
+    assert!(md.contains("Semver: **major**"), "{md}");
+    // `--full FILE` writes the itemised report beside the summary.
+    let full = tmp.path().join("review-full.md");
+    let out = doc2rs(&["diff", "docs", new, "--full", full.to_str().unwrap()]);
+    assert!(out.status.success());
+    let report = std::fs::read_to_string(&full).unwrap();
+    assert!(
+        report.contains("runAsUser") && report.contains("`applications` · "),
+        "{report}"
     );
     let out = doc2rs(&["diff", "docs", new, "--fail-on", "breaking"]);
     assert_eq!(out.status.code(), Some(1));

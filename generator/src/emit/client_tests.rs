@@ -4,7 +4,7 @@
 //! suitable operations: a Graph error response, a two-page `@odata.nextLink` sequence, and
 //! path values that try to change the path (`/`, `?`, `#`, `%2F`, `..`, spaces, non-ASCII).
 
-use super::requests::{OpNames, constructor_names};
+use super::requests::OpNames;
 use super::{EmitError, format};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
@@ -53,7 +53,7 @@ fn call(op_names: &OpNames, op: &Operation, req: &Example) -> Option<TokenStream
     }
     let root = ident::make_ident(op_names.module(&op.id));
     let ty = op_names.ident(&op.id);
-    let ctor = ident::make_ident(&constructor_names(op)[c.path]);
+    let ctor = ident::make_ident(&op_names.constructors(&op.id)[c.path]);
     let values = &c.values;
     let body = match (&op.body, req.body.is_null()) {
         (Some(_), false) => {
@@ -141,7 +141,7 @@ pub fn tests_file(
     if let Some(op) = single_get {
         let root = ident::make_ident(op_names.module(&op.id));
         let ty = op_names.ident(&op.id);
-        let ctor = ident::make_ident(&constructor_names(op)[0]);
+        let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
         let n = op.paths[0].params().count();
         let fill = |v: TokenStream| {
             let args = (0..n).map(|i| {
@@ -214,7 +214,7 @@ pub fn tests_file(
     if let Some(op) = list {
         let root = ident::make_ident(op_names.module(&op.id));
         let ty = op_names.ident(&op.id);
-        let ctor = ident::make_ident(&constructor_names(op)[0]);
+        let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
         let args = op.paths[0].params().map(|_| quote! { "p" });
         let cfg = areas.cfg_of(&op.id);
         let gated = quote! {

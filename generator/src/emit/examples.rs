@@ -8,7 +8,7 @@
 //! An example the generator predicted not to fit its model (a diagnostic says where) gets a
 //! test that checks serde rejects it.
 
-use super::requests::{OpNames, QueryKind, constructor_names, setter_names};
+use super::requests::{OpNames, QueryKind, setter_names};
 use super::{EmitError, names::Names};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
@@ -61,9 +61,9 @@ fn example_test(
             }
             let root = ident::make_ident(op_names.module(&op.id));
             let ty = op_names.ident(&op.id);
-            let ctor = ident::make_ident(&constructor_names(op)[call.path]);
+            let ctor = ident::make_ident(&op_names.constructors(&op.id)[call.path]);
             let values = &call.values;
-            let setter = setter_names(op);
+            let setter = setter_names(op_names, op);
             let mut setters = Vec::new();
             for (k, v) in &call.query {
                 let Some(i) = op.query.iter().position(|q| q == k) else {

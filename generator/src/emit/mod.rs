@@ -10,6 +10,7 @@ pub mod models;
 pub mod naive;
 pub mod names;
 pub mod poly;
+pub mod request_names;
 pub mod requests;
 
 use crate::ident;

@@ -18,89 +18,7 @@ use std::collections::BTreeMap;
 
 pub const MODULE: &str = "requests";
 
-/// Rust names for operations: type names unique across `requests`, module per path root.
-pub struct OpNames {
-    /// op id → (root module, type name)
-    items: BTreeMap<String, (String, String)>,
-}
-
-impl OpNames {
-    pub fn new(ir: &Ir) -> Self {
-        let mut namer = Namer::new(Style::Camel);
-        let items = ir
-            .operations
-            .iter()
-            .map(|op| {
-                let name = namer.claim(ident::type_name(&op.name));
-                (op.id.clone(), (root_module(&op.paths[0]), name))
-            })
-            .collect();
-        OpNames { items }
-    }
-
-    pub fn module(&self, id: &str) -> &str {
-        &self.items[id].0
-    }
-
-    pub fn ident(&self, id: &str) -> syn::Ident {
-        ident::make_ident(&self.items[id].1)
-    }
-
-    pub fn body_ident(&self, id: &str) -> syn::Ident {
-        ident::make_ident(&format!("{}Body", self.items[id].1))
-    }
-}
-
-fn root_module(path: &PathTemplate) -> String {
-    let root = path
-        .literal_segments()
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| "root".into());
-    ident::field_name(&root)
-}
-
-/// Constructor names: `new` for one path; else the first and last literal segments that
-/// tell the paths apart (`service_principals_jobs`, `applications_templates`).
-pub fn constructor_names(op: &Operation) -> Vec<String> {
-    if op.paths.len() == 1 {
-        return vec!["new".into()];
-    }
-    let segs: Vec<Vec<String>> = op
-        .paths
-        .iter()
-        .map(PathTemplate::literal_segments)
-        .collect();
-    let common_suffix = (0..)
-        .take_while(|&i| {
-            let mut it = segs
-                .iter()
-                .map(|s| s.len().checked_sub(i + 1).map(|j| s[j].to_lowercase()));
-            let first = it.next().flatten();
-            first.is_some() && it.all(|x| x == first)
-        })
-        .count();
-    let mut namer = Namer::new(Style::Snake);
-    namer.reserve("new");
-    segs.iter()
-        .map(|s| {
-            let rest = &s[..s.len() - common_suffix.min(s.len())];
-            let words: Vec<&String> = match rest {
-                [] => vec![],
-                [one] => vec![one],
-                [first, .., last] => vec![first, last],
-            };
-            let name = ident::field_name(
-                &words
-                    .iter()
-                    .map(|w| w.as_str())
-                    .collect::<Vec<_>>()
-                    .join("_"),
-            );
-            namer.claim(if name.is_empty() { "path".into() } else { name })
-        })
-        .collect()
-}
+pub use super::request_names::OpNames;
 
 /// How a query option's setter is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,10 +45,10 @@ impl QueryKind {
 }
 
 /// Setter names: one per query option, then one per header (unique, clear of constructors).
-pub fn setter_names(op: &Operation) -> Vec<String> {
+pub fn setter_names(op_names: &OpNames, op: &Operation) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
-    for c in constructor_names(op) {
-        namer.reserve(&c);
+    for c in op_names.constructors(&op.id) {
+        namer.reserve(c);
     }
     let names = op.query.iter().chain(op.headers.iter().map(|h| &h.name));
     names.map(|n| namer.claim(ident::field_name(n))).collect()
@@ -221,11 +139,12 @@ fn operation_item(
     let ident = op_names.ident(&op.id);
     let body_ty = body_type(names, op_names, op);
     let method = method_tokens(&op.method);
-    let ctors = constructor_names(op)
-        .into_iter()
+    let ctors = op_names
+        .constructors(&op.id)
+        .iter()
         .zip(&op.paths)
         .map(|(ctor, path)| {
-            let ctor = ident::make_ident(&ctor);
+            let ctor = ident::make_ident(ctor);
             let params: Vec<syn::Ident> = param_names(path)
                 .iter()
                 .map(|p| ident::make_ident(p))
@@ -275,7 +194,7 @@ fn operation_item(
                 }
             }
         });
-    let setters = setter_names(op);
+    let setters = setter_names(op_names, op);
     let query_setters = op.query.iter().zip(&setters).map(|(q, f)| {
         let f = ident::make_ident(f);
         let doc = format!(" Sets the `{q}` query option.");
@@ -399,7 +318,7 @@ pub fn requests_module(
         let mut others: Vec<String> = op
             .paths
             .iter()
-            .map(root_module)
+            .map(|p| op_names.root_module(p))
             .filter(|r| *r != home)
             .collect();
         others.sort();

@@ -405,59 +405,138 @@ fn secondary_response(examples: &[Example], op: &str) -> Response {
     }
 }
 
-/// Merge operations documented on two pages (same method, a path of the same shape). The
-/// real page wins over a stub (a page with TODO placeholders); otherwise the first by file.
+/// The longest common substring of `a` and `b` (bytes), by length.
+fn common_substring(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            if x == y {
+                cur[j + 1] = prev[j] + 1;
+                best = best.max(cur[j + 1]);
+            }
+        }
+        prev = cur;
+    }
+    best
+}
+
+fn alnum_lower(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// How well a page documents a path: the longest run its file name shares with the path's
+/// last named segment (`deviceEnrollmentConfigurations` in
+/// `intune-onboarding-deviceenrollmentlimitconfiguration-delete.md`: 16).
+pub fn claim_strength(page: &str, path: &PathTemplate) -> usize {
+    let stem = page.rsplit('/').next().unwrap_or(page);
+    let stem = alnum_lower(stem.strip_suffix(".md").unwrap_or(stem));
+    let last = path
+        .literal_segments()
+        .into_iter()
+        .rev()
+        .find(|s| !s.starts_with('$'))
+        .map(|s| alnum_lower(s.split('(').next().unwrap_or(&s)))
+        .unwrap_or_default();
+    common_substring(&last, &stem)
+}
+
+/// Merge operations documented on several pages (same method, a path of the same shape).
+///
+/// Each claimed (method, path shape) goes to one page, chosen among the pages that claim it
+/// and by what each says alone, so no other page can change the choice: a real page before a
+/// stub (a page with TODO placeholders), then the page whose file name best matches that path
+/// ([`claim_strength`]), then the lexicographically smallest page id. A page keeps the paths
+/// it won; a page that won none merges into the winner of its first path (its examples
+/// follow). Each lost claim is a note at the loser, related to the winner.
 pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
-    let mut ops = std::mem::take(&mut ir.operations);
-    // Real pages first, then by file, so the winner comes first.
-    ops.sort_by_key(|o| (o.stub, o.id.clone()));
+    let ops = std::mem::take(&mut ir.operations);
+    let key = |op: &Operation, p: &PathTemplate| (op.method.clone(), p.shape());
+    // (method, shape) → the best claimant's index
+    let mut owner: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        for p in &op.paths {
+            let rank = |j: usize| {
+                let o: &Operation = &ops[j];
+                let path = o.paths.iter().find(|q| q.shape() == p.shape()).unwrap_or(p);
+                (
+                    o.stub,
+                    std::cmp::Reverse(claim_strength(&o.id, path)),
+                    o.id.clone(),
+                )
+            };
+            owner
+                .entry(key(op, p))
+                .and_modify(|j| {
+                    if rank(i) < rank(*j) {
+                        *j = i;
+                    }
+                })
+                .or_insert(i);
+        }
+    }
+    let locs: Vec<(Loc, String)> = ops.iter().map(|o| (o.loc.clone(), o.id.clone())).collect();
     let mut kept: Vec<Operation> = Vec::new();
-    // (method, path shape) → index in `kept`
-    let mut by_shape: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
-    for op in ops {
-        let shapes: Vec<String> = op.paths.iter().map(PathTemplate::shape).collect();
-        let same = shapes
-            .iter()
-            .find_map(|sh| by_shape.get(&(op.method.clone(), sh.clone())).copied());
-        match same {
-            Some(i) => {
-                let winner = &mut kept[i];
-                diags.push(
-                    Diagnostic::new(
-                        Code::OperationDuplicate,
-                        op.loc.clone(),
-                        format!(
-                            "`{} {}` is also documented at {}; merged into it{}",
-                            op.method,
-                            op.paths[0].raw,
-                            winner.loc,
-                            if op.stub {
-                                " (this page is a stub: the real page's types win)"
-                            } else {
-                                ""
-                            }
-                        ),
-                    )
-                    .with_related(winner.loc.clone()),
-                );
-                for (p, sh) in op.paths.into_iter().zip(shapes) {
-                    by_shape.entry((op.method.clone(), sh)).or_insert_with(|| {
-                        winner.paths.push(p);
-                        i
-                    });
-                }
-                winner.also_documented_at.push(op.loc.clone());
-                renamed.insert(op.id.clone(), winner.id.clone());
+    let mut merged_into: Vec<(usize, Loc)> = Vec::new();
+    for (i, mut op) in ops.into_iter().enumerate() {
+        let first = key(&op, &op.paths[0]);
+        let mut lost = Vec::new();
+        let (won, gone): (Vec<PathTemplate>, Vec<PathTemplate>) = std::mem::take(&mut op.paths)
+            .into_iter()
+            .partition(|p| owner[&key(&op, p)] == i);
+        for p in &gone {
+            let w = owner[&key(&op, p)];
+            if !lost.contains(&w) {
+                lost.push(w);
             }
-            None => {
-                for sh in shapes {
-                    by_shape
-                        .entry((op.method.clone(), sh))
-                        .or_insert(kept.len());
-                }
-                kept.push(op);
-            }
+        }
+        for (n, &w) in lost.iter().enumerate() {
+            let (wloc, _) = &locs[w];
+            let whole = won.is_empty() && n == 0;
+            diags.push(
+                Diagnostic::new(
+                    Code::OperationDuplicate,
+                    op.loc.clone(),
+                    format!(
+                        "`{} {}` is also documented at {wloc}; {}{}",
+                        op.method,
+                        gone.iter()
+                            .find(|p| owner[&key(&op, p)] == w)
+                            .map_or("", |p| p.raw.as_str()),
+                        if whole {
+                            "merged into it"
+                        } else {
+                            "that page documents it"
+                        },
+                        if op.stub {
+                            " (this page is a stub: the real page's types win)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .with_related(wloc.clone()),
+            );
+        }
+        if won.is_empty() {
+            let w = owner[&first];
+            renamed.insert(op.id.clone(), locs[w].1.clone());
+            merged_into.push((w, op.loc.clone()));
+            continue;
+        }
+        op.paths = won;
+        kept.push(op);
+    }
+    for (w, loc) in merged_into {
+        let id = &locs[w].1;
+        if let Some(k) = kept.iter_mut().find(|k| &k.id == id) {
+            k.also_documented_at.push(loc);
         }
     }
     kept.sort_by(|a, b| a.id.cmp(&b.id));
@@ -666,5 +745,98 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
             format!("the response example is a `{t}`, a base of the documented `{from}`; the operation returns `{t}`"),
         );
         op.response.ty = Some(TypeRef::Complex { name: t });
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+
+    fn op(id: &str, method: &str, paths: &[&str], stub: bool) -> Operation {
+        let loc = Loc {
+            file: id.into(),
+            line: 1,
+            col: 1,
+        };
+        Operation {
+            id: id.into(),
+            name: format!("title of {id}"),
+            stub,
+            area: String::new(),
+            description: String::new(),
+            method: method.into(),
+            paths: paths.iter().map(|p| path::parse(p).unwrap()).collect(),
+            query: vec![],
+            headers: vec![],
+            body: None,
+            response: Response::default(),
+            loc,
+            also_documented_at: vec![],
+        }
+    }
+
+    fn winners(ops: Vec<Operation>) -> Vec<(String, usize)> {
+        let mut ir = Ir {
+            operations: ops,
+            ..Ir::default()
+        };
+        merge_duplicates(&mut ir, &mut Diagnostics::default());
+        ir.operations
+            .iter()
+            .map(|o| (o.id.clone(), o.paths.len()))
+            .collect()
+    }
+
+    const PATH: &str = "/deviceManagement/deviceEnrollmentConfigurations/{id}";
+
+    #[test]
+    fn the_winner_depends_on_the_claimants_alone() {
+        let limit = || {
+            op(
+                "api/intune-onboarding-deviceenrollmentlimitconfiguration-delete.md",
+                "DELETE",
+                &[PATH],
+                false,
+            )
+        };
+        let comanagement = || {
+            op(
+                "api/intune-onboarding-devicecomanagementauthorityconfiguration-delete.md",
+                "DELETE",
+                &[PATH, "/deviceManagement/other/{id}"],
+                false,
+            )
+        };
+        let unrelated = || op("api/a-unrelated-delete.md", "DELETE", &["/a/{id}"], false);
+        let stub = || op("api/0-stub.md", "DELETE", &[PATH], true);
+        let limit_id = "api/intune-onboarding-deviceenrollmentlimitconfiguration-delete.md";
+        let comanagement_id =
+            "api/intune-onboarding-devicecomanagementauthorityconfiguration-delete.md";
+        // The page whose file name best matches the path wins it, whatever the order; the
+        // other keeps only the path it alone documents.
+        let expected = vec![(comanagement_id.to_string(), 1), (limit_id.to_string(), 1)];
+        assert_eq!(winners(vec![limit(), comanagement()]), expected);
+        assert_eq!(winners(vec![comanagement(), limit()]), expected);
+        // ...and whatever other pages exist: an unrelated page, a stub with a smaller id.
+        let with_others = winners(vec![unrelated(), stub(), comanagement(), limit()]);
+        assert_eq!(
+            with_others,
+            vec![
+                ("api/a-unrelated-delete.md".to_string(), 1),
+                (comanagement_id.to_string(), 1),
+                (limit_id.to_string(), 1),
+            ]
+        );
+        // A page that wins none of its paths merges into the winner of its first.
+        assert_eq!(
+            winners(vec![limit(), stub()]),
+            vec![(limit_id.to_string(), 1)]
+        );
+        // Equal claims: the smallest page id.
+        let (a, b) = (
+            op("api/b-get.md", "GET", &["/q"], false),
+            op("api/a-get.md", "GET", &["/q"], false),
+        );
+        assert_eq!(winners(vec![a, b]), vec![("api/a-get.md".to_string(), 1)]);
     }
 }

@@ -1,0 +1,573 @@
+//! Rust names for operations, from what the docs state stably: the HTTP method and the
+//! resource path, never the page title (see ARCHITECTURE.md, "Request names").
+//!
+//! - A path is read as segments: a navigation name (`messages`), a key (`{id}`,
+//!   `worksheets(<key>)`'s parentheses), a call (`delta()`, `getX(period='{v}')` → `getX`), a
+//!   cast or qualified call (`microsoft.graph.user` → `user`), a system segment (`$ref` → `ref`,
+//!   `$value`, `$count`), and path addressing (`root:/{path}:` → `root`, `by_path`).
+//! - Words are spelled once for the whole IR: a segment written in several casings
+//!   (`directoryroles`, `directoryRoles`) takes the lexicographically smallest spelling among
+//!   every path segment, type name (and its plural with `s`) and property name the docs
+//!   write, so `directoryroles` reads as `directory_roles` wherever one page spells it so.
+//! - The builder: verb + the words of the operation's first documented path, keys dropped:
+//!   `GET /users/{id}/messages` → `ListUsersMessages` (a collection response),
+//!   `GET /users/{id}/messages/{id}` → `GetUsersMessages`, `POST` → `Post…`, `PATCH` →
+//!   `Patch…`, `PUT` → `Put…`, `DELETE` → `Delete…`. Its module is the first word
+//!   (`requests::users`). Two operations that still get the same name are disambiguated in id
+//!   order (`…2`), counted in [`OpNames::disambiguated`].
+//! - Constructors: the first path's is `new`; another path's is named from its own words
+//!   that differ from the first path's (the common trailing words dropped): `/me/drive/...`,
+//!   `/groups/{id}/drive/...` beside `/users/{id}/drive/...` → `me(..)`, `groups(..)`. So a
+//!   constructor's name depends on its own path and the first path only: documenting a
+//!   further path never renames one. Only paths whose words are otherwise identical get a
+//!   suffix (`_2`), counted.
+
+use crate::ident::{self, Namer, Style};
+use crate::ir::path::{PathTemplate, Piece};
+use crate::ir::{Ir, Operation, simple_name};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One segment of a path as naming sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A navigation, call, cast or system segment: its name as the docs spell it.
+    Name(String),
+    /// A key or other value the caller supplies.
+    Key,
+    /// `root:/{path}:` addressing: an item by its path.
+    ByPath,
+}
+
+const MARK: char = '\u{0}';
+
+/// The segments of a path (see the module docs).
+pub fn segments(path: &PathTemplate) -> Vec<Seg> {
+    let mut text = String::new();
+    for p in &path.pieces {
+        match p {
+            Piece::Literal { text: t } => text.push_str(t),
+            Piece::Param { .. } => text.push(MARK),
+        }
+    }
+    let mut out = Vec::new();
+    for raw in text.split('/').filter(|s| !s.is_empty()) {
+        let seg = raw.trim_end_matches(':');
+        if seg.is_empty() {
+            continue;
+        }
+        if seg.chars().all(|c| c == MARK || c == '\'' || c == ':') {
+            out.push(if raw.ends_with(':') && raw != seg {
+                Seg::ByPath
+            } else {
+                Seg::Key
+            });
+            continue;
+        }
+        let (head, inner) = match seg.split_once('(') {
+            Some((h, rest)) => (h, Some(rest.trim_end_matches(')'))),
+            None => (seg, None),
+        };
+        let head = head.rsplit('.').next().unwrap_or(head);
+        let head: String = head
+            .trim_start_matches('$')
+            .chars()
+            .filter(|&c| c != MARK)
+            .collect();
+        if !head.chars().any(|c| c.is_ascii_alphanumeric()) {
+            if head.is_empty() && inner.is_some() {
+                out.push(Seg::Key);
+            }
+            continue;
+        }
+        out.push(Seg::Name(head));
+        // `name(<key>)` / `name({id})`: key syntax; `name()` / `name(k='{v}')`: a call.
+        if let Some(inner) = inner
+            && !inner.trim().is_empty()
+            && !inner.contains('=')
+        {
+            out.push(Seg::Key);
+        }
+    }
+    out
+}
+
+/// One spelling per word, for the whole IR (see the module docs).
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    spelling: BTreeMap<String, String>,
+}
+
+impl Vocabulary {
+    pub fn new(ir: &Ir) -> Self {
+        let mut v = Vocabulary::default();
+        for op in &ir.operations {
+            for p in &op.paths {
+                for s in segments(p) {
+                    if let Seg::Name(n) = s {
+                        v.add(&n);
+                    }
+                }
+            }
+        }
+        for (q, t) in &ir.types {
+            let n = simple_name(q);
+            v.add(n);
+            v.add(&format!("{n}s"));
+            for p in t.properties.iter().chain(&t.navigation) {
+                v.add(&p.name);
+            }
+        }
+        v
+    }
+
+    fn add(&mut self, word: &str) {
+        let key = word.to_lowercase();
+        match self.spelling.get_mut(&key) {
+            Some(s) if word < s.as_str() => *s = word.to_string(),
+            Some(_) => {}
+            None => {
+                self.spelling.insert(key, word.to_string());
+            }
+        }
+    }
+
+    /// The word as one snake-case name part: `directoryroles` → `directory_roles`.
+    pub fn snake(&self, word: &str) -> String {
+        let w = self
+            .spelling
+            .get(&word.to_lowercase())
+            .map_or(word, String::as_str);
+        ident::field_name(w)
+    }
+
+    /// The snake-case words of segments (keys dropped, addressing as `by_path`).
+    pub fn words(&self, segs: &[Seg]) -> Vec<String> {
+        segs.iter()
+            .filter_map(|s| match s {
+                Seg::Name(n) => Some(self.snake(n)),
+                Seg::Key => None,
+                Seg::ByPath => Some("by_path".into()),
+            })
+            .collect()
+    }
+}
+
+/// The words of a path: its segments' words, then `with` and the keys of a fixed query
+/// (`/users?$expand=manager` → `users`, `with`, `expand`).
+pub fn path_words(vocab: &Vocabulary, path: &PathTemplate) -> Vec<String> {
+    let mut w = vocab.words(&segments(path));
+    if !path.query.is_empty() {
+        w.push("with".into());
+        w.extend(path.query.iter().map(|(k, _)| ident::field_name(k)));
+    }
+    w
+}
+
+/// `by_<parameter>` for a path ending in a key (`/users/{user-id}` → `by_user_id`): how two
+/// paths whose words are otherwise identical are told apart before a number is used.
+pub fn by_key(path: &PathTemplate) -> Option<String> {
+    if !matches!(segments(path).last(), Some(Seg::Key)) {
+        return None;
+    }
+    let (name, _) = path.params().last()?;
+    Some(format!("by_{}", ident::field_name(name)))
+}
+
+/// The builder's verb: the method, `List` for a GET of a collection.
+pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
+    match op.method.as_str() {
+        "GET" if !matches!(segs.last(), Some(Seg::Key)) && op.response.collection => "List",
+        "GET" | "" => "Get",
+        "POST" => "Post",
+        "PATCH" => "Patch",
+        "PUT" => "Put",
+        "DELETE" => "Delete",
+        _ => "Call",
+    }
+}
+
+/// Words kept after the root in a short builder name.
+pub const TAIL_WORDS: usize = 3;
+
+/// The module, the short name and the full name of an operation's builder (module docs):
+/// the full name has every word of the first path; the short one the root and the last
+/// [`TAIL_WORDS`] words.
+pub fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, String) {
+    let segs = segments(&op.paths[0]);
+    let words = path_words(vocab, &op.paths[0]);
+    let module = words.first().cloned().unwrap_or_else(|| "root".to_string());
+    let verb = verb(op, &segs);
+    let full = ident::type_name(&format!("{verb}_{}", words.join("_")));
+    let short = if words.len() > TAIL_WORDS + 1 {
+        let tail = &words[words.len() - TAIL_WORDS..];
+        ident::type_name(&format!("{verb}_{}_{}", words[0], tail.join("_")))
+    } else {
+        full.clone()
+    };
+    (module, short, full)
+}
+
+/// The builder name and module of an operation alone (its short name).
+pub fn builder_name(vocab: &Vocabulary, op: &Operation) -> (String, String) {
+    let (module, short, _) = builder_names(vocab, op);
+    (module, short)
+}
+
+/// Constructor names for an operation's paths, from each path and the first (module docs).
+/// The second value counts names that needed a numeric suffix.
+pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, usize) {
+    let words: Vec<Vec<String>> = op.paths.iter().map(|p| path_words(vocab, p)).collect();
+    let mut namer = Namer::new(Style::Snake);
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    taken.insert("new".into());
+    let mut out = vec![namer.claim("new".into())];
+    let mut suffixed = 0;
+    let first = &words[0];
+    for (w, path) in words[1..].iter().zip(&op.paths[1..]) {
+        let common = first
+            .iter()
+            .rev()
+            .zip(w.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let own = &w[..w.len() - common];
+        let base = if own.is_empty() { &w[..] } else { own };
+        let base = ident::field_name(&base.join("_"));
+        let mut base = if base == "field" { "path".into() } else { base };
+        if taken.contains(&base)
+            && let Some(by) = by_key(path)
+        {
+            base = format!("{base}_{by}");
+        }
+        let name = namer.claim(base.clone());
+        if name != base {
+            suffixed += 1;
+        }
+        taken.insert(name.clone());
+        out.push(name);
+    }
+    (out, suffixed)
+}
+
+/// Rust names for operations: builder names unique across `requests`, a module per path root,
+/// constructor names per operation.
+#[derive(Debug)]
+pub struct OpNames {
+    /// op id → (root module, type name)
+    items: BTreeMap<String, (String, String)>,
+    ctors: BTreeMap<String, Vec<String>>,
+    vocab: Vocabulary,
+    /// Builder and constructor names that needed a numeric suffix (`requests::x::Name2`,
+    /// `Name::ctor_2`).
+    pub disambiguated: Vec<String>,
+}
+
+impl OpNames {
+    pub fn new(ir: &Ir) -> Self {
+        let vocab = Vocabulary::new(ir);
+        let mut ops: Vec<&Operation> = ir
+            .operations
+            .iter()
+            .filter(|o| !o.paths.is_empty())
+            .collect();
+        ops.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut namer = Namer::new(Style::Camel);
+        let mut disambiguated = Vec::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut items = BTreeMap::new();
+        let mut ctors = BTreeMap::new();
+        let named: Vec<(&Operation, (String, String, String))> = ops
+            .into_iter()
+            .map(|op| (op, builder_names(&vocab, op)))
+            .collect();
+        let mut short_uses: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, (_, short, _)) in &named {
+            *short_uses.entry(short.as_str()).or_default() += 1;
+        }
+        for (op, (module, short, full)) in &named {
+            // A short name two operations share: each takes its full name.
+            let base = if short_uses[short.as_str()] > 1 {
+                full.clone()
+            } else {
+                short.clone()
+            };
+            let module = module.clone();
+            let mut base = base;
+            if taken.contains(&base) {
+                // An item and a collection GET with one name: `By<key>` for the item, `List`
+                // for the collection (whose docs did not say it returns one).
+                if let Some(by) = by_key(&op.paths[0]) {
+                    base = ident::type_name(&format!("{base}_{by}"));
+                } else if op.method == "GET"
+                    && let Some(rest) = base.strip_prefix("Get")
+                {
+                    base = format!("List{rest}");
+                }
+            }
+            let name = namer.claim(base.clone());
+            taken.insert(name.clone());
+            if name != base {
+                disambiguated.push(format!("{} {}: {name}", op.method, op.paths[0].raw));
+            }
+            let (c, n) = constructor_names(&vocab, op);
+            if n > 0 {
+                disambiguated.extend(
+                    op.paths
+                        .iter()
+                        .zip(&c)
+                        .filter(|(_, c)| {
+                            c.rsplit_once('_')
+                                .is_some_and(|(_, d)| d.chars().all(|x| x.is_ascii_digit()))
+                        })
+                        .map(|(p, c)| format!("{} {}: {name}::{c}", op.method, p.raw)),
+                );
+            }
+            items.insert(op.id.clone(), (module, name));
+            ctors.insert(op.id.clone(), c);
+        }
+        OpNames {
+            items,
+            ctors,
+            vocab,
+            disambiguated,
+        }
+    }
+
+    pub fn module(&self, id: &str) -> &str {
+        &self.items[id].0
+    }
+
+    pub fn name(&self, id: &str) -> &str {
+        &self.items[id].1
+    }
+
+    pub fn ident(&self, id: &str) -> syn::Ident {
+        ident::make_ident(&self.items[id].1)
+    }
+
+    pub fn body_ident(&self, id: &str) -> syn::Ident {
+        ident::make_ident(&format!("{}Body", self.items[id].1))
+    }
+
+    /// One constructor name per path of the operation, in path order.
+    pub fn constructors(&self, id: &str) -> &[String] {
+        &self.ctors[id]
+    }
+
+    /// The module for a path: its first word (`requests::users`).
+    pub fn root_module(&self, path: &PathTemplate) -> String {
+        self.vocab
+            .words(&segments(path))
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "root".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::path::parse;
+
+    fn op(method: &str, paths: &[&str], collection: bool) -> Operation {
+        let loc = crate::diag::Loc {
+            file: "api/x.md".into(),
+            line: 1,
+            col: 1,
+        };
+        Operation {
+            id: "api/x.md".into(),
+            name: "A title that must not matter".into(),
+            stub: false,
+            area: String::new(),
+            description: String::new(),
+            method: method.into(),
+            paths: paths.iter().map(|p| parse(p).unwrap()).collect(),
+            query: vec![],
+            headers: vec![],
+            body: None,
+            response: crate::ir::Response {
+                status: Some(200),
+                ty: None,
+                collection,
+            },
+            loc,
+            also_documented_at: vec![],
+        }
+    }
+
+    fn names(method: &str, paths: &[&str], collection: bool) -> (String, String, Vec<String>) {
+        let o = op(method, paths, collection);
+        let v = Vocabulary::default();
+        let (m, _, full) = builder_names(&v, &o);
+        (m, full, constructor_names(&v, &o).0)
+    }
+
+    /// The obstacle course: real path shapes from the Graph docs.
+    #[test]
+    fn obstacle_course() {
+        let cases: &[(&str, &[&str], bool, &str, &str)] = &[
+            ("GET", &["/users"], true, "users", "ListUsers"),
+            (
+                "GET",
+                &["/users/{id | userPrincipalName}"],
+                false,
+                "users",
+                "GetUsers",
+            ),
+            ("GET", &["/me/messages/{id}"], false, "me", "GetMeMessages"),
+            (
+                "POST",
+                &["/users/{id}/sendMail"],
+                false,
+                "users",
+                "PostUsersSendMail",
+            ),
+            (
+                "GET",
+                &["/me/drive/root:/{item-path}:/children"],
+                true,
+                "me",
+                "ListMeDriveRootByPathChildren",
+            ),
+            (
+                "PUT",
+                &["/me/drive/root:/{filename}:/content"],
+                false,
+                "me",
+                "PutMeDriveRootByPathContent",
+            ),
+            (
+                "GET",
+                &["/reports/getOffice365ActiveUserDetail(period='{period_value}')"],
+                false,
+                "reports",
+                "GetReportsGetOffice365ActiveUserDetail",
+            ),
+            (
+                "GET",
+                &[
+                    "/drives/{drive-id}/items/{item-id}/workbook/worksheets(<key>)/range(address='{address}')",
+                ],
+                false,
+                "drives",
+                "GetDrivesItemsWorkbookWorksheetsRange",
+            ),
+            (
+                "GET",
+                &["/groups/{id}/members/microsoft.graph.user"],
+                true,
+                "groups",
+                "ListGroupsMembersUser",
+            ),
+            (
+                "DELETE",
+                &["/groups/{id}/members/{memberId}/$ref"],
+                false,
+                "groups",
+                "DeleteGroupsMembersRef",
+            ),
+            (
+                "GET",
+                &["/users/{id}/photo/$value"],
+                false,
+                "users",
+                "GetUsersPhotoValue",
+            ),
+            (
+                "GET",
+                &["/me/events/delta()"],
+                true,
+                "me",
+                "ListMeEventsDelta",
+            ),
+            (
+                "POST",
+                &["/servicePrincipals/{id}/synchronization/jobs/{jobId}/pause"],
+                false,
+                "service_principals",
+                "PostServicePrincipalsSynchronizationJobsPause",
+            ),
+            (
+                "POST",
+                &["/deviceManagement/deviceConfigurations/{id}/microsoft.graph.assign"],
+                false,
+                "device_management",
+                "PostDeviceManagementDeviceConfigurationsAssign",
+            ),
+            (
+                "GET",
+                &["https://graph.microsoft.com/beta/directoryRoles/{id}"],
+                false,
+                "directory_roles",
+                "GetDirectoryRoles",
+            ),
+        ];
+        for (method, paths, coll, module, name) in cases {
+            let (m, n, _) = names(method, paths, *coll);
+            assert_eq!(
+                (m.as_str(), n.as_str()),
+                (*module, *name),
+                "{method} {paths:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn constructors_name_what_distinguishes_the_paths() {
+        let (_, n, c) = names(
+            "GET",
+            &[
+                "/users/{id}/drive/items/{item-id}",
+                "/me/drive/items/{item-id}",
+                "/groups/{group-id}/drive/items/{item-id}",
+                "/drives/{drive-id}/items/{item-id}",
+                "/drive/items/{item-id}",
+            ],
+            false,
+        );
+        assert_eq!(n, "GetUsersDriveItems");
+        assert_eq!(c, ["new", "me", "groups", "drives", "drive_items"]);
+        // Adding a path never renames another constructor.
+        let (_, _, c2) = names(
+            "GET",
+            &[
+                "/users/{id}/drive/items/{item-id}",
+                "/me/drive/items/{item-id}",
+                "/sites/{site-id}/drive/items/{item-id}",
+                "/groups/{group-id}/drive/items/{item-id}",
+            ],
+            false,
+        );
+        assert_eq!(c2, ["new", "me", "sites", "groups"]);
+        // Otherwise identical words: a counted suffix.
+        let o = op(
+            "GET",
+            &[
+                "/me/x",
+                "/a/{id}/x",
+                "/a/x",
+                "/me/{id}/x",
+                "/a/x/{x-id}",
+                "/b/x?$top=1",
+            ],
+            false,
+        );
+        let (c3, n3) = constructor_names(&Vocabulary::default(), &o);
+        let c3: Vec<&str> = c3.iter().map(String::as_str).collect();
+        let expected = vec!["new", "a", "a_2", "me_x", "a_by_x_id", "b_x_with_top"];
+        assert_eq!((c3, n3), (expected, 1));
+    }
+
+    #[test]
+    fn words_are_spelled_once() {
+        let mut v = Vocabulary::default();
+        v.add("directoryroles");
+        v.add("directoryRoles");
+        assert_eq!(v.snake("directoryroles"), "directory_roles");
+        let mut w = Vocabulary::default();
+        w.add("directoryRoles");
+        w.add("directoryroles");
+        assert_eq!(w.snake("DIRECTORYROLES"), "directory_roles");
+    }
+}

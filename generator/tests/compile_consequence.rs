@@ -1,0 +1,215 @@
+//! The diff's breaking/compatible classification checked against the compiler: for a few
+//! real kinds of doc change, a consumer crate that uses the old item is compiled against the
+//! SDK generated from the old pages and against the one from the new pages. It must compile
+//! against the old SDK, and fail against the new one exactly when `diff` reports a breaking
+//! change.
+//!
+//! The pages are real ones from `docs/` (a job, its schedule, an attribute definition, the
+//! enums page and two operation pages), each case one textual edit. Dependencies are compiled
+//! once into `target/compile-consequence-test`.
+
+use doc2rs::Config;
+use doc2rs::diff::{Impact, diff};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SCHEDULE: &str = "resources/synchronization-synchronizationschedule.md";
+const ATTRIBUTE: &str = "resources/synchronization-attributedefinition.md";
+const ENUMS: &str = "resources/enums.md";
+const GET: &str = "api/synchronization-synchronizationjob-get.md";
+const PAUSE: &str = "api/synchronization-synchronizationjob-pause.md";
+const GET_PATH: &str = "GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/\n";
+
+type Pages = Vec<(String, String)>;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn pages() -> Pages {
+    [SCHEDULE, ATTRIBUTE, ENUMS, GET, PAUSE]
+        .iter()
+        .map(|rel| {
+            let text = std::fs::read_to_string(workspace().join("docs").join(rel)).unwrap();
+            (rel.to_string(), text)
+        })
+        .collect()
+}
+
+fn edit(mut pages: Pages, rel: &str, from: &str, to: &str) -> Pages {
+    let page = pages.iter_mut().find(|(r, _)| r == rel).unwrap();
+    assert!(page.1.contains(from), "{rel} has no `{from}`");
+    page.1 = page.1.replacen(from, to, 1);
+    pages
+}
+
+/// Write the pages, generate a crate from them into `dir/sdk`; the IR for the diff.
+fn generate(dir: &Path, pages: &Pages) -> doc2rs::ir::Ir {
+    let docs = dir.join("docs");
+    for (rel, text) in pages {
+        let p = docs.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let mut config = Config::new();
+    config.docs(&docs).out_dir(dir.join("sdk"));
+    let (g, _) = config.generate().expect("the pages generate");
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("sdk/Cargo.lock")).unwrap();
+    g.ir
+}
+
+/// `cargo check` of a consumer crate using `sdk_dir`; Ok(()) or the compiler's messages.
+fn consumer_compiles(root: &Path, name: &str, sdk_dir: &Path, code: &str) -> Result<(), String> {
+    let dir = root.join(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nsdk = {{ package = \"graph-docs-generated\", path = {:?} }}\n\n[workspace]\n",
+            sdk_dir.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), code).unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet"])
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/compile-consequence-test"),
+        )
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+struct Case {
+    name: &'static str,
+    new: Pages,
+    /// Consumer code written against the old SDK.
+    uses: &'static str,
+}
+
+fn cases() -> Vec<Case> {
+    let row = "|interval|Duration|The interval between synchronization iterations.|\n";
+    let schedule =
+        "pub fn f(s: &sdk::graph::SynchronizationSchedule) -> Option<String> { s.state.clone() }\n";
+    let mut without_pause = pages();
+    without_pause.retain(|(rel, _)| rel != PAUSE);
+    vec![
+        Case {
+            name: "property_added",
+            new: edit(
+                pages(),
+                SCHEDULE,
+                row,
+                &format!("{row}|timeZone|String|Time zone.|\n"),
+            ),
+            uses: schedule,
+        },
+        Case {
+            name: "property_retyped",
+            new: edit(pages(), SCHEDULE, "|state|String|", "|state|Int32|"),
+            uses: schedule,
+        },
+        Case {
+            name: "operation_removed",
+            new: without_pause,
+            uses: "pub fn f() { let _ = sdk::requests::service_principals::PostServicePrincipalsSynchronizationJobsPause::new(\"sp\", \"job\"); }\n",
+        },
+        Case {
+            name: "second_path_added",
+            new: edit(
+                pages(),
+                GET,
+                GET_PATH,
+                &format!("{GET_PATH}GET /applications/{{id}}/synchronization/jobs/{{jobId}}\n"),
+            ),
+            uses: "pub fn f() { let _ = sdk::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(\"sp\", \"job\"); }\n",
+        },
+        Case {
+            name: "enum_member_added",
+            new: edit(
+                pages(),
+                ENUMS,
+                "|WriteOnly|\n",
+                "|WriteOnly|\n|AppendOnly|\n",
+            ),
+            uses: "pub fn f() -> sdk::graph::Mutability { sdk::graph::Mutability::WriteOnly }\n",
+        },
+        Case {
+            name: "enum_member_removed",
+            new: edit(pages(), ENUMS, "|WriteOnly|\n", ""),
+            uses: "pub fn f() -> sdk::graph::Mutability { sdk::graph::Mutability::WriteOnly }\n",
+        },
+    ]
+}
+
+#[test]
+fn breaking_means_the_old_consumer_stops_compiling() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old_dir = tmp.path().join("old");
+    let old_ir = generate(&old_dir, &pages());
+    let mut table = Vec::new();
+    for case in cases() {
+        let new_dir = tmp.path().join(format!("new-{}", case.name));
+        let new_ir = generate(&new_dir, &case.new);
+        let changes = diff(&old_ir, &new_ir);
+        assert!(
+            !changes.is_empty(),
+            "{}: the edit changes the API",
+            case.name
+        );
+        let breaking = changes.iter().any(|c| c.impact == Impact::Breaking);
+        let against_old = consumer_compiles(
+            tmp.path(),
+            &format!("old_{}", case.name),
+            &old_dir.join("sdk"),
+            case.uses,
+        );
+        assert!(
+            against_old.is_ok(),
+            "{}: the consumer must compile against the old SDK:\n{}",
+            case.name,
+            against_old.unwrap_err()
+        );
+        let against_new = consumer_compiles(
+            tmp.path(),
+            &format!("new_{}", case.name),
+            &new_dir.join("sdk"),
+            case.uses,
+        );
+        table.push(format!(
+            "{}: diff says {}, the compiler {}",
+            case.name,
+            if breaking { "breaking" } else { "compatible" },
+            if against_new.is_ok() {
+                "accepts"
+            } else {
+                "rejects"
+            }
+        ));
+        assert_eq!(
+            against_new.is_err(),
+            breaking,
+            "{}: diff says breaking = {breaking}, the compiler {}: {changes:#?}\n{}",
+            case.name,
+            if against_new.is_ok() {
+                "accepts the old consumer"
+            } else {
+                "rejects it"
+            },
+            against_new.err().unwrap_or_default()
+        );
+    }
+    println!("{}", table.join("\n"));
+}
