@@ -173,6 +173,44 @@ pub fn by_key(path: &PathTemplate) -> Option<String> {
     Some(format!("by_{}", ident::field_name(name)))
 }
 
+/// `with_<argument>...` for a path that calls a function with named arguments
+/// (`findRooms(RoomList='{x}')` → `with_room_list`).
+pub fn with_arguments(path: &PathTemplate) -> Option<String> {
+    let mut text = String::new();
+    for p in &path.pieces {
+        if let Piece::Literal { text: t } = p {
+            text.push_str(t);
+        }
+    }
+    let mut keys = Vec::new();
+    for call in text.split('(').skip(1) {
+        let inner = call.split(')').next().unwrap_or("");
+        for kv in inner.split(',') {
+            if let Some((k, _)) = kv.split_once('=') {
+                let k = ident::field_name(k.trim());
+                if !k.is_empty() && !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+    }
+    (!keys.is_empty()).then(|| format!("with_{}", keys.join("_")))
+}
+
+/// `by_<parameter>...` for the parameters of `path` that `first` does not have
+/// (`/teams/{id}/photo/{size}/$value` against `/teams/{id}/photo/$value` → `by_size`).
+pub fn by_own_params(path: &PathTemplate, first: &PathTemplate) -> Option<String> {
+    let theirs: BTreeSet<String> = first.params().map(|(n, _)| ident::field_name(n)).collect();
+    let mut own: Vec<String> = Vec::new();
+    for (n, _) in path.params() {
+        let n = ident::field_name(n);
+        if !theirs.contains(&n) && !own.contains(&n) {
+            own.push(n);
+        }
+    }
+    (!own.is_empty()).then(|| format!("by_{}", own.join("_")))
+}
+
 /// The builder's verb: the method, `List` for a GET of a collection.
 pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
     match op.method.as_str() {
@@ -223,7 +261,9 @@ pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, us
     let mut out = vec![namer.claim("new".into())];
     let mut suffixed = 0;
     let first = &words[0];
-    for (w, path) in words[1..].iter().zip(&op.paths[1..]) {
+    // name → the path that holds it
+    let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (w, path)) in words[1..].iter().zip(&op.paths[1..]).enumerate() {
         let common = first
             .iter()
             .rev()
@@ -234,16 +274,26 @@ pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, us
         let base = if own.is_empty() { &w[..] } else { own };
         let base = ident::field_name(&base.join("_"));
         let mut base = if base == "field" { "path".into() } else { base };
-        if taken.contains(&base)
-            && let Some(by) = by_key(path)
-        {
-            base = format!("{base}_{by}");
+        // Told apart by what distinguishes the path before a number is used: its last key,
+        // a function's named arguments, the parameters the first path does not have.
+        let holder = claimed.get(&base).map_or(&op.paths[0], |&i| &op.paths[i]);
+        let candidates = [
+            by_key(path),
+            with_arguments(path),
+            by_own_params(path, holder),
+        ];
+        for extra in candidates.into_iter().flatten() {
+            if !taken.contains(&base) {
+                break;
+            }
+            base = format!("{base}_{extra}");
         }
         let name = namer.claim(base.clone());
         if name != base {
             suffixed += 1;
         }
         taken.insert(name.clone());
+        claimed.insert(name.clone(), i + 1);
         out.push(name);
     }
     (out, suffixed)
@@ -557,6 +607,29 @@ mod tests {
         let c3: Vec<&str> = c3.iter().map(String::as_str).collect();
         let expected = vec!["new", "a", "a_2", "me_x", "a_by_x_id", "b_x_with_top"];
         assert_eq!((c3, n3), (expected, 1));
+        // A function's named arguments, then the parameters the first path lacks, before a
+        // number.
+        let o = op(
+            "GET",
+            &[
+                "/me/findRooms",
+                "/users/{id}/findRooms",
+                "/users/{id}/findRooms(RoomList='{list}')",
+                "/users/{id}/photo/$value",
+                "/users/{id}/photo/{size}/$value",
+            ],
+            false,
+        );
+        let (c4, n4) = constructor_names(&Vocabulary::default(), &o);
+        let c4: Vec<&str> = c4.iter().map(String::as_str).collect();
+        let expected = vec![
+            "new",
+            "users",
+            "users_with_room_list",
+            "users_photo_value",
+            "users_photo_value_by_size",
+        ];
+        assert_eq!((c4, n4), (expected, 0));
     }
 
     #[test]
