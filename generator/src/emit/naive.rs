@@ -123,10 +123,7 @@ pub fn emit(ir: &Ir, crate_name: &str) -> Result<Files, EmitError> {
         #(#decls)*
     };
     files.insert("src/lib.rs".into(), super::format(lib, "lib.rs")?);
-    let name: String = crate_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let name = super::package_name(crate_name);
     files.insert(
         "Cargo.toml".into(),
         format!(

@@ -185,12 +185,10 @@ pub fn with_arguments(path: &PathTemplate) -> Option<String> {
     let mut keys = Vec::new();
     for call in text.split('(').skip(1) {
         let inner = call.split(')').next().unwrap_or("");
-        for kv in inner.split(',') {
-            if let Some((k, _)) = kv.split_once('=') {
-                let k = ident::field_name(k.trim());
-                if !k.is_empty() && !keys.contains(&k) {
-                    keys.push(k);
-                }
+        for k in crate::ir::path::call_argument_names(inner) {
+            let k = ident::field_name(k);
+            if !k.is_empty() && !keys.contains(&k) {
+                keys.push(k);
             }
         }
     }

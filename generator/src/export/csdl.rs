@@ -28,7 +28,8 @@
 
 use crate::ir::service::{CallKind, Service, ServiceOperation};
 use crate::ir::{
-    EnumDef, EnumMember, Ir, Primitive, Property, TypeKind, TypeRef, namespace_of, simple_name,
+    EnumDef, EnumMember, Ir, Primitive, Property, TypeKind, TypeRef, most_populous_namespace,
+    namespace_of, simple_name,
 };
 use Primitive as P;
 use quick_xml::Writer;
@@ -268,12 +269,7 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|q| ir.types[**q].kind == TypeKind::Entity);
         r.demoted_entities += entities.filter(|q| !plan.is_entity(q)).count();
-        let mut per_ns: BTreeMap<&str, usize> = BTreeMap::new();
-        for q in plan.own.keys() {
-            *per_ns.entry(namespace_of(q)).or_default() += 1;
-        }
-        let most = per_ns.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
-        plan.home = most.map(|(ns, _)| *ns);
+        plan.home = most_populous_namespace(plan.own.keys().copied());
         let json = TypeRef::Primitive { primitive: P::Json };
         let props = plan.own.values().flatten().copied();
         let params = plan.service.operations.iter().flat_map(|o| &o.params);
@@ -512,10 +508,7 @@ impl<'a> Plan<'a> {
         for p in props {
             let (name, nav) = self.type_name(&p.ty);
             r.fallback_types += usize::from(name == FALLBACK && p.ty != STRING);
-            let ty = match p.collection {
-                true => format!("Collection({name})"),
-                false => name.to_string(),
-            };
+            let ty = self.type_text(&p.ty, p.collection);
             let mut attrs = vec![("Name", p.name.as_str()), ("Type", &ty)];
             // CSDL: a collection-valued navigation property takes no Nullable.
             let not_null = key == Some(p.name.as_str()) || p.nullable == Some(false);

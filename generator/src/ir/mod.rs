@@ -131,6 +131,17 @@ pub fn simple_name(qualified: &str) -> &str {
     qualified.rsplit('.').next().unwrap_or(qualified)
 }
 
+/// The namespace most of `qualified` names are in (the first such in order): the service's
+/// main namespace.
+pub fn most_populous_namespace<'a>(qualified: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for q in qualified {
+        *counts.entry(namespace_of(q)).or_default() += 1;
+    }
+    let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+    best.map(|(ns, _)| *ns)
+}
+
 /// `microsoft.graph.x` → `microsoft.graph`.
 pub fn namespace_of(qualified: &str) -> &str {
     qualified.rsplit_once('.').map_or("", |(ns, _)| ns)

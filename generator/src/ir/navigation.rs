@@ -39,7 +39,8 @@ fn key(segs: &[String]) -> String {
         .join("/")
 }
 
-fn is_property_segment(s: &str) -> bool {
+/// A plain OData identifier segment (`usageRights`), as properties and operations are named.
+pub(super) fn is_property_segment(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -108,6 +108,13 @@ impl PathTemplate {
 }
 
 /// `%XX` sequences decoded (invalid ones kept as written).
+/// The argument names of a call's parentheses, in order: `a={a},b='{b}'` → `a`, `b`.
+pub fn call_argument_names(inner: &str) -> impl Iterator<Item = &str> {
+    inner
+        .split(',')
+        .filter_map(|kv| kv.split_once('=').map(|(k, _)| k.trim()))
+}
+
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

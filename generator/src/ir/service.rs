@@ -18,7 +18,7 @@
 //! unresolved entity (`binding.ty == None`); a one-segment path is unbound (an import).
 //! Functions are composable when a documented path goes on after the call.
 
-use super::navigation::{PathFacts, segments};
+use super::navigation::{PathFacts, is_property_segment as is_identifier, segments};
 use super::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -80,12 +80,6 @@ pub struct Service {
     pub operations: Vec<ServiceOperation>,
 }
 
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// `f(...)` → (`f`, the text inside); a segment without parentheses → (itself, `None`).
 fn split_call(seg: &str) -> (&str, Option<&str>) {
     match seg.split_once('(') {
@@ -119,10 +113,9 @@ pub fn call(ir: &Ir, op: &Operation, segs: &[String]) -> Option<Call> {
     let params = match inner {
         Some(inner) if inner.trim().is_empty() => Some(vec![]),
         Some(inner) if inner.contains('=') => Some(
-            inner
-                .split(',')
-                .filter_map(|kv| kv.split_once('=').map(|(k, _)| k.trim().to_string()))
+            path::call_argument_names(inner)
                 .filter(|k| is_identifier(k))
+                .map(str::to_string)
                 .collect(),
         ),
         Some(_) => return None,
@@ -141,7 +134,9 @@ pub fn call(ir: &Ir, op: &Operation, segs: &[String]) -> Option<Call> {
 /// The service the IR's paths describe.
 pub fn of(ir: &Ir) -> Service {
     let known = PathFacts::new(ir);
-    let main_ns = main_namespace(ir);
+    let main_ns = most_populous_namespace(ir.types.keys().map(String::as_str))
+        .unwrap_or("microsoft.graph")
+        .to_string();
     let mut roots: BTreeMap<String, Root> = BTreeMap::new();
     let mut found: BTreeMap<(String, String, Option<Binding>, CallKind), ServiceOperation> =
         BTreeMap::new();
@@ -307,14 +302,4 @@ fn binding(ir: &Ir, known: &PathFacts, op: &Operation, prefix: &[String]) -> Bin
         ty,
         collection: false,
     }
-}
-
-/// The namespace holding the most types (the first such in order).
-fn main_namespace(ir: &Ir) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for q in ir.types.keys() {
-        *counts.entry(namespace_of(q)).or_default() += 1;
-    }
-    let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
-    best.map_or_else(|| "microsoft.graph".to_string(), |(ns, _)| ns.to_string())
 }
