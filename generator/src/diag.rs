@@ -91,6 +91,7 @@ codes! {
     PathFromExample = "D2R408", Note, "path-from-example";
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
     ResponseWidened = "D2R410", Note, "response-widened";
+    ResponseSingle = "D2R411", Note, "response-single";
     // 600-649: the docs against official metadata (`lint --metadata`)
     MetadataTypeMissing = "D2R600", Warning, "metadata-type-missing";
     MetadataPropertyMissing = "D2R601", Warning, "metadata-property-missing";

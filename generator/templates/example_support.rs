@@ -1,40 +1,143 @@
-use graph_client::Operation as _;
-use support::{decode, same};
+use graph_client::{Error, Operation, RequestParts};
+use serde_json::Value;
+use support::{decode, same_as, Outcome};
 
 mod support;
 
-/// Deserialize `json` into `T`, serialize it back and compare the two as JSON values.
-/// `null` and an absent member count as equal (models skip `None`), and numbers compare
-/// by value (`1` and `1.0`).
-fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
-    let original: serde_json::Value = serde_json::from_str(json).expect("example is JSON");
-    let typed: T = serde_json::from_value(original.clone()).expect("example deserializes into its model");
-    let back = serde_json::to_value(&typed).expect("model serializes");
-    if !same(&original, &back) {
-        panic!("round trip changed the example:\noriginal: {original:#}\nback:     {back:#}");
-    }
-}
-
-
+/// One example from the docs and the typed work that checks it. The cases are data (the
+/// table at the end of this file) that one test runs, so thousands of examples cost
+/// thousands of table rows, not thousands of test functions.
 #[allow(dead_code)]
-/// The generator predicted that this example does not fit its model (the docs contradict
-/// themselves, and a diagnostic says where); check that serde agrees.
-fn mismatch<T: serde::de::DeserializeOwned>(json: &str) {
-    assert!(serde_json::from_str::<T>(json).is_err(), "the generator predicted a mismatch, but the example deserializes");
+struct Case {
+    /// A stable name: the page, the kind of example and its number on the page.
+    name: &'static str,
+    /// Where the docs show it (`file:line`).
+    at: &'static str,
+    /// The example's JSON (empty when it has none).
+    json: &'static str,
+    check: Check,
+    /// The types the values of a polymorphic example are read as (`AnyX::type_name`).
+    read_as: Option<ReadAs>,
 }
+
+/// What is checked, with the typed code that does it.
+#[allow(dead_code)]
+enum Check {
+    /// A value of a model: deserialize, serialize back, compare.
+    Model(fn(&str) -> Result<Value, String>),
+    /// The generator predicted that the example does not fit its model (the docs contradict
+    /// themselves, and a diagnostic says where): deserializing it must fail.
+    Mismatch(fn(&str) -> Result<Value, String>),
+    /// A response: the operation parses the documented status and body, and the typed value
+    /// serializes back to the same JSON.
+    Response(u16, fn(u16, &[u8]) -> Result<Value, Error>),
+    /// A response without a body.
+    Empty(u16, fn(u16, &[u8]) -> Result<(), Error>),
+    /// A request: the builder, given the example's path values, query and body, produces
+    /// the documented method, path, query and (as JSON) body.
+    Request(Request),
+}
+
+/// A request example: the builder call and what it must produce.
+#[allow(dead_code)]
+struct Request {
+    /// The operation's builder given the example's values, its query setters applied; called
+    /// with the example's body.
+    build: fn(&str) -> Result<RequestParts, Error>,
+    method: &'static str,
+    /// The documented path, percent-decoded, relative to the service root.
+    path: &'static str,
+    /// The example URL's query pairs (decoded), and the documented path's fixed pairs it
+    /// omits.
+    query: &'static [(&'static str, &'static str)],
+}
+
+/// Reads the example as the `Any` enum of its type and says which type each value is read as;
+/// the second field is what the docs' `@odata.type`s say.
+#[allow(dead_code)]
+struct ReadAs(fn(&str) -> Result<Vec<&'static str>, String>, &'static [&'static str]);
 
 /// The service root used to build requests in these tests.
 const BASE: &str = "https://graph.microsoft.com/beta";
 
-/// Check a built request against a documented example: method, path (decoded, relative to
-/// the service root), query pairs and JSON body.
+/// `T` read from `json` and written back as JSON.
 #[allow(dead_code)]
-fn check_request(request: http::Request<Vec<u8>>, method: &str, path: &str, query: &[(&str, &str)], body: Option<&str>) {
-    assert_eq!(request.method().as_str(), method);
-    let built = decode(request.uri().path());
-    let built = built.strip_prefix("/beta").unwrap_or(&built);
-    assert_eq!(built.trim_end_matches('/'), path.trim_end_matches('/'), "path");
-    let built_query: Vec<(String, String)> = request
+fn model<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<Value, String> {
+    let typed: T = serde_json::from_slice(json.as_bytes()).map_err(|e| format!("does not deserialize into its model: {e}"))?;
+    serde_json::to_value(&typed).map_err(|e| format!("the model does not serialize: {e}"))
+}
+
+/// The operation's typed reading of a response, written back as JSON.
+#[allow(dead_code)]
+fn response<O: Operation>(status: u16, body: &[u8]) -> Result<Value, Error>
+where
+    O::Output: serde::Serialize,
+{
+    Ok(serde_json::to_value(O::parse_response(status, body)?)?)
+}
+
+/// A request body read from the example's JSON.
+#[allow(dead_code)]
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
+    Ok(serde_json::from_slice(text.as_bytes())?)
+}
+
+/// The type one polymorphic value is read as.
+#[allow(dead_code)]
+fn read_one<P: serde::de::DeserializeOwned>(json: &str, type_name: fn(&P) -> &'static str) -> Result<Vec<&'static str>, String> {
+    let value: P = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    Ok(vec![type_name(&value)])
+}
+
+/// The types the values of a polymorphic collection are read as.
+#[allow(dead_code)]
+fn read_all<P: serde::de::DeserializeOwned>(json: &str, type_name: fn(&P) -> &'static str) -> Result<Vec<&'static str>, String> {
+    let page: graph_runtime::Collection<P> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    Ok(page.value.iter().map(type_name).collect())
+}
+
+/// Check one case.
+fn check(case: &Case) -> Outcome {
+    match &case.check {
+        Check::Model(read) => same_as(case.json, &read(case.json)?, "the round trip changed the example")?,
+        Check::Mismatch(read) => {
+            if read(case.json).is_ok() {
+                return Err("the generator predicted a mismatch, but the example deserializes".into());
+            }
+        }
+        Check::Response(status, parse) => {
+            let back = parse(*status, case.json.as_bytes()).map_err(|e| format!("the documented response does not parse: {e}"))?;
+            same_as(case.json, &back, "the round trip changed the response")?;
+        }
+        Check::Empty(status, parse) => parse(*status, b"").map_err(|e| format!("the documented response does not parse: {e}"))?,
+        Check::Request(request) => check_request(request, case.json)?,
+    }
+    if let Some(ReadAs(read, expected)) = &case.read_as {
+        let read = read(case.json).map_err(|e| format!("does not read as its polymorphic type: {e}"))?;
+        if read != *expected {
+            return Err(format!("values are read as {read:?}, the docs say {expected:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Build a request example and compare it with the docs: method, path (decoded, relative
+/// to the service root), query pairs and JSON body.
+fn check_request(request: &Request, body: &str) -> Outcome {
+    let built = (request.build)(body)
+        .and_then(|parts| parts.into_request(BASE))
+        .map_err(|e| format!("the request does not build: {e}"))?;
+    if built.method().as_str() != request.method {
+        return Err(format!("method {} instead of {}", built.method(), request.method));
+    }
+    let path = decode(built.uri().path());
+    let path = path.strip_prefix("/beta").unwrap_or(&path);
+    // Graph's path segments are case-insensitive, and the docs spell them either way
+    // (`timeCards`, `timecards`): the builder writes its operation's first spelling.
+    if !path.trim_end_matches('/').eq_ignore_ascii_case(request.path.trim_end_matches('/')) {
+        return Err(format!("path {path} instead of {}", request.path));
+    }
+    let query: Vec<(String, String)> = built
         .uri()
         .query()
         .unwrap_or("")
@@ -45,25 +148,23 @@ fn check_request(request: http::Request<Vec<u8>>, method: &str, path: &str, quer
             (decode(k), decode(v))
         })
         .collect();
-    let want: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    assert_eq!(built_query, want, "query");
-    if let Some(body) = body {
-        let sent: serde_json::Value = serde_json::from_slice(request.body()).expect("body is JSON");
-        let documented: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert!(same(&documented, &sent), "body differs:\ndocumented: {documented:#}\nsent:       {sent:#}");
+    let mut want: Vec<(String, String)> = request.query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    // The docs write the options in any order; the builder, the path's fixed pairs first.
+    let mut query = query;
+    query.sort();
+    want.sort();
+    if query != want {
+        return Err(format!("query {query:?} instead of {want:?}"));
     }
+    if !body.is_empty() {
+        let sent: Value = serde_json::from_slice(built.body()).map_err(|e| format!("the body sent is not JSON: {e}"))?;
+        same_as(body, &sent, "the body sent differs")?;
+    }
+    Ok(())
 }
 
-
-/// Parse a documented response through the operation and compare it with the docs' JSON.
-#[allow(dead_code)]
-fn check_response<O>(status: u16, json: &str)
-where
-    O: graph_client::Operation,
-    O::Output: serde::Serialize,
-{
-    let output = O::parse_response(status, json.as_bytes()).expect("documented response parses");
-    let back = serde_json::to_value(&output).unwrap();
-    let original: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert!(same(&original, &back), "round trip changed the response:\noriginal: {original:#}\nback:     {back:#}");
+/// Every example of the table, each failure caught and listed (see `support::run_table`).
+#[test]
+fn documented_examples() {
+    support::run_table("documented_examples", "examples", CASES, |case| (case.name, case.at), || check);
 }

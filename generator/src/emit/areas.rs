@@ -71,6 +71,36 @@ impl Areas {
         self.cfg(&self.of(item))
     }
 
+    /// The `cfg` predicate under which an item is compiled (`feature = "a"` or
+    /// `any(...)`); `None` when it always is.
+    pub fn predicate(&self, item: &str) -> Option<TokenStream> {
+        let areas = self.of(item);
+        if areas.is_empty() || areas == self.all {
+            return None;
+        }
+        let features: Vec<TokenStream> = areas.iter().map(|a| quote! { feature = #a }).collect();
+        Some(match &features[..] {
+            [one] => one.clone(),
+            _ => quote! { any(#(#features),*) },
+        })
+    }
+
+    /// `#[cfg(...)]` for code that needs every one of `items` compiled; nothing when they
+    /// always are.
+    pub fn cfg_all(&self, items: &[&str]) -> TokenStream {
+        let mut preds: Vec<TokenStream> = Vec::new();
+        for p in items.iter().filter_map(|i| self.predicate(i)) {
+            if !preds.iter().any(|q| q.to_string() == p.to_string()) {
+                preds.push(p);
+            }
+        }
+        match &preds[..] {
+            [] => quote! {},
+            [one] => quote! { #[cfg(#one)] },
+            _ => quote! { #[cfg(all(#(#preds),*))] },
+        }
+    }
+
     /// The `[features]` table: `default = ["full"]`, `full` = every area, one per area.
     pub fn features_toml(&self) -> String {
         let mut out = String::from(

@@ -1,4 +1,5 @@
-//! Tests generated from the docs' own examples:
+//! Tests generated from the docs' own examples, as a table of cases (`tests/examples.rs`)
+//! that one test runs (thousands of test functions took too long to compile):
 //! - request examples: the operation's builder, given the example's path values, query and
 //!   body, produces the documented method, path, query and (semantically) the same body;
 //! - response examples: the operation's parser accepts the documented status and body, and
@@ -6,12 +7,15 @@
 //! - other data examples: the body deserializes into its model and serializes back.
 //!
 //! An example the generator predicted not to fit its model (a diagnostic says where) gets a
-//! test that checks serde rejects it.
+//! case that checks serde rejects it. Each case is a row: its name, doc location, JSON, and
+//! a function pointer that does the typed work (a generic helper instantiated once per
+//! model or operation, or a small closure calling a request builder); each row carries its
+//! area's `cfg`. The support code is `templates/example_support.rs`.
 
 use super::requests::{OpNames, QueryKind, setter_names};
 use super::{EmitError, names::Names};
 use crate::ident;
-use crate::ir::{Example, ExampleKind, Ir, Operation};
+use crate::ir::{Example, ExampleKind, Ir, Operation, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -25,183 +29,316 @@ pub struct ExampleReport {
     pub skipped: Vec<(String, &'static str)>,
 }
 
-/// One test per example that has something to check; a stable name per example (page stem,
-/// kind, counter within the page).
-fn example_test(
-    ir: &Ir,
-    names: &Names,
-    op_names: &OpNames,
-    krate: &syn::Ident,
-    ex: &Example,
-    ops: &BTreeMap<&str, &Operation>,
-) -> Result<TokenStream, &'static str> {
-    let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
-    let model_path = |ty: &str, collection: bool| {
-        let module = ident::make_ident(names.module_of(ty));
-        let model = names.any_ident(ty).unwrap_or_else(|| names.ident(ty));
+/// What the case generator needs besides the IR.
+struct Ctx<'a> {
+    ir: &'a Ir,
+    names: &'a Names,
+    op_names: &'a OpNames,
+    areas: &'a super::areas::Areas,
+    krate: syn::Ident,
+    ops: BTreeMap<&'a str, &'a Operation>,
+    /// Qualified type names by their lower-cased spelling (`@odata.type` lookups).
+    types: BTreeMap<String, &'a str>,
+}
+
+/// One row of the table of cases: the example's JSON and the typed code that checks it
+/// (`Check::...`, as the support code in `templates/example_support.rs` defines it), the
+/// types its polymorphic values are read as, and the items (types, operations) that must be
+/// compiled for the case to hold.
+struct CaseParts<'a> {
+    json: String,
+    check: TokenStream,
+    read_as: TokenStream,
+    needs: Vec<&'a str>,
+}
+
+/// Whether a response example documents what the operation's parser reads: the same type
+/// (or one derived from it, read through its `Any` enum) and the same collection-ness. An
+/// example annotated with another type (a thumbnail where the operation lists thumbnail
+/// sets) documents something else.
+pub(super) fn fits_output(ir: &Ir, op: &Operation, ex: &Example) -> bool {
+    let (Some(TypeRef::Complex { name }), Some(t)) = (&op.response.ty, &ex.type_name) else {
+        return true;
+    };
+    ex.collection == op.response.collection
+        && (t == name || crate::ir::hierarchy::descendants(ir, name).contains(&t.as_str()))
+}
+
+/// Why a documented response is not checked through the operation, if it is not: a
+/// redirect (the transport follows it; there is nothing to parse).
+pub(super) fn unparsed_status(status: u16) -> Option<&'static str> {
+    (300..400)
+        .contains(&status)
+        .then_some("a redirect: the transport follows it")
+}
+
+impl<'a> Ctx<'a> {
+    /// The model path of a type (its `Any` enum when it has one), maybe in a `Collection`.
+    fn model_path(&self, ty: &str, collection: bool) -> TokenStream {
+        let krate = &self.krate;
+        let module = ident::make_ident(self.names.module_of(ty));
+        let model = self
+            .names
+            .any_ident(ty)
+            .unwrap_or_else(|| self.names.ident(ty));
         if collection {
             quote! { #krate::runtime::Collection<#krate::#module::#model> }
         } else {
             quote! { #krate::#module::#model }
         }
-    };
-    if ex.mismatch.is_some() {
-        let ty = ex.type_name.as_deref().ok_or("no type")?;
-        let path = model_path(ty, ex.collection);
-        let body = json(&ex.body);
-        return Ok(quote! { mismatch::<#path>(#body); });
     }
-    let op = ex.operation.as_deref().and_then(|id| ops.get(id));
-    match (ex.kind, op) {
-        (ExampleKind::Request, Some(op)) => {
-            let call = ex.call.as_ref().ok_or("URL matches no documented path")?;
-            let (method, _) = ex.request_line.as_ref().ok_or("no request line")?;
-            if !method.eq_ignore_ascii_case(&op.method) {
-                return Err("method differs from the operation's");
-            }
-            let root = ident::make_ident(op_names.module(&op.id));
-            let ty = op_names.ident(&op.id);
-            let ctor = ident::make_ident(&op_names.constructors(&op.id)[call.path]);
-            let values = &call.values;
-            let setter = setter_names(op_names, op);
-            let mut setters = Vec::new();
-            for (k, v) in &call.query {
-                let Some(i) = op.query.iter().position(|q| q == k) else {
-                    return Err("uses a query option the page does not document");
-                };
-                let f = ident::make_ident(&setter[i]);
-                let arg = match QueryKind::of(k) {
-                    QueryKind::Number => {
-                        let n: u64 = v
-                            .trim()
-                            .parse()
-                            .map_err(|_| "a numeric query option is not a number")?;
-                        quote! { #n }
+
+    /// The types the `@odata.type`s in a JSON value name, at any depth.
+    fn named_types(&self, v: &serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let tag = map.get("@odata.type").and_then(|t| t.as_str());
+                let key = tag.map(|t| t.trim_start_matches('#').to_lowercase());
+                if let Some(t) = key.and_then(|k| self.types.get(&k)) {
+                    if !out.contains(t) {
+                        out.push(t);
                     }
-                    QueryKind::Flag => {
-                        let b: bool = v
-                            .trim()
-                            .parse()
-                            .map_err(|_| "$count is not true or false")?;
-                        quote! { #b }
-                    }
-                    QueryKind::List => {
-                        let items = v.split(',');
-                        quote! { &[#(#items),*] }
-                    }
-                    QueryKind::Text => quote! { #v },
-                };
-                setters.push(quote! { .#f(#arg) });
-            }
-            let has_body = !ex.body.is_null();
-            let (body_arg, body_check) = match (&op.body, has_body) {
-                (Some(_), true) => {
-                    let b = json(&ex.body);
-                    (
-                        quote! { serde_json::from_str(#b).expect("example body fits the body type") },
-                        quote! { Some(#b) },
-                    )
                 }
-                (Some(_), false) => (quote! { Default::default() }, quote! { None }),
-                (None, true) => return Err("has a body the operation does not document"),
-                (None, false) => (quote! {}, quote! { None }),
-            };
-            let path = crate::ir::path::strip_service_root(&ex.request_line.as_ref().unwrap().1);
-            let path = crate::ir::path::percent_decode(path.split('?').next().unwrap_or(""));
-            let query = call.query.iter().map(|(k, v)| quote! { (#k, #v) });
-            let m = op.method.clone();
-            Ok(quote! {
-                let request = #krate::requests::#root::#ty::#ctor(#(#values,)* #body_arg)
-                    .expect("documented path values are accepted")
-                    #(#setters)*
-                    .into_parts()
-                    .and_then(|parts| parts.into_request(BASE))
-                    .expect("request builds");
-                check_request(request, #m, #path, &[#(#query),*], #body_check);
-            })
+                map.values().for_each(|v| self.named_types(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| self.named_types(v, out)),
+            _ => {}
         }
-        (ExampleKind::Response, Some(op)) => {
-            let status = ex.status.or(op.response.status).unwrap_or(200);
-            let root = ident::make_ident(op_names.module(&op.id));
-            let ty = op_names.ident(&op.id);
-            if op.response.ty.is_none() {
+    }
+
+    /// The case of one example, or why it has none.
+    fn example_case(&self, ex: &'a Example) -> Result<CaseParts<'a>, &'static str> {
+        let krate = &self.krate;
+        let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+        let none = || quote! { None };
+        let op = ex
+            .operation
+            .as_deref()
+            .and_then(|id| self.ops.get(id).copied());
+        if ex.mismatch.is_some() {
+            // The prediction holds for the full model: every type a value is dispatched to
+            // by its `@odata.type` must be compiled (an area that leaves one out reads the
+            // value as its base, which may fit).
+            let (path, owner) = match (&ex.type_name, op) {
+                (Some(ty), _) => (self.model_path(ty, ex.collection), ty.as_str()),
+                (None, Some(op)) if ex.kind == ExampleKind::Request => {
+                    let Some(crate::ir::Body::Parameters { .. }) = &op.body else {
+                        return Err("no type");
+                    };
+                    let root = ident::make_ident(self.op_names.module(&op.id));
+                    let body = self.op_names.body_ident(&op.id);
+                    (quote! { #krate::requests::#root::#body }, op.id.as_str())
+                }
+                _ => return Err("no type"),
+            };
+            let mut needs = vec![owner];
+            self.named_types(&ex.body, &mut needs);
+            return Ok(CaseParts {
+                json: json(&ex.body),
+                check: quote! { Check::Mismatch(model::<#path>) },
+                read_as: none(),
+                needs,
+            });
+        }
+        match (ex.kind, op) {
+            (ExampleKind::Request, Some(op)) => self.request_case(ex, op),
+            (ExampleKind::Response, Some(op)) => {
+                let status = ex.status.or(op.response.status).unwrap_or(200);
+                if let Some(why) = unparsed_status(status) {
+                    return Err(why);
+                }
+                let root = ident::make_ident(self.op_names.module(&op.id));
+                let ty = self.op_names.ident(&op.id);
+                let needs = vec![op.id.as_str()];
+                if op.response.ty.is_none() {
+                    if ex.body.is_null() {
+                        return Ok(CaseParts {
+                            json: String::new(),
+                            check: quote! { Check::Empty(#status, #krate::requests::#root::#ty::parse_response) },
+                            read_as: none(),
+                            needs,
+                        });
+                    }
+                    return Err("has a body the operation does not document");
+                }
                 if ex.body.is_null() {
-                    return Ok(quote! {
-                        #krate::requests::#root::#ty::parse_response(#status, b"").expect("documented response parses");
-                    });
+                    return Err("typed response without a body");
                 }
-                return Err("has a body the operation does not document");
-            }
-            if ex.body.is_null() {
-                return Err("typed response without a body");
-            }
-            let body = json(&ex.body);
-            let read_as = match &op.response.ty {
-                Some(crate::ir::TypeRef::Complex { name }) => {
-                    read_as(ir, names, krate, name, op.response.collection, &ex.body)
+                if !fits_output(self.ir, op, ex) {
+                    // It documents another type: checked as a value of that type.
+                    return self.model_case(ex);
                 }
-                _ => quote! {},
+                let read_as = match &op.response.ty {
+                    Some(TypeRef::Complex { name }) => {
+                        self.read_as(name, op.response.collection, &ex.body)
+                    }
+                    _ => none(),
+                };
+                Ok(CaseParts {
+                    json: json(&ex.body),
+                    check: quote! { Check::Response(#status, response::<#krate::requests::#root::#ty>) },
+                    read_as,
+                    needs,
+                })
+            }
+            _ => self.model_case(ex),
+        }
+    }
+
+    /// A data example: a value of its type, round-tripped.
+    fn model_case(&self, ex: &'a Example) -> Result<CaseParts<'a>, &'static str> {
+        let ty = ex.type_name.as_deref().ok_or("type unknown")?;
+        let path = self.model_path(ty, ex.collection);
+        Ok(CaseParts {
+            json: serde_json::to_string_pretty(&ex.body).unwrap_or_default(),
+            check: quote! { Check::Model(model::<#path>) },
+            read_as: self.read_as(ty, ex.collection, &ex.body),
+            needs: vec![ty],
+        })
+    }
+
+    /// A request example: the builder given its values, query and body.
+    fn request_case(
+        &self,
+        ex: &'a Example,
+        op: &'a Operation,
+    ) -> Result<CaseParts<'a>, &'static str> {
+        let krate = &self.krate;
+        let call = ex.call.as_ref().ok_or("URL matches no documented path")?;
+        let (method, url) = ex.request_line.as_ref().ok_or("no request line")?;
+        if !method.eq_ignore_ascii_case(&op.method) {
+            return Err("method differs from the operation's");
+        }
+        let root = ident::make_ident(self.op_names.module(&op.id));
+        let ty = self.op_names.ident(&op.id);
+        let ctor = ident::make_ident(&self.op_names.constructors(&op.id)[call.path]);
+        let values = &call.values;
+        let setter = setter_names(self.op_names, op);
+        let mut setters = Vec::new();
+        for (k, v) in &call.query {
+            let Some(i) = op.query.iter().position(|q| q == k) else {
+                return Err("uses a query option the page does not document");
             };
-            Ok(quote! {
-                check_response::<#krate::requests::#root::#ty>(#status, #body);
-                #read_as
-            })
+            let f = ident::make_ident(&setter[i]);
+            let arg = match QueryKind::of(k) {
+                QueryKind::Number => {
+                    let n: u64 = v
+                        .trim()
+                        .parse()
+                        .map_err(|_| "a numeric query option is not a number")?;
+                    quote! { #n }
+                }
+                QueryKind::Flag => {
+                    let b: bool = v
+                        .trim()
+                        .parse()
+                        .map_err(|_| "$count is not true or false")?;
+                    quote! { #b }
+                }
+                QueryKind::List => {
+                    let items = v.split(',');
+                    quote! { &[#(#items),*] }
+                }
+                QueryKind::Text => quote! { #v },
+            };
+            setters.push(quote! { .#f(#arg) });
         }
-        _ => {
-            let ty = ex.type_name.as_deref().ok_or("type unknown")?;
-            let path = model_path(ty, ex.collection);
-            let body = json(&ex.body);
-            let read_as = read_as(ir, names, krate, ty, ex.collection, &ex.body);
-            Ok(quote! {
-                roundtrip::<#path>(#body);
-                #read_as
-            })
+        let has_body = !ex.body.is_null();
+        let (param, body_arg, body) = match (&op.body, has_body) {
+            (Some(_), true) => (
+                quote! { body },
+                quote! { json(body)? },
+                serde_json::to_string_pretty(&ex.body).unwrap_or_default(),
+            ),
+            (Some(_), false) => (quote! { _ }, quote! { Default::default() }, String::new()),
+            (None, true) => return Err("has a body the operation does not document"),
+            (None, false) => (quote! { _ }, quote! {}, String::new()),
+        };
+        let (path, query) = expected_path_and_query(url, &op.paths[call.path]);
+        let query = query.iter().map(|(k, v)| quote! { (#k, #v) });
+        let m = op.method.clone();
+        Ok(CaseParts {
+            json: body,
+            check: quote! {
+                Check::Request(Request {
+                    build: |#param| #krate::requests::#root::#ty::#ctor(#(#values,)* #body_arg)? #(#setters)* .into_parts(),
+                    method: #m,
+                    path: #path,
+                    query: &[#(#query),*],
+                })
+            },
+            read_as: quote! { None },
+            needs: vec![op.id.as_str()],
+        })
+    }
+
+    /// When values of a polymorphic type in an example name a derived type by
+    /// `@odata.type`, `Some(ReadAs(..))` checks each is read as that type
+    /// (`AnyDirectoryObject::User`), not as the base; else `None`. A derived type an area
+    /// leaves out is read as the base: each expected name carries its type's `cfg`.
+    fn read_as(&self, ty: &str, collection: bool, body: &serde_json::Value) -> TokenStream {
+        let Some(any) = self.names.any_ident(ty) else {
+            return quote! { None };
+        };
+        let items: Vec<&serde_json::Value> = if collection {
+            match body.get("value") {
+                Some(serde_json::Value::Array(items)) => items.iter().collect(),
+                _ => return quote! { None },
+            }
+        } else {
+            vec![body]
+        };
+        let expected: Vec<&str> = items
+            .iter()
+            .map(|v| crate::ir::hierarchy::read_as(self.ir, ty, v))
+            .collect();
+        if expected.iter().all(|e| *e == ty) {
+            return quote! { None };
         }
+        let expected = expected.iter().map(|e| match self.areas.predicate(e) {
+            Some(p) if *e != ty => quote! { #[cfg(#p)] #e, #[cfg(not(#p))] #ty },
+            _ => quote! { #e },
+        });
+        let krate = &self.krate;
+        let module = ident::make_ident(self.names.module_of(ty));
+        let path = quote! { #krate::#module::#any };
+        let reader = if collection {
+            quote! { read_all }
+        } else {
+            quote! { read_one }
+        };
+        quote! { Some(ReadAs(|json| #reader(json, #path::type_name), &[#(#expected),*])) }
     }
 }
 
-/// When values of a polymorphic type in an example name a derived type by `@odata.type`,
-/// check each is read as that type (`AnyDirectoryObject::User`), not as the base.
-fn read_as(
-    ir: &Ir,
-    names: &Names,
-    krate: &syn::Ident,
-    ty: &str,
-    collection: bool,
-    body: &serde_json::Value,
-) -> TokenStream {
-    let Some(any) = names.any_ident(ty) else {
-        return quote! {};
-    };
-    let read = |v: &serde_json::Value| crate::ir::hierarchy::read_as(ir, ty, v).to_string();
-    let items: Vec<&serde_json::Value> = if collection {
-        match body.get("value") {
-            Some(serde_json::Value::Array(items)) => items.iter().collect(),
-            _ => return quote! {},
-        }
-    } else {
-        vec![body]
-    };
-    let expected: Vec<String> = items.iter().map(|v| read(v)).collect();
-    if expected.iter().all(|e| e == ty) {
-        return quote! {};
+/// The path (percent-decoded, relative to the service root, with its leading `/`) and the
+/// query pairs a request example shows: the pairs of its URL, then the fixed pairs of the
+/// documented path it omits (the builder always sends those).
+pub(super) fn expected_path_and_query(
+    url: &str,
+    template: &crate::ir::path::PathTemplate,
+) -> (String, Vec<(String, String)>) {
+    use crate::ir::path::{percent_decode, strip_service_root};
+    let rest = strip_service_root(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let mut path = percent_decode(path);
+    if !path.starts_with('/') {
+        path.insert(0, '/');
     }
-    let module = ident::make_ident(names.module_of(ty));
-    let path = quote! { #krate::#module::#any };
-    let text = serde_json::to_string(body).unwrap_or_default();
-    if collection {
-        quote! {
-            let read: #krate::runtime::Collection<#path> = serde_json::from_str(#text).unwrap();
-            let read: Vec<&str> = read.value.iter().map(#path::type_name).collect();
-            assert_eq!(read, [#(#expected),*]);
-        }
-    } else {
-        let e = &expected[0];
-        quote! {
-            let read: #path = serde_json::from_str(#text).unwrap();
-            assert_eq!(read.type_name(), #e);
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect();
+    for (k, v) in &template.query {
+        if !pairs.iter().any(|(q, _)| q == k) {
+            pairs.push((k.clone(), v.clone()));
         }
     }
+    (path, pairs)
 }
 
 pub fn tests_file(
@@ -212,74 +349,70 @@ pub fn tests_file(
     crate_name: &str,
 ) -> Result<(String, ExampleReport), EmitError> {
     let krate_name = crate_name.replace('-', "_");
-    let support = SUPPORT.replace("graph_client", &format!("{krate_name}::client"));
+    let support = SUPPORT
+        .replace("graph_client", &format!("{krate_name}::client"))
+        .replace("graph_runtime", &format!("{krate_name}::runtime"));
     let support: TokenStream = support
         .parse()
         .map_err(|e| EmitError(format!("example support template: {e}")))?;
-    let ops: BTreeMap<&str, &Operation> =
-        ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
-    // Names first (sequential: counters per page), then tests built in parallel chunks.
+    let ctx = Ctx {
+        ir,
+        names,
+        op_names,
+        areas,
+        krate: ident::make_ident(&krate_name),
+        ops: ir.operations.iter().map(|o| (o.id.as_str(), o)).collect(),
+        types: ir
+            .types
+            .keys()
+            .map(|q| (q.to_lowercase(), q.as_str()))
+            .collect(),
+    };
+    // A stable name per example: the page stem, the kind, a counter within the page.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();
-    let named: Vec<(usize, String, &Example)> = ir
-        .examples
-        .iter()
-        .enumerate()
-        .map(|(i, ex)| {
-            let stem = ex
-                .loc
-                .file
-                .rsplit('/')
-                .next()
-                .unwrap_or(&ex.loc.file)
-                .trim_end_matches(".md");
-            let kind = match ex.kind {
-                ExampleKind::Request => "request",
-                ExampleKind::Response => "response",
-                ExampleKind::Example => "example",
-            };
-            let n = counters.entry(format!("{stem}_{kind}")).or_default();
-            *n += 1;
-            (i, ident::field_name(&format!("{stem}_{kind}_{n}")), ex)
-        })
-        .collect();
-    let skipped = std::sync::Mutex::new(Vec::new());
-    let build = |(i, name, ex): &(usize, String, &Example)| {
-        let krate = ident::make_ident(&krate_name);
-        match example_test(ir, names, op_names, &krate, ex, &ops) {
-            Ok(body) => {
-                let name = ident::make_ident(name);
-                let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);
-                let needs = ex
-                    .operation
-                    .as_deref()
-                    .filter(|_| ex.mismatch.is_none())
-                    .or(ex.type_name.as_deref())
-                    .unwrap_or("");
-                let cfg = areas.cfg_of(needs);
-                quote! {
+    let mut skipped = Vec::new();
+    let mut cases = Vec::new();
+    for ex in &ir.examples {
+        let stem = ex
+            .loc
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or(&ex.loc.file)
+            .trim_end_matches(".md");
+        let kind = match ex.kind {
+            ExampleKind::Request => "request",
+            ExampleKind::Response => "response",
+            ExampleKind::Example => "example",
+        };
+        let n = counters.entry(format!("{stem}_{kind}")).or_default();
+        *n += 1;
+        let name = ident::field_name(&format!("{stem}_{kind}_{n}"));
+        let at = format!("{}:{}", ex.loc.file, ex.loc.line);
+        match ctx.example_case(ex) {
+            Ok(CaseParts {
+                json,
+                check,
+                read_as,
+                needs,
+            }) => {
+                let cfg = areas.cfg_all(&needs);
+                cases.push(quote! {
                     #cfg
-                    #[doc = #doc]
-                    #[test]
-                    fn #name() {
-                        #body
-                    }
-                }
+                    Case { name: #name, at: #at, json: #json, check: #check, read_as: #read_as }
+                });
             }
-            Err(why) => {
-                if let Ok(mut s) = skipped.lock() {
-                    s.push((*i, format!("{}:{}", ex.loc.file, ex.loc.line), why));
-                }
-                quote! {}
-            }
+            Err(why) => skipped.push((at, why)),
         }
-    };
-    let tests = super::format_items_body(&named, build, "tests/examples.rs")?;
-    let mut skipped = skipped.into_inner().unwrap_or_default();
-    skipped.sort();
+    }
     let report = ExampleReport {
-        tests: named.len() - skipped.len(),
-        skipped: skipped.into_iter().map(|(_, at, why)| (at, why)).collect(),
+        tests: cases.len(),
+        skipped,
     };
-    let support = super::format_body(support, "tests/examples.rs")?;
-    Ok((format!("{}\n{support}{tests}", super::HEADER), report))
+    let table = quote! {
+        /// Every example the docs give that can be checked, in the order of the docs.
+        static CASES: &[Case] = &[#(#cases),*];
+    };
+    let text = super::format_body(quote! { #support #table }, "tests/examples.rs")?;
+    Ok((format!("{}\n{text}", super::HEADER), report))
 }

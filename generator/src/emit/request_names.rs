@@ -152,13 +152,14 @@ impl Vocabulary {
     }
 }
 
-/// The words of a path: its segments' words, then `with` and the keys of a fixed query
-/// (`/users?$expand=manager` → `users`, `with`, `expand`).
+/// The words of a path: its segments' words, then `with` and the names of the query options
+/// it writes, fixed or not (`/users?$expand=manager` → `users`, `with`, `expand`).
 pub fn path_words(vocab: &Vocabulary, path: &PathTemplate) -> Vec<String> {
     let mut w = vocab.words(&segments(path));
-    if !path.query.is_empty() {
+    let mut query = path.query_names().peekable();
+    if query.peek().is_some() {
         w.push("with".into());
-        w.extend(path.query.iter().map(|(k, _)| ident::field_name(k)));
+        w.extend(query.map(ident::field_name));
     }
     w
 }

@@ -173,8 +173,9 @@ impl<'a> Exporter<'a> {
             let paths = op.paths.iter().enumerate();
             paths.map(move |(j, t)| (i, j, t))
         });
-        // Templates without fixed query pairs first: they win a clash over a method.
-        let (plain, queried): (Vec<_>, Vec<_>) = pairs.partition(|(.., t)| t.query.is_empty());
+        // Templates without a query first: they win a clash over a method.
+        let (plain, queried): (Vec<_>, Vec<_>) =
+            pairs.partition(|(.., t)| t.query.is_empty() && t.options.is_empty());
         let (mut items, mut kept, mut taken) = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
         for (i, j, t) in plain.into_iter().chain(queried) {
             let method = ops[i].method.to_lowercase();

@@ -129,6 +129,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
     let mut body: Option<Body> = None;
     let mut body_link: Option<TypeRef> = None;
     let mut response = Response::default();
+    let mut response_loc = None;
     let mut seen_response = false;
     for block in &page.blocks {
         let sec = block.section;
@@ -139,6 +140,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             {
                 if let Some(m) = STATUS.captures(&p.text) {
                     seen_response = true;
+                    response_loc = Some(p.loc.clone());
                     response.status = m[1].parse().ok();
                     response.collection = p.text.contains("collection");
                     response.ty = first_type_link(r, &p.links, &ns, &p.loc);
@@ -352,6 +354,40 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             mismatch: None,
             loc: body_loc(c, &c.text, offset),
         });
+    }
+    // The Response section says "a collection of [x]" but every response example of the
+    // operation is one `x` (annotated so, no `value` array): the examples show what the
+    // service sends.
+    let primary = op_id(&method);
+    let single: Vec<&Example> = examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response && e.operation.as_deref() == Some(&primary))
+        .filter(|e| e.body.is_object())
+        .collect();
+    let response_type = match &response.ty {
+        Some(TypeRef::Complex { name }) => Some(name),
+        _ => None,
+    };
+    if response.collection
+        && !single.is_empty()
+        && single.iter().all(|e| {
+            !e.collection && e.type_name.is_some() && e.type_name.as_ref() == response_type
+        })
+    {
+        response.collection = false;
+        diags.push(
+            Diagnostic::new(
+                Code::ResponseSingle,
+                response_loc.clone().unwrap_or_else(|| title.loc.clone()),
+                format!(
+                    "the response is described as a collection, but its {} response example{} one `{}`; the operation returns one",
+                    single.len(),
+                    if single.len() == 1 { " is" } else { "s are each" },
+                    response_type.map_or("", |t| t.rsplit('.').next().unwrap_or(t))
+                ),
+            )
+            .with_related(single[0].loc.clone()),
+        );
     }
     ir.examples.extend(examples);
     let description = page
@@ -625,6 +661,48 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
     for (id, t) in added_paths {
         if let Some(op) = ir.operations.iter_mut().find(|o| o.id == id) {
             op.paths.push(t);
+        }
+    }
+    // A fixed query pair an example gives another value (two pages document one path with
+    // `?$filter=isof('a')` and `?$filter=isof('b')`) is the caller's: an option, not sent
+    // with every request.
+    let mut demoted: Vec<(usize, usize, String)> = Vec::new();
+    for ex in &ir.examples {
+        let (Some(id), Some((_, url))) = (ex.operation.as_deref(), &ex.request_line) else {
+            continue;
+        };
+        let Some(o) = ir.operations.iter().position(|o| o.id == id) else {
+            continue;
+        };
+        let rest = path::strip_service_root(url);
+        let (p, q) = rest.split_once('?').unwrap_or((rest, ""));
+        let paths = &ir.operations[o].paths;
+        let Some(i) = paths.iter().position(|t| t.match_path(p).is_some()) else {
+            continue;
+        };
+        for kv in q.split('&').filter(|kv| !kv.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let (k, v) = (path::percent_decode(k), path::percent_decode(v));
+            if paths[i].query.iter().any(|(fk, fv)| *fk == k && *fv != v) {
+                demoted.push((o, i, k));
+            }
+        }
+    }
+    for (o, i, k) in demoted {
+        let t = &mut ir.operations[o].paths[i];
+        t.query.retain(|(fk, _)| *fk != k);
+        if !t.options.contains(&k) {
+            t.options.push(k);
+        }
+    }
+    // A path's query options with placeholder values (`?startDateTime={start}`), or given
+    // other values by examples, are the operation's query options: the caller sets them.
+    for op in &mut ir.operations {
+        let options: Vec<String> = op.paths.iter().flat_map(|t| t.options.clone()).collect();
+        for o in options {
+            if !op.query.contains(&o) {
+                op.query.push(o);
+            }
         }
     }
     let ops: BTreeMap<&str, &Operation> =

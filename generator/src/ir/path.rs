@@ -20,9 +20,15 @@ pub struct PathTemplate {
     pub raw: String,
     /// The path (leading `/`, no trailing `/`, no query).
     pub pieces: Vec<Piece>,
-    /// Fixed query pairs written into the path (`?$filter=...`).
+    /// Fixed query pairs written into the path (`?$expand=manager`): sent with every request
+    /// on this path.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub query: Vec<(String, String)>,
+    /// Query options the path writes with a placeholder in their value
+    /// (`?startDateTime={start_datetime}`, `?$filter=id eq '{id}'`): the caller's values,
+    /// not fixed pairs; the operation documents them as query options.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
     /// The line of the `http` block that documents it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loc: Option<crate::diag::Loc>,
@@ -46,6 +52,16 @@ impl PathTemplate {
                 Piece::Param { .. } => "{}".to_string(),
             })
             .collect()
+    }
+
+    /// The names of the query options the path writes, fixed or not, in their order
+    /// (`?startDateTime={s}&$expand=x` → `startDateTime`, `$expand`).
+    pub fn query_names(&self) -> impl Iterator<Item = &str> {
+        let query = self.raw.split_once('?').map_or("", |(_, q)| q);
+        query
+            .split('&')
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k))
     }
 
     /// The literal path segments (no parameters), e.g. for naming.
@@ -235,22 +251,23 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
     if !lit.is_empty() {
         pieces.push(Piece::Literal { text: lit });
     }
-    let query = query
-        .map(|q| {
-            q.split('&')
-                .filter(|kv| !kv.is_empty())
-                .map(|kv| {
-                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                    (k.to_string(), v.to_string())
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let (mut fixed, mut options) = (Vec::new(), Vec::new());
+    for kv in query.unwrap_or("").split('&').filter(|kv| !kv.is_empty()) {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        if v.contains(['{', '<']) {
+            if !options.iter().any(|o| o == k) {
+                options.push(k.to_string());
+            }
+        } else {
+            fixed.push((k.to_string(), v.to_string()));
+        }
+    }
     Ok(PathTemplate {
         loc: None,
         raw: raw.to_string(),
         pieces,
-        query,
+        query: fixed,
+        options,
     })
 }
 
@@ -317,6 +334,18 @@ mod tests {
             t.query,
             vec![("$filter".to_string(), "isRead eq false".to_string())]
         );
+        // A placeholder in a value makes it the caller's: a query option, not a fixed pair.
+        let t =
+            parse("/me/calendarView?startDateTime={start}&endDateTime={end}&$expand=x").unwrap();
+        assert_eq!(t.query, vec![("$expand".to_string(), "x".to_string())]);
+        assert_eq!(t.options, ["startDateTime", "endDateTime"]);
+        assert_eq!(
+            t.query_names().collect::<Vec<_>>(),
+            ["startDateTime", "endDateTime", "$expand"]
+        );
+        let t = parse("/roleAssignments?$filter=principalId eq '<principal>'").unwrap();
+        assert!(t.query.is_empty());
+        assert_eq!(t.options, ["$filter"]);
     }
 
     #[test]

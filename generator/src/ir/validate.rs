@@ -86,6 +86,30 @@ pub fn check_example(ir: &Ir, poly: &BTreeSet<String>, ex: &Example) -> Vec<Mism
     out
 }
 
+/// A request body made of an action's parameters: each parameter the body sets is checked
+/// against its type (other members are kept aside, as for a model).
+fn check_parameters(
+    ir: &Ir,
+    poly: &BTreeSet<String>,
+    params: &[Property],
+    body: &Value,
+) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let Value::Object(map) = body else {
+        if !body.is_null() {
+            out.push(Mismatch::at("$", "expected an object of parameters"));
+        }
+        return out;
+    };
+    for (key, value) in map {
+        if let Some(p) = params.iter().find(|p| &p.name == key) {
+            let path = format!("$.{key}");
+            check_value(ir, poly, &p.ty, p.collection, value, &path, None, &mut out);
+        }
+    }
+    out
+}
+
 fn fits_primitive(p: Primitive, v: &Value) -> bool {
     use Primitive::*;
     match p {
@@ -237,10 +261,28 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
         );
     }
     let poly = super::hierarchy::polymorphic_bases(ir);
+    let parameters: BTreeMap<&str, &[Property]> = ir
+        .operations
+        .iter()
+        .filter_map(|op| match &op.body {
+            Some(Body::Parameters { properties }) => Some((op.id.as_str(), &properties[..])),
+            _ => None,
+        })
+        .collect();
     let results: Vec<Vec<Mismatch>> = ir
         .examples
         .iter()
-        .map(|ex| check_example(ir, &poly, ex))
+        .map(|ex| {
+            let params = ex
+                .operation
+                .as_deref()
+                .and_then(|op| parameters.get(op))
+                .filter(|_| ex.kind == ExampleKind::Request && ex.type_name.is_none());
+            match params {
+                Some(params) => check_parameters(ir, &poly, params, &ex.body),
+                None => check_example(ir, &poly, ex),
+            }
+        })
         .collect();
     for (ex, mismatches) in ir.examples.iter_mut().zip(results) {
         if let Some(first) = mismatches.first() {
@@ -253,10 +295,12 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
             diags.emit(
                 Code::ExampleInvalid,
                 ex.loc.clone(),
-                format!(
-                    "example does not fit its model `{}` ({message}{more})",
-                    ex.type_name.as_deref().unwrap_or("?")
-                ),
+                match &ex.type_name {
+                    Some(t) => format!("example does not fit its model `{t}` ({message}{more})"),
+                    None => {
+                        format!("example does not fit the operation's parameters ({message}{more})")
+                    }
+                },
             );
             ex.mismatch = Some(message);
         }
