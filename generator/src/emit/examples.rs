@@ -94,10 +94,10 @@ impl<'a> Ctx<'a> {
             serde_json::Value::Object(map) => {
                 let tag = map.get("@odata.type").and_then(|t| t.as_str());
                 let key = tag.map(|t| t.trim_start_matches('#').to_lowercase());
-                if let Some(t) = key.and_then(|k| self.types.get(&k)) {
-                    if !out.contains(t) {
-                        out.push(t);
-                    }
+                if let Some(t) = key.and_then(|k| self.types.get(&k))
+                    && !out.contains(t)
+                {
+                    out.push(t);
                 }
                 map.values().for_each(|v| self.named_types(v, out));
             }
