@@ -117,9 +117,9 @@ pub fn run_table<T: 'static, F: FnMut(&'static T) -> Outcome>(
     let in_process = child.is_none() && set("DOC2RS_IN_PROCESS");
     if child.is_some() || in_process {
         let (from, trace) = (child.unwrap_or(0), set("DOC2RS_TRACE"));
+        let mut check = setup();
         install_hook();
         CATCHING.with(|c| c.set(true));
-        let mut check = setup();
         let (mut passed, mut failed) = (Vec::new(), Vec::new());
         for (i, case) in cases.iter().enumerate().skip(from).filter(|(_, c)| selected(c))
         {
@@ -127,25 +127,31 @@ pub fn run_table<T: 'static, F: FnMut(&'static T) -> Outcome>(
             if trace {
                 eprintln!("{what}: {name} ({at})");
             }
-            println!("{LINE}{i} start");
+            if child.is_some() {
+                println!("{LINE}{i} start");
+            }
             match catch(|| check(case)) {
                 Ok(()) => {
                     passed.push(name);
-                    println!("{LINE}{i} ok");
+                    if child.is_some() {
+                        println!("{LINE}{i} ok");
+                    }
                 }
                 Err(why) => {
-                    println!(
-                        "{LINE}{i} fail {}", serde_json::to_string(& why)
-                        .unwrap_or_default()
-                    );
+                    if child.is_some() {
+                        println!(
+                            "{LINE}{i} fail {}", serde_json::to_string(& why)
+                            .unwrap_or_default()
+                        );
+                    }
                     failed.push((name, format!("{name} ({at}): {why}")));
                 }
             }
         }
         CATCHING.with(|c| c.set(false));
-        println!("{LINE}done");
-        if in_process {
-            finish(what, passed, failed);
+        match child {
+            Some(_) => println!("{LINE}done"),
+            None => finish(what, passed, failed),
         }
         return;
     }
