@@ -99,6 +99,7 @@ pub fn tests_file(
         .map_err(|e| EmitError(format!("client support template: {e}")))?;
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    let poly = crate::ir::hierarchy::polymorphic_bases(ir);
     let mut cases = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for (req, resp) in pairs(ir) {
@@ -119,7 +120,7 @@ pub fn tests_file(
         let bodiless = matches!(status, 100..=199 | 204 | 304);
         if examples::unparsed_status(status).is_some()
             || (bodiless && !resp.body.is_null())
-            || !examples::fits_output(ir, op, resp)
+            || !examples::fits_output(ir, &poly, op, resp)
         {
             continue;
         }

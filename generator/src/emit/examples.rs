@@ -18,7 +18,7 @@ use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const SUPPORT: &str = include_str!("../../templates/example_support.rs");
 
@@ -39,6 +39,8 @@ struct Ctx<'a> {
     ops: BTreeMap<&'a str, &'a Operation>,
     /// Qualified type names by their lower-cased spelling (`@odata.type` lookups).
     types: BTreeMap<String, &'a str>,
+    /// The polymorphic bases (see [`fits_output`]).
+    poly: BTreeSet<String>,
 }
 
 /// One row of the table of cases: the example's JSON and the typed code that checks it
@@ -52,16 +54,24 @@ struct CaseParts<'a> {
     needs: Vec<&'a str>,
 }
 
-/// Whether a response example documents what the operation's parser reads: the same type
-/// (or one derived from it, read through its `Any` enum) and the same collection-ness. An
-/// example annotated with another type (a thumbnail where the operation lists thumbnail
-/// sets) documents something else.
-pub(super) fn fits_output(ir: &Ir, op: &Operation, ex: &Example) -> bool {
+/// Whether the operation's parser reads a response example: it is annotated with the
+/// operation's output (the validator has checked it against that), or the validator finds
+/// it fits the output too. An example annotated with another type that does not (one
+/// thumbnail where the operation lists thumbnail sets) documents something else.
+/// `poly`: [`crate::ir::hierarchy::polymorphic_bases`].
+pub(super) fn fits_output(ir: &Ir, poly: &BTreeSet<String>, op: &Operation, ex: &Example) -> bool {
     let (Some(TypeRef::Complex { name }), Some(t)) = (&op.response.ty, &ex.type_name) else {
         return true;
     };
-    ex.collection == op.response.collection
-        && (t == name || crate::ir::hierarchy::descendants(ir, name).contains(&t.as_str()))
+    if t == name && ex.collection == op.response.collection {
+        return true;
+    }
+    let as_output = Example {
+        type_name: Some(name.clone()),
+        collection: op.response.collection,
+        ..ex.clone()
+    };
+    crate::ir::validate::check_example(ir, poly, &as_output).is_empty()
 }
 
 /// Why a documented response is not checked through the operation, if it is not: a
@@ -164,7 +174,7 @@ impl<'a> Ctx<'a> {
                 if ex.body.is_null() {
                     return Err("typed response without a body");
                 }
-                if !fits_output(self.ir, op, ex) {
+                if !fits_output(self.ir, &self.poly, op, ex) {
                     // It documents another type: checked as a value of that type.
                     return self.model_case(ex);
                 }
@@ -367,6 +377,7 @@ pub fn tests_file(
             .keys()
             .map(|q| (q.to_lowercase(), q.as_str()))
             .collect(),
+        poly: crate::ir::hierarchy::polymorphic_bases(ir),
     };
     // A stable name per example: the page stem, the kind, a counter within the page.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();
