@@ -288,12 +288,20 @@ where
         self
     }
     fn eq_slot(&self, other: &dyn Slot) -> bool {
-        other.as_any().downcast_ref::<Self>() == Some(self)
+        same_slot(self, other)
     }
     fn clone_into_slot(&self, other: &mut dyn Slot) {
-        if let Some(other) = other.as_any_mut().downcast_mut::<Self>() {
-            other.clone_from(self);
-        }
+        copy_slot(self, other)
+    }
+}
+/// `Slot::eq_slot` of every slot type: `other` holds the same type and an equal value.
+fn same_slot<T: PartialEq + 'static>(value: &T, other: &dyn Slot) -> bool {
+    other.as_any().downcast_ref::<T>() == Some(value)
+}
+/// `Slot::clone_into_slot` of every slot type.
+fn copy_slot<T: Clone + 'static>(value: &T, other: &mut dyn Slot) {
+    if let Some(other) = other.as_any_mut().downcast_mut::<T>() {
+        other.clone_from(value);
     }
 }
 /// The undocumented properties of a generated struct (`additional_properties`), the slot
@@ -319,12 +327,10 @@ impl Slot for Map {
         self
     }
     fn eq_slot(&self, other: &dyn Slot) -> bool {
-        other.as_any().downcast_ref::<Self>() == Some(self)
+        same_slot(self, other)
     }
     fn clone_into_slot(&self, other: &mut dyn Slot) {
-        if let Some(other) = other.as_any_mut().downcast_mut::<Self>() {
-            other.clone_from(self);
-        }
+        copy_slot(self, other)
     }
 }
 /// A generated struct seen field by field. Every generated struct implements it with one
