@@ -196,8 +196,12 @@ impl Config {
             }
         };
         step("resolving");
-        let mut ir = ir::build::build(&docs.pages, &mut diags);
-        ir::select::apply(&mut ir, &self.selection).map_err(Error::Selection)?;
+        let mut ir = crate::timing::time(1, "build", || ir::build::build(&docs.pages, &mut diags));
+        crate::timing::time(1, "select", || ir::select::apply(&mut ir, &self.selection))
+            .map_err(Error::Selection)?;
+        let t = crate::timing::span(1, "sort diagnostics");
+        let diagnostics = diags.into_sorted();
+        drop(t);
         let ir_time = start.elapsed();
         step("emitting");
         let start = std::time::Instant::now();
@@ -215,7 +219,7 @@ impl Config {
             ir,
             files,
             report,
-            diagnostics: diags.into_sorted(),
+            diagnostics,
             inputs: docs.files,
             timings,
         })

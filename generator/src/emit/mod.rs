@@ -178,9 +178,10 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         operations: ir.operations.len(),
         ..EmitReport::default()
     };
-    let names = Names::new(ir);
-    let boxing = models::Boxing::new(ir);
-    let areas = areas::Areas::new(ir);
+    use crate::timing::time;
+    let names = time(1, "names", || Names::new(ir));
+    let boxing = time(1, "boxing", || models::Boxing::new(ir));
+    let areas = time(1, "areas", || areas::Areas::new(ir));
     let mut files = Files::new();
     let src = match opts.layout {
         Layout::Crate => "src/",
@@ -191,31 +192,45 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         template(RUNTIME_SRC, RUNTIME)?,
     );
     files.insert(format!("{src}client.rs"), template(CLIENT_SRC, "client")?);
-    let op_names = requests::OpNames::new(ir);
+    let op_names = time(1, "request names", || requests::OpNames::new(ir));
     let crate_layout = opts.layout == Layout::Crate;
     // The four big outputs are independent: build them at the same time (each is also
     // parallel inside).
     type Tests = Option<(String, examples::ExampleReport, String, usize)>;
+    let t = crate::timing::span(1, "requests and tests");
     let (requests_text, tests): (Result<Option<String>, EmitError>, Result<Tests, EmitError>) =
         rayon::join(
             || {
                 if ir.operations.is_empty() {
                     return Ok(None);
                 }
-                requests::requests_module(ir, &names, &op_names, &boxing, &areas).map(Some)
+                time(2, "requests (concurrent)", || {
+                    requests::requests_module(ir, &names, &op_names, &boxing, &areas)
+                })
+                .map(Some)
             },
             || {
                 if !crate_layout {
                     return Ok(None);
                 }
                 let (a, b) = rayon::join(
-                    || examples::tests_file(ir, &names, &op_names, &areas, &opts.crate_name),
-                    || client_tests::tests_file(ir, &op_names, &areas, &opts.crate_name),
+                    || {
+                        time(2, "example tests (concurrent)", || {
+                            examples::tests_file(ir, &names, &op_names, &areas, &opts.crate_name)
+                        })
+                    },
+                    || {
+                        time(2, "client tests (concurrent)", || {
+                            client_tests::tests_file(ir, &op_names, &areas, &opts.crate_name)
+                        })
+                    },
                 );
                 let ((examples, report), (client, count)) = (a?, b?);
                 Ok(Some((examples, report, client, count)))
             },
         );
+    drop(t);
+    let t = crate::timing::span(1, "models");
     if let Some(text) = requests_text? {
         files.insert(format!("{src}{}.rs", requests::MODULE), text);
     }
@@ -269,6 +284,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         );
     }
 
+    drop(t);
     // Module declarations: (module, doc, whether lints are relaxed for docs-derived names).
     let mut decl_list: Vec<(String, String, bool)> = vec![
         (RUNTIME.into(), "Support types shared by all generated models (dates, durations, GUIDs, collections).".into(), false),

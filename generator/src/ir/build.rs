@@ -56,6 +56,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     let mut enums: BTreeMap<String, EnumDef> = BTreeMap::new();
     let mut enum_keys: BTreeMap<String, String> = BTreeMap::new();
 
+    let t = crate::timing::span(2, "collect resources and enums");
     for page in &pages {
         ir.pages.insert(page.file.clone(), page.kind);
         if page.kind == PageKind::Resource || page.kind == PageKind::Unknown {
@@ -84,6 +85,8 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         }
     }
 
+    drop(t);
+    let t = crate::timing::span(2, "merge duplicates, index names");
     // Merge duplicate type definitions: the richest (most rows; then first by file) is the
     // definition, the others add what it lacks (rows, relationships, base, key, JSON).
     // Which one wins depends only on the definitions of that name, never on other pages.
@@ -150,6 +153,8 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         index.insert(&e.name, Target::Enum, &e.loc.file);
     }
 
+    drop(t);
+    let t = crate::timing::span(2, "resolve properties, cross-check JSON");
     let r = Resolver { index: &index };
     let mut hints = JsonHints::new();
     let mut claims: Vec<hierarchy::Claim> = Vec::new();
@@ -185,8 +190,15 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         ir.types.insert(name, def);
     }
     ir.enums = enums;
-    hierarchy::assign_stated(&mut ir, &claims, diags);
-    super::possible_values::type_string_enums(&mut ir, diags);
+    drop(t);
+    use crate::timing::time;
+    time(2, "hierarchy: stated bases", || {
+        hierarchy::assign_stated(&mut ir, &claims, diags)
+    });
+    time(2, "possible values", || {
+        super::possible_values::type_string_enums(&mut ir, diags)
+    });
+    let t = crate::timing::span(2, "examples, operations");
 
     for (name, ns, body, loc) in resource_examples {
         if let Some(TypeRef::Complex { name }) = r.named(&name, None, &ns, &loc, diags) {
@@ -210,14 +222,27 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
             super::ops::collect_api(page, &r, &mut ir, diags);
         }
     }
-    super::ops::merge_duplicates(&mut ir, diags);
-    super::ops::match_example_calls(&mut ir, diags);
-    hierarchy::from_examples(&mut ir, diags);
-    hierarchy::finish(&mut ir, diags);
-    super::ops::widen_responses(&mut ir, diags);
-    super::navigation::from_paths(&mut ir, diags);
-    drop_inherited_rows(&mut ir);
-    super::validate::reconcile_examples(&mut ir, &hints, diags);
+    drop(t);
+    time(2, "merge duplicate operations", || {
+        super::ops::merge_duplicates(&mut ir, diags)
+    });
+    time(2, "match example calls", || {
+        super::ops::match_example_calls(&mut ir, diags)
+    });
+    time(2, "hierarchy: from examples", || {
+        hierarchy::from_examples(&mut ir, diags)
+    });
+    time(2, "hierarchy: finish", || hierarchy::finish(&mut ir, diags));
+    time(2, "widen responses", || {
+        super::ops::widen_responses(&mut ir, diags)
+    });
+    time(2, "navigation from paths", || {
+        super::navigation::from_paths(&mut ir, diags)
+    });
+    time(2, "drop inherited rows", || drop_inherited_rows(&mut ir));
+    time(2, "reconcile examples", || {
+        super::validate::reconcile_examples(&mut ir, &hints, diags)
+    });
     // An undefined name is reported once, at its first place.
     diags.collapse(Code::TypeUnresolved, |d| {
         d.message.split('`').nth(1).unwrap_or("").to_lowercase()
