@@ -129,18 +129,81 @@ fn format_items<T: Sync>(
     ))
 }
 
+/// Items per chunk formatted as one `syn::File`: small enough that the chunks of the
+/// biggest module keep both cores busy and no chunk's buffers get large.
+const CHUNK: usize = 32;
+
 /// [`format_items`] without the header.
 pub fn format_items_body<T: Sync>(
     items: &[T],
     build: impl Fn(&T) -> TokenStream + Sync,
     what: &str,
 ) -> Result<String, EmitError> {
-    const CHUNK: usize = 128;
     let bodies = items
         .par_chunks(CHUNK)
         .map(|chunk| format_body(chunk.iter().map(&build).collect(), what))
         .collect::<Result<Vec<String>, EmitError>>()?;
     Ok(bodies.concat())
+}
+
+/// An inline module, `head { prelude items... }` (`head` is its attributes, visibility and
+/// `mod name`), with the items built and formatted in parallel chunks (no header).
+///
+/// prettyplease prints the items of a module one after the other, each ending with a hard
+/// break at the module's indentation, so an item prints the same whatever surrounds it: each
+/// chunk is printed inside a bare `mod chunk { ... }` and its lines are spliced between the
+/// first chunk's `head {` and the closing brace. Should a printed chunk not have that shape,
+/// the module is formatted whole instead.
+pub fn format_module_body<T: Sync>(
+    head: &(dyn Fn() -> TokenStream + Sync),
+    prelude: &(dyn Fn() -> TokenStream + Sync),
+    items: &[T],
+    build: impl Fn(&T) -> TokenStream + Sync,
+    what: &str,
+) -> Result<String, EmitError> {
+    const OPEN: &str = "mod chunk {\n";
+    const CLOSE: &str = "\n}\n";
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    let texts = (0..chunks.len().max(1))
+        .into_par_iter()
+        .map(|i| {
+            let mut body = if i == 0 {
+                prelude()
+            } else {
+                TokenStream::new()
+            };
+            for item in chunks.get(i).copied().unwrap_or_default() {
+                body.extend(build(item));
+            }
+            if i == 0 {
+                let head = head();
+                format_body(quote! { #head { #body } }, what).map(Some)
+            } else if body.is_empty() {
+                Ok(None)
+            } else {
+                format_body(quote! { mod chunk { #body } }, what).map(Some)
+            }
+        })
+        .collect::<Result<Vec<Option<String>>, EmitError>>()?;
+    let mut texts = texts.into_iter().flatten();
+    let first = texts.next().unwrap_or_default();
+    let mut out = String::with_capacity(first.len());
+    let mut spliced = first.ends_with(CLOSE);
+    out.push_str(first.strip_suffix("}\n").unwrap_or(&first));
+    for text in texts {
+        match text.strip_prefix(OPEN).filter(|t| t.ends_with(CLOSE)) {
+            Some(inner) => out.push_str(&inner[..inner.len() - 2]),
+            None => spliced = false,
+        }
+    }
+    out.push_str("}\n");
+    if spliced {
+        return Ok(out);
+    }
+    let head = head();
+    let prelude = prelude();
+    let items = items.iter().map(build);
+    format_body(quote! { #head { #prelude #(#items)* } }, what)
 }
 
 /// A model item: a struct for a type or an enum.
@@ -194,58 +257,6 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
     files.insert(format!("{src}client.rs"), template(CLIENT_SRC, "client")?);
     let op_names = time(1, "request names", || requests::OpNames::new(ir));
     let crate_layout = opts.layout == Layout::Crate;
-    // The four big outputs are independent: build them at the same time (each is also
-    // parallel inside).
-    type Tests = Option<(String, examples::ExampleReport, String, usize)>;
-    let t = crate::timing::span(1, "requests and tests");
-    let (requests_text, tests): (Result<Option<String>, EmitError>, Result<Tests, EmitError>) =
-        rayon::join(
-            || {
-                if ir.operations.is_empty() {
-                    return Ok(None);
-                }
-                time(2, "requests (concurrent)", || {
-                    requests::requests_module(ir, &names, &op_names, &boxing, &areas)
-                })
-                .map(Some)
-            },
-            || {
-                if !crate_layout {
-                    return Ok(None);
-                }
-                let (a, b) = rayon::join(
-                    || {
-                        time(2, "example tests (concurrent)", || {
-                            examples::tests_file(ir, &names, &op_names, &areas, &opts.crate_name)
-                        })
-                    },
-                    || {
-                        time(2, "client tests (concurrent)", || {
-                            client_tests::tests_file(ir, &op_names, &areas, &opts.crate_name)
-                        })
-                    },
-                );
-                let ((examples, report), (client, count)) = (a?, b?);
-                Ok(Some((examples, report, client, count)))
-            },
-        );
-    drop(t);
-    let t = crate::timing::span(1, "models");
-    if let Some(text) = requests_text? {
-        files.insert(format!("{src}{}.rs", requests::MODULE), text);
-    }
-    if let Some((examples, examples_report, client, client_count)) = tests? {
-        report.example_tests = examples_report.tests;
-        report.skipped_examples = examples_report.skipped;
-        files.insert("tests/examples.rs".into(), examples);
-        files.insert(
-            "tests/support/mod.rs".into(),
-            template(TEST_SUPPORT_SRC, "test support")?,
-        );
-        report.client_tests = client_count;
-        files.insert("tests/client.rs".into(), client);
-    }
-
     // Items per module, sorted by Rust name.
     let mut modules: BTreeMap<&str, BTreeMap<&str, Model>> = BTreeMap::new();
     for t in ir.types.values() {
@@ -260,31 +271,86 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
             .or_default()
             .insert(names.type_name(&e.name), Model::Enum(e));
     }
-    let any_names: BTreeMap<&str, String> = ir
-        .types
-        .keys()
-        .filter_map(|q| Some((q.as_str(), names.any_ident(q)?.to_string())))
-        .collect();
-    for (q, any) in &any_names {
-        modules
-            .entry(names.module_of(q))
-            .or_default()
-            .insert(any.as_str(), Model::Any(&ir.types[*q]));
+    for q in ir.types.keys() {
+        if let Some(any) = names.any_name(q) {
+            modules
+                .entry(names.module_of(q))
+                .or_default()
+                .insert(any, Model::Any(&ir.types[q]));
+        }
     }
-    for (module, items) in &modules {
-        let items: Vec<&Model> = items.values().collect();
-        let build = |m: &&Model| match m {
-            Model::Type(t) => models::struct_item(ir, &names, &boxing, t, areas.cfg_of(&t.name)),
-            Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
-            Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
-        };
-        files.insert(
-            format!("{src}{module}.rs"),
-            format_items(&items, build, module)?,
+    let models = || {
+        time(2, "models (concurrent)", || {
+            modules
+                .par_iter()
+                .map(|(module, items)| {
+                    let items: Vec<&Model> = items.values().collect();
+                    let build = |m: &&Model| match m {
+                        Model::Type(t) => {
+                            models::struct_item(ir, &names, &boxing, t, areas.cfg_of(&t.name))
+                        }
+                        Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
+                        Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
+                    };
+                    Ok((
+                        format!("{src}{module}.rs"),
+                        format_items(&items, build, module)?,
+                    ))
+                })
+                .collect::<Result<Vec<(String, String)>, EmitError>>()
+        })
+    };
+    let requests = || {
+        if ir.operations.is_empty() {
+            return Ok(None);
+        }
+        time(2, "requests (concurrent)", || {
+            requests::requests_module(ir, &names, &op_names, &boxing, &areas)
+        })
+        .map(Some)
+    };
+    // Every output is independent: all are built at the same time (each also in parallel
+    // chunks inside), so the cores stay busy until the last chunk.
+    type Tests = Option<(String, examples::ExampleReport, String, usize)>;
+    let tests = || -> Result<Tests, EmitError> {
+        if !crate_layout {
+            return Ok(None);
+        }
+        let (a, b) = rayon::join(
+            || {
+                time(2, "example tests (concurrent)", || {
+                    examples::tests_file(ir, &names, &op_names, &areas, &opts.crate_name)
+                })
+            },
+            || {
+                time(2, "client tests (concurrent)", || {
+                    client_tests::tests_file(ir, &op_names, &areas, &opts.crate_name)
+                })
+            },
         );
-    }
-
+        let ((examples, report), (client, count)) = (a?, b?);
+        Ok(Some((examples, report, client, count)))
+    };
+    let t = crate::timing::span(1, "requests, tests and models");
+    let ((requests_text, tests), model_files) =
+        rayon::join(|| rayon::join(requests, tests), models);
     drop(t);
+    if let Some(text) = requests_text? {
+        files.insert(format!("{src}{}.rs", requests::MODULE), text);
+    }
+    if let Some((examples, examples_report, client, client_count)) = tests? {
+        report.example_tests = examples_report.tests;
+        report.skipped_examples = examples_report.skipped;
+        files.insert("tests/examples.rs".into(), examples);
+        files.insert(
+            "tests/support/mod.rs".into(),
+            template(TEST_SUPPORT_SRC, "test support")?,
+        );
+        report.client_tests = client_count;
+        files.insert("tests/client.rs".into(), client);
+    }
+    files.extend(model_files?);
+
     // Module declarations: (module, doc, whether lints are relaxed for docs-derived names).
     let mut decl_list: Vec<(String, String, bool)> = vec![
         (RUNTIME.into(), "Support types shared by all generated models (dates, durations, GUIDs, collections).".into(), false),

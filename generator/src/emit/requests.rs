@@ -342,19 +342,19 @@ pub fn requests_module(
                 });
                 quote! { #cfg pub use super::#home_id::#ty; #body }
             });
-            let items = homed
-                .iter()
-                .map(|op| operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id)));
-            let m = ident::make_ident(root);
-            let doc = format!(" Operations on paths under `/{root}`.");
-            let tokens = quote! {
-                #[doc = #doc]
-                pub mod #m {
-                    #(#reexports)*
-                    #(#items)*
-                }
+            let head = || {
+                let m = ident::make_ident(root);
+                let doc = format!(" Operations on paths under `/{root}`.");
+                quote! { #[doc = #doc] pub mod #m }
             };
-            super::format_body(tokens, MODULE)
+            let prelude = || {
+                let reexports = reexports.clone();
+                quote! { #(#reexports)* }
+            };
+            let item = |op: &&Operation| {
+                operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id))
+            };
+            super::format_module_body(&head, &prelude, homed, item, MODULE)
         })
         .collect::<Result<Vec<String>, _>>()?;
     Ok(format!("{}\n{}", super::HEADER, bodies.concat()))
