@@ -52,19 +52,7 @@ pub fn derives_from(ir: &Ir, ty: &str, base: &str) -> bool {
 
 /// Every type deriving from `name` at any depth, sorted by name.
 pub fn descendants<'a>(ir: &'a Ir, name: &str) -> Vec<&'a str> {
-    let children = children(ir);
-    let mut out = Vec::new();
-    let mut stack = vec![name];
-    while let Some(n) = stack.pop() {
-        for c in children.get(n).into_iter().flatten() {
-            if *c != name && !out.contains(c) {
-                out.push(*c);
-                stack.push(c);
-            }
-        }
-    }
-    out.sort_unstable();
-    out
+    Tree::new(ir).descendants(name)
 }
 
 /// Direct derived types of each type.
@@ -81,14 +69,57 @@ pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
 /// The type a JSON value of schema type `expected` is read as by the generated SDK: the
 /// type derived from `expected` (at any depth) that its `@odata.type` names, else `expected`.
 pub fn read_as<'a>(ir: &'a Ir, expected: &'a str, value: &Value) -> &'a str {
-    let Some(tag) = value.get("@odata.type").and_then(Value::as_str) else {
-        return expected;
-    };
-    let key = tag.trim_start_matches('#').to_lowercase();
-    descendants(ir, expected)
-        .into_iter()
-        .find(|d| d.to_lowercase() == key)
-        .unwrap_or(expected)
+    Tree::new(ir).read_as(expected, value)
+}
+
+/// The derived types of every type, for many look-ups in an IR that does not change
+/// meanwhile ([`descendants`] and [`read_as`] each build one).
+pub struct Tree<'a> {
+    children: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(ir: &'a Ir) -> Self {
+        Tree {
+            children: children(ir),
+        }
+    }
+
+    /// Every type deriving from `name` at any depth, sorted by name.
+    pub fn descendants(&self, name: &str) -> Vec<&'a str> {
+        let mut seen: BTreeSet<&'a str> = BTreeSet::new();
+        let mut stack: Vec<&str> = vec![name];
+        while let Some(n) = stack.pop() {
+            for c in self.children.get(n).into_iter().flatten() {
+                if *c != name && seen.insert(c) {
+                    stack.push(c);
+                }
+            }
+        }
+        seen.into_iter().collect()
+    }
+
+    /// See [`read_as`].
+    pub fn read_as(&self, expected: &'a str, value: &Value) -> &'a str {
+        let Some(tag) = value.get("@odata.type").and_then(Value::as_str) else {
+            return expected;
+        };
+        let key = tag.trim_start_matches('#').to_lowercase();
+        let lowercase_is_key = |d: &str| {
+            if d.is_ascii() {
+                d.len() == key.len()
+                    && d.bytes()
+                        .zip(key.bytes())
+                        .all(|(a, b)| a.to_ascii_lowercase() == b)
+            } else {
+                d.to_lowercase() == key
+            }
+        };
+        self.descendants(expected)
+            .into_iter()
+            .find(|d| lowercase_is_key(d))
+            .unwrap_or(expected)
+    }
 }
 
 /// Types with derived types that some property, request body, response or action parameter
