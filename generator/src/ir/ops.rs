@@ -59,9 +59,18 @@ fn first_type_link(
     })
 }
 
-pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
+/// One API page's examples and operations (`ir`: the types, already resolved).
+pub(super) fn collect_api(
+    page: &Page,
+    r: &Resolver,
+    ir: &Ir,
+    diags: &mut Diagnostics,
+) -> (Vec<Example>, Vec<Operation>) {
     let ns = page_ns(page);
-    let Some(title) = &page.title else { return };
+    let mut operations = Vec::new();
+    let Some(title) = &page.title else {
+        return (Vec::new(), operations);
+    };
     // Paths by method, in page order: a page can document two operations (create with
     // POST, update with PATCH); the first method is the page's primary operation.
     let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
@@ -112,7 +121,8 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
     }
     by_method.retain(|(_, p)| !p.is_empty());
     if by_method.is_empty() {
-        return; // a page about something else, or nothing usable (diagnosed above)
+        // a page about something else, or nothing usable (diagnosed above)
+        return (Vec::new(), operations);
     }
     let method = by_method[0].0.clone();
     let methods: Vec<String> = by_method.iter().map(|(m, _)| m.clone()).collect();
@@ -353,7 +363,6 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             loc: body_loc(c, &c.text, offset),
         });
     }
-    ir.examples.extend(examples);
     let description = page
         .front_matter
         .get("description")
@@ -362,7 +371,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
     for (m, paths) in by_method {
         let primary = m == method;
         let takes_body = matches!(m.as_str(), "POST" | "PATCH" | "PUT");
-        ir.operations.push(Operation {
+        operations.push(Operation {
             id: op_id(&m),
             name: if primary {
                 name.clone()
@@ -373,10 +382,11 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             area: area_of(page),
             description: description.clone(),
             body: if takes_body { body.clone() } else { None },
+            // The page's own examples: no other page's example is of this page's operation.
             response: if primary {
                 response.clone()
             } else {
-                secondary_response(&ir.examples, &op_id(&m))
+                secondary_response(&examples, &op_id(&m))
             },
             method: m,
             paths,
@@ -386,6 +396,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             also_documented_at: vec![],
         });
     }
+    (examples, operations)
 }
 
 /// The response of a page's second operation (the Response section describes the first):
