@@ -205,7 +205,18 @@ impl Config {
         let ir_time = start.elapsed();
         step("emitting");
         let start = std::time::Instant::now();
-        let (files, report) = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
+        // The pages are not needed any more: freed (millions of small strings) alongside the
+        // emission rather than after it.
+        let load::Docs { pages, files, .. } = docs;
+        let (emitted, ()) = rayon::join(
+            || emit::emit(&ir, &self.emit),
+            || {
+                use rayon::prelude::*;
+                pages.into_par_iter().for_each(drop);
+            },
+        );
+        let inputs = files;
+        let (files, report) = emitted.map_err(Error::Emit)?;
         if let Some(p) = &self.progress {
             p("done", 1, 1);
         }
@@ -215,12 +226,13 @@ impl Config {
             format: report.format_time,
             ..Timings::default()
         };
+
         Ok(Generated {
             ir,
             files,
             report,
             diagnostics,
-            inputs: docs.files,
+            inputs,
             timings,
         })
     }

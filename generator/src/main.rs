@@ -249,7 +249,9 @@ fn generate(config: Config, docs: PathBuf, out: PathBuf, verbose: bool, timings:
     let start = Instant::now();
     match config.generate() {
         Ok((g, report)) => {
+            let t = doc2rs::timing::span(0, "print diagnostics");
             print_diagnostics(&g.diagnostics, verbose);
+            drop(t);
             if verbose {
                 for (at, why) in &g.report.skipped_examples {
                     eprintln!("{at}: example not turned into a test: {why}");

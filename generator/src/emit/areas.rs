@@ -68,7 +68,10 @@ impl Areas {
     }
 
     pub fn cfg_of(&self, item: &str) -> TokenStream {
-        self.cfg(&self.of(item))
+        match self.needed_by.get(item) {
+            Some(areas) => self.cfg(areas),
+            None => quote! {},
+        }
     }
 
     /// The `[features]` table: `default = ["full"]`, `full` = every area, one per area.
