@@ -251,20 +251,16 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         ..EmitReport::default()
     };
     use crate::timing::time;
-    // The tables every item consults, made at the same time.
-    let ((names, boxing), (areas, op_names)) = rayon::join(
+    // The tables the models consult, made at the same time (the request names are made
+    // alongside the models, below).
+    let ((names, boxing), areas) = rayon::join(
         || {
             rayon::join(
                 || time(1, "names", || Names::new(ir)),
                 || time(1, "boxing", || models::Boxing::new(ir)),
             )
         },
-        || {
-            rayon::join(
-                || time(1, "areas", || areas::Areas::new(ir)),
-                || time(1, "request names", || requests::OpNames::new(ir)),
-            )
-        },
+        || time(1, "areas", || areas::Areas::new(ir)),
     );
     let mut files = Files::new();
     let src = match opts.layout {
@@ -320,31 +316,31 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
                 .collect::<Result<Vec<(String, String)>, EmitError>>()
         })
     };
-    let requests = || {
+    let requests = |op_names: &requests::OpNames| {
         if ir.operations.is_empty() {
             return Ok(None);
         }
         time(2, "requests (concurrent)", || {
-            requests::requests_module(ir, &names, &op_names, &boxing, &areas)
+            requests::requests_module(ir, &names, op_names, &boxing, &areas)
         })
         .map(Some)
     };
     // Every output is independent: all are built at the same time (each also in parallel
     // chunks inside), so the cores stay busy until the last chunk.
     type Tests = Option<(String, examples::ExampleReport, String, usize)>;
-    let tests = || -> Result<Tests, EmitError> {
+    let tests = |op_names: &requests::OpNames| -> Result<Tests, EmitError> {
         if !crate_layout {
             return Ok(None);
         }
         let (a, b) = rayon::join(
             || {
                 time(2, "example tests (concurrent)", || {
-                    examples::tests_file(ir, &names, &op_names, &areas, &opts.crate_name)
+                    examples::tests_file(ir, &names, op_names, &areas, &opts.crate_name)
                 })
             },
             || {
                 time(2, "client tests (concurrent)", || {
-                    client_tests::tests_file(ir, &op_names, &areas, &opts.crate_name)
+                    client_tests::tests_file(ir, op_names, &areas, &opts.crate_name)
                 })
             },
         );
@@ -352,8 +348,15 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         Ok(Some((examples, report, client, count)))
     };
     let t = crate::timing::span(1, "requests, tests and models");
-    let ((requests_text, tests), model_files) =
-        rayon::join(|| rayon::join(requests, tests), models);
+    let ((requests_text, tests), model_files) = rayon::join(
+        || {
+            let op_names = time(2, "request names (concurrent)", || {
+                requests::OpNames::new(ir)
+            });
+            rayon::join(|| requests(&op_names), || tests(&op_names))
+        },
+        models,
+    );
     drop(t);
     if let Some(text) = requests_text? {
         files.insert(format!("{src}{}.rs", requests::MODULE), text);
