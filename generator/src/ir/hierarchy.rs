@@ -256,6 +256,11 @@ pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
         .keys()
         .map(|k| (k.to_lowercase(), k.clone()))
         .collect();
+    // Lower-cased name → the first type (in name order) spelled so, as `walk` looks it up.
+    let mut first: BTreeMap<String, &str> = BTreeMap::new();
+    for k in ir.types.keys() {
+        first.entry(k.to_lowercase()).or_insert(k);
+    }
     for ex in &ir.examples {
         let Some(t) = &ex.type_name else { continue };
         let mut visit = |expected: &str, named: &str| {
@@ -273,11 +278,11 @@ pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
         if ex.collection {
             if let Some(Value::Array(items)) = ex.body.get("value") {
                 for item in items {
-                    walk(ir, t, item, 0, &mut visit);
+                    walk(ir, &first, t, item, 0, &mut visit);
                 }
             }
         } else {
-            walk(ir, t, &ex.body, 0, &mut visit);
+            walk(ir, &first, t, &ex.body, 0, &mut visit);
         }
     }
     // One statement per (type, base), the first example wins; sorted for determinism.
@@ -303,7 +308,14 @@ fn qualify(odata_type: &str) -> String {
 }
 
 /// Visit every object in `v` (of schema type `ty`) that carries an `@odata.type`.
-fn walk(ir: &Ir, ty: &str, v: &Value, depth: usize, visit: &mut dyn FnMut(&str, &str)) {
+fn walk(
+    ir: &Ir,
+    first: &BTreeMap<String, &str>,
+    ty: &str,
+    v: &Value,
+    depth: usize,
+    visit: &mut dyn FnMut(&str, &str),
+) {
     if depth > 64 {
         return;
     }
@@ -312,10 +324,10 @@ fn walk(ir: &Ir, ty: &str, v: &Value, depth: usize, visit: &mut dyn FnMut(&str, 
     if let Some(Value::String(named)) = map.get("@odata.type") {
         visit(ty, named);
         let q = qualify(named).to_lowercase();
-        if let Some(found) = ir.types.keys().find(|k| k.to_lowercase() == q)
+        if let Some(found) = first.get(&q)
             && derives_from(ir, found, ty)
         {
-            actual = found.clone();
+            actual = found.to_string();
         }
     }
     let Some(t) = ir.types.get(&actual) else {
@@ -328,10 +340,10 @@ fn walk(ir: &Ir, ty: &str, v: &Value, depth: usize, visit: &mut dyn FnMut(&str, 
         match value {
             Value::Array(items) => {
                 for item in items {
-                    walk(ir, name, item, depth + 1, visit);
+                    walk(ir, first, name, item, depth + 1, visit);
                 }
             }
-            other => walk(ir, name, other, depth + 1, visit),
+            other => walk(ir, first, name, other, depth + 1, visit),
         }
     }
 }

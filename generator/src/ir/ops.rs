@@ -467,14 +467,25 @@ pub fn claim_strength(page: &str, path: &PathTemplate) -> usize {
 /// follow). Each lost claim is a note at the loser, related to the winner.
 pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     let ops = std::mem::take(&mut ir.operations);
-    let key = |op: &Operation, p: &PathTemplate| (op.method.clone(), p.shape());
+    // Each path's shape, made once.
+    let shapes: Vec<Vec<String>> = {
+        use rayon::prelude::*;
+        ops.par_iter()
+            .map(|op| op.paths.iter().map(PathTemplate::shape).collect())
+            .collect()
+    };
     // (method, shape) → the best claimant's index
-    let mut owner: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut owner: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (i, op) in ops.iter().enumerate() {
-        for p in &op.paths {
+        for (p, shape) in op.paths.iter().zip(&shapes[i]) {
             let rank = |j: usize| {
                 let o: &Operation = &ops[j];
-                let path = o.paths.iter().find(|q| q.shape() == p.shape()).unwrap_or(p);
+                let path = o
+                    .paths
+                    .iter()
+                    .zip(&shapes[j])
+                    .find(|(_, s)| *s == shape)
+                    .map_or(p, |(q, _)| q);
                 (
                     o.stub,
                     std::cmp::Reverse(claim_strength(&o.id, path)),
@@ -482,7 +493,7 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                 )
             };
             owner
-                .entry(key(op, p))
+                .entry((op.method.as_str(), shape.as_str()))
                 .and_modify(|j| {
                     if rank(i) < rank(*j) {
                         *j = i;
@@ -491,18 +502,35 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                 .or_insert(i);
         }
     }
+    // Each path's owner, by operation and path index.
+    let owners: Vec<Vec<usize>> = ops
+        .iter()
+        .zip(&shapes)
+        .map(|(op, shapes)| {
+            shapes
+                .iter()
+                .map(|s| owner[&(op.method.as_str(), s.as_str())])
+                .collect()
+        })
+        .collect();
+    drop(owner);
     let locs: Vec<(Loc, String)> = ops.iter().map(|o| (o.loc.clone(), o.id.clone())).collect();
     let mut kept: Vec<Operation> = Vec::new();
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut merged_into: Vec<(usize, Loc)> = Vec::new();
     for (i, mut op) in ops.into_iter().enumerate() {
-        let first = key(&op, &op.paths[0]);
+        let owners = &owners[i];
+        let mut won: Vec<PathTemplate> = Vec::new();
+        let mut gone: Vec<(PathTemplate, usize)> = Vec::new();
+        for (p, &w) in std::mem::take(&mut op.paths).into_iter().zip(owners) {
+            if w == i {
+                won.push(p);
+            } else {
+                gone.push((p, w));
+            }
+        }
         let mut lost = Vec::new();
-        let (won, gone): (Vec<PathTemplate>, Vec<PathTemplate>) = std::mem::take(&mut op.paths)
-            .into_iter()
-            .partition(|p| owner[&key(&op, p)] == i);
-        for p in &gone {
-            let w = owner[&key(&op, p)];
+        for &(_, w) in &gone {
             if !lost.contains(&w) {
                 lost.push(w);
             }
@@ -518,8 +546,8 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                         "`{} {}` is also documented at {wloc}; {}{}",
                         op.method,
                         gone.iter()
-                            .find(|p| owner[&key(&op, p)] == w)
-                            .map_or("", |p| p.raw.as_str()),
+                            .find(|(_, o)| *o == w)
+                            .map_or("", |(p, _)| p.raw.as_str()),
                         if whole {
                             "merged into it"
                         } else {
@@ -536,7 +564,7 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
             );
         }
         if won.is_empty() {
-            let w = owner[&first];
+            let w = owners[0];
             renamed.insert(op.id.clone(), locs[w].1.clone());
             merged_into.push((w, op.loc.clone()));
             continue;
