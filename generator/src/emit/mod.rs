@@ -109,15 +109,21 @@ pub fn format_body(tokens: TokenStream, what: &str) -> Result<String, EmitError>
     // A doc attribute holding a carriage return prints it raw (`///`, `/**`) or escaped
     // (`#[doc = "..\r.."]`); only then can `fix_doc_attrs` change anything. Printing first
     // spares the walk over every file that has none.
-    if ["\r", "\\r", "\\x", "\\u{"]
-        .iter()
-        .any(|p| text.contains(p))
-    {
+    if may_hold_carriage_return(&text) {
         docs::fix_doc_attrs(&mut file);
         text = prettyplease::unparse(&file);
     }
     FORMAT_NANOS.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
     Ok(text)
+}
+
+/// Whether printed code may hold a carriage return in a doc attribute: a raw one, or an
+/// escape that can spell one (`\r`, `\x0D`, `\u{d}`).
+fn may_hold_carriage_return(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memchr_iter(b'\\', bytes)
+            .any(|i| matches!(bytes.get(i + 1), Some(b'r' | b'x' | b'u')))
 }
 
 /// Parse tokens as a file and pretty-print them with the generated header.

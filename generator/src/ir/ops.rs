@@ -474,10 +474,12 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
             .map(|op| op.paths.iter().map(PathTemplate::shape).collect())
             .collect()
     };
-    // (method, shape) → the best claimant's index
-    let mut owner: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    // (method, shape) → the best claimant's index, with its rank once a second page claims
+    let mut owner: BTreeMap<(&str, &str), (usize, Option<Rank>)> = BTreeMap::new();
+    type Rank<'a> = (bool, std::cmp::Reverse<usize>, &'a str);
     for (i, op) in ops.iter().enumerate() {
         for (p, shape) in op.paths.iter().zip(&shapes[i]) {
+            // The claimant's path of this shape (its first, when it documents several).
             let rank = |j: usize| {
                 let o: &Operation = &ops[j];
                 let path = o
@@ -489,17 +491,19 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                 (
                     o.stub,
                     std::cmp::Reverse(claim_strength(&o.id, path)),
-                    o.id.clone(),
+                    o.id.as_str(),
                 )
             };
             owner
                 .entry((op.method.as_str(), shape.as_str()))
-                .and_modify(|j| {
-                    if rank(i) < rank(*j) {
-                        *j = i;
+                .and_modify(|(j, best)| {
+                    let best = best.get_or_insert_with(|| rank(*j));
+                    let mine = rank(i);
+                    if mine < *best {
+                        (*j, *best) = (i, mine);
                     }
                 })
-                .or_insert(i);
+                .or_insert((i, None));
         }
     }
     // Each path's owner, by operation and path index.
@@ -509,7 +513,7 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
         .map(|(op, shapes)| {
             shapes
                 .iter()
-                .map(|s| owner[&(op.method.as_str(), s.as_str())])
+                .map(|s| owner[&(op.method.as_str(), s.as_str())].0)
                 .collect()
         })
         .collect();
