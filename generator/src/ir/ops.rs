@@ -22,13 +22,30 @@ static QUERY_OPTION: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A page's headings, lower-cased once for [`under`].
+struct Headings<'p> {
+    page: &'p Page,
+    lower: Vec<String>,
+}
+
+impl<'p> Headings<'p> {
+    fn new(page: &'p Page) -> Self {
+        let lower = page
+            .headings
+            .iter()
+            .map(|h| h.text.to_lowercase())
+            .collect();
+        Headings { page, lower }
+    }
+}
+
 /// Whether a block in `section` sits under a heading (at any level up to the nearest H1/H2)
-/// whose text satisfies `pred`.
-fn under(page: &Page, section: Option<usize>, pred: impl Fn(&str) -> bool) -> bool {
+/// whose text, lower-cased, satisfies `pred`.
+fn under(headings: &Headings, section: Option<usize>, pred: impl Fn(&str) -> bool) -> bool {
     let Some(mut i) = section else { return false };
     loop {
-        let h = &page.headings[i];
-        if pred(&h.text.to_lowercase()) {
+        let h = &headings.page.headings[i];
+        if pred(&headings.lower[i]) {
             return true;
         }
         if h.level <= 2 || i == 0 {
@@ -67,6 +84,7 @@ pub(super) fn collect_api(
     diags: &mut Diagnostics,
 ) -> (Vec<Example>, Vec<Operation>) {
     let ns = page_ns(page);
+    let headings = Headings::new(page);
     let mut operations = Vec::new();
     let Some(title) = &page.title else {
         return (Vec::new(), operations);
@@ -76,7 +94,7 @@ pub(super) fn collect_api(
     let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
     for (section, c) in page.code_blocks() {
         let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
-        if !under(page, section, |h| h.contains("http request"))
+        if !under(&headings, section, |h| h.contains("http request"))
             || blocktype.is_some_and(|b| b != "ignored")
         {
             continue;
@@ -142,7 +160,7 @@ pub(super) fn collect_api(
     let mut seen_response = false;
     for block in &page.blocks {
         let sec = block.section;
-        let in_examples = under(page, sec, |h| h.starts_with("example"));
+        let in_examples = under(&headings, sec, |h| h.starts_with("example"));
         match &block.kind {
             BlockKind::Paragraph(p)
                 if !seen_response && !in_examples && p.text.contains("return") =>
@@ -154,7 +172,7 @@ pub(super) fn collect_api(
                     response.ty = first_type_link(r, &p.links, &ns, &p.loc);
                 }
             }
-            BlockKind::Paragraph(p) if under(page, sec, |h| h.contains("query param")) => {
+            BlockKind::Paragraph(p) if under(&headings, sec, |h| h.contains("query param")) => {
                 for m in QUERY_OPTION.captures_iter(&p.text) {
                     let opt = format!("${}", &m[1]);
                     if !query.contains(&opt) {
@@ -162,7 +180,7 @@ pub(super) fn collect_api(
                     }
                 }
             }
-            BlockKind::Table(t) if under(page, sec, |h| h.contains("query param")) => {
+            BlockKind::Table(t) if under(&headings, sec, |h| h.contains("query param")) => {
                 let col = t
                     .column(&["name", "parameter", "query parameter", "parameter name"])
                     .unwrap_or(0);
@@ -204,14 +222,14 @@ pub(super) fn collect_api(
                 }
             }
             BlockKind::Paragraph(p)
-                if under(page, sec, |h| h.contains("request body"))
-                    && !under(page, sec, |h| h.contains("response"))
+                if under(&headings, sec, |h| h.contains("request body"))
+                    && !under(&headings, sec, |h| h.contains("response"))
                     && body_link.is_none() =>
             {
                 body_link = first_type_link(r, &p.links, &ns, &p.loc);
             }
             BlockKind::Table(t)
-                if under(page, sec, |h| h.contains("request body"))
+                if under(&headings, sec, |h| h.contains("request body"))
                     && matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
             {
                 let props = r.props(&rows(t, diags), &ns, diags);
