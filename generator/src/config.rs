@@ -34,6 +34,10 @@ pub struct Timings {
     pub format: std::time::Duration,
     /// Writing files (only changed ones).
     pub write: std::time::Duration,
+    /// CPU time (all threads) of `load`, `ir` and `emit`, where the platform reports it.
+    pub load_cpu: Option<std::time::Duration>,
+    pub ir_cpu: Option<std::time::Duration>,
+    pub emit_cpu: Option<std::time::Duration>,
 }
 
 impl Generated {
@@ -173,6 +177,7 @@ impl Config {
     /// Read, resolve and emit, without writing anything.
     pub fn run(&self) -> Result<Generated, Error> {
         let start = std::time::Instant::now();
+        let cpu = crate::timing::process_cpu();
         let docs = match &self.progress {
             Some(p) => {
                 load::load_with_progress(&self.docs, &|done, total| p("parsing", done, total))
@@ -181,8 +186,10 @@ impl Config {
         }
         .map_err(|e| Error::Docs(self.docs.clone(), e))?;
         let load = start.elapsed();
+        let load_cpu = crate::timing::cpu_between(cpu, crate::timing::process_cpu());
         let mut g = self.run_on(docs)?;
         g.timings.load = load;
+        g.timings.load_cpu = load_cpu;
         Ok(g)
     }
 
@@ -190,6 +197,7 @@ impl Config {
     pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
         let start = std::time::Instant::now();
+        let cpu = crate::timing::process_cpu();
         let step = |stage: &str| {
             if let Some(p) = &self.progress {
                 p(stage, 0, 1);
@@ -203,6 +211,8 @@ impl Config {
         let diagnostics = diags.into_sorted();
         drop(t);
         let ir_time = start.elapsed();
+        let emit_cpu = crate::timing::process_cpu();
+        let ir_cpu = crate::timing::cpu_between(cpu, emit_cpu);
         step("emitting");
         let start = std::time::Instant::now();
         // The pages are not needed any more: freed (millions of small strings) alongside the
@@ -224,6 +234,8 @@ impl Config {
             ir: ir_time,
             emit: start.elapsed(),
             format: report.format_time,
+            ir_cpu,
+            emit_cpu: crate::timing::cpu_between(emit_cpu, crate::timing::process_cpu()),
             ..Timings::default()
         };
 

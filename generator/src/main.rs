@@ -241,8 +241,10 @@ fn generate(config: Config, docs: PathBuf, out: PathBuf, verbose: bool, timings:
     let floor = if timings {
         doc2rs::timing::record();
         let start = Instant::now();
+        let cpu = doc2rs::timing::process_cpu();
         let events = doc2rs::load::floor(&docs).unwrap_or(0);
-        Some((start.elapsed(), events))
+        let cpu = doc2rs::timing::cpu_between(cpu, doc2rs::timing::process_cpu());
+        Some(((start.elapsed(), cpu), events))
     } else {
         None
     };
@@ -436,31 +438,35 @@ fn lint(docs: PathBuf, format: LintFormat, verbose: bool, metadata: Option<PathB
 
 fn print_timings(
     t: &doc2rs::Timings,
-    floor: std::time::Duration,
+    floor: (std::time::Duration, Option<std::time::Duration>),
     events: usize,
     total: std::time::Duration,
 ) {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    eprintln!("{:<40} {:>9} {:>8}", "stage", "ms", "x floor");
-    let row = |name: &str, d: std::time::Duration| {
+    eprintln!(
+        "{:<40} {:>9} {:>8} {:>9}",
+        "stage", "ms", "x floor", "cpu ms"
+    );
+    let row = |name: &str, d: std::time::Duration, cpu: Option<std::time::Duration>| {
+        let cpu = cpu.map(|c| format!("{:>9.1}", ms(c))).unwrap_or_default();
         eprintln!(
-            "{name:<40} {:>9.1} {:>8.2}",
+            "{name:<40} {:>9.1} {:>8.2} {cpu}",
             ms(d),
-            ms(d) / ms(floor).max(1e-9)
+            ms(d) / ms(floor.0).max(1e-9)
         )
     };
-    row("floor (read + markdown)", floor);
-    row("load (read + page model)", t.load);
-    row("ir", t.ir);
-    row("emit (tokens + format)", t.emit);
-    row("  format (cpu, all threads)", t.format);
-    row("write", t.write);
-    row("total", total);
+    row("floor (read + markdown)", floor.0, floor.1);
+    row("load (read + page model)", t.load, t.load_cpu);
+    row("ir", t.ir, t.ir_cpu);
+    row("emit (tokens + format)", t.emit, t.emit_cpu);
+    row("  format (cpu, all threads)", t.format, None);
+    row("write", t.write, None);
+    row("total", total, None);
     let spans = doc2rs::timing::spans();
     if !spans.is_empty() {
         eprintln!("passes (wall, in the order they started)");
         for (depth, name, d) in spans {
-            row(&format!("{:w$}{name}", "", w = 2 * depth), d);
+            row(&format!("{:w$}{name}", "", w = 2 * depth), d, None);
         }
     }
     eprintln!(

@@ -56,3 +56,31 @@ pub fn time<T>(depth: usize, name: &'static str, f: impl FnOnce() -> T) -> T {
     let _s = span(depth, name);
     f()
 }
+
+/// CPU time used so far by the whole process (every thread, user and system), where the
+/// platform says (Linux: `getrusage`).
+pub fn process_cpu() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage writes a `rusage` into the pointer it is given, which points to
+        // one (zeroed, so any field it leaves is valid).
+        let usage = unsafe {
+            if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+                return None;
+            }
+            usage.assume_init()
+        };
+        let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+        Some(Duration::from_micros(
+            micros(usage.ru_utime) + micros(usage.ru_stime),
+        ))
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// The CPU time used between two [`process_cpu`] readings.
+pub fn cpu_between(start: Option<Duration>, end: Option<Duration>) -> Option<Duration> {
+    Some(end?.saturating_sub(start?))
+}
