@@ -15,6 +15,17 @@ pub mod applications {
     pub use super::service_principals::PutServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
     pub use super::service_principals::ListServicePrincipalsSynchronizationTemplates;
+    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+    pub mod kinds {
+        #[cfg(feature = "applications")]
+        pub enum PostApplicationsSynchronizationAcquireAccessToken {}
+        #[cfg(feature = "applications")]
+        pub enum GetApplicationsSynchronizationTemplates {}
+        #[cfg(feature = "applications")]
+        pub enum PostApplicationsSynchronizationTemplates {}
+        #[cfg(feature = "applications")]
+        pub enum PatchApplicationsSynchronizationTemplates {}
+    }
     #[cfg(feature = "applications")]
     /// acquireAccessToken
     ///
@@ -232,17 +243,6 @@ pub mod applications {
         type Output = ();
         const NO_CONTENT: bool = true;
     }
-    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
-    pub mod kinds {
-        #[cfg(feature = "applications")]
-        pub enum PostApplicationsSynchronizationAcquireAccessToken {}
-        #[cfg(feature = "applications")]
-        pub enum GetApplicationsSynchronizationTemplates {}
-        #[cfg(feature = "applications")]
-        pub enum PostApplicationsSynchronizationTemplates {}
-        #[cfg(feature = "applications")]
-        pub enum PatchApplicationsSynchronizationTemplates {}
-    }
 }
 /// Operations on paths under `/service_principals`.
 pub mod service_principals {
@@ -252,6 +252,41 @@ pub mod service_principals {
     pub use super::applications::PostApplicationsSynchronizationAcquireAccessTokenBody;
     #[cfg(feature = "applications")]
     pub use super::applications::GetApplicationsSynchronizationTemplates;
+    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+    pub mod kinds {
+        #[cfg(feature = "applications")]
+        pub enum DeleteServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum GetServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsPause {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsProvisionOnDemand {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsRestart {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsStart {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsValidateCredentials {}
+        #[cfg(feature = "applications")]
+        pub enum DeleteServicePrincipalsSynchronizationJobsSchema {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsJobsSchemaFilterOperators {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsJobsSchemaFunctions {}
+        #[cfg(feature = "applications")]
+        pub enum GetServicePrincipalsSynchronizationJobsSchema {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsJobsSchemaParseExpression {}
+        #[cfg(feature = "applications")]
+        pub enum PutServicePrincipalsSynchronizationJobsSchema {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsSynchronizationTemplates {}
+    }
     #[cfg(feature = "applications")]
     /// Delete synchronizationJob
     ///
@@ -1139,40 +1174,5 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
-    }
-    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
-    pub mod kinds {
-        #[cfg(feature = "applications")]
-        pub enum DeleteServicePrincipalsSynchronizationJobs {}
-        #[cfg(feature = "applications")]
-        pub enum GetServicePrincipalsSynchronizationJobs {}
-        #[cfg(feature = "applications")]
-        pub enum ListServicePrincipalsSynchronizationJobs {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsSynchronizationJobsPause {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsSynchronizationJobs {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsSynchronizationJobsProvisionOnDemand {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsSynchronizationJobsRestart {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsSynchronizationJobsStart {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsSynchronizationJobsValidateCredentials {}
-        #[cfg(feature = "applications")]
-        pub enum DeleteServicePrincipalsSynchronizationJobsSchema {}
-        #[cfg(feature = "applications")]
-        pub enum ListServicePrincipalsJobsSchemaFilterOperators {}
-        #[cfg(feature = "applications")]
-        pub enum ListServicePrincipalsJobsSchemaFunctions {}
-        #[cfg(feature = "applications")]
-        pub enum GetServicePrincipalsSynchronizationJobsSchema {}
-        #[cfg(feature = "applications")]
-        pub enum PostServicePrincipalsJobsSchemaParseExpression {}
-        #[cfg(feature = "applications")]
-        pub enum PutServicePrincipalsSynchronizationJobsSchema {}
-        #[cfg(feature = "applications")]
-        pub enum ListServicePrincipalsSynchronizationTemplates {}
     }
 }

@@ -4,8 +4,9 @@
 //! suitable operations: a Graph error response, a two-page `@odata.nextLink` sequence, and
 //! path values that try to change the path (`/`, `?`, `#`, `%2F`, `..`, spaces, non-ASCII).
 
+use super::areas::Areas;
 use super::requests::OpNames;
-use super::{EmitError, format};
+use super::{EmitError, HEADER, format_body, format_items_body};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
 use proc_macro2::TokenStream;
@@ -70,17 +71,21 @@ fn call(op_names: &OpNames, op: &Operation, req: &Example) -> Option<TokenStream
 pub fn tests_file(
     ir: &Ir,
     op_names: &OpNames,
-    areas: &super::areas::Areas,
+    areas: &Areas,
     crate_name: &str,
 ) -> Result<(String, usize), EmitError> {
-    let krate = ident::make_ident(&crate_name.replace('-', "_"));
-    let support = SUPPORT.replace("graph_client", &format!("{krate}::client"));
-    let support: TokenStream = support
-        .parse()
-        .map_err(|e| EmitError(format!("client support template: {e}")))?;
+    let krate_name = crate_name.replace('-', "_");
+    let support_text = SUPPORT.replace("graph_client", &format!("{krate_name}::client"));
+    let support = || {
+        support_text
+            .parse::<TokenStream>()
+            .map_err(|e| EmitError(format!("client support template: {e}")))
+    };
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
-    let mut tests = Vec::new();
+    // Which pairs become tests and their names first (sequential: counters per builder),
+    // then the tests built and formatted in parallel chunks.
+    let mut chosen: Vec<(&Operation, &Example, &Example, String)> = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for (req, resp) in pairs(ir) {
         let Some(op) = req.operation.as_deref().and_then(|id| ops.get(id)) else {
@@ -89,18 +94,33 @@ pub fn tests_file(
         if resp.mismatch.is_some() || req.mismatch.is_some() {
             continue;
         }
-        let Some(call) = call(op_names, op, req) else {
+        if call(op_names, op, req).is_none() {
             continue;
+        }
+        if op.response.ty.is_some() && resp.body.is_null() {
+            continue;
+        }
+        let base = ident::field_name(&format!("{}_end_to_end", op_names.ident(&op.id)));
+        let n = names.entry(base.clone()).or_default();
+        *n += 1;
+        chosen.push((
+            op,
+            req,
+            resp,
+            if *n == 1 { base } else { format!("{base}_{n}") },
+        ));
+    }
+    let build = |(op, req, resp, name): &(&Operation, &Example, &Example, String)| {
+        let Some(call) = call(op_names, op, req) else {
+            return quote! {};
         };
+        let krate = ident::make_ident(&krate_name);
         let status = resp.status.or(op.response.status).unwrap_or(200);
         let body = if resp.body.is_null() {
             String::new()
         } else {
             serde_json::to_string_pretty(&resp.body).unwrap_or_default()
         };
-        if op.response.ty.is_some() && body.is_empty() {
-            continue;
-        }
         let path = crate::ir::path::percent_decode(crate::ir::path::strip_service_root(
             &req.request_line.as_ref().unwrap().1,
         ));
@@ -112,13 +132,10 @@ pub fn tests_file(
         } else {
             quote! { #send; }
         };
-        let base = ident::field_name(&format!("{}_end_to_end", op_names.ident(&op.id)));
-        let n = names.entry(base.clone()).or_default();
-        *n += 1;
-        let name = ident::make_ident(&if *n == 1 { base } else { format!("{base}_{n}") });
+        let name = ident::make_ident(name);
         let doc = format!(" {} and {}:{}", req.loc, resp.loc.file, resp.loc.line);
         let cfg = areas.cfg_of(&op.id);
-        tests.push(quote! {
+        quote! {
             #cfg
             #[doc = #doc]
             #[tokio::test]
@@ -127,10 +144,32 @@ pub fn tests_file(
                 serve(&server, #verb, #path, #status, #body).await;
                 #check
             }
-        });
-    }
-    let count = tests.len();
-    // Error, paging and path-injection tests on the first suitable operations.
+        }
+    };
+    let (support, (tests, extra)) = rayon::join(
+        || format_body(support()?, "tests/client.rs"),
+        || {
+            rayon::join(
+                || format_items_body(&chosen, build, "tests/client.rs"),
+                || {
+                    format_body(
+                        extra_tests(ir, op_names, areas, &krate_name),
+                        "tests/client.rs",
+                    )
+                },
+            )
+        },
+    );
+    Ok((
+        format!("{HEADER}\n{}{}{}", support?, tests?, extra?),
+        chosen.len(),
+    ))
+}
+
+/// The error, paging and path-injection tests, on the first suitable operations.
+fn extra_tests(ir: &Ir, op_names: &OpNames, areas: &Areas, krate_name: &str) -> TokenStream {
+    let krate = ident::make_ident(krate_name);
+    let mut tests = Vec::new();
     let single_get = ir.operations.iter().find(|o| {
         o.method == "GET"
             && !o.response.collection
@@ -247,8 +286,5 @@ pub fn tests_file(
         };
         tests.push(gated);
     }
-    Ok((
-        format(quote! { #support #(#tests)* }, "tests/client.rs")?,
-        count,
-    ))
+    quote! { #(#tests)* }
 }

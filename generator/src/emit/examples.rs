@@ -11,6 +11,7 @@
 use super::requests::{OpNames, QueryKind, setter_names};
 use super::{EmitError, names::Names};
 use crate::ident;
+use crate::ir::hierarchy::Tree;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,7 +29,7 @@ pub struct ExampleReport {
 /// One test per example that has something to check; a stable name per example (page stem,
 /// kind, counter within the page).
 fn example_test(
-    ir: &Ir,
+    tree: &Tree,
     names: &Names,
     op_names: &OpNames,
     krate: &syn::Ident,
@@ -138,7 +139,7 @@ fn example_test(
             let body = json(&ex.body);
             let read_as = match &op.response.ty {
                 Some(crate::ir::TypeRef::Complex { name }) => {
-                    read_as(ir, names, krate, name, op.response.collection, &ex.body)
+                    read_as(tree, names, krate, name, op.response.collection, &ex.body)
                 }
                 _ => quote! {},
             };
@@ -151,7 +152,7 @@ fn example_test(
             let ty = ex.type_name.as_deref().ok_or("type unknown")?;
             let path = model_path(ty, ex.collection);
             let body = json(&ex.body);
-            let read_as = read_as(ir, names, krate, ty, ex.collection, &ex.body);
+            let read_as = read_as(tree, names, krate, ty, ex.collection, &ex.body);
             Ok(quote! {
                 roundtrip::<#path>(#body);
                 #read_as
@@ -163,7 +164,7 @@ fn example_test(
 /// When values of a polymorphic type in an example name a derived type by `@odata.type`,
 /// check each is read as that type (`AnyDirectoryObject::User`), not as the base.
 fn read_as(
-    ir: &Ir,
+    tree: &Tree,
     names: &Names,
     krate: &syn::Ident,
     ty: &str,
@@ -173,7 +174,7 @@ fn read_as(
     let Some(any) = names.any_ident(ty) else {
         return quote! {};
     };
-    let read = |v: &serde_json::Value| crate::ir::hierarchy::read_as(ir, ty, v).to_string();
+    let read = |v: &serde_json::Value| tree.read_as(ty, v).to_string();
     let items: Vec<&serde_json::Value> = if collection {
         match body.get("value") {
             Some(serde_json::Value::Array(items)) => items.iter().collect(),
@@ -242,10 +243,11 @@ pub fn tests_file(
             (i, ident::field_name(&format!("{stem}_{kind}_{n}")), ex)
         })
         .collect();
+    let tree = Tree::new(ir);
     let skipped = std::sync::Mutex::new(Vec::new());
     let build = |(i, name, ex): &(usize, String, &Example)| {
         let krate = ident::make_ident(&krate_name);
-        match example_test(ir, names, op_names, &krate, ex, &ops) {
+        match example_test(&tree, names, op_names, &krate, ex, &ops) {
             Ok(body) => {
                 let name = ident::make_ident(name);
                 let doc = format!(" {}:{}", ex.loc.file, ex.loc.line);

@@ -317,33 +317,32 @@ pub fn requests_module(
                 });
                 quote! { #cfg pub use super::#home_id::#ty; #body }
             });
-            let items = homed
-                .iter()
-                .map(|op| operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id)));
-            let markers = homed.iter().map(|op| {
-                let ty = op_names.ident(&op.id);
-                let cfg = areas.cfg_of(&op.id);
-                quote! { #cfg pub enum #ty {} }
-            });
-            let m = ident::make_ident(root);
-            let doc = format!(" Operations on paths under `/{root}`.");
-            let kinds = (!homed.is_empty()).then(|| {
-                quote! {
-                    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
-                    pub mod kinds {
-                        #(#markers)*
-                    }
-                }
-            });
-            let tokens = quote! {
-                #[doc = #doc]
-                pub mod #m {
-                    #(#reexports)*
-                    #(#items)*
-                    #kinds
-                }
+            let head = || {
+                let m = ident::make_ident(root);
+                let doc = format!(" Operations on paths under `/{root}`.");
+                quote! { #[doc = #doc] pub mod #m }
             };
-            super::format_body(tokens, MODULE)
+            let prelude = || {
+                let reexports = reexports.clone();
+                let markers = homed.iter().map(|op| {
+                    let ty = op_names.ident(&op.id);
+                    let cfg = areas.cfg_of(&op.id);
+                    quote! { #cfg pub enum #ty {} }
+                });
+                let kinds = (!homed.is_empty()).then(|| {
+                    quote! {
+                        /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+                        pub mod kinds {
+                            #(#markers)*
+                        }
+                    }
+                });
+                quote! { #(#reexports)* #kinds }
+            };
+            let item = |op: &&Operation| {
+                operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id))
+            };
+            super::format_module_body(&head, &prelude, homed, item, MODULE)
         })
         .collect::<Result<Vec<String>, _>>()?;
     Ok(format!("{}\n{}", super::HEADER, bodies.concat()))
