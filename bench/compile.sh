@@ -8,7 +8,11 @@
 # Usage: bench/compile.sh [AREA] (default: microsoft-teams); SKIP_BUILD=1 skips `cargo build`;
 # COMPARE=DIR also checks another generated SDK (e.g. one written by an older doc2rs).
 # Needs GNU time (/usr/bin/time). Takes a quarter of an hour or more on 2 cores.
+# Incremental compilation is off (CARGO_INCREMENTAL=0): with it on, the dependency pass below
+# would leave the naive crate (which has no features to turn off) in the incremental cache and
+# its measured check would be a warm rerun, while ours was cold.
 set -euo pipefail
+export CARGO_INCREMENTAL=0
 cd "$(dirname "$0")/.."
 AREA="${1:-microsoft-teams}"
 CORPUS="${CORPUS:-../shared/corpus/graph-docs-beta-2021-07}"

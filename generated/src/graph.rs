@@ -33,6 +33,7 @@ pub enum ActionSource {
 #[cfg(feature = "non-product-specific")]
 impl ActionSource {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -46,6 +47,7 @@ impl ActionSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ActionSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "manual" => Self::Manual,
@@ -59,12 +61,14 @@ impl From<&str> for ActionSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ActionSource {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ActionSource {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -88,6 +92,7 @@ pub enum ActivityDomain {
 #[cfg(feature = "non-product-specific")]
 impl ActivityDomain {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -100,6 +105,7 @@ impl ActivityDomain {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ActivityDomain {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -112,12 +118,14 @@ impl From<&str> for ActivityDomain {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ActivityDomain {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ActivityDomain {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -140,6 +148,7 @@ pub enum ActivityType {
 #[cfg(feature = "non-product-specific")]
 impl ActivityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Signin => "signin",
@@ -151,6 +160,7 @@ impl ActivityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "signin" => Self::Signin,
@@ -162,12 +172,14 @@ impl From<&str> for ActivityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ActivityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ActivityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -191,6 +203,7 @@ pub enum AdvancedConfigState {
 #[cfg(feature = "non-product-specific")]
 impl AdvancedConfigState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -203,6 +216,7 @@ impl AdvancedConfigState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AdvancedConfigState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -215,12 +229,14 @@ impl From<&str> for AdvancedConfigState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AdvancedConfigState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AdvancedConfigState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -242,6 +258,7 @@ pub enum AgentStatus {
 #[cfg(feature = "non-product-specific")]
 impl AgentStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -252,6 +269,7 @@ impl AgentStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AgentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -262,12 +280,14 @@ impl From<&str> for AgentStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AgentStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AgentStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -303,6 +323,7 @@ pub enum AlertFeedback {
 #[cfg(feature = "non-product-specific")]
 impl AlertFeedback {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -315,6 +336,7 @@ impl AlertFeedback {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AlertFeedback {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -327,12 +349,14 @@ impl From<&str> for AlertFeedback {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AlertFeedback {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AlertFeedback {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -372,6 +396,7 @@ pub enum AlertSeverity {
 #[cfg(feature = "non-product-specific")]
 impl AlertSeverity {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -385,6 +410,7 @@ impl AlertSeverity {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AlertSeverity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -398,12 +424,14 @@ impl From<&str> for AlertSeverity {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AlertSeverity {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AlertSeverity {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -439,6 +467,7 @@ pub enum AlertStatus {
 #[cfg(feature = "non-product-specific")]
 impl AlertStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -451,6 +480,7 @@ impl AlertStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AlertStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -463,12 +493,14 @@ impl From<&str> for AlertStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AlertStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -496,6 +528,7 @@ pub enum AllowedAudiences {
 #[cfg(feature = "non-product-specific")]
 impl AllowedAudiences {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Me => "me",
@@ -512,6 +545,7 @@ impl AllowedAudiences {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AllowedAudiences {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "me" => Self::Me,
@@ -528,12 +562,14 @@ impl From<&str> for AllowedAudiences {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AllowedAudiences {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AllowedAudiences {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -558,6 +594,7 @@ pub enum AnalyticsActivityType {
 #[cfg(feature = "non-product-specific")]
 impl AnalyticsActivityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Call => "call",
@@ -571,6 +608,7 @@ impl AnalyticsActivityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AnalyticsActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "call" => Self::Call,
@@ -584,12 +622,14 @@ impl From<&str> for AnalyticsActivityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AnalyticsActivityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AnalyticsActivityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -612,6 +652,7 @@ pub enum AnniversaryType {
 #[cfg(feature = "non-product-specific")]
 impl AnniversaryType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Birthday => "birthday",
@@ -623,6 +664,7 @@ impl AnniversaryType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AnniversaryType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "birthday" => Self::Birthday,
@@ -634,12 +676,14 @@ impl From<&str> for AnniversaryType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AnniversaryType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AnniversaryType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -669,6 +713,7 @@ pub enum AppliedConditionalAccessPolicyResult {
 #[cfg(feature = "non-product-specific")]
 impl AppliedConditionalAccessPolicyResult {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -687,6 +732,7 @@ impl AppliedConditionalAccessPolicyResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AppliedConditionalAccessPolicyResult {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -705,12 +751,14 @@ impl From<&str> for AppliedConditionalAccessPolicyResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AppliedConditionalAccessPolicyResult {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -735,6 +783,7 @@ pub enum ApprovalState {
 #[cfg(feature = "non-product-specific")]
 impl ApprovalState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -748,6 +797,7 @@ impl ApprovalState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ApprovalState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -761,12 +811,14 @@ impl From<&str> for ApprovalState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ApprovalState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ApprovalState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -798,6 +850,7 @@ pub enum AssignmentMethod {
 #[cfg(feature = "non-product-specific")]
 impl AssignmentMethod {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -809,6 +862,7 @@ impl AssignmentMethod {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AssignmentMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "standard" => Self::Standard,
@@ -820,12 +874,14 @@ impl From<&str> for AssignmentMethod {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AssignmentMethod {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AssignmentMethod {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -848,6 +904,7 @@ pub enum AttachmentType {
 #[cfg(feature = "non-product-specific")]
 impl AttachmentType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -859,6 +916,7 @@ impl AttachmentType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AttachmentType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -870,12 +928,14 @@ impl From<&str> for AttachmentType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AttachmentType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AttachmentType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -898,6 +958,7 @@ pub enum AttendeeType {
 #[cfg(feature = "non-product-specific")]
 impl AttendeeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Required => "required",
@@ -909,6 +970,7 @@ impl AttendeeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AttendeeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "required" => Self::Required,
@@ -920,12 +982,14 @@ impl From<&str> for AttendeeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AttendeeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AttendeeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -948,6 +1012,7 @@ pub enum AttestationLevel {
 #[cfg(feature = "non-product-specific")]
 impl AttestationLevel {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Attested => "attested",
@@ -959,6 +1024,7 @@ impl AttestationLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AttestationLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "attested" => Self::Attested,
@@ -970,12 +1036,14 @@ impl From<&str> for AttestationLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AttestationLevel {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AttestationLevel {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -987,7 +1055,7 @@ impl<'de> serde::Deserialize<'de> for AttestationLevel {
 /// Describes an attribute of an object.
 ///
 /// OData type `microsoft.graph.attributeDefinition`. Source: `resources/synchronization-attributedefinition.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct AttributeDefinition {
     /// true if the attribute should be used as the anchor for the object. Anchor attributes must have a unique value identifying an object, and must be immutable. Default is false. One, and only one, of the object's attributes must be designated as the anchor to support synchronization.
     pub anchor: Option<bool>,
@@ -1013,58 +1081,97 @@ pub struct AttributeDefinition {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl AttributeDefinition {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            anchor: f.take("anchor")?,
-            case_exact: f.take("caseExact")?,
-            flow_null_values: f.take("flowNullValues")?,
-            metadata: f.take("metadata")?,
-            multivalued: f.take("multivalued")?,
-            mutability: f.take("mutability")?,
-            name: f.take("name")?,
-            required: f.take("required")?,
-            referenced_objects: f.take("referencedObjects")?,
-            r#type: f.take("type")?,
-            default_value: f.take("defaultValue")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for AttributeDefinition {
+    const NAME: &'static str = "microsoft.graph.attributeDefinition";
+    const FIELDS: &'static [&'static str] = &[
+        "anchor",
+        "caseExact",
+        "flowNullValues",
+        "metadata",
+        "multivalued",
+        "mutability",
+        "name",
+        "required",
+        "referencedObjects",
+        "type",
+        "defaultValue",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.anchor,
+            1 => &self.case_exact,
+            2 => &self.flow_null_values,
+            3 => &self.metadata,
+            4 => &self.multivalued,
+            5 => &self.mutability,
+            6 => &self.name,
+            7 => &self.required,
+            8 => &self.referenced_objects,
+            9 => &self.r#type,
+            10 => &self.default_value,
+            11 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("anchor", &self.anchor)?;
-        f.put("caseExact", &self.case_exact)?;
-        f.put("flowNullValues", &self.flow_null_values)?;
-        f.put("metadata", &self.metadata)?;
-        f.put("multivalued", &self.multivalued)?;
-        f.put("mutability", &self.mutability)?;
-        f.put("name", &self.name)?;
-        f.put("required", &self.required)?;
-        f.put("referencedObjects", &self.referenced_objects)?;
-        f.put("type", &self.r#type)?;
-        f.put("defaultValue", &self.default_value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.anchor,
+            1 => &mut self.case_exact,
+            2 => &mut self.flow_null_values,
+            3 => &mut self.metadata,
+            4 => &mut self.multivalued,
+            5 => &mut self.mutability,
+            6 => &mut self.name,
+            7 => &mut self.required,
+            8 => &mut self.referenced_objects,
+            9 => &mut self.r#type,
+            10 => &mut self.default_value,
+            11 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for AttributeDefinition {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for AttributeDefinition {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for AttributeDefinition {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for AttributeDefinition {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for AttributeDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
@@ -1081,6 +1188,7 @@ pub enum AttributeFlowBehavior {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl AttributeFlowBehavior {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FlowWhenChanged => "flowWhenChanged",
@@ -1091,6 +1199,7 @@ impl AttributeFlowBehavior {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for AttributeFlowBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "flowWhenChanged" => Self::FlowWhenChanged,
@@ -1101,12 +1210,14 @@ impl From<&str> for AttributeFlowBehavior {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for AttributeFlowBehavior {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1130,6 +1241,7 @@ pub enum AttributeFlowType {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl AttributeFlowType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Always => "always",
@@ -1142,6 +1254,7 @@ impl AttributeFlowType {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for AttributeFlowType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "always" => Self::Always,
@@ -1154,12 +1267,14 @@ impl From<&str> for AttributeFlowType {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for AttributeFlowType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for AttributeFlowType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1171,7 +1286,7 @@ impl<'de> serde::Deserialize<'de> for AttributeFlowType {
 /// Defines how values for the given target attribute should flow during synchronization.
 ///
 /// OData type `microsoft.graph.attributeMapping`. Source: `resources/synchronization-attributemapping.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct AttributeMapping {
     /// Default value to be used in case the source property was evaluated to null. Optional.
     pub default_value: Option<String>,
@@ -1190,57 +1305,92 @@ pub struct AttributeMapping {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl AttributeMapping {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            default_value: f.take("defaultValue")?,
-            export_missing_references: f.take("exportMissingReferences")?,
-            flow_behavior: f.take("flowBehavior")?,
-            flow_type: f.take("flowType")?,
-            matching_priority: f.take("matchingPriority")?,
-            source: f.take("source")?,
-            target_attribute_name: f.take("targetAttributeName")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for AttributeMapping {
+    const NAME: &'static str = "microsoft.graph.attributeMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "defaultValue",
+        "exportMissingReferences",
+        "flowBehavior",
+        "flowType",
+        "matchingPriority",
+        "source",
+        "targetAttributeName",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.default_value,
+            1 => &self.export_missing_references,
+            2 => &self.flow_behavior,
+            3 => &self.flow_type,
+            4 => &self.matching_priority,
+            5 => &self.source,
+            6 => &self.target_attribute_name,
+            7 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("defaultValue", &self.default_value)?;
-        f.put("exportMissingReferences", &self.export_missing_references)?;
-        f.put("flowBehavior", &self.flow_behavior)?;
-        f.put("flowType", &self.flow_type)?;
-        f.put("matchingPriority", &self.matching_priority)?;
-        f.put("source", &self.source)?;
-        f.put("targetAttributeName", &self.target_attribute_name)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.default_value,
+            1 => &mut self.export_missing_references,
+            2 => &mut self.flow_behavior,
+            3 => &mut self.flow_type,
+            4 => &mut self.matching_priority,
+            5 => &mut self.source,
+            6 => &mut self.target_attribute_name,
+            7 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for AttributeMapping {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for AttributeMapping {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for AttributeMapping {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for AttributeMapping {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for AttributeMapping {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Describes a function that can be used in an attribute mapping to transform values during synchronization.
 ///
 /// OData type `microsoft.graph.attributeMappingFunctionSchema`. Source: `resources/synchronization-attributemappingfunctionschema.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct AttributeMappingFunctionSchema {
     /// Operator name.
     pub name: Option<String>,
@@ -1249,47 +1399,73 @@ pub struct AttributeMappingFunctionSchema {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl AttributeMappingFunctionSchema {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            name: f.take("name")?,
-            parameters: f.take("parameters")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for AttributeMappingFunctionSchema {
+    const NAME: &'static str = "microsoft.graph.attributeMappingFunctionSchema";
+    const FIELDS: &'static [&'static str] = &["name", "parameters", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.name,
+            1 => &self.parameters,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("name", &self.name)?;
-        f.put("parameters", &self.parameters)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.name,
+            1 => &mut self.parameters,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for AttributeMappingFunctionSchema {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for AttributeMappingFunctionSchema {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for AttributeMappingFunctionSchema {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for AttributeMappingFunctionSchema {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for AttributeMappingFunctionSchema {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Describes a single parameter used in an attributeMappingFunctionSchema.
 ///
 /// OData type `microsoft.graph.attributeMappingParameterSchema`. Source: `resources/synchronization-attributemappingparameterschema.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct AttributeMappingParameterSchema {
     /// The given parameter can be provided multiple times (for example, multiple input strings in the Concatenate(string,string,...) function).
     pub allow_multiple_occurrences: Option<bool>,
@@ -1302,51 +1478,83 @@ pub struct AttributeMappingParameterSchema {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl AttributeMappingParameterSchema {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            allow_multiple_occurrences: f.take("allowMultipleOccurrences")?,
-            name: f.take("name")?,
-            required: f.take("required")?,
-            r#type: f.take("type")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for AttributeMappingParameterSchema {
+    const NAME: &'static str = "microsoft.graph.attributeMappingParameterSchema";
+    const FIELDS: &'static [&'static str] = &[
+        "allowMultipleOccurrences",
+        "name",
+        "required",
+        "type",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.allow_multiple_occurrences,
+            1 => &self.name,
+            2 => &self.required,
+            3 => &self.r#type,
+            4 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("allowMultipleOccurrences", &self.allow_multiple_occurrences)?;
-        f.put("name", &self.name)?;
-        f.put("required", &self.required)?;
-        f.put("type", &self.r#type)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.allow_multiple_occurrences,
+            1 => &mut self.name,
+            2 => &mut self.required,
+            3 => &mut self.r#type,
+            4 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for AttributeMappingParameterSchema {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for AttributeMappingParameterSchema {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for AttributeMappingParameterSchema {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for AttributeMappingParameterSchema {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for AttributeMappingParameterSchema {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Defines how a value should be extracted (or transformed) from the source object.
 ///
 /// OData type `microsoft.graph.attributeMappingSource`. Source: `resources/synchronization-attributemappingsource.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct AttributeMappingSource {
     /// Equivalent expression representation of this attributeMappingSource object.
     pub expression: Option<String>,
@@ -1359,44 +1567,76 @@ pub struct AttributeMappingSource {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl AttributeMappingSource {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            expression: f.take("expression")?,
-            name: f.take("name")?,
-            parameters: f.take("parameters")?,
-            r#type: f.take("type")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for AttributeMappingSource {
+    const NAME: &'static str = "microsoft.graph.attributeMappingSource";
+    const FIELDS: &'static [&'static str] = &[
+        "expression",
+        "name",
+        "parameters",
+        "type",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.expression,
+            1 => &self.name,
+            2 => &self.parameters,
+            3 => &self.r#type,
+            4 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("expression", &self.expression)?;
-        f.put("name", &self.name)?;
-        f.put("parameters", &self.parameters)?;
-        f.put("type", &self.r#type)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.expression,
+            1 => &mut self.name,
+            2 => &mut self.parameters,
+            3 => &mut self.r#type,
+            4 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for AttributeMappingSource {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for AttributeMappingSource {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for AttributeMappingSource {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for AttributeMappingSource {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for AttributeMappingSource {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
@@ -1417,6 +1657,7 @@ pub enum AttributeType {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl AttributeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "String",
@@ -1431,6 +1672,7 @@ impl AttributeType {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for AttributeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "String" => Self::String,
@@ -1445,12 +1687,14 @@ impl From<&str> for AttributeType {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for AttributeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for AttributeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1483,6 +1727,7 @@ pub enum AuthMethodsType {
 #[cfg(feature = "non-product-specific")]
 impl AuthMethodsType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -1504,6 +1749,7 @@ impl AuthMethodsType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthMethodsType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -1525,12 +1771,14 @@ impl From<&str> for AuthMethodsType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthMethodsType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthMethodsType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1555,6 +1803,7 @@ pub enum AuthenticationMethodFeature {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticationMethodFeature {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SsprRegistered => "ssprRegistered",
@@ -1568,6 +1817,7 @@ impl AuthenticationMethodFeature {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticationMethodFeature {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ssprRegistered" => Self::SsprRegistered,
@@ -1581,12 +1831,14 @@ impl From<&str> for AuthenticationMethodFeature {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticationMethodFeature {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeature {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1609,6 +1861,7 @@ pub enum AuthenticationMethodKeyStrength {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticationMethodKeyStrength {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -1620,6 +1873,7 @@ impl AuthenticationMethodKeyStrength {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticationMethodKeyStrength {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -1631,12 +1885,14 @@ impl From<&str> for AuthenticationMethodKeyStrength {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticationMethodKeyStrength {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1663,6 +1919,7 @@ pub enum AuthenticationMethodSignInState {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticationMethodSignInState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotSupported => "notSupported",
@@ -1678,6 +1935,7 @@ impl AuthenticationMethodSignInState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticationMethodSignInState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "notSupported" => Self::NotSupported,
@@ -1693,12 +1951,14 @@ impl From<&str> for AuthenticationMethodSignInState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticationMethodSignInState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1720,6 +1980,7 @@ pub enum AuthenticationMethodState {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticationMethodState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -1730,6 +1991,7 @@ impl AuthenticationMethodState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticationMethodState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -1740,12 +2002,14 @@ impl From<&str> for AuthenticationMethodState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticationMethodState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1767,6 +2031,7 @@ pub enum AuthenticationMethodTargetType {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticationMethodTargetType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -1777,6 +2042,7 @@ impl AuthenticationMethodTargetType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticationMethodTargetType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -1787,12 +2053,14 @@ impl From<&str> for AuthenticationMethodTargetType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticationMethodTargetType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodTargetType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1816,6 +2084,7 @@ pub enum AuthenticationPhoneType {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticationPhoneType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mobile => "mobile",
@@ -1828,6 +2097,7 @@ impl AuthenticationPhoneType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticationPhoneType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "mobile" => Self::Mobile,
@@ -1840,12 +2110,14 @@ impl From<&str> for AuthenticationPhoneType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticationPhoneType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1867,6 +2139,7 @@ pub enum AuthenticatorAppContextType {
 #[cfg(feature = "non-product-specific")]
 impl AuthenticatorAppContextType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Location => "location",
@@ -1877,6 +2150,7 @@ impl AuthenticatorAppContextType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AuthenticatorAppContextType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "location" => Self::Location,
@@ -1887,12 +2161,14 @@ impl From<&str> for AuthenticatorAppContextType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AuthenticatorAppContextType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AuthenticatorAppContextType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1914,6 +2190,7 @@ pub enum AutoAdmittedUsersType {
 #[cfg(feature = "non-product-specific")]
 impl AutoAdmittedUsersType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EveryoneInCompany => "everyoneInCompany",
@@ -1924,6 +2201,7 @@ impl AutoAdmittedUsersType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AutoAdmittedUsersType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "everyoneInCompany" => Self::EveryoneInCompany,
@@ -1934,12 +2212,14 @@ impl From<&str> for AutoAdmittedUsersType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AutoAdmittedUsersType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AutoAdmittedUsersType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1962,6 +2242,7 @@ pub enum AutomaticRepliesStatus {
 #[cfg(feature = "non-product-specific")]
 impl AutomaticRepliesStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
@@ -1973,6 +2254,7 @@ impl AutomaticRepliesStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AutomaticRepliesStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "disabled" => Self::Disabled,
@@ -1984,12 +2266,14 @@ impl From<&str> for AutomaticRepliesStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AutomaticRepliesStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2015,6 +2299,7 @@ pub enum AzureAdLicenseType {
 #[cfg(feature = "non-product-specific")]
 impl AzureAdLicenseType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2029,6 +2314,7 @@ impl AzureAdLicenseType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for AzureAdLicenseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -2043,12 +2329,14 @@ impl From<&str> for AzureAdLicenseType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for AzureAdLicenseType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for AzureAdLicenseType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2070,6 +2358,7 @@ pub enum BodyType {
 #[cfg(feature = "non-product-specific")]
 impl BodyType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -2080,6 +2369,7 @@ impl BodyType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for BodyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -2090,12 +2380,14 @@ impl From<&str> for BodyType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for BodyType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for BodyType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2118,6 +2410,7 @@ pub enum BucketAggregationSortProperty {
 #[cfg(feature = "non-product-specific")]
 impl BucketAggregationSortProperty {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Count => "count",
@@ -2129,6 +2422,7 @@ impl BucketAggregationSortProperty {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for BucketAggregationSortProperty {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "count" => Self::Count,
@@ -2140,12 +2434,14 @@ impl From<&str> for BucketAggregationSortProperty {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for BucketAggregationSortProperty {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for BucketAggregationSortProperty {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2187,6 +2483,7 @@ pub enum CalendarColor {
 #[cfg(feature = "non-product-specific")]
 impl CalendarColor {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -2206,6 +2503,7 @@ impl CalendarColor {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CalendarColor {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "auto" => Self::Auto,
@@ -2225,12 +2523,14 @@ impl From<&str> for CalendarColor {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CalendarColor {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CalendarColor {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2258,6 +2558,7 @@ pub enum CalendarRoleType {
 #[cfg(feature = "non-product-specific")]
 impl CalendarRoleType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2276,6 +2577,7 @@ impl CalendarRoleType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CalendarRoleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -2294,12 +2596,14 @@ impl From<&str> for CalendarRoleType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CalendarRoleType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CalendarRoleType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2321,6 +2625,7 @@ pub enum CallDirection {
 #[cfg(feature = "non-product-specific")]
 impl CallDirection {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Incoming => "incoming",
@@ -2331,6 +2636,7 @@ impl CallDirection {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CallDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "incoming" => Self::Incoming,
@@ -2341,12 +2647,14 @@ impl From<&str> for CallDirection {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CallDirection {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CallDirection {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2376,6 +2684,7 @@ pub enum CallState {
 #[cfg(feature = "non-product-specific")]
 impl CallState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Incoming => "incoming",
@@ -2394,6 +2703,7 @@ impl CallState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CallState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "incoming" => Self::Incoming,
@@ -2412,12 +2722,14 @@ impl From<&str> for CallState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CallState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CallState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2441,6 +2753,7 @@ pub enum CallType {
 #[cfg(feature = "non-product-specific")]
 impl CallType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -2453,6 +2766,7 @@ impl CallType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CallType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -2465,12 +2779,14 @@ impl From<&str> for CallType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CallType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CallType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2542,6 +2858,7 @@ pub enum CategoryColor {
 #[cfg(feature = "non-product-specific")]
 impl CategoryColor {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2576,6 +2893,7 @@ impl CategoryColor {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CategoryColor {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -2610,12 +2928,14 @@ impl From<&str> for CategoryColor {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CategoryColor {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CategoryColor {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2638,6 +2958,7 @@ pub enum ChangeType {
 #[cfg(feature = "non-product-specific")]
 impl ChangeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
@@ -2649,6 +2970,7 @@ impl ChangeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChangeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "created" => Self::Created,
@@ -2660,12 +2982,14 @@ impl From<&str> for ChangeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChangeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChangeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2691,6 +3015,7 @@ pub enum ChannelMembershipType {
 #[cfg(feature = "non-product-specific")]
 impl ChannelMembershipType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -2702,6 +3027,7 @@ impl ChannelMembershipType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChannelMembershipType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "standard" => Self::Standard,
@@ -2713,12 +3039,14 @@ impl From<&str> for ChannelMembershipType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChannelMembershipType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2741,6 +3069,7 @@ pub enum ChatMessageImportance {
 #[cfg(feature = "non-product-specific")]
 impl ChatMessageImportance {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -2752,6 +3081,7 @@ impl ChatMessageImportance {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChatMessageImportance {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -2763,12 +3093,14 @@ impl From<&str> for ChatMessageImportance {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChatMessageImportance {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChatMessageImportance {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2794,6 +3126,7 @@ pub enum ChatMessagePolicyViolationUserActionType {
 #[cfg(feature = "non-product-specific")]
 impl ChatMessagePolicyViolationUserActionType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -2805,6 +3138,7 @@ impl ChatMessagePolicyViolationUserActionType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChatMessagePolicyViolationUserActionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -2816,12 +3150,14 @@ impl From<&str> for ChatMessagePolicyViolationUserActionType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChatMessagePolicyViolationUserActionType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2849,6 +3185,7 @@ pub enum ChatMessagePolicyViolationVerdictDetailsType {
 #[cfg(feature = "non-product-specific")]
 impl ChatMessagePolicyViolationVerdictDetailsType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -2863,6 +3200,7 @@ impl ChatMessagePolicyViolationVerdictDetailsType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChatMessagePolicyViolationVerdictDetailsType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -2877,12 +3215,14 @@ impl From<&str> for ChatMessagePolicyViolationVerdictDetailsType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChatMessagePolicyViolationVerdictDetailsType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2903,6 +3243,7 @@ pub enum ChatMessageType {
 #[cfg(feature = "non-product-specific")]
 impl ChatMessageType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Message => "message",
@@ -2912,6 +3253,7 @@ impl ChatMessageType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChatMessageType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "message" => Self::Message,
@@ -2921,12 +3263,14 @@ impl From<&str> for ChatMessageType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChatMessageType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChatMessageType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2962,6 +3306,7 @@ pub enum ChatType {
 #[cfg(feature = "non-product-specific")]
 impl ChatType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OneOnOne => "oneOnOne",
@@ -2974,6 +3319,7 @@ impl ChatType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ChatType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "oneOnOne" => Self::OneOnOne,
@@ -2986,12 +3332,14 @@ impl From<&str> for ChatType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ChatType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ChatType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3014,6 +3362,7 @@ pub enum CloudAppSecuritySessionControlType {
 #[cfg(feature = "non-product-specific")]
 impl CloudAppSecuritySessionControlType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::McasConfigured => "mcasConfigured",
@@ -3025,6 +3374,7 @@ impl CloudAppSecuritySessionControlType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CloudAppSecuritySessionControlType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "mcasConfigured" => Self::McasConfigured,
@@ -3036,12 +3386,14 @@ impl From<&str> for CloudAppSecuritySessionControlType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CloudAppSecuritySessionControlType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CloudAppSecuritySessionControlType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3065,6 +3417,7 @@ pub enum CloudPcAuditActivityOperationType {
 #[cfg(feature = "non-product-specific")]
 impl CloudPcAuditActivityOperationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Create => "create",
@@ -3077,6 +3430,7 @@ impl CloudPcAuditActivityOperationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CloudPcAuditActivityOperationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "create" => Self::Create,
@@ -3089,12 +3443,14 @@ impl From<&str> for CloudPcAuditActivityOperationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CloudPcAuditActivityOperationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3119,6 +3475,7 @@ pub enum CloudPcAuditActivityResult {
 #[cfg(feature = "non-product-specific")]
 impl CloudPcAuditActivityResult {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -3132,6 +3489,7 @@ impl CloudPcAuditActivityResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CloudPcAuditActivityResult {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -3145,12 +3503,14 @@ impl From<&str> for CloudPcAuditActivityResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CloudPcAuditActivityResult {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3174,6 +3534,7 @@ pub enum CloudPcAuditActorType {
 #[cfg(feature = "non-product-specific")]
 impl CloudPcAuditActorType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ItPro => "itPro",
@@ -3186,6 +3547,7 @@ impl CloudPcAuditActorType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CloudPcAuditActorType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "itPro" => Self::ItPro,
@@ -3198,12 +3560,14 @@ impl From<&str> for CloudPcAuditActorType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CloudPcAuditActorType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActorType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3225,6 +3589,7 @@ pub enum CloudPcAuditCategory {
 #[cfg(feature = "non-product-specific")]
 impl CloudPcAuditCategory {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CloudPc => "cloudPC",
@@ -3235,6 +3600,7 @@ impl CloudPcAuditCategory {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CloudPcAuditCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cloudPC" => Self::CloudPc,
@@ -3245,12 +3611,14 @@ impl From<&str> for CloudPcAuditCategory {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CloudPcAuditCategory {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3272,6 +3640,7 @@ pub enum CloudPcProvisioningPolicyImageType {
 #[cfg(feature = "non-product-specific")]
 impl CloudPcProvisioningPolicyImageType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -3282,6 +3651,7 @@ impl CloudPcProvisioningPolicyImageType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CloudPcProvisioningPolicyImageType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "custom" => Self::Custom,
@@ -3292,12 +3662,14 @@ impl From<&str> for CloudPcProvisioningPolicyImageType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CloudPcProvisioningPolicyImageType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyImageType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3355,6 +3727,7 @@ pub enum ColumnTypes {
 #[cfg(feature = "non-product-specific")]
 impl ColumnTypes {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Note => "note",
@@ -3382,6 +3755,7 @@ impl ColumnTypes {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ColumnTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "note" => Self::Note,
@@ -3409,12 +3783,14 @@ impl From<&str> for ColumnTypes {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ColumnTypes {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ColumnTypes {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3440,6 +3816,7 @@ pub enum ConditionalAccessClientApp {
 #[cfg(feature = "non-product-specific")]
 impl ConditionalAccessClientApp {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -3454,6 +3831,7 @@ impl ConditionalAccessClientApp {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConditionalAccessClientApp {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "all" => Self::All,
@@ -3468,12 +3846,14 @@ impl From<&str> for ConditionalAccessClientApp {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConditionalAccessClientApp {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessClientApp {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3504,6 +3884,7 @@ pub enum ConditionalAccessConditions {
 #[cfg(feature = "non-product-specific")]
 impl ConditionalAccessConditions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -3523,6 +3904,7 @@ impl ConditionalAccessConditions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConditionalAccessConditions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -3542,12 +3924,14 @@ impl From<&str> for ConditionalAccessConditions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConditionalAccessConditions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessConditions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3574,6 +3958,7 @@ pub enum ConditionalAccessDevicePlatform {
 #[cfg(feature = "non-product-specific")]
 impl ConditionalAccessDevicePlatform {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Android => "android",
@@ -3589,6 +3974,7 @@ impl ConditionalAccessDevicePlatform {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConditionalAccessDevicePlatform {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "android" => Self::Android,
@@ -3604,12 +3990,14 @@ impl From<&str> for ConditionalAccessDevicePlatform {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConditionalAccessDevicePlatform {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessDevicePlatform {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3637,6 +4025,7 @@ pub enum ConditionalAccessGrantControl {
 #[cfg(feature = "non-product-specific")]
 impl ConditionalAccessGrantControl {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Block => "block",
@@ -3653,6 +4042,7 @@ impl ConditionalAccessGrantControl {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConditionalAccessGrantControl {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "block" => Self::Block,
@@ -3669,12 +4059,14 @@ impl From<&str> for ConditionalAccessGrantControl {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConditionalAccessGrantControl {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessGrantControl {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3697,6 +4089,7 @@ pub enum ConditionalAccessPolicyState {
 #[cfg(feature = "non-product-specific")]
 impl ConditionalAccessPolicyState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -3710,6 +4103,7 @@ impl ConditionalAccessPolicyState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConditionalAccessPolicyState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -3723,12 +4117,14 @@ impl From<&str> for ConditionalAccessPolicyState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConditionalAccessPolicyState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3752,6 +4148,7 @@ pub enum ConditionalAccessStatus {
 #[cfg(feature = "non-product-specific")]
 impl ConditionalAccessStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -3764,6 +4161,7 @@ impl ConditionalAccessStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConditionalAccessStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -3776,12 +4174,14 @@ impl From<&str> for ConditionalAccessStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConditionalAccessStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3805,6 +4205,7 @@ pub enum ConfirmedBy {
 #[cfg(feature = "non-product-specific")]
 impl ConfirmedBy {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -3817,6 +4218,7 @@ impl ConfirmedBy {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConfirmedBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -3829,12 +4231,14 @@ impl From<&str> for ConfirmedBy {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConfirmedBy {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConfirmedBy {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3866,6 +4270,7 @@ pub enum ConnectedOrganizationState {
 #[cfg(feature = "non-product-specific")]
 impl ConnectedOrganizationState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Configured => "configured",
@@ -3877,6 +4282,7 @@ impl ConnectedOrganizationState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConnectedOrganizationState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "configured" => Self::Configured,
@@ -3888,12 +4294,14 @@ impl From<&str> for ConnectedOrganizationState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConnectedOrganizationState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3925,6 +4333,7 @@ pub enum ConnectionDirection {
 #[cfg(feature = "non-product-specific")]
 impl ConnectionDirection {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -3936,6 +4345,7 @@ impl ConnectionDirection {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConnectionDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -3947,12 +4357,14 @@ impl From<&str> for ConnectionDirection {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConnectionDirection {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConnectionDirection {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3992,6 +4404,7 @@ pub enum ConnectionStatus {
 #[cfg(feature = "non-product-specific")]
 impl ConnectionStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -4005,6 +4418,7 @@ impl ConnectionStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConnectionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -4018,12 +4432,14 @@ impl From<&str> for ConnectionStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConnectionStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConnectionStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4049,6 +4465,7 @@ pub enum ConnectorGroupRegion {
 #[cfg(feature = "non-product-specific")]
 impl ConnectorGroupRegion {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Nam => "nam",
@@ -4063,6 +4480,7 @@ impl ConnectorGroupRegion {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConnectorGroupRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "nam" => Self::Nam,
@@ -4077,12 +4495,14 @@ impl From<&str> for ConnectorGroupRegion {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConnectorGroupRegion {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4103,6 +4523,7 @@ pub enum ConnectorGroupType {
 #[cfg(feature = "non-product-specific")]
 impl ConnectorGroupType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationProxy => "applicationProxy",
@@ -4112,6 +4533,7 @@ impl ConnectorGroupType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConnectorGroupType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "applicationProxy" => Self::ApplicationProxy,
@@ -4121,12 +4543,14 @@ impl From<&str> for ConnectorGroupType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConnectorGroupType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConnectorGroupType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4148,6 +4572,7 @@ pub enum ConnectorStatus {
 #[cfg(feature = "non-product-specific")]
 impl ConnectorStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -4158,6 +4583,7 @@ impl ConnectorStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConnectorStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -4168,12 +4594,14 @@ impl From<&str> for ConnectorStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConnectorStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4195,6 +4623,7 @@ pub enum ConsentRequestFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl ConsentRequestFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Reviewer => "reviewer",
@@ -4205,6 +4634,7 @@ impl ConsentRequestFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "reviewer" => Self::Reviewer,
@@ -4215,12 +4645,14 @@ impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ConsentRequestFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ConsentRequestFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4272,6 +4704,7 @@ pub enum ContactRelationship {
 #[cfg(feature = "non-product-specific")]
 impl ContactRelationship {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Parent => "parent",
@@ -4288,6 +4721,7 @@ impl ContactRelationship {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ContactRelationship {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "parent" => Self::Parent,
@@ -4304,12 +4738,14 @@ impl From<&str> for ContactRelationship {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ContactRelationship {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ContactRelationship {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4341,6 +4777,7 @@ pub enum ContentAlignment {
 #[cfg(feature = "non-product-specific")]
 impl ContentAlignment {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Left => "left",
@@ -4352,6 +4789,7 @@ impl ContentAlignment {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ContentAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "left" => Self::Left,
@@ -4363,12 +4801,14 @@ impl From<&str> for ContentAlignment {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ContentAlignment {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ContentAlignment {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4396,6 +4836,7 @@ pub enum ContentFormat {
 #[cfg(feature = "non-product-specific")]
 impl ContentFormat {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -4406,6 +4847,7 @@ impl ContentFormat {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ContentFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -4416,12 +4858,14 @@ impl From<&str> for ContentFormat {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ContentFormat {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ContentFormat {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4453,6 +4897,7 @@ pub enum ContentState {
 #[cfg(feature = "non-product-specific")]
 impl ContentState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rest => "rest",
@@ -4464,6 +4909,7 @@ impl ContentState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ContentState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "rest" => Self::Rest,
@@ -4475,12 +4921,14 @@ impl From<&str> for ContentState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ContentState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ContentState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4502,6 +4950,7 @@ pub enum CountryLookupMethodType {
 #[cfg(feature = "non-product-specific")]
 impl CountryLookupMethodType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientIpAddress => "clientIpAddress",
@@ -4512,6 +4961,7 @@ impl CountryLookupMethodType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for CountryLookupMethodType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "clientIpAddress" => Self::ClientIpAddress,
@@ -4522,12 +4972,14 @@ impl From<&str> for CountryLookupMethodType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for CountryLookupMethodType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for CountryLookupMethodType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4552,6 +5004,7 @@ pub enum DataPolicyOperationStatus {
 #[cfg(feature = "non-product-specific")]
 impl DataPolicyOperationStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "notStarted",
@@ -4565,6 +5018,7 @@ impl DataPolicyOperationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for DataPolicyOperationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "notStarted" => Self::NotStarted,
@@ -4578,12 +5032,14 @@ impl From<&str> for DataPolicyOperationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for DataPolicyOperationStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4610,6 +5066,7 @@ pub enum DayOfWeek {
 #[cfg(feature = "non-product-specific")]
 impl DayOfWeek {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sunday => "sunday",
@@ -4625,6 +5082,7 @@ impl DayOfWeek {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for DayOfWeek {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sunday" => Self::Sunday,
@@ -4640,12 +5098,14 @@ impl From<&str> for DayOfWeek {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for DayOfWeek {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for DayOfWeek {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4668,6 +5128,7 @@ pub enum DelegateMeetingMessageDeliveryOptions {
 #[cfg(feature = "non-product-specific")]
 impl DelegateMeetingMessageDeliveryOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SendToDelegateAndInformationToPrincipal => {
@@ -4681,6 +5142,7 @@ impl DelegateMeetingMessageDeliveryOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for DelegateMeetingMessageDeliveryOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sendToDelegateAndInformationToPrincipal" => {
@@ -4694,12 +5156,14 @@ impl From<&str> for DelegateMeetingMessageDeliveryOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4730,6 +5194,7 @@ pub enum DeviceEnrollmentFailureReason {
 #[cfg(feature = "non-product-specific")]
 impl DeviceEnrollmentFailureReason {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -4749,6 +5214,7 @@ impl DeviceEnrollmentFailureReason {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for DeviceEnrollmentFailureReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -4768,12 +5234,14 @@ impl From<&str> for DeviceEnrollmentFailureReason {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for DeviceEnrollmentFailureReason {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4785,7 +5253,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentFailureReason {
 /// Provides the synchronization engine information about a directory and its objects.
 ///
 /// OData type `microsoft.graph.directoryDefinition`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-directorydefinition.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct DirectoryDefinition {
     /// Read-only.
     pub id: Option<String>,
@@ -4804,50 +5272,85 @@ pub struct DirectoryDefinition {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl DirectoryDefinition {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            id: f.take("id")?,
-            metadata: f.take("metadata")?,
-            name: f.take("name")?,
-            objects: f.take("objects")?,
-            version: f.take("version")?,
-            discovery_date_time: f.take("discoveryDateTime")?,
-            discoverabilities: f.take("discoverabilities")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for DirectoryDefinition {
+    const NAME: &'static str = "microsoft.graph.directoryDefinition";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "metadata",
+        "name",
+        "objects",
+        "version",
+        "discoveryDateTime",
+        "discoverabilities",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.id,
+            1 => &self.metadata,
+            2 => &self.name,
+            3 => &self.objects,
+            4 => &self.version,
+            5 => &self.discovery_date_time,
+            6 => &self.discoverabilities,
+            7 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("id", &self.id)?;
-        f.put("metadata", &self.metadata)?;
-        f.put("name", &self.name)?;
-        f.put("objects", &self.objects)?;
-        f.put("version", &self.version)?;
-        f.put("discoveryDateTime", &self.discovery_date_time)?;
-        f.put("discoverabilities", &self.discoverabilities)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.id,
+            1 => &mut self.metadata,
+            2 => &mut self.name,
+            3 => &mut self.objects,
+            4 => &mut self.version,
+            5 => &mut self.discovery_date_time,
+            6 => &mut self.discoverabilities,
+            7 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for DirectoryDefinition {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for DirectoryDefinition {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for DirectoryDefinition {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for DirectoryDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
@@ -4868,6 +5371,7 @@ pub enum DirectoryDefinitionDiscoverabilities {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl DirectoryDefinitionDiscoverabilities {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -4882,6 +5386,7 @@ impl DirectoryDefinitionDiscoverabilities {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for DirectoryDefinitionDiscoverabilities {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -4896,12 +5401,14 @@ impl From<&str> for DirectoryDefinitionDiscoverabilities {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4925,6 +5432,7 @@ pub enum EducationAddToCalendarOptions {
 #[cfg(feature = "non-product-specific")]
 impl EducationAddToCalendarOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -4937,6 +5445,7 @@ impl EducationAddToCalendarOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationAddToCalendarOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -4949,12 +5458,14 @@ impl From<&str> for EducationAddToCalendarOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationAddToCalendarOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4977,6 +5488,7 @@ pub enum EducationAddedStudentAction {
 #[cfg(feature = "non-product-specific")]
 impl EducationAddedStudentAction {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -4988,6 +5500,7 @@ impl EducationAddedStudentAction {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationAddedStudentAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -4999,12 +5512,14 @@ impl From<&str> for EducationAddedStudentAction {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationAddedStudentAction {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5028,6 +5543,7 @@ pub enum EducationExternalSource {
 #[cfg(feature = "non-product-specific")]
 impl EducationExternalSource {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sis => "sis",
@@ -5040,6 +5556,7 @@ impl EducationExternalSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationExternalSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sis" => Self::Sis,
@@ -5052,12 +5569,14 @@ impl From<&str> for EducationExternalSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationExternalSource {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationExternalSource {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5081,6 +5600,7 @@ pub enum EducationGender {
 #[cfg(feature = "non-product-specific")]
 impl EducationGender {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Female => "female",
@@ -5093,6 +5613,7 @@ impl EducationGender {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationGender {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "female" => Self::Female,
@@ -5105,12 +5626,14 @@ impl From<&str> for EducationGender {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationGender {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationGender {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5142,6 +5665,7 @@ pub enum EducationSynchronizationProfileState {
 #[cfg(feature = "non-product-specific")]
 impl EducationSynchronizationProfileState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deleting => "deleting",
@@ -5156,6 +5680,7 @@ impl EducationSynchronizationProfileState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationSynchronizationProfileState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "deleting" => Self::Deleting,
@@ -5170,12 +5695,14 @@ impl From<&str> for EducationSynchronizationProfileState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationSynchronizationProfileState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationSynchronizationProfileState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5209,6 +5736,7 @@ pub enum EducationSynchronizationStatus {
 #[cfg(feature = "non-product-specific")]
 impl EducationSynchronizationStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paused => "paused",
@@ -5224,6 +5752,7 @@ impl EducationSynchronizationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationSynchronizationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "paused" => Self::Paused,
@@ -5239,12 +5768,14 @@ impl From<&str> for EducationSynchronizationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationSynchronizationStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationSynchronizationStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5267,6 +5798,7 @@ pub enum EducationUserRole {
 #[cfg(feature = "non-product-specific")]
 impl EducationUserRole {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Student => "student",
@@ -5278,6 +5810,7 @@ impl EducationUserRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EducationUserRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "student" => Self::Student,
@@ -5289,12 +5822,14 @@ impl From<&str> for EducationUserRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EducationUserRole {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EducationUserRole {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5326,6 +5861,7 @@ pub enum EmailRole {
 #[cfg(feature = "non-product-specific")]
 impl EmailRole {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -5337,6 +5873,7 @@ impl EmailRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EmailRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -5348,12 +5885,14 @@ impl From<&str> for EmailRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EmailRole {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EmailRole {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5378,6 +5917,7 @@ pub enum EmailType {
 #[cfg(feature = "non-product-specific")]
 impl EmailType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -5391,6 +5931,7 @@ impl EmailType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EmailType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -5404,12 +5945,14 @@ impl From<&str> for EmailType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EmailType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EmailType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5421,45 +5964,71 @@ impl<'de> serde::Deserialize<'de> for EmailType {
 /// Represents an entity.
 ///
 /// OData type `microsoft.graph.entity`, key `id`. Source: `resources/entity.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct Entity {
     /// Read-only.
     pub id: Option<String>,
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl Entity {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            id: f.take("id")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for Entity {
+    const NAME: &'static str = "microsoft.graph.entity";
+    const FIELDS: &'static [&'static str] = &["id", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.id,
+            1 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("id", &self.id)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.id,
+            1 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for Entity {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for Entity {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for Entity {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for Entity {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for Entity {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -5479,6 +6048,7 @@ pub enum EntityType {
 #[cfg(feature = "non-product-specific")]
 impl EntityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Event => "event",
@@ -5492,6 +6062,7 @@ impl EntityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EntityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "event" => Self::Event,
@@ -5505,12 +6076,14 @@ impl From<&str> for EntityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EntityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EntityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5539,6 +6112,7 @@ pub enum EntityTypes {
 #[cfg(feature = "non-product-specific")]
 impl EntityTypes {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Event => "event",
@@ -5556,6 +6130,7 @@ impl EntityTypes {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EntityTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "event" => Self::Event,
@@ -5573,12 +6148,14 @@ impl From<&str> for EntityTypes {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EntityTypes {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EntityTypes {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5602,6 +6179,7 @@ pub enum EventType {
 #[cfg(feature = "non-product-specific")]
 impl EventType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SingleInstance => "singleInstance",
@@ -5614,6 +6192,7 @@ impl EventType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for EventType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "singleInstance" => Self::SingleInstance,
@@ -5626,12 +6205,14 @@ impl From<&str> for EventType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for EventType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for EventType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5656,6 +6237,7 @@ pub enum ExchangeIdFormat {
 #[cfg(feature = "non-product-specific")]
 impl ExchangeIdFormat {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EntryId => "entryId",
@@ -5669,6 +6251,7 @@ impl ExchangeIdFormat {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ExchangeIdFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "entryId" => Self::EntryId,
@@ -5682,12 +6265,14 @@ impl From<&str> for ExchangeIdFormat {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ExchangeIdFormat {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5699,7 +6284,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
 /// Represents an object to be used as input test data when the synchronizationSchema parseExpression action performs an expression evaluation.
 ///
 /// OData type `microsoft.graph.expressionInputObject`. Source: `resources/synchronization-expressioninputobject.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct ExpressionInputObject {
     /// Definition of the test object.
     pub definition: Option<ObjectDefinition>,
@@ -5708,40 +6293,66 @@ pub struct ExpressionInputObject {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl ExpressionInputObject {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            definition: f.take("definition")?,
-            properties: f.take("properties")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for ExpressionInputObject {
+    const NAME: &'static str = "microsoft.graph.expressionInputObject";
+    const FIELDS: &'static [&'static str] = &["definition", "properties", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.definition,
+            1 => &self.properties,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("definition", &self.definition)?;
-        f.put("properties", &self.properties)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.definition,
+            1 => &mut self.properties,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for ExpressionInputObject {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for ExpressionInputObject {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for ExpressionInputObject {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for ExpressionInputObject {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for ExpressionInputObject {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -5759,6 +6370,7 @@ pub enum ExternalAudienceScope {
 #[cfg(feature = "non-product-specific")]
 impl ExternalAudienceScope {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -5770,6 +6382,7 @@ impl ExternalAudienceScope {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ExternalAudienceScope {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -5781,12 +6394,14 @@ impl From<&str> for ExternalAudienceScope {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ExternalAudienceScope {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5808,6 +6423,7 @@ pub enum ExternalAuthenticationType {
 #[cfg(feature = "non-product-specific")]
 impl ExternalAuthenticationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Passthru => "passthru",
@@ -5818,6 +6434,7 @@ impl ExternalAuthenticationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ExternalAuthenticationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "passthru" => Self::Passthru,
@@ -5828,12 +6445,14 @@ impl From<&str> for ExternalAuthenticationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ExternalAuthenticationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5857,6 +6476,7 @@ pub enum ExternalEmailOtpState {
 #[cfg(feature = "non-product-specific")]
 impl ExternalEmailOtpState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -5869,6 +6489,7 @@ impl ExternalEmailOtpState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ExternalEmailOtpState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -5881,12 +6502,14 @@ impl From<&str> for ExternalEmailOtpState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ExternalEmailOtpState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5909,6 +6532,7 @@ pub enum FeatureType {
 #[cfg(feature = "non-product-specific")]
 impl FeatureType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Registration => "registration",
@@ -5920,6 +6544,7 @@ impl FeatureType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for FeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "registration" => Self::Registration,
@@ -5931,12 +6556,14 @@ impl From<&str> for FeatureType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for FeatureType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for FeatureType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5959,6 +6586,7 @@ pub enum Fido2RestrictionEnforcementType {
 #[cfg(feature = "non-product-specific")]
 impl Fido2RestrictionEnforcementType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allow => "allow",
@@ -5970,6 +6598,7 @@ impl Fido2RestrictionEnforcementType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Fido2RestrictionEnforcementType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "allow" => Self::Allow,
@@ -5981,12 +6610,14 @@ impl From<&str> for Fido2RestrictionEnforcementType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Fido2RestrictionEnforcementType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6042,6 +6673,7 @@ pub enum FileHashType {
 #[cfg(feature = "non-product-specific")]
 impl FileHashType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -6059,6 +6691,7 @@ impl FileHashType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for FileHashType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -6076,12 +6709,14 @@ impl From<&str> for FileHashType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for FileHashType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for FileHashType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6093,7 +6728,7 @@ impl<'de> serde::Deserialize<'de> for FileHashType {
 /// Determines which objects should be provisioned to the application.
 ///
 /// OData type `microsoft.graph.filter`. Source: `resources/synchronization-filter.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct Filter {
     /// *Experimental* Filter group set used to decide whether given object belongs and should be processed as part of this object mapping. An object is considered in scope if ANY of the groups in the collection is evaluated to true.
     pub category_filter_groups: Option<Vec<FilterGroup>>,
@@ -6104,49 +6739,80 @@ pub struct Filter {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl Filter {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            category_filter_groups: f.take("categoryFilterGroups")?,
-            groups: f.take("groups")?,
-            input_filter_groups: f.take("inputFilterGroups")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for Filter {
+    const NAME: &'static str = "microsoft.graph.filter";
+    const FIELDS: &'static [&'static str] = &[
+        "categoryFilterGroups",
+        "groups",
+        "inputFilterGroups",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.category_filter_groups,
+            1 => &self.groups,
+            2 => &self.input_filter_groups,
+            3 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("categoryFilterGroups", &self.category_filter_groups)?;
-        f.put("groups", &self.groups)?;
-        f.put("inputFilterGroups", &self.input_filter_groups)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.category_filter_groups,
+            1 => &mut self.groups,
+            2 => &mut self.input_filter_groups,
+            3 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for Filter {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for Filter {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for Filter {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for Filter {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for Filter {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents a single assertion that a candidate object must satisfy.
 ///
 /// OData type `microsoft.graph.filterClause`. Source: `resources/synchronization-filterclause.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct FilterClause {
     /// Name of the operator to be applied to the source and target operands. Must be one of the supported operators. Supported operators can be discovered.
     pub operator_name: Option<String>,
@@ -6157,49 +6823,80 @@ pub struct FilterClause {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl FilterClause {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            operator_name: f.take("operatorName")?,
-            source_operand_name: f.take("sourceOperandName")?,
-            target_operand: f.take("targetOperand")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for FilterClause {
+    const NAME: &'static str = "microsoft.graph.filterClause";
+    const FIELDS: &'static [&'static str] = &[
+        "operatorName",
+        "sourceOperandName",
+        "targetOperand",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.operator_name,
+            1 => &self.source_operand_name,
+            2 => &self.target_operand,
+            3 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("operatorName", &self.operator_name)?;
-        f.put("sourceOperandName", &self.source_operand_name)?;
-        f.put("targetOperand", &self.target_operand)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.operator_name,
+            1 => &mut self.source_operand_name,
+            2 => &mut self.target_operand,
+            3 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for FilterClause {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for FilterClause {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for FilterClause {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for FilterClause {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for FilterClause {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Defines a set of clauses that an object must satisfy to be considered in scope.
 ///
 /// OData type `microsoft.graph.filterGroup`. Source: `resources/synchronization-filtergroup.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct FilterGroup {
     /// Filter clauses (conditions) of this group. All clauses in a group must be satisfied in order for the filter group to evaluate to true.
     pub clauses: Option<Vec<FilterClause>>,
@@ -6208,40 +6905,66 @@ pub struct FilterGroup {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl FilterGroup {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            clauses: f.take("clauses")?,
-            name: f.take("name")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for FilterGroup {
+    const NAME: &'static str = "microsoft.graph.filterGroup";
+    const FIELDS: &'static [&'static str] = &["clauses", "name", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.clauses,
+            1 => &self.name,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("clauses", &self.clauses)?;
-        f.put("name", &self.name)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.clauses,
+            1 => &mut self.name,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for FilterGroup {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for FilterGroup {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for FilterGroup {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for FilterGroup {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for FilterGroup {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -6258,6 +6981,7 @@ pub enum FilterMode {
 #[cfg(feature = "non-product-specific")]
 impl FilterMode {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Include => "include",
@@ -6268,6 +6992,7 @@ impl FilterMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for FilterMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "include" => Self::Include,
@@ -6278,12 +7003,14 @@ impl From<&str> for FilterMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for FilterMode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for FilterMode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6295,52 +7022,78 @@ impl<'de> serde::Deserialize<'de> for FilterMode {
 /// Contains a collection of values for the operand.
 ///
 /// OData type `microsoft.graph.filterOperand`. Source: `resources/synchronization-filteroperand.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct FilterOperand {
     /// Collection of values.
     pub values: Option<Vec<String>>,
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl FilterOperand {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            values: f.take("values")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for FilterOperand {
+    const NAME: &'static str = "microsoft.graph.filterOperand";
+    const FIELDS: &'static [&'static str] = &["values", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.values,
+            1 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("values", &self.values)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.values,
+            1 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for FilterOperand {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for FilterOperand {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for FilterOperand {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for FilterOperand {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for FilterOperand {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Describes an operator that can be used in a filter.
 ///
 /// OData type `microsoft.graph.filterOperatorSchema`. Source: `resources/synchronization-filteroperatorschema.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct FilterOperatorSchema {
     /// Arity of the operator. Possible values are: Binary, Unary. The default is Binary.
     pub arity: Option<String>,
@@ -6353,44 +7106,76 @@ pub struct FilterOperatorSchema {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl FilterOperatorSchema {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            arity: f.take("arity")?,
-            multivalued_comparison_type: f.take("multivaluedComparisonType")?,
-            name: f.take("name")?,
-            supported_attribute_types: f.take("supportedAttributeTypes")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for FilterOperatorSchema {
+    const NAME: &'static str = "microsoft.graph.filterOperatorSchema";
+    const FIELDS: &'static [&'static str] = &[
+        "arity",
+        "multivaluedComparisonType",
+        "name",
+        "supportedAttributeTypes",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.arity,
+            1 => &self.multivalued_comparison_type,
+            2 => &self.name,
+            3 => &self.supported_attribute_types,
+            4 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("arity", &self.arity)?;
-        f.put("multivaluedComparisonType", &self.multivalued_comparison_type)?;
-        f.put("name", &self.name)?;
-        f.put("supportedAttributeTypes", &self.supported_attribute_types)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.arity,
+            1 => &mut self.multivalued_comparison_type,
+            2 => &mut self.name,
+            3 => &mut self.supported_attribute_types,
+            4 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for FilterOperatorSchema {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for FilterOperatorSchema {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for FilterOperatorSchema {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for FilterOperatorSchema {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for FilterOperatorSchema {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -6408,6 +7193,7 @@ pub enum FollowupFlagStatus {
 #[cfg(feature = "non-product-specific")]
 impl FollowupFlagStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotFlagged => "notFlagged",
@@ -6419,6 +7205,7 @@ impl FollowupFlagStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for FollowupFlagStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "notFlagged" => Self::NotFlagged,
@@ -6430,12 +7217,14 @@ impl From<&str> for FollowupFlagStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for FollowupFlagStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6467,6 +7256,7 @@ pub enum FreeBusyStatus {
 #[cfg(feature = "non-product-specific")]
 impl FreeBusyStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "free",
@@ -6481,6 +7271,7 @@ impl FreeBusyStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for FreeBusyStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "free" => Self::Free,
@@ -6495,12 +7286,14 @@ impl From<&str> for FreeBusyStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for FreeBusyStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6523,6 +7316,7 @@ pub enum GroupType {
 #[cfg(feature = "non-product-specific")]
 impl GroupType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnifiedGroups => "unifiedGroups",
@@ -6534,6 +7328,7 @@ impl GroupType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for GroupType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unifiedGroups" => Self::UnifiedGroups,
@@ -6545,12 +7340,14 @@ impl From<&str> for GroupType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for GroupType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for GroupType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6592,6 +7389,7 @@ pub enum IdentityUserFlowAttributeDataType {
 #[cfg(feature = "non-product-specific")]
 impl IdentityUserFlowAttributeDataType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "string",
@@ -6606,6 +7404,7 @@ impl IdentityUserFlowAttributeDataType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for IdentityUserFlowAttributeDataType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "string" => Self::String,
@@ -6620,12 +7419,14 @@ impl From<&str> for IdentityUserFlowAttributeDataType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for IdentityUserFlowAttributeDataType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6651,6 +7452,7 @@ pub enum IdentityUserFlowAttributeInputType {
 #[cfg(feature = "non-product-specific")]
 impl IdentityUserFlowAttributeInputType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextBox => "textBox",
@@ -6665,6 +7467,7 @@ impl IdentityUserFlowAttributeInputType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for IdentityUserFlowAttributeInputType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "textBox" => Self::TextBox,
@@ -6679,12 +7482,14 @@ impl From<&str> for IdentityUserFlowAttributeInputType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for IdentityUserFlowAttributeInputType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6718,6 +7523,7 @@ pub enum IdentityUserFlowAttributeType {
 #[cfg(feature = "non-product-specific")]
 impl IdentityUserFlowAttributeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BuiltIn => "builtIn",
@@ -6730,6 +7536,7 @@ impl IdentityUserFlowAttributeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for IdentityUserFlowAttributeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "builtIn" => Self::BuiltIn,
@@ -6742,12 +7549,14 @@ impl From<&str> for IdentityUserFlowAttributeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for IdentityUserFlowAttributeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6770,6 +7579,7 @@ pub enum Importance {
 #[cfg(feature = "non-product-specific")]
 impl Importance {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -6781,6 +7591,7 @@ impl Importance {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Importance {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "low" => Self::Low,
@@ -6792,12 +7603,14 @@ impl From<&str> for Importance {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Importance {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Importance {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6822,6 +7635,7 @@ pub enum IncludedUserRoles {
 #[cfg(feature = "non-product-specific")]
 impl IncludedUserRoles {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -6835,6 +7649,7 @@ impl IncludedUserRoles {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for IncludedUserRoles {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "all" => Self::All,
@@ -6848,12 +7663,14 @@ impl From<&str> for IncludedUserRoles {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for IncludedUserRoles {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for IncludedUserRoles {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6877,6 +7694,7 @@ pub enum IncludedUserTypes {
 #[cfg(feature = "non-product-specific")]
 impl IncludedUserTypes {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -6889,6 +7707,7 @@ impl IncludedUserTypes {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for IncludedUserTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "all" => Self::All,
@@ -6901,12 +7720,14 @@ impl From<&str> for IncludedUserTypes {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for IncludedUserTypes {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for IncludedUserTypes {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6928,6 +7749,7 @@ pub enum InferenceClassificationType {
 #[cfg(feature = "non-product-specific")]
 impl InferenceClassificationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Focused => "focused",
@@ -6938,6 +7760,7 @@ impl InferenceClassificationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for InferenceClassificationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "focused" => Self::Focused,
@@ -6948,12 +7771,14 @@ impl From<&str> for InferenceClassificationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for InferenceClassificationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6977,6 +7802,7 @@ pub enum InitiatorType {
 #[cfg(feature = "non-product-specific")]
 impl InitiatorType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -6989,6 +7815,7 @@ impl InitiatorType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for InitiatorType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -7001,12 +7828,14 @@ impl From<&str> for InitiatorType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for InitiatorType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for InitiatorType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7030,6 +7859,7 @@ pub enum IosNotificationAlertType {
 #[cfg(feature = "non-product-specific")]
 impl IosNotificationAlertType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DeviceDefault => "deviceDefault",
@@ -7042,6 +7872,7 @@ impl IosNotificationAlertType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for IosNotificationAlertType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "deviceDefault" => Self::DeviceDefault,
@@ -7054,12 +7885,14 @@ impl From<&str> for IosNotificationAlertType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for IosNotificationAlertType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7084,6 +7917,7 @@ pub enum KerberosSignOnMappingAttributeType {
 #[cfg(feature = "non-product-specific")]
 impl KerberosSignOnMappingAttributeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserPrincipalName => "userPrincipalName",
@@ -7097,6 +7931,7 @@ impl KerberosSignOnMappingAttributeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for KerberosSignOnMappingAttributeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "userPrincipalName" => Self::UserPrincipalName,
@@ -7110,12 +7945,14 @@ impl From<&str> for KerberosSignOnMappingAttributeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for KerberosSignOnMappingAttributeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7127,7 +7964,7 @@ impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
 /// Key value pair for action parameters.
 ///
 /// OData type `microsoft.graph.keyValuePair`. Source: `resources/keyvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct KeyValuePair {
     /// Name for this key-value pair. Possible names are: AdditionalWSFedEndpointCheckResult, AllowedAuthenticationClassReferencesCheckResult, AlwaysRequireAuthenticationCheckResult, AutoUpdateEnabledCheckResult, ClaimsProviderNameCheckResult, EncryptClaimsCheckResult, EncryptedNameIdRequiredCheckResult, MonitoringEnabledCheckResult,NotBeforeSkewCheckResult, RequestMFAFromClaimsProvidersCheckResult, SignedSamlRequestsRequiredCheckResult, AdditionalAuthenticationRulesCheckResult, TokenLifetimeCheckResult, DelegationAuthorizationRulesCheckResult, IssuanceAuthorizationRulesCheckResult, IssuanceTransformRulesCheckResult.
     pub name: Option<String>,
@@ -7136,40 +7973,66 @@ pub struct KeyValuePair {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(any(feature = "applications", feature = "security"))]
-impl KeyValuePair {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            name: f.take("name")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for KeyValuePair {
+    const NAME: &'static str = "microsoft.graph.keyValuePair";
+    const FIELDS: &'static [&'static str] = &["name", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.name,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("name", &self.name)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.name,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(any(feature = "applications", feature = "security"))]
 impl serde::Serialize for KeyValuePair {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(any(feature = "applications", feature = "security"))]
 impl<'de> serde::Deserialize<'de> for KeyValuePair {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "security"))]
+impl Clone for KeyValuePair {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(any(feature = "applications", feature = "security"))]
+impl PartialEq for KeyValuePair {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(any(feature = "applications", feature = "security"))]
+impl std::fmt::Debug for KeyValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -7191,6 +8054,7 @@ pub enum LanguageProficiencyLevel {
 #[cfg(feature = "non-product-specific")]
 impl LanguageProficiencyLevel {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Elementary => "elementary",
@@ -7206,6 +8070,7 @@ impl LanguageProficiencyLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for LanguageProficiencyLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "elementary" => Self::Elementary,
@@ -7221,12 +8086,14 @@ impl From<&str> for LanguageProficiencyLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for LanguageProficiencyLevel {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7249,6 +8116,7 @@ pub enum LifecycleEventType {
 #[cfg(feature = "non-product-specific")]
 impl LifecycleEventType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Missed => "missed",
@@ -7260,6 +8128,7 @@ impl LifecycleEventType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for LifecycleEventType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "missed" => Self::Missed,
@@ -7271,12 +8140,14 @@ impl From<&str> for LifecycleEventType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for LifecycleEventType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for LifecycleEventType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7306,6 +8177,7 @@ pub enum LocationType {
 #[cfg(feature = "non-product-specific")]
 impl LocationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -7324,6 +8196,7 @@ impl LocationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for LocationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -7342,12 +8215,14 @@ impl From<&str> for LocationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for LocationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for LocationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7372,6 +8247,7 @@ pub enum LocationUniqueIdType {
 #[cfg(feature = "non-product-specific")]
 impl LocationUniqueIdType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -7385,6 +8261,7 @@ impl LocationUniqueIdType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for LocationUniqueIdType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -7398,12 +8275,14 @@ impl From<&str> for LocationUniqueIdType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for LocationUniqueIdType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for LocationUniqueIdType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7447,6 +8326,7 @@ pub enum LogonType {
 #[cfg(feature = "non-product-specific")]
 impl LogonType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -7461,6 +8341,7 @@ impl LogonType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for LogonType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -7475,12 +8356,14 @@ impl From<&str> for LogonType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for LogonType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for LogonType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7564,6 +8447,7 @@ pub enum MailDestinationRoutingReason {
 #[cfg(feature = "non-product-specific")]
 impl MailDestinationRoutingReason {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -7588,6 +8472,7 @@ impl MailDestinationRoutingReason {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MailDestinationRoutingReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -7612,12 +8497,14 @@ impl From<&str> for MailDestinationRoutingReason {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MailDestinationRoutingReason {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7640,6 +8527,7 @@ pub enum MediaState {
 #[cfg(feature = "non-product-specific")]
 impl MediaState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -7651,6 +8539,7 @@ impl MediaState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MediaState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -7662,12 +8551,14 @@ impl From<&str> for MediaState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MediaState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MediaState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7689,6 +8580,7 @@ pub enum MeetingCapabilities {
 #[cfg(feature = "non-product-specific")]
 impl MeetingCapabilities {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QuestionAndAnswer => "questionAndAnswer",
@@ -7699,6 +8591,7 @@ impl MeetingCapabilities {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MeetingCapabilities {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "questionAndAnswer" => Self::QuestionAndAnswer,
@@ -7709,12 +8602,14 @@ impl From<&str> for MeetingCapabilities {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MeetingCapabilities {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MeetingCapabilities {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7740,6 +8635,7 @@ pub enum MeetingMessageType {
 #[cfg(feature = "non-product-specific")]
 impl MeetingMessageType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -7754,6 +8650,7 @@ impl MeetingMessageType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MeetingMessageType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -7768,12 +8665,14 @@ impl From<&str> for MeetingMessageType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MeetingMessageType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MeetingMessageType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7804,6 +8703,7 @@ pub enum MessageActionFlag {
 #[cfg(feature = "non-product-specific")]
 impl MessageActionFlag {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Any => "any",
@@ -7823,6 +8723,7 @@ impl MessageActionFlag {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MessageActionFlag {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "any" => Self::Any,
@@ -7842,12 +8743,14 @@ impl From<&str> for MessageActionFlag {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MessageActionFlag {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MessageActionFlag {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7859,7 +8762,7 @@ impl<'de> serde::Deserialize<'de> for MessageActionFlag {
 /// Metadata for the given object.
 ///
 /// OData type `microsoft.graph.metadataEntry`. Source: `resources/synchronization-metadataentry.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct MetadataEntry {
     /// Name of the metadata property.
     pub key: Option<String>,
@@ -7868,40 +8771,66 @@ pub struct MetadataEntry {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl MetadataEntry {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            key: f.take("key")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for MetadataEntry {
+    const NAME: &'static str = "microsoft.graph.metadataEntry";
+    const FIELDS: &'static [&'static str] = &["key", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.key,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("key", &self.key)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.key,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for MetadataEntry {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for MetadataEntry {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for MetadataEntry {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for MetadataEntry {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for MetadataEntry {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -7919,6 +8848,7 @@ pub enum MicrosoftAuthenticatorAuthenticationMode {
 #[cfg(feature = "non-product-specific")]
 impl MicrosoftAuthenticatorAuthenticationMode {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Any => "any",
@@ -7930,6 +8860,7 @@ impl MicrosoftAuthenticatorAuthenticationMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "any" => Self::Any,
@@ -7941,12 +8872,14 @@ impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7970,6 +8903,7 @@ pub enum MigrationStatus {
 #[cfg(feature = "non-product-specific")]
 impl MigrationStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ready => "ready",
@@ -7982,6 +8916,7 @@ impl MigrationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for MigrationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ready" => Self::Ready,
@@ -7994,12 +8929,14 @@ impl From<&str> for MigrationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for MigrationStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for MigrationStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8025,6 +8962,7 @@ pub enum Modality {
 #[cfg(feature = "non-product-specific")]
 impl Modality {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Audio => "audio",
@@ -8039,6 +8977,7 @@ impl Modality {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Modality {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "audio" => Self::Audio,
@@ -8053,12 +8992,14 @@ impl From<&str> for Modality {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Modality {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Modality {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8082,6 +9023,7 @@ pub enum Mutability {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl Mutability {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReadWrite => "ReadWrite",
@@ -8094,6 +9036,7 @@ impl Mutability {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for Mutability {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ReadWrite" => Self::ReadWrite,
@@ -8106,12 +9049,14 @@ impl From<&str> for Mutability {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for Mutability {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for Mutability {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8136,6 +9081,7 @@ pub enum NetworkType {
 #[cfg(feature = "non-product-specific")]
 impl NetworkType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Intranet => "intranet",
@@ -8149,6 +9095,7 @@ impl NetworkType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for NetworkType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "intranet" => Self::Intranet,
@@ -8162,12 +9109,14 @@ impl From<&str> for NetworkType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for NetworkType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for NetworkType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8179,7 +9128,7 @@ impl<'de> serde::Deserialize<'de> for NetworkType {
 /// Describes an object and its attributes.
 ///
 /// OData type `microsoft.graph.objectDefinition`. Source: `resources/synchronization-objectdefinition.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct ObjectDefinition {
     /// Defines attributes of the object.
     pub attributes: Option<Vec<AttributeDefinition>>,
@@ -8190,42 +9139,73 @@ pub struct ObjectDefinition {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl ObjectDefinition {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            attributes: f.take("attributes")?,
-            metadata: f.take("metadata")?,
-            name: f.take("name")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for ObjectDefinition {
+    const NAME: &'static str = "microsoft.graph.objectDefinition";
+    const FIELDS: &'static [&'static str] = &[
+        "attributes",
+        "metadata",
+        "name",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.attributes,
+            1 => &self.metadata,
+            2 => &self.name,
+            3 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("attributes", &self.attributes)?;
-        f.put("metadata", &self.metadata)?;
-        f.put("name", &self.name)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.attributes,
+            1 => &mut self.metadata,
+            2 => &mut self.name,
+            3 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for ObjectDefinition {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for ObjectDefinition {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for ObjectDefinition {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for ObjectDefinition {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for ObjectDefinition {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
@@ -8248,6 +9228,7 @@ pub enum ObjectFlowTypes {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl ObjectFlowTypes {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -8260,6 +9241,7 @@ impl ObjectFlowTypes {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for ObjectFlowTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -8272,12 +9254,14 @@ impl From<&str> for ObjectFlowTypes {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for ObjectFlowTypes {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8289,7 +9273,7 @@ impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
 /// Defines how a given object should be synchronized from source directory to target directory.
 ///
 /// OData type `microsoft.graph.objectMapping`. Source: `resources/synchronization-objectmapping.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct ObjectMapping {
     /// Attribute mappings define which attributes to map from the source object into the target object and how they should flow. A number of functions are available to support the transformation of the original source values.
     pub attribute_mappings: Option<Vec<AttributeMapping>>,
@@ -8310,52 +9294,88 @@ pub struct ObjectMapping {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl ObjectMapping {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            attribute_mappings: f.take("attributeMappings")?,
-            enabled: f.take("enabled")?,
-            flow_types: f.take("flowTypes")?,
-            metadata: f.take("metadata")?,
-            name: f.take("name")?,
-            scope: f.take("scope")?,
-            source_object_name: f.take("sourceObjectName")?,
-            target_object_name: f.take("targetObjectName")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for ObjectMapping {
+    const NAME: &'static str = "microsoft.graph.objectMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "attributeMappings",
+        "enabled",
+        "flowTypes",
+        "metadata",
+        "name",
+        "scope",
+        "sourceObjectName",
+        "targetObjectName",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.attribute_mappings,
+            1 => &self.enabled,
+            2 => &self.flow_types,
+            3 => &self.metadata,
+            4 => &self.name,
+            5 => &self.scope,
+            6 => &self.source_object_name,
+            7 => &self.target_object_name,
+            8 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("attributeMappings", &self.attribute_mappings)?;
-        f.put("enabled", &self.enabled)?;
-        f.put("flowTypes", &self.flow_types)?;
-        f.put("metadata", &self.metadata)?;
-        f.put("name", &self.name)?;
-        f.put("scope", &self.scope)?;
-        f.put("sourceObjectName", &self.source_object_name)?;
-        f.put("targetObjectName", &self.target_object_name)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.attribute_mappings,
+            1 => &mut self.enabled,
+            2 => &mut self.flow_types,
+            3 => &mut self.metadata,
+            4 => &mut self.name,
+            5 => &mut self.scope,
+            6 => &mut self.source_object_name,
+            7 => &mut self.target_object_name,
+            8 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for ObjectMapping {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for ObjectMapping {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for ObjectMapping {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for ObjectMapping {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for ObjectMapping {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -8377,6 +9397,7 @@ pub enum OnPremisesPublishingType {
 #[cfg(feature = "non-product-specific")]
 impl OnPremisesPublishingType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationProxy => "applicationProxy",
@@ -8392,6 +9413,7 @@ impl OnPremisesPublishingType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnPremisesPublishingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "applicationProxy" => Self::ApplicationProxy,
@@ -8407,12 +9429,14 @@ impl From<&str> for OnPremisesPublishingType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnPremisesPublishingType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnPremisesPublishingType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8437,6 +9461,7 @@ pub enum OnenotePatchActionType {
 #[cfg(feature = "non-product-specific")]
 impl OnenotePatchActionType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Replace => "Replace",
@@ -8450,6 +9475,7 @@ impl OnenotePatchActionType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnenotePatchActionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Replace" => Self::Replace,
@@ -8463,12 +9489,14 @@ impl From<&str> for OnenotePatchActionType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnenotePatchActionType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnenotePatchActionType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8490,6 +9518,7 @@ pub enum OnenotePatchInsertPosition {
 #[cfg(feature = "non-product-specific")]
 impl OnenotePatchInsertPosition {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::After => "After",
@@ -8500,6 +9529,7 @@ impl OnenotePatchInsertPosition {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnenotePatchInsertPosition {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "After" => Self::After,
@@ -8510,12 +9540,14 @@ impl From<&str> for OnenotePatchInsertPosition {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnenotePatchInsertPosition {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnenotePatchInsertPosition {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8539,6 +9571,7 @@ pub enum OnenoteSourceService {
 #[cfg(feature = "non-product-specific")]
 impl OnenoteSourceService {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "Unknown",
@@ -8551,6 +9584,7 @@ impl OnenoteSourceService {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnenoteSourceService {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Unknown" => Self::Unknown,
@@ -8563,12 +9597,14 @@ impl From<&str> for OnenoteSourceService {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnenoteSourceService {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnenoteSourceService {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8596,6 +9632,7 @@ pub enum OnenoteUserRole {
 #[cfg(feature = "non-product-specific")]
 impl OnenoteUserRole {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Owner => "Owner",
@@ -8608,6 +9645,7 @@ impl OnenoteUserRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnenoteUserRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Owner" => Self::Owner,
@@ -8620,12 +9658,14 @@ impl From<&str> for OnenoteUserRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnenoteUserRole {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnenoteUserRole {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8649,6 +9689,7 @@ pub enum OnlineMeetingProviderType {
 #[cfg(feature = "non-product-specific")]
 impl OnlineMeetingProviderType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -8661,6 +9702,7 @@ impl OnlineMeetingProviderType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnlineMeetingProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -8673,12 +9715,14 @@ impl From<&str> for OnlineMeetingProviderType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnlineMeetingProviderType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8702,6 +9746,7 @@ pub enum OnlineMeetingRole {
 #[cfg(feature = "non-product-specific")]
 impl OnlineMeetingRole {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Attendee => "attendee",
@@ -8714,6 +9759,7 @@ impl OnlineMeetingRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OnlineMeetingRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "attendee" => Self::Attendee,
@@ -8726,12 +9772,14 @@ impl From<&str> for OnlineMeetingRole {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OnlineMeetingRole {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingRole {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8754,6 +9802,7 @@ pub enum OpenIdConnectResponseMode {
 #[cfg(feature = "non-product-specific")]
 impl OpenIdConnectResponseMode {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FormPost => "form_post",
@@ -8765,6 +9814,7 @@ impl OpenIdConnectResponseMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OpenIdConnectResponseMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "form_post" => Self::FormPost,
@@ -8776,12 +9826,14 @@ impl From<&str> for OpenIdConnectResponseMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OpenIdConnectResponseMode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OpenIdConnectResponseMode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8805,6 +9857,7 @@ pub enum OperationResult {
 #[cfg(feature = "non-product-specific")]
 impl OperationResult {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -8817,6 +9870,7 @@ impl OperationResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OperationResult {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -8829,12 +9883,14 @@ impl From<&str> for OperationResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OperationResult {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OperationResult {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8858,6 +9914,7 @@ pub enum OperationStatus {
 #[cfg(feature = "non-product-specific")]
 impl OperationStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "NotStarted",
@@ -8870,6 +9927,7 @@ impl OperationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for OperationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NotStarted" => Self::NotStarted,
@@ -8882,12 +9940,14 @@ impl From<&str> for OperationStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for OperationStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for OperationStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8899,7 +9959,7 @@ impl<'de> serde::Deserialize<'de> for OperationStatus {
 /// Represents the response from the synchronizationSchema: parseExpression action.
 ///
 /// OData type `microsoft.graph.parseExpressionResponse`. Source: `resources/synchronization-parseexpressionresponse.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct ParseExpressionResponse {
     /// Error details, if expression evaluation resulted in an error.
     pub error: Option<PublicError>,
@@ -8914,46 +9974,79 @@ pub struct ParseExpressionResponse {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl ParseExpressionResponse {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            error: f.take("error")?,
-            evaluation_result: f.take("evaluationResult")?,
-            evaluation_succeeded: f.take("evaluationSucceeded")?,
-            parsed_expression: f.take("parsedExpression")?,
-            parsing_succeeded: f.take("parsingSucceeded")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for ParseExpressionResponse {
+    const NAME: &'static str = "microsoft.graph.parseExpressionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "error",
+        "evaluationResult",
+        "evaluationSucceeded",
+        "parsedExpression",
+        "parsingSucceeded",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.error,
+            1 => &self.evaluation_result,
+            2 => &self.evaluation_succeeded,
+            3 => &self.parsed_expression,
+            4 => &self.parsing_succeeded,
+            5 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("error", &self.error)?;
-        f.put("evaluationResult", &self.evaluation_result)?;
-        f.put("evaluationSucceeded", &self.evaluation_succeeded)?;
-        f.put("parsedExpression", &self.parsed_expression)?;
-        f.put("parsingSucceeded", &self.parsing_succeeded)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.error,
+            1 => &mut self.evaluation_result,
+            2 => &mut self.evaluation_succeeded,
+            3 => &mut self.parsed_expression,
+            4 => &mut self.parsing_succeeded,
+            5 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for ParseExpressionResponse {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for ParseExpressionResponse {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for ParseExpressionResponse {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for ParseExpressionResponse {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for ParseExpressionResponse {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -8969,6 +10062,7 @@ pub enum PermissionClassificationType {
 #[cfg(feature = "non-product-specific")]
 impl PermissionClassificationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -8978,6 +10072,7 @@ impl PermissionClassificationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PermissionClassificationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "low" => Self::Low,
@@ -8987,12 +10082,14 @@ impl From<&str> for PermissionClassificationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PermissionClassificationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9015,6 +10112,7 @@ pub enum PermissionType {
 #[cfg(feature = "non-product-specific")]
 impl PermissionType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Application => "application",
@@ -9026,6 +10124,7 @@ impl PermissionType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "application" => Self::Application,
@@ -9037,12 +10136,14 @@ impl From<&str> for PermissionType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PermissionType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PermissionType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9064,6 +10165,7 @@ pub enum PersistentBrowserSessionMode {
 #[cfg(feature = "non-product-specific")]
 impl PersistentBrowserSessionMode {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Always => "always",
@@ -9074,6 +10176,7 @@ impl PersistentBrowserSessionMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PersistentBrowserSessionMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "always" => Self::Always,
@@ -9084,12 +10187,14 @@ impl From<&str> for PersistentBrowserSessionMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PersistentBrowserSessionMode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PersistentBrowserSessionMode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9125,6 +10230,7 @@ pub enum PersonRelationship {
 #[cfg(feature = "non-product-specific")]
 impl PersonRelationship {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manager => "manager",
@@ -9149,6 +10255,7 @@ impl PersonRelationship {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PersonRelationship {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "manager" => Self::Manager,
@@ -9173,12 +10280,14 @@ impl From<&str> for PersonRelationship {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PersonRelationship {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PersonRelationship {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9208,6 +10317,7 @@ pub enum PhoneType {
 #[cfg(feature = "non-product-specific")]
 impl PhoneType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Home => "home",
@@ -9226,6 +10336,7 @@ impl PhoneType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PhoneType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "home" => Self::Home,
@@ -9244,12 +10355,14 @@ impl From<&str> for PhoneType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PhoneType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PhoneType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9273,6 +10386,7 @@ pub enum PhysicalAddressType {
 #[cfg(feature = "non-product-specific")]
 impl PhysicalAddressType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -9285,6 +10399,7 @@ impl PhysicalAddressType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PhysicalAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -9297,12 +10412,14 @@ impl From<&str> for PhysicalAddressType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PhysicalAddressType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PhysicalAddressType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9324,6 +10441,7 @@ pub enum PlannerContainerType {
 #[cfg(feature = "non-product-specific")]
 impl PlannerContainerType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Group => "group",
@@ -9334,6 +10452,7 @@ impl PlannerContainerType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PlannerContainerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "group" => Self::Group,
@@ -9344,12 +10463,14 @@ impl From<&str> for PlannerContainerType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PlannerContainerType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PlannerContainerType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9374,6 +10495,7 @@ pub enum PlannerPlanContextType {
 #[cfg(feature = "non-product-specific")]
 impl PlannerPlanContextType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TeamsTab => "teamsTab",
@@ -9387,6 +10509,7 @@ impl PlannerPlanContextType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PlannerPlanContextType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "teamsTab" => Self::TeamsTab,
@@ -9400,12 +10523,14 @@ impl From<&str> for PlannerPlanContextType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PlannerPlanContextType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PlannerPlanContextType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9430,6 +10555,7 @@ pub enum PlannerPreviewType {
 #[cfg(feature = "non-product-specific")]
 impl PlannerPreviewType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Automatic => "automatic",
@@ -9443,6 +10569,7 @@ impl PlannerPreviewType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PlannerPreviewType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "automatic" => Self::Automatic,
@@ -9456,12 +10583,14 @@ impl From<&str> for PlannerPreviewType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PlannerPreviewType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9484,6 +10613,7 @@ pub enum PolicyScope {
 #[cfg(feature = "non-product-specific")]
 impl PolicyScope {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -9495,6 +10625,7 @@ impl PolicyScope {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PolicyScope {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -9506,12 +10637,14 @@ impl From<&str> for PolicyScope {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PolicyScope {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PolicyScope {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9535,6 +10668,7 @@ pub enum PostType {
 #[cfg(feature = "non-product-specific")]
 impl PostType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regular => "regular",
@@ -9547,6 +10681,7 @@ impl PostType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for PostType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "regular" => Self::Regular,
@@ -9559,12 +10694,14 @@ impl From<&str> for PostType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for PostType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for PostType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9590,6 +10727,7 @@ pub enum Priority {
 #[cfg(feature = "non-product-specific")]
 impl Priority {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -9601,6 +10739,7 @@ impl Priority {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Priority {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -9612,12 +10751,14 @@ impl From<&str> for Priority {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Priority {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Priority {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9661,6 +10802,7 @@ pub enum ProcessIntegrityLevel {
 #[cfg(feature = "non-product-specific")]
 impl ProcessIntegrityLevel {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -9675,6 +10817,7 @@ impl ProcessIntegrityLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ProcessIntegrityLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -9689,12 +10832,14 @@ impl From<&str> for ProcessIntegrityLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ProcessIntegrityLevel {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9719,6 +10864,7 @@ pub enum ProvisioningResult {
 #[cfg(feature = "non-product-specific")]
 impl ProvisioningResult {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -9732,6 +10878,7 @@ impl ProvisioningResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ProvisioningResult {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -9745,12 +10892,14 @@ impl From<&str> for ProvisioningResult {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ProvisioningResult {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ProvisioningResult {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9777,6 +10926,7 @@ pub enum ProvisioningStepType {
 #[cfg(feature = "non-product-specific")]
 impl ProvisioningStepType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Import => "import",
@@ -9792,6 +10942,7 @@ impl ProvisioningStepType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ProvisioningStepType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "import" => Self::Import,
@@ -9807,12 +10958,14 @@ impl From<&str> for ProvisioningStepType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ProvisioningStepType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9824,7 +10977,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
 /// Represent a generic error and its details.
 ///
 /// OData type `microsoft.graph.publicError`. Source: `resources/publicerror.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct PublicError {
     /// Represents the error code.
     pub code: Option<String>,
@@ -9839,53 +10992,86 @@ pub struct PublicError {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
-impl PublicError {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            code: f.take("code")?,
-            details: f.take("details")?,
-            inner_error: f.take("innerError")?,
-            message: f.take("message")?,
-            target: f.take("target")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for PublicError {
+    const NAME: &'static str = "microsoft.graph.publicError";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "details",
+        "innerError",
+        "message",
+        "target",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.code,
+            1 => &self.details,
+            2 => &self.inner_error,
+            3 => &self.message,
+            4 => &self.target,
+            5 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("code", &self.code)?;
-        f.put("details", &self.details)?;
-        f.put("innerError", &self.inner_error)?;
-        f.put("message", &self.message)?;
-        f.put("target", &self.target)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.code,
+            1 => &mut self.details,
+            2 => &mut self.inner_error,
+            3 => &mut self.message,
+            4 => &mut self.target,
+            5 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 impl serde::Serialize for PublicError {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 impl<'de> serde::Deserialize<'de> for PublicError {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl Clone for PublicError {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl PartialEq for PublicError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl std::fmt::Debug for PublicError {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 /// Represents the details of an error.
 ///
 /// OData type `microsoft.graph.publicErrorDetail`. Source: `resources/publicerrordetail.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct PublicErrorDetail {
     /// The error code.
     pub code: Option<String>,
@@ -9896,49 +11082,80 @@ pub struct PublicErrorDetail {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
-impl PublicErrorDetail {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            code: f.take("code")?,
-            message: f.take("message")?,
-            target: f.take("target")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for PublicErrorDetail {
+    const NAME: &'static str = "microsoft.graph.publicErrorDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "target",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.code,
+            1 => &self.message,
+            2 => &self.target,
+            3 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("code", &self.code)?;
-        f.put("message", &self.message)?;
-        f.put("target", &self.target)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.code,
+            1 => &mut self.message,
+            2 => &mut self.target,
+            3 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 impl serde::Serialize for PublicErrorDetail {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl Clone for PublicErrorDetail {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl PartialEq for PublicErrorDetail {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl std::fmt::Debug for PublicErrorDetail {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 /// Represents the inner details of an error.
 ///
 /// OData type `microsoft.graph.publicInnerError`. Source: `resources/publicinnererror.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct PublicInnerError {
     /// The error code.
     pub code: Option<String>,
@@ -9951,44 +11168,76 @@ pub struct PublicInnerError {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
-impl PublicInnerError {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            code: f.take("code")?,
-            details: f.take("details")?,
-            message: f.take("message")?,
-            target: f.take("target")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for PublicInnerError {
+    const NAME: &'static str = "microsoft.graph.publicInnerError";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "details",
+        "message",
+        "target",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.code,
+            1 => &self.details,
+            2 => &self.message,
+            3 => &self.target,
+            4 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("code", &self.code)?;
-        f.put("details", &self.details)?;
-        f.put("message", &self.message)?;
-        f.put("target", &self.target)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.code,
+            1 => &mut self.details,
+            2 => &mut self.message,
+            3 => &mut self.target,
+            4 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 impl serde::Serialize for PublicInnerError {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(any(feature = "applications", feature = "microsoft-teams"))]
 impl<'de> serde::Deserialize<'de> for PublicInnerError {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl Clone for PublicInnerError {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl PartialEq for PublicInnerError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(any(feature = "applications", feature = "microsoft-teams"))]
+impl std::fmt::Debug for PublicInnerError {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -10008,6 +11257,7 @@ pub enum RecipientScopeType {
 #[cfg(feature = "non-product-specific")]
 impl RecipientScopeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -10021,6 +11271,7 @@ impl RecipientScopeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RecipientScopeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -10034,12 +11285,14 @@ impl From<&str> for RecipientScopeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RecipientScopeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RecipientScopeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10065,6 +11318,7 @@ pub enum RecurrencePatternType {
 #[cfg(feature = "non-product-specific")]
 impl RecurrencePatternType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daily => "daily",
@@ -10079,6 +11333,7 @@ impl RecurrencePatternType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RecurrencePatternType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "daily" => Self::Daily,
@@ -10093,12 +11348,14 @@ impl From<&str> for RecurrencePatternType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RecurrencePatternType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RecurrencePatternType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10121,6 +11378,7 @@ pub enum RecurrenceRangeType {
 #[cfg(feature = "non-product-specific")]
 impl RecurrenceRangeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EndDate => "endDate",
@@ -10132,6 +11390,7 @@ impl RecurrenceRangeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RecurrenceRangeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "endDate" => Self::EndDate,
@@ -10143,12 +11402,14 @@ impl From<&str> for RecurrenceRangeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RecurrenceRangeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10175,6 +11436,7 @@ pub enum ReferenceAttachmentPermission {
 #[cfg(feature = "non-product-specific")]
 impl ReferenceAttachmentPermission {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Other => "other",
@@ -10190,6 +11452,7 @@ impl ReferenceAttachmentPermission {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ReferenceAttachmentPermission {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "other" => Self::Other,
@@ -10205,12 +11468,14 @@ impl From<&str> for ReferenceAttachmentPermission {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ReferenceAttachmentPermission {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10234,6 +11499,7 @@ pub enum ReferenceAttachmentProvider {
 #[cfg(feature = "non-product-specific")]
 impl ReferenceAttachmentProvider {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Other => "other",
@@ -10246,6 +11512,7 @@ impl ReferenceAttachmentProvider {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ReferenceAttachmentProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "other" => Self::Other,
@@ -10258,12 +11525,14 @@ impl From<&str> for ReferenceAttachmentProvider {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ReferenceAttachmentProvider {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10275,7 +11544,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
 /// Describes a reference to another object defined in the same directory definition.
 ///
 /// OData type `microsoft.graph.referencedObject`. Source: `resources/synchronization-referencedobject.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct ReferencedObject {
     /// Name of the referenced object. Must match one of the objects in the directory definition.
     pub referenced_object_name: Option<String>,
@@ -10284,40 +11553,70 @@ pub struct ReferencedObject {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl ReferencedObject {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            referenced_object_name: f.take("referencedObjectName")?,
-            referenced_property: f.take("referencedProperty")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for ReferencedObject {
+    const NAME: &'static str = "microsoft.graph.referencedObject";
+    const FIELDS: &'static [&'static str] = &[
+        "referencedObjectName",
+        "referencedProperty",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.referenced_object_name,
+            1 => &self.referenced_property,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("referencedObjectName", &self.referenced_object_name)?;
-        f.put("referencedProperty", &self.referenced_property)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.referenced_object_name,
+            1 => &mut self.referenced_property,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for ReferencedObject {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for ReferencedObject {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for ReferencedObject {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for ReferencedObject {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for ReferencedObject {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -10342,6 +11641,7 @@ pub enum RegistrationAuthMethod {
 #[cfg(feature = "non-product-specific")]
 impl RegistrationAuthMethod {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -10360,6 +11660,7 @@ impl RegistrationAuthMethod {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RegistrationAuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -10378,12 +11679,14 @@ impl From<&str> for RegistrationAuthMethod {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RegistrationAuthMethod {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RegistrationAuthMethod {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10408,6 +11711,7 @@ pub enum RegistrationStatusType {
 #[cfg(feature = "non-product-specific")]
 impl RegistrationStatusType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Registered => "registered",
@@ -10421,6 +11725,7 @@ impl RegistrationStatusType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RegistrationStatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "registered" => Self::Registered,
@@ -10434,12 +11739,14 @@ impl From<&str> for RegistrationStatusType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RegistrationStatusType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RegistrationStatusType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10487,6 +11794,7 @@ pub enum RegistryHive {
 #[cfg(feature = "non-product-specific")]
 impl RegistryHive {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -10502,6 +11810,7 @@ impl RegistryHive {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RegistryHive {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -10517,12 +11826,14 @@ impl From<&str> for RegistryHive {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RegistryHive {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RegistryHive {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10558,6 +11869,7 @@ pub enum RegistryOperation {
 #[cfg(feature = "non-product-specific")]
 impl RegistryOperation {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -10570,6 +11882,7 @@ impl RegistryOperation {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RegistryOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -10582,12 +11895,14 @@ impl From<&str> for RegistryOperation {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RegistryOperation {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RegistryOperation {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10655,6 +11970,7 @@ pub enum RegistryValueType {
 #[cfg(feature = "non-product-specific")]
 impl RegistryValueType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -10675,6 +11991,7 @@ impl RegistryValueType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RegistryValueType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -10695,12 +12012,14 @@ impl From<&str> for RegistryValueType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RegistryValueType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RegistryValueType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10723,6 +12042,7 @@ pub enum ReplyRestriction {
 #[cfg(feature = "non-product-specific")]
 impl ReplyRestriction {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Everyone => "everyone",
@@ -10734,6 +12054,7 @@ impl ReplyRestriction {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ReplyRestriction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "everyone" => Self::Everyone,
@@ -10745,12 +12066,14 @@ impl From<&str> for ReplyRestriction {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ReplyRestriction {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ReplyRestriction {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10773,6 +12096,7 @@ pub enum RequirementProvider {
 #[cfg(feature = "non-product-specific")]
 impl RequirementProvider {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mfa => "MFA",
@@ -10784,6 +12108,7 @@ impl RequirementProvider {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RequirementProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MFA" => Self::Mfa,
@@ -10795,12 +12120,14 @@ impl From<&str> for RequirementProvider {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RequirementProvider {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RequirementProvider {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10826,6 +12153,7 @@ pub enum ResponseType {
 #[cfg(feature = "non-product-specific")]
 impl ResponseType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -10840,6 +12168,7 @@ impl ResponseType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -10854,12 +12183,14 @@ impl From<&str> for ResponseType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ResponseType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ResponseType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10895,6 +12226,7 @@ pub enum RiskDetail {
 #[cfg(feature = "non-product-specific")]
 impl RiskDetail {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -10925,6 +12257,7 @@ impl RiskDetail {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RiskDetail {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -10955,12 +12288,14 @@ impl From<&str> for RiskDetail {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RiskDetail {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RiskDetail {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10985,6 +12320,7 @@ pub enum RiskDetectionTimingType {
 #[cfg(feature = "non-product-specific")]
 impl RiskDetectionTimingType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotDefined => "notDefined",
@@ -10998,6 +12334,7 @@ impl RiskDetectionTimingType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RiskDetectionTimingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "notDefined" => Self::NotDefined,
@@ -11011,12 +12348,14 @@ impl From<&str> for RiskDetectionTimingType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RiskDetectionTimingType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11051,6 +12390,7 @@ pub enum RiskEventType {
 #[cfg(feature = "non-product-specific")]
 impl RiskEventType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnlikelyTravel => "unlikelyTravel",
@@ -11080,6 +12420,7 @@ impl RiskEventType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RiskEventType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unlikelyTravel" => Self::UnlikelyTravel,
@@ -11109,12 +12450,14 @@ impl From<&str> for RiskEventType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RiskEventType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RiskEventType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11140,6 +12483,7 @@ pub enum RiskLevel {
 #[cfg(feature = "non-product-specific")]
 impl RiskLevel {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -11154,6 +12498,7 @@ impl RiskLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RiskLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "low" => Self::Low,
@@ -11168,12 +12513,14 @@ impl From<&str> for RiskLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RiskLevel {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RiskLevel {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11200,6 +12547,7 @@ pub enum RiskState {
 #[cfg(feature = "non-product-specific")]
 impl RiskState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -11215,6 +12563,7 @@ impl RiskState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RiskState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -11230,12 +12579,14 @@ impl From<&str> for RiskState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RiskState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RiskState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11257,6 +12608,7 @@ pub enum RoleAssignmentScheduleFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl RoleAssignmentScheduleFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Principal => "principal",
@@ -11267,6 +12619,7 @@ impl RoleAssignmentScheduleFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleAssignmentScheduleFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "principal" => Self::Principal,
@@ -11277,12 +12630,14 @@ impl From<&str> for RoleAssignmentScheduleFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleAssignmentScheduleFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RoleAssignmentScheduleFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11304,6 +12659,7 @@ pub enum RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Principal => "principal",
@@ -11314,6 +12670,7 @@ impl RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "principal" => Self::Principal,
@@ -11324,6 +12681,7 @@ impl From<&str> for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -11331,6 +12689,7 @@ impl serde::Serialize for RoleAssignmentScheduleInstanceFilterByCurrentUserOptio
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de>
 for RoleAssignmentScheduleInstanceFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11354,6 +12713,7 @@ pub enum RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Principal => "principal",
@@ -11366,6 +12726,7 @@ impl RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "principal" => Self::Principal,
@@ -11378,6 +12739,7 @@ impl From<&str> for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -11385,6 +12747,7 @@ impl serde::Serialize for RoleAssignmentScheduleRequestFilterByCurrentUserOption
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de>
 for RoleAssignmentScheduleRequestFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11406,6 +12769,7 @@ pub enum RoleEligibilityScheduleFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl RoleEligibilityScheduleFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Principal => "principal",
@@ -11416,6 +12780,7 @@ impl RoleEligibilityScheduleFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "principal" => Self::Principal,
@@ -11426,12 +12791,14 @@ impl From<&str> for RoleEligibilityScheduleFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RoleEligibilityScheduleFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11453,6 +12820,7 @@ pub enum RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Principal => "principal",
@@ -11463,6 +12831,7 @@ impl RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "principal" => Self::Principal,
@@ -11473,6 +12842,7 @@ impl From<&str> for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -11480,6 +12850,7 @@ impl serde::Serialize for RoleEligibilityScheduleInstanceFilterByCurrentUserOpti
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de>
 for RoleEligibilityScheduleInstanceFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11503,6 +12874,7 @@ pub enum RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
 #[cfg(feature = "non-product-specific")]
 impl RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Principal => "principal",
@@ -11515,6 +12887,7 @@ impl RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "principal" => Self::Principal,
@@ -11527,6 +12900,7 @@ impl From<&str> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -11534,6 +12908,7 @@ impl serde::Serialize for RoleEligibilityScheduleRequestFilterByCurrentUserOptio
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de>
 for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11555,6 +12930,7 @@ pub enum RoleSummaryStatus {
 #[cfg(feature = "non-product-specific")]
 impl RoleSummaryStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ok => "ok",
@@ -11565,6 +12941,7 @@ impl RoleSummaryStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoleSummaryStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ok" => Self::Ok,
@@ -11575,12 +12952,14 @@ impl From<&str> for RoleSummaryStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoleSummaryStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RoleSummaryStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11606,6 +12985,7 @@ pub enum RoutingPolicy {
 #[cfg(feature = "non-product-specific")]
 impl RoutingPolicy {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -11620,6 +13000,7 @@ impl RoutingPolicy {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for RoutingPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -11634,12 +13015,14 @@ impl From<&str> for RoutingPolicy {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for RoutingPolicy {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for RoutingPolicy {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11664,6 +13047,7 @@ pub enum ScheduleChangeRequestActor {
 #[cfg(feature = "non-product-specific")]
 impl ScheduleChangeRequestActor {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sender => "sender",
@@ -11677,6 +13061,7 @@ impl ScheduleChangeRequestActor {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ScheduleChangeRequestActor {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sender" => Self::Sender,
@@ -11690,12 +13075,14 @@ impl From<&str> for ScheduleChangeRequestActor {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ScheduleChangeRequestActor {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11719,6 +13106,7 @@ pub enum ScheduleChangeState {
 #[cfg(feature = "non-product-specific")]
 impl ScheduleChangeState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -11731,6 +13119,7 @@ impl ScheduleChangeState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ScheduleChangeState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -11743,12 +13132,14 @@ impl From<&str> for ScheduleChangeState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ScheduleChangeState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11781,6 +13172,7 @@ pub enum ScheduleEntityTheme {
 #[cfg(feature = "non-product-specific")]
 impl ScheduleEntityTheme {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::White => "white",
@@ -11802,6 +13194,7 @@ impl ScheduleEntityTheme {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ScheduleEntityTheme {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "white" => Self::White,
@@ -11823,12 +13216,14 @@ impl From<&str> for ScheduleEntityTheme {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ScheduleEntityTheme {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ScheduleEntityTheme {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11850,6 +13245,7 @@ pub enum ScopeOperatorMultiValuedComparisonType {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl ScopeOperatorMultiValuedComparisonType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -11860,6 +13256,7 @@ impl ScopeOperatorMultiValuedComparisonType {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for ScopeOperatorMultiValuedComparisonType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "all" => Self::All,
@@ -11870,12 +13267,14 @@ impl From<&str> for ScopeOperatorMultiValuedComparisonType {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for ScopeOperatorMultiValuedComparisonType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for ScopeOperatorMultiValuedComparisonType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11899,6 +13298,7 @@ pub enum SearchAlterationType {
 #[cfg(feature = "non-product-specific")]
 impl SearchAlterationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Suggestion => "suggestion",
@@ -11909,6 +13309,7 @@ impl SearchAlterationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for SearchAlterationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "suggestion" => Self::Suggestion,
@@ -11919,12 +13320,14 @@ impl From<&str> for SearchAlterationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for SearchAlterationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for SearchAlterationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11948,6 +13351,7 @@ pub enum Sensitivity {
 #[cfg(feature = "non-product-specific")]
 impl Sensitivity {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -11960,6 +13364,7 @@ impl Sensitivity {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Sensitivity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -11972,12 +13377,14 @@ impl From<&str> for Sensitivity {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Sensitivity {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Sensitivity {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12000,6 +13407,7 @@ pub enum ServiceHealthClassificationType {
 #[cfg(feature = "non-product-specific")]
 impl ServiceHealthClassificationType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Advisory => "advisory",
@@ -12011,6 +13419,7 @@ impl ServiceHealthClassificationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ServiceHealthClassificationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "advisory" => Self::Advisory,
@@ -12022,12 +13431,14 @@ impl From<&str> for ServiceHealthClassificationType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ServiceHealthClassificationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12051,6 +13462,7 @@ pub enum ServiceHealthOrigin {
 #[cfg(feature = "non-product-specific")]
 impl ServiceHealthOrigin {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Microsoft => "microsoft",
@@ -12063,6 +13475,7 @@ impl ServiceHealthOrigin {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ServiceHealthOrigin {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "microsoft" => Self::Microsoft,
@@ -12075,12 +13488,14 @@ impl From<&str> for ServiceHealthOrigin {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ServiceHealthOrigin {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12118,6 +13533,7 @@ pub enum ServiceHealthStatus {
 #[cfg(feature = "non-product-specific")]
 impl ServiceHealthStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceOperational => "serviceOperational",
@@ -12144,6 +13560,7 @@ impl ServiceHealthStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ServiceHealthStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "serviceOperational" => Self::ServiceOperational,
@@ -12170,12 +13587,14 @@ impl From<&str> for ServiceHealthStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ServiceHealthStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12199,6 +13618,7 @@ pub enum ServiceUpdateCategory {
 #[cfg(feature = "non-product-specific")]
 impl ServiceUpdateCategory {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PreventOrFixIssue => "preventOrFixIssue",
@@ -12211,6 +13631,7 @@ impl ServiceUpdateCategory {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ServiceUpdateCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "preventOrFixIssue" => Self::PreventOrFixIssue,
@@ -12223,12 +13644,14 @@ impl From<&str> for ServiceUpdateCategory {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ServiceUpdateCategory {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ServiceUpdateCategory {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12252,6 +13675,7 @@ pub enum ServiceUpdateSeverity {
 #[cfg(feature = "non-product-specific")]
 impl ServiceUpdateSeverity {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -12264,6 +13688,7 @@ impl ServiceUpdateSeverity {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ServiceUpdateSeverity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -12276,12 +13701,14 @@ impl From<&str> for ServiceUpdateSeverity {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ServiceUpdateSeverity {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ServiceUpdateSeverity {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12303,6 +13730,7 @@ pub enum SigninFrequencyType {
 #[cfg(feature = "non-product-specific")]
 impl SigninFrequencyType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Days => "days",
@@ -12313,6 +13741,7 @@ impl SigninFrequencyType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for SigninFrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "days" => Self::Days,
@@ -12323,12 +13752,14 @@ impl From<&str> for SigninFrequencyType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for SigninFrequencyType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for SigninFrequencyType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12352,6 +13783,7 @@ pub enum SingleSignOnMode {
 #[cfg(feature = "non-product-specific")]
 impl SingleSignOnMode {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -12364,6 +13796,7 @@ impl SingleSignOnMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for SingleSignOnMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -12376,12 +13809,14 @@ impl From<&str> for SingleSignOnMode {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for SingleSignOnMode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12407,6 +13842,7 @@ pub enum SkillProficiencyLevel {
 #[cfg(feature = "non-product-specific")]
 impl SkillProficiencyLevel {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Elementary => "elementary",
@@ -12421,6 +13857,7 @@ impl SkillProficiencyLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for SkillProficiencyLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "elementary" => Self::Elementary,
@@ -12435,12 +13872,14 @@ impl From<&str> for SkillProficiencyLevel {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for SkillProficiencyLevel {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12470,6 +13909,7 @@ pub enum StagedFeatureName {
 #[cfg(feature = "non-product-specific")]
 impl StagedFeatureName {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PassthroughAuthentication => "passthroughAuthentication",
@@ -12483,6 +13923,7 @@ impl StagedFeatureName {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for StagedFeatureName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "passthroughAuthentication" => Self::PassthroughAuthentication,
@@ -12496,12 +13937,14 @@ impl From<&str> for StagedFeatureName {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for StagedFeatureName {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for StagedFeatureName {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12526,6 +13969,7 @@ pub enum Status {
 #[cfg(feature = "non-product-specific")]
 impl Status {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -12539,6 +13983,7 @@ impl Status {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -12552,12 +13997,14 @@ impl From<&str> for Status {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Status {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Status {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12569,7 +14016,7 @@ impl<'de> serde::Deserialize<'de> for Status {
 /// Represents a key-value pair where the key is a string and the value is attributeMappingSource.
 ///
 /// OData type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`. Source: `resources/synchronization-stringkeyattributemappingsourcevaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// The name of the parameter.
     pub key: Option<String>,
@@ -12578,47 +14025,73 @@ pub struct StringKeyAttributeMappingSourceValuePair {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl StringKeyAttributeMappingSourceValuePair {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            key: f.take("key")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for StringKeyAttributeMappingSourceValuePair {
+    const NAME: &'static str = "microsoft.graph.stringKeyAttributeMappingSourceValuePair";
+    const FIELDS: &'static [&'static str] = &["key", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.key,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("key", &self.key)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.key,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for StringKeyAttributeMappingSourceValuePair {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for StringKeyAttributeMappingSourceValuePair {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for StringKeyAttributeMappingSourceValuePair {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for StringKeyAttributeMappingSourceValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents a key-value pair where the key is a string and the value is an Int64.
 ///
 /// OData type `microsoft.graph.stringKeyLongValuePair`. Source: `resources/synchronization-stringkeylongvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct StringKeyLongValuePair {
     /// Key.
     pub key: Option<String>,
@@ -12627,47 +14100,73 @@ pub struct StringKeyLongValuePair {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl StringKeyLongValuePair {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            key: f.take("key")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for StringKeyLongValuePair {
+    const NAME: &'static str = "microsoft.graph.stringKeyLongValuePair";
+    const FIELDS: &'static [&'static str] = &["key", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.key,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("key", &self.key)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.key,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for StringKeyLongValuePair {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for StringKeyLongValuePair {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for StringKeyLongValuePair {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for StringKeyLongValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents a key-value pair where the key is a string and the value is an arbitrary JSON object. This is an OData open type that expects to have a property named `value` that is a valid JSON object.
 ///
 /// OData type `microsoft.graph.stringKeyObjectValuePair`. Source: `resources/synchronization-stringkeyobjectvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct StringKeyObjectValuePair {
     /// Key.
     pub key: Option<String>,
@@ -12676,47 +14175,73 @@ pub struct StringKeyObjectValuePair {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl StringKeyObjectValuePair {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            key: f.take("key")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for StringKeyObjectValuePair {
+    const NAME: &'static str = "microsoft.graph.stringKeyObjectValuePair";
+    const FIELDS: &'static [&'static str] = &["key", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.key,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("key", &self.key)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.key,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for StringKeyObjectValuePair {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for StringKeyObjectValuePair {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for StringKeyObjectValuePair {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for StringKeyObjectValuePair {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for StringKeyObjectValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents a key-value pair where the key is a string and the value is a string.
 ///
 /// OData type `microsoft.graph.stringKeyStringValuePair`. Source: `resources/synchronization-stringkeystringvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct StringKeyStringValuePair {
     /// Key.
     pub key: Option<String>,
@@ -12725,47 +14250,73 @@ pub struct StringKeyStringValuePair {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl StringKeyStringValuePair {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            key: f.take("key")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for StringKeyStringValuePair {
+    const NAME: &'static str = "microsoft.graph.stringKeyStringValuePair";
+    const FIELDS: &'static [&'static str] = &["key", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.key,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("key", &self.key)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.key,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for StringKeyStringValuePair {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for StringKeyStringValuePair {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for StringKeyStringValuePair {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for StringKeyStringValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents an error that occurred during the synchronization process.
 ///
 /// OData type `microsoft.graph.synchronizationError`. Source: `resources/synchronization-synchronizationerror.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationError {
     pub code: Option<String>,
     pub message: Option<String>,
@@ -12773,49 +14324,80 @@ pub struct SynchronizationError {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationError {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            code: f.take("code")?,
-            message: f.take("message")?,
-            tenant_actionable: f.take("tenantActionable")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationError {
+    const NAME: &'static str = "microsoft.graph.synchronizationError";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "tenantActionable",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.code,
+            1 => &self.message,
+            2 => &self.tenant_actionable,
+            3 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("code", &self.code)?;
-        f.put("message", &self.message)?;
-        f.put("tenantActionable", &self.tenant_actionable)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.code,
+            1 => &mut self.message,
+            2 => &mut self.tenant_actionable,
+            3 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationError {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationError {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationError {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationError {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Performs synchronization by periodically running in the background, polling for changes in one directory, and pushing them to another directory.
 ///
 /// OData type `microsoft.graph.synchronizationJob`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationjob.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationJob {
     /// Read-only.
     pub id: Option<String>,
@@ -12832,55 +14414,89 @@ pub struct SynchronizationJob {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationJob {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            id: f.take("id")?,
-            schedule: f.take("schedule")?,
-            status: f.take("status")?,
-            synchronization_job_settings: f.take("synchronizationJobSettings")?,
-            template_id: f.take("templateId")?,
-            schema: f.take("schema")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationJob {
+    const NAME: &'static str = "microsoft.graph.synchronizationJob";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "schedule",
+        "status",
+        "synchronizationJobSettings",
+        "templateId",
+        "schema",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.id,
+            1 => &self.schedule,
+            2 => &self.status,
+            3 => &self.synchronization_job_settings,
+            4 => &self.template_id,
+            5 => &self.schema,
+            6 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("id", &self.id)?;
-        f.put("schedule", &self.schedule)?;
-        f.put("status", &self.status)?;
-        f.put("synchronizationJobSettings", &self.synchronization_job_settings)?;
-        f.put("templateId", &self.template_id)?;
-        f.put("schema", &self.schema)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.id,
+            1 => &mut self.schedule,
+            2 => &mut self.status,
+            3 => &mut self.synchronization_job_settings,
+            4 => &mut self.template_id,
+            5 => &mut self.schema,
+            6 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationJob {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationJob {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationJob {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationJob {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationJob {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents the objects to be provisioned and the rules executed during on-demand provisioning.
 ///
 /// OData type `microsoft.graph.synchronizationJobApplicationParameters`. Source: `resources/synchronization-synchronizationjobapplicationparameters.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationJobApplicationParameters {
     /// The identifier of a the synchronizationRule to be applied.
     pub rule_id: Option<String>,
@@ -12889,47 +14505,73 @@ pub struct SynchronizationJobApplicationParameters {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationJobApplicationParameters {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            rule_id: f.take("ruleId")?,
-            subjects: f.take("subjects")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationJobApplicationParameters {
+    const NAME: &'static str = "microsoft.graph.synchronizationJobApplicationParameters";
+    const FIELDS: &'static [&'static str] = &["ruleId", "subjects", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.rule_id,
+            1 => &self.subjects,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("ruleId", &self.rule_id)?;
-        f.put("subjects", &self.subjects)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.rule_id,
+            1 => &mut self.subjects,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationJobApplicationParameters {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationJobApplicationParameters {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationJobApplicationParameters {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationJobApplicationParameters {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationJobApplicationParameters {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Defines the scope of the synchronizationJob: restart action.
 ///
 /// OData type `microsoft.graph.synchronizationJobRestartCriteria`. Source: `resources/synchronization-synchronizationjobrestartcriteria.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationJobRestartCriteria {
     /// Comma-separated combination of the following values: Full, QuarantineState, Watermark, Escrows, ConnectorDataStore. Use Full if you want all of the options.
     pub reset_scope: Option<String>,
@@ -12937,47 +14579,73 @@ pub struct SynchronizationJobRestartCriteria {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationJobRestartCriteria {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            reset_scope: f.take("resetScope")?,
-            criteria: f.take("criteria")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationJobRestartCriteria {
+    const NAME: &'static str = "microsoft.graph.synchronizationJobRestartCriteria";
+    const FIELDS: &'static [&'static str] = &["resetScope", "criteria", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.reset_scope,
+            1 => &self.criteria,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("resetScope", &self.reset_scope)?;
-        f.put("criteria", &self.criteria)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.reset_scope,
+            1 => &mut self.criteria,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationJobRestartCriteria {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartCriteria {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationJobRestartCriteria {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationJobRestartCriteria {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationJobRestartCriteria {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents the objects that will be provisioned during on-demand provisioning.
 ///
 /// OData type `microsoft.graph.synchronizationJobSubject`. Source: `resources/synchronization-synchronizationjobsubject.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationJobSubject {
     /// The identifier of an object to which a synchronizationJob is to be applied.
     pub object_id: Option<String>,
@@ -12986,47 +14654,77 @@ pub struct SynchronizationJobSubject {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationJobSubject {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            object_id: f.take("objectId")?,
-            object_type_name: f.take("objectTypeName")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationJobSubject {
+    const NAME: &'static str = "microsoft.graph.synchronizationJobSubject";
+    const FIELDS: &'static [&'static str] = &[
+        "objectId",
+        "objectTypeName",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.object_id,
+            1 => &self.object_type_name,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("objectId", &self.object_id)?;
-        f.put("objectTypeName", &self.object_type_name)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.object_id,
+            1 => &mut self.object_type_name,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationJobSubject {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationJobSubject {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationJobSubject {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationJobSubject {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationJobSubject {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents the progress of a synchronizationJob toward completion.
 ///
 /// OData type `microsoft.graph.synchronizationProgress`. Source: `resources/synchronization-synchronizationprogress.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationProgress {
     /// The numerator of a progress ratio; the number of units of changes already processed.
     pub completed_units: Option<i32>,
@@ -13039,51 +14737,83 @@ pub struct SynchronizationProgress {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationProgress {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            completed_units: f.take("completedUnits")?,
-            progress_observation_date_time: f.take("progressObservationDateTime")?,
-            total_units: f.take("totalUnits")?,
-            units: f.take("units")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationProgress {
+    const NAME: &'static str = "microsoft.graph.synchronizationProgress";
+    const FIELDS: &'static [&'static str] = &[
+        "completedUnits",
+        "progressObservationDateTime",
+        "totalUnits",
+        "units",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.completed_units,
+            1 => &self.progress_observation_date_time,
+            2 => &self.total_units,
+            3 => &self.units,
+            4 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("completedUnits", &self.completed_units)?;
-        f.put("progressObservationDateTime", &self.progress_observation_date_time)?;
-        f.put("totalUnits", &self.total_units)?;
-        f.put("units", &self.units)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.completed_units,
+            1 => &mut self.progress_observation_date_time,
+            2 => &mut self.total_units,
+            3 => &mut self.units,
+            4 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationProgress {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationProgress {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationProgress {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationProgress {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Provides information about the quarantine state of a synchronizationJob.
 ///
 /// OData type `microsoft.graph.synchronizationQuarantine`. Source: `resources/synchronization-quarantine.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationQuarantine {
     /// Date and time when the quarantine was last evaluated and imposed. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
     pub current_began: Option<crate::runtime::DateTimeOffset>,
@@ -13100,55 +14830,89 @@ pub struct SynchronizationQuarantine {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationQuarantine {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            current_began: f.take("currentBegan")?,
-            next_attempt: f.take("nextAttempt")?,
-            reason: f.take("reason")?,
-            series_began: f.take("seriesBegan")?,
-            series_count: f.take("seriesCount")?,
-            error: f.take("error")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationQuarantine {
+    const NAME: &'static str = "microsoft.graph.synchronizationQuarantine";
+    const FIELDS: &'static [&'static str] = &[
+        "currentBegan",
+        "nextAttempt",
+        "reason",
+        "seriesBegan",
+        "seriesCount",
+        "error",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.current_began,
+            1 => &self.next_attempt,
+            2 => &self.reason,
+            3 => &self.series_began,
+            4 => &self.series_count,
+            5 => &self.error,
+            6 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("currentBegan", &self.current_began)?;
-        f.put("nextAttempt", &self.next_attempt)?;
-        f.put("reason", &self.reason)?;
-        f.put("seriesBegan", &self.series_began)?;
-        f.put("seriesCount", &self.series_count)?;
-        f.put("error", &self.error)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.current_began,
+            1 => &mut self.next_attempt,
+            2 => &mut self.reason,
+            3 => &mut self.series_began,
+            4 => &mut self.series_count,
+            5 => &mut self.error,
+            6 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationQuarantine {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationQuarantine {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationQuarantine {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationQuarantine {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Defines how the synchronization should be performed for the synchronization engine.
 ///
 /// OData type `microsoft.graph.synchronizationRule`. Source: `resources/synchronization-synchronizationrule.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationRule {
     /// true if the synchronization rule can be customized; false if this rule is read-only and should not be changed.
     pub editable: Option<bool>,
@@ -13169,59 +14933,95 @@ pub struct SynchronizationRule {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationRule {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            editable: f.take("editable")?,
-            id: f.take("id")?,
-            metadata: f.take("metadata")?,
-            name: f.take("name")?,
-            object_mappings: f.take("objectMappings")?,
-            priority: f.take("priority")?,
-            source_directory_name: f.take("sourceDirectoryName")?,
-            target_directory_name: f.take("targetDirectoryName")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationRule {
+    const NAME: &'static str = "microsoft.graph.synchronizationRule";
+    const FIELDS: &'static [&'static str] = &[
+        "editable",
+        "id",
+        "metadata",
+        "name",
+        "objectMappings",
+        "priority",
+        "sourceDirectoryName",
+        "targetDirectoryName",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.editable,
+            1 => &self.id,
+            2 => &self.metadata,
+            3 => &self.name,
+            4 => &self.object_mappings,
+            5 => &self.priority,
+            6 => &self.source_directory_name,
+            7 => &self.target_directory_name,
+            8 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("editable", &self.editable)?;
-        f.put("id", &self.id)?;
-        f.put("metadata", &self.metadata)?;
-        f.put("name", &self.name)?;
-        f.put("objectMappings", &self.object_mappings)?;
-        f.put("priority", &self.priority)?;
-        f.put("sourceDirectoryName", &self.source_directory_name)?;
-        f.put("targetDirectoryName", &self.target_directory_name)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.editable,
+            1 => &mut self.id,
+            2 => &mut self.metadata,
+            3 => &mut self.name,
+            4 => &mut self.object_mappings,
+            5 => &mut self.priority,
+            6 => &mut self.source_directory_name,
+            7 => &mut self.target_directory_name,
+            8 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationRule {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationRule {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationRule {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationRule {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationRule {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Defines the schedule used to run a synchronizationJob.
 ///
 /// OData type `microsoft.graph.synchronizationSchedule`. Source: `resources/synchronization-synchronizationschedule.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationSchedule {
     /// Date and time when this job will expire. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
     pub expiration: Option<crate::runtime::DateTimeOffset>,
@@ -13232,49 +15032,80 @@ pub struct SynchronizationSchedule {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationSchedule {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            expiration: f.take("expiration")?,
-            interval: f.take("interval")?,
-            state: f.take("state")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationSchedule {
+    const NAME: &'static str = "microsoft.graph.synchronizationSchedule";
+    const FIELDS: &'static [&'static str] = &[
+        "expiration",
+        "interval",
+        "state",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.expiration,
+            1 => &self.interval,
+            2 => &self.state,
+            3 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("expiration", &self.expiration)?;
-        f.put("interval", &self.interval)?;
-        f.put("state", &self.state)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.expiration,
+            1 => &mut self.interval,
+            2 => &mut self.state,
+            3 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationSchedule {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationSchedule {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationSchedule {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationSchedule {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Defines what objects will be synchronized and how they will be synchronized.
 ///
 /// OData type `microsoft.graph.synchronizationSchema`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationschema.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationSchema {
     /// Read-only.
     pub id: Option<String>,
@@ -13287,44 +15118,76 @@ pub struct SynchronizationSchema {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationSchema {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            id: f.take("id")?,
-            synchronization_rules: f.take("synchronizationRules")?,
-            version: f.take("version")?,
-            directories: f.take("directories")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationSchema {
+    const NAME: &'static str = "microsoft.graph.synchronizationSchema";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "synchronizationRules",
+        "version",
+        "directories",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.id,
+            1 => &self.synchronization_rules,
+            2 => &self.version,
+            3 => &self.directories,
+            4 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("id", &self.id)?;
-        f.put("synchronizationRules", &self.synchronization_rules)?;
-        f.put("version", &self.version)?;
-        f.put("directories", &self.directories)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.id,
+            1 => &mut self.synchronization_rules,
+            2 => &mut self.version,
+            3 => &mut self.directories,
+            4 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationSchema {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSchema {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationSchema {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationSchema {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationSchema {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
@@ -13380,6 +15243,7 @@ pub enum SynchronizationSecret {
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl SynchronizationSecret {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -13429,6 +15293,7 @@ impl SynchronizationSecret {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl From<&str> for SynchronizationSecret {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -13478,12 +15343,14 @@ impl From<&str> for SynchronizationSecret {
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl serde::Serialize for SynchronizationSecret {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "applications", feature = "non-product-specific"))]
 impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13495,7 +15362,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
 /// Represents a single secret value.
 ///
 /// OData type `microsoft.graph.synchronizationSecretKeyStringValuePair`. Source: `resources/synchronization-secretkeystringvaluepair.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// Possible values are: None, UserName, Password, SecretToken, AppKey, BaseAddress, ClientIdentifier, ClientSecret, SingleSignOnType, Sandbox, Url, Domain, ConsumerKey, ConsumerSecret, TokenKey, TokenExpiration, Oauth2AccessToken, Oauth2AccessTokenCreationTime, Oauth2RefreshToken, SyncAll, InstanceName, Oauth2ClientId, Oauth2ClientSecret, CompanyId, UpdateKeyOnSoftDelete, SynchronizationSchedule, SystemOfRecord, SandboxName, EnforceDomain, SyncNotificationSettings, Server, PerformInboundEntitlementGrants, HardDeletesEnabled, SyncAgentCompatibilityKey, SyncAgentADContainer, ValidateDomain, Oauth2TokenExchangeUri, Oauth2AuthorizationUri, AuthenticationType, TestReferences, ConnectionString.
     pub key: Option<SynchronizationSecret>,
@@ -13504,47 +15371,73 @@ pub struct SynchronizationSecretKeyStringValuePair {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationSecretKeyStringValuePair {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            key: f.take("key")?,
-            value: f.take("value")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationSecretKeyStringValuePair {
+    const NAME: &'static str = "microsoft.graph.synchronizationSecretKeyStringValuePair";
+    const FIELDS: &'static [&'static str] = &["key", "value", "@odata.type"];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.key,
+            1 => &self.value,
+            2 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("key", &self.key)?;
-        f.put("value", &self.value)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.key,
+            1 => &mut self.value,
+            2 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationSecretKeyStringValuePair {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationSecretKeyStringValuePair {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationSecretKeyStringValuePair {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Represents the current status of the synchronizationJob.
 ///
 /// OData type `microsoft.graph.synchronizationStatus`. Source: `resources/synchronization-synchronizationstatus.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationStatus {
     /// High-level status code of the synchronization job. Possible values are: NotConfigured, NotRun, Active, Paused, Quarantine.
     pub code: Option<String>,
@@ -13573,75 +15466,107 @@ pub struct SynchronizationStatus {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationStatus {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            code: f.take("code")?,
-            count_successive_complete_failures: f
-                .take("countSuccessiveCompleteFailures")?,
-            escrows_pruned: f.take("escrowsPruned")?,
-            last_execution: f.take("lastExecution")?,
-            last_successful_execution: f.take("lastSuccessfulExecution")?,
-            last_successful_execution_with_exports: f
-                .take("lastSuccessfulExecutionWithExports")?,
-            progress: f.take("progress")?,
-            quarantine: f.take("quarantine")?,
-            steady_state_first_achieved_time: f.take("steadyStateFirstAchievedTime")?,
-            steady_state_last_achieved_time: f.take("steadyStateLastAchievedTime")?,
-            synchronized_entry_count_by_type: f.take("synchronizedEntryCountByType")?,
-            troubleshooting_url: f.take("troubleshootingUrl")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationStatus {
+    const NAME: &'static str = "microsoft.graph.synchronizationStatus";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "countSuccessiveCompleteFailures",
+        "escrowsPruned",
+        "lastExecution",
+        "lastSuccessfulExecution",
+        "lastSuccessfulExecutionWithExports",
+        "progress",
+        "quarantine",
+        "steadyStateFirstAchievedTime",
+        "steadyStateLastAchievedTime",
+        "synchronizedEntryCountByType",
+        "troubleshootingUrl",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.code,
+            1 => &self.count_successive_complete_failures,
+            2 => &self.escrows_pruned,
+            3 => &self.last_execution,
+            4 => &self.last_successful_execution,
+            5 => &self.last_successful_execution_with_exports,
+            6 => &self.progress,
+            7 => &self.quarantine,
+            8 => &self.steady_state_first_achieved_time,
+            9 => &self.steady_state_last_achieved_time,
+            10 => &self.synchronized_entry_count_by_type,
+            11 => &self.troubleshooting_url,
+            12 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("code", &self.code)?;
-        f.put(
-            "countSuccessiveCompleteFailures",
-            &self.count_successive_complete_failures,
-        )?;
-        f.put("escrowsPruned", &self.escrows_pruned)?;
-        f.put("lastExecution", &self.last_execution)?;
-        f.put("lastSuccessfulExecution", &self.last_successful_execution)?;
-        f.put(
-            "lastSuccessfulExecutionWithExports",
-            &self.last_successful_execution_with_exports,
-        )?;
-        f.put("progress", &self.progress)?;
-        f.put("quarantine", &self.quarantine)?;
-        f.put("steadyStateFirstAchievedTime", &self.steady_state_first_achieved_time)?;
-        f.put("steadyStateLastAchievedTime", &self.steady_state_last_achieved_time)?;
-        f.put("synchronizedEntryCountByType", &self.synchronized_entry_count_by_type)?;
-        f.put("troubleshootingUrl", &self.troubleshooting_url)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.code,
+            1 => &mut self.count_successive_complete_failures,
+            2 => &mut self.escrows_pruned,
+            3 => &mut self.last_execution,
+            4 => &mut self.last_successful_execution,
+            5 => &mut self.last_successful_execution_with_exports,
+            6 => &mut self.progress,
+            7 => &mut self.quarantine,
+            8 => &mut self.steady_state_first_achieved_time,
+            9 => &mut self.steady_state_last_achieved_time,
+            10 => &mut self.synchronized_entry_count_by_type,
+            11 => &mut self.troubleshooting_url,
+            12 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationStatus {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationStatus {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationStatus {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Summarizes the results of the synchronization job run.
 ///
 /// OData type `microsoft.graph.synchronizationTaskExecution`. Source: `resources/synchronization-synchronizationtaskexecution.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the job run.
     pub activity_identifier: Option<String>,
@@ -13674,71 +15599,113 @@ pub struct SynchronizationTaskExecution {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationTaskExecution {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            activity_identifier: f.take("activityIdentifier")?,
-            count_entitled: f.take("countEntitled")?,
-            count_entitled_for_provisioning: f.take("countEntitledForProvisioning")?,
-            count_escrowed: f.take("countEscrowed")?,
-            count_escrowed_raw: f.take("countEscrowedRaw")?,
-            count_exported: f.take("countExported")?,
-            count_exports: f.take("countExports")?,
-            count_imported: f.take("countImported")?,
-            count_imported_deltas: f.take("countImportedDeltas")?,
-            count_imported_reference_deltas: f.take("countImportedReferenceDeltas")?,
-            error: f.take("error")?,
-            state: f.take("state")?,
-            time_began: f.take("timeBegan")?,
-            time_ended: f.take("timeEnded")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationTaskExecution {
+    const NAME: &'static str = "microsoft.graph.synchronizationTaskExecution";
+    const FIELDS: &'static [&'static str] = &[
+        "activityIdentifier",
+        "countEntitled",
+        "countEntitledForProvisioning",
+        "countEscrowed",
+        "countEscrowedRaw",
+        "countExported",
+        "countExports",
+        "countImported",
+        "countImportedDeltas",
+        "countImportedReferenceDeltas",
+        "error",
+        "state",
+        "timeBegan",
+        "timeEnded",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.activity_identifier,
+            1 => &self.count_entitled,
+            2 => &self.count_entitled_for_provisioning,
+            3 => &self.count_escrowed,
+            4 => &self.count_escrowed_raw,
+            5 => &self.count_exported,
+            6 => &self.count_exports,
+            7 => &self.count_imported,
+            8 => &self.count_imported_deltas,
+            9 => &self.count_imported_reference_deltas,
+            10 => &self.error,
+            11 => &self.state,
+            12 => &self.time_began,
+            13 => &self.time_ended,
+            14 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("activityIdentifier", &self.activity_identifier)?;
-        f.put("countEntitled", &self.count_entitled)?;
-        f.put("countEntitledForProvisioning", &self.count_entitled_for_provisioning)?;
-        f.put("countEscrowed", &self.count_escrowed)?;
-        f.put("countEscrowedRaw", &self.count_escrowed_raw)?;
-        f.put("countExported", &self.count_exported)?;
-        f.put("countExports", &self.count_exports)?;
-        f.put("countImported", &self.count_imported)?;
-        f.put("countImportedDeltas", &self.count_imported_deltas)?;
-        f.put("countImportedReferenceDeltas", &self.count_imported_reference_deltas)?;
-        f.put("error", &self.error)?;
-        f.put("state", &self.state)?;
-        f.put("timeBegan", &self.time_began)?;
-        f.put("timeEnded", &self.time_ended)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.activity_identifier,
+            1 => &mut self.count_entitled,
+            2 => &mut self.count_entitled_for_provisioning,
+            3 => &mut self.count_escrowed,
+            4 => &mut self.count_escrowed_raw,
+            5 => &mut self.count_exported,
+            6 => &mut self.count_exports,
+            7 => &mut self.count_imported,
+            8 => &mut self.count_imported_deltas,
+            9 => &mut self.count_imported_reference_deltas,
+            10 => &mut self.error,
+            11 => &mut self.state,
+            12 => &mut self.time_began,
+            13 => &mut self.time_ended,
+            14 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationTaskExecution {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationTaskExecution {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationTaskExecution {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationTaskExecution {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "applications")]
 /// Provides pre-configured synchronization settings for a particular application.
 ///
 /// OData type `microsoft.graph.synchronizationTemplate`, derived from `microsoft.graph.entity`, key `id`. Source: `resources/synchronization-synchronizationtemplate.md`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct SynchronizationTemplate {
     /// Read-only.
     pub id: Option<String>,
@@ -13759,52 +15726,88 @@ pub struct SynchronizationTemplate {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not describe, kept so a round trip loses nothing.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::Map,
 }
 #[cfg(feature = "applications")]
-impl SynchronizationTemplate {
-    fn from_fields(mut f: crate::runtime::Fields) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            id: f.take("id")?,
-            application_id: f.take("applicationId")?,
-            default: f.take("default")?,
-            description: f.take("description")?,
-            discoverable: f.take("discoverable")?,
-            factory_tag: f.take("factoryTag")?,
-            metadata: f.take("metadata")?,
-            schema: f.take("schema")?,
-            odata_type: f.take("@odata.type")?,
-            additional_properties: f.into_rest(),
-        })
+impl crate::runtime::Model for SynchronizationTemplate {
+    const NAME: &'static str = "microsoft.graph.synchronizationTemplate";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "applicationId",
+        "default",
+        "description",
+        "discoverable",
+        "factoryTag",
+        "metadata",
+        "schema",
+        "@odata.type",
+    ];
+    #[inline]
+    fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+        match i {
+            0 => &self.id,
+            1 => &self.application_id,
+            2 => &self.default,
+            3 => &self.description,
+            4 => &self.discoverable,
+            5 => &self.factory_tag,
+            6 => &self.metadata,
+            7 => &self.schema,
+            8 => &self.odata_type,
+            _ => &self.additional_properties,
+        }
     }
-    fn to_fields(
-        &self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-        f.put("id", &self.id)?;
-        f.put("applicationId", &self.application_id)?;
-        f.put("default", &self.default)?;
-        f.put("description", &self.description)?;
-        f.put("discoverable", &self.discoverable)?;
-        f.put("factoryTag", &self.factory_tag)?;
-        f.put("metadata", &self.metadata)?;
-        f.put("schema", &self.schema)?;
-        f.put("@odata.type", &self.odata_type)?;
-        Ok(f.into_rest())
+    #[inline]
+    fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+        match i {
+            0 => &mut self.id,
+            1 => &mut self.application_id,
+            2 => &mut self.default,
+            3 => &mut self.description,
+            4 => &mut self.discoverable,
+            5 => &mut self.factory_tag,
+            6 => &mut self.metadata,
+            7 => &mut self.schema,
+            8 => &mut self.odata_type,
+            _ => &mut self.additional_properties,
+        }
     }
 }
 #[cfg(feature = "applications")]
 impl serde::Serialize for SynchronizationTemplate {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::serialize_fields(self.to_fields(), serializer)
+        crate::runtime::serialize_model(self, serializer)
     }
 }
 #[cfg(feature = "applications")]
 impl<'de> serde::Deserialize<'de> for SynchronizationTemplate {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+        crate::runtime::deserialize_model(deserializer)
+    }
+}
+#[cfg(feature = "applications")]
+impl Clone for SynchronizationTemplate {
+    #[inline]
+    fn clone(&self) -> Self {
+        crate::runtime::clone_model(self)
+    }
+}
+#[cfg(feature = "applications")]
+impl PartialEq for SynchronizationTemplate {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::eq_model(self, other)
+    }
+}
+#[cfg(feature = "applications")]
+impl std::fmt::Debug for SynchronizationTemplate {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_model(self, f)
     }
 }
 #[cfg(feature = "non-product-specific")]
@@ -13824,6 +15827,7 @@ pub enum TaskStatus {
 #[cfg(feature = "non-product-specific")]
 impl TaskStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "notStarted",
@@ -13837,6 +15841,7 @@ impl TaskStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TaskStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "notStarted" => Self::NotStarted,
@@ -13850,12 +15855,14 @@ impl From<&str> for TaskStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TaskStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TaskStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13887,6 +15894,7 @@ pub enum TeamsAppInstallationScope {
 #[cfg(feature = "non-product-specific")]
 impl TeamsAppInstallationScope {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Team => "team",
@@ -13898,6 +15906,7 @@ impl TeamsAppInstallationScope {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TeamsAppInstallationScope {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "team" => Self::Team,
@@ -13909,12 +15918,14 @@ impl From<&str> for TeamsAppInstallationScope {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TeamsAppInstallationScope {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScope {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13936,6 +15947,7 @@ pub enum TeamworkActivityTopicSource {
 #[cfg(feature = "non-product-specific")]
 impl TeamworkActivityTopicSource {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EntityUrl => "entityUrl",
@@ -13946,6 +15958,7 @@ impl TeamworkActivityTopicSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TeamworkActivityTopicSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "entityUrl" => Self::EntityUrl,
@@ -13956,12 +15969,14 @@ impl From<&str> for TeamworkActivityTopicSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TeamworkActivityTopicSource {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13987,6 +16002,7 @@ pub enum TeamworkApplicationIdentityType {
 #[cfg(feature = "non-product-specific")]
 impl TeamworkApplicationIdentityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AadApplication => "aadApplication",
@@ -14001,6 +16017,7 @@ impl TeamworkApplicationIdentityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TeamworkApplicationIdentityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "aadApplication" => Self::AadApplication,
@@ -14015,12 +16032,14 @@ impl From<&str> for TeamworkApplicationIdentityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TeamworkApplicationIdentityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TeamworkApplicationIdentityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14044,6 +16063,7 @@ pub enum TeamworkConversationIdentityType {
 #[cfg(feature = "non-product-specific")]
 impl TeamworkConversationIdentityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Team => "team",
@@ -14056,6 +16076,7 @@ impl TeamworkConversationIdentityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TeamworkConversationIdentityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "team" => Self::Team,
@@ -14068,12 +16089,14 @@ impl From<&str> for TeamworkConversationIdentityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TeamworkConversationIdentityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TeamworkConversationIdentityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14097,6 +16120,7 @@ pub enum TeamworkTagType {
 #[cfg(feature = "non-product-specific")]
 impl TeamworkTagType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -14106,6 +16130,7 @@ impl TeamworkTagType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TeamworkTagType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "standard" => Self::Standard,
@@ -14115,12 +16140,14 @@ impl From<&str> for TeamworkTagType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TeamworkTagType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TeamworkTagType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14148,6 +16175,7 @@ pub enum TeamworkUserIdentityType {
 #[cfg(feature = "non-product-specific")]
 impl TeamworkUserIdentityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AadUser => "aadUser",
@@ -14164,6 +16192,7 @@ impl TeamworkUserIdentityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TeamworkUserIdentityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "aadUser" => Self::AadUser,
@@ -14180,12 +16209,14 @@ impl From<&str> for TeamworkUserIdentityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TeamworkUserIdentityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14217,6 +16248,7 @@ pub enum ThreatAssessmentContentType {
 #[cfg(feature = "non-product-specific")]
 impl ThreatAssessmentContentType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mail => "mail",
@@ -14228,6 +16260,7 @@ impl ThreatAssessmentContentType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatAssessmentContentType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "mail" => Self::Mail,
@@ -14239,12 +16272,14 @@ impl From<&str> for ThreatAssessmentContentType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatAssessmentContentType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14272,6 +16307,7 @@ pub enum ThreatAssessmentRequestPivotProperty {
 #[cfg(feature = "non-product-specific")]
 impl ThreatAssessmentRequestPivotProperty {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ThreatCategory => "threatCategory",
@@ -14282,6 +16318,7 @@ impl ThreatAssessmentRequestPivotProperty {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatAssessmentRequestPivotProperty {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "threatCategory" => Self::ThreatCategory,
@@ -14292,12 +16329,14 @@ impl From<&str> for ThreatAssessmentRequestPivotProperty {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatAssessmentRequestPivotProperty {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestPivotProperty {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14329,6 +16368,7 @@ pub enum ThreatAssessmentRequestSource {
 #[cfg(feature = "non-product-specific")]
 impl ThreatAssessmentRequestSource {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "undefined",
@@ -14340,6 +16380,7 @@ impl ThreatAssessmentRequestSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatAssessmentRequestSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "undefined" => Self::Undefined,
@@ -14351,12 +16392,14 @@ impl From<&str> for ThreatAssessmentRequestSource {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatAssessmentRequestSource {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14388,6 +16431,7 @@ pub enum ThreatAssessmentResultType {
 #[cfg(feature = "non-product-specific")]
 impl ThreatAssessmentResultType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CheckPolicy => "checkPolicy",
@@ -14399,6 +16443,7 @@ impl ThreatAssessmentResultType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatAssessmentResultType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "checkPolicy" => Self::CheckPolicy,
@@ -14410,12 +16455,14 @@ impl From<&str> for ThreatAssessmentResultType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatAssessmentResultType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentResultType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14443,6 +16490,7 @@ pub enum ThreatAssessmentStatus {
 #[cfg(feature = "non-product-specific")]
 impl ThreatAssessmentStatus {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -14453,6 +16501,7 @@ impl ThreatAssessmentStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatAssessmentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -14463,12 +16512,14 @@ impl From<&str> for ThreatAssessmentStatus {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatAssessmentStatus {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14504,6 +16555,7 @@ pub enum ThreatCategory {
 #[cfg(feature = "non-product-specific")]
 impl ThreatCategory {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Spam => "spam",
@@ -14516,6 +16568,7 @@ impl ThreatCategory {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "spam" => Self::Spam,
@@ -14528,12 +16581,14 @@ impl From<&str> for ThreatCategory {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatCategory {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatCategory {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14561,6 +16616,7 @@ pub enum ThreatExpectedAssessment {
 #[cfg(feature = "non-product-specific")]
 impl ThreatExpectedAssessment {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Block => "block",
@@ -14571,6 +16627,7 @@ impl ThreatExpectedAssessment {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for ThreatExpectedAssessment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "block" => Self::Block,
@@ -14581,12 +16638,14 @@ impl From<&str> for ThreatExpectedAssessment {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for ThreatExpectedAssessment {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14610,6 +16669,7 @@ pub enum TimeCardState {
 #[cfg(feature = "non-product-specific")]
 impl TimeCardState {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClockedIn => "clockedIn",
@@ -14622,6 +16682,7 @@ impl TimeCardState {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TimeCardState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "clockedIn" => Self::ClockedIn,
@@ -14634,12 +16695,14 @@ impl From<&str> for TimeCardState {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TimeCardState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TimeCardState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14681,6 +16744,7 @@ pub enum TimeOffReasonIconType {
 #[cfg(feature = "non-product-specific")]
 impl TimeOffReasonIconType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -14711,6 +16775,7 @@ impl TimeOffReasonIconType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TimeOffReasonIconType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -14741,12 +16806,14 @@ impl From<&str> for TimeOffReasonIconType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TimeOffReasonIconType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14768,6 +16835,7 @@ pub enum TimeZoneStandard {
 #[cfg(feature = "non-product-specific")]
 impl TimeZoneStandard {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Windows => "windows",
@@ -14778,6 +16846,7 @@ impl TimeZoneStandard {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TimeZoneStandard {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "windows" => Self::Windows,
@@ -14788,12 +16857,14 @@ impl From<&str> for TimeZoneStandard {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TimeZoneStandard {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14817,6 +16888,7 @@ pub enum TokenIssuerType {
 #[cfg(feature = "non-product-specific")]
 impl TokenIssuerType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AzureAd => "AzureAD",
@@ -14829,6 +16901,7 @@ impl TokenIssuerType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for TokenIssuerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AzureAD" => Self::AzureAd,
@@ -14841,12 +16914,14 @@ impl From<&str> for TokenIssuerType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for TokenIssuerType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for TokenIssuerType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14883,6 +16958,7 @@ pub enum Tone {
 #[cfg(feature = "non-product-specific")]
 impl Tone {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tone0 => "tone0",
@@ -14908,6 +16984,7 @@ impl Tone {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for Tone {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "tone0" => Self::Tone0,
@@ -14933,12 +17010,14 @@ impl From<&str> for Tone {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for Tone {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for Tone {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14969,6 +17048,7 @@ pub enum UsageAuthMethod {
 #[cfg(feature = "non-product-specific")]
 impl UsageAuthMethod {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -14988,6 +17068,7 @@ impl UsageAuthMethod {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for UsageAuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -15007,12 +17088,14 @@ impl From<&str> for UsageAuthMethod {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for UsageAuthMethod {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for UsageAuthMethod {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15048,6 +17131,7 @@ pub enum UserAccountSecurityType {
 #[cfg(feature = "non-product-specific")]
 impl UserAccountSecurityType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -15060,6 +17144,7 @@ impl UserAccountSecurityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for UserAccountSecurityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -15072,12 +17157,14 @@ impl From<&str> for UserAccountSecurityType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for UserAccountSecurityType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15104,6 +17191,7 @@ pub enum UserFlowType {
 #[cfg(feature = "non-product-specific")]
 impl UserFlowType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SignUp => "signUp",
@@ -15119,6 +17207,7 @@ impl UserFlowType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for UserFlowType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "signUp" => Self::SignUp,
@@ -15134,12 +17223,14 @@ impl From<&str> for UserFlowType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for UserFlowType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for UserFlowType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15163,6 +17254,7 @@ pub enum UserNewMessageRestriction {
 #[cfg(feature = "non-product-specific")]
 impl UserNewMessageRestriction {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Everyone => "everyone",
@@ -15175,6 +17267,7 @@ impl UserNewMessageRestriction {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for UserNewMessageRestriction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "everyone" => Self::Everyone,
@@ -15187,12 +17280,14 @@ impl From<&str> for UserNewMessageRestriction {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for UserNewMessageRestriction {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for UserNewMessageRestriction {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15216,6 +17311,7 @@ pub enum VolumeType {
 #[cfg(feature = "non-product-specific")]
 impl VolumeType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperatingSystemVolume => "operatingSystemVolume",
@@ -15228,6 +17324,7 @@ impl VolumeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for VolumeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "operatingSystemVolume" => Self::OperatingSystemVolume,
@@ -15240,12 +17337,14 @@ impl From<&str> for VolumeType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for VolumeType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for VolumeType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15273,6 +17372,7 @@ pub enum WatermarkLayout {
 #[cfg(feature = "non-product-specific")]
 impl WatermarkLayout {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Horizontal => "horizontal",
@@ -15283,6 +17383,7 @@ impl WatermarkLayout {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for WatermarkLayout {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "horizontal" => Self::Horizontal,
@@ -15293,12 +17394,14 @@ impl From<&str> for WatermarkLayout {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for WatermarkLayout {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for WatermarkLayout {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15323,6 +17426,7 @@ pub enum WebsiteType {
 #[cfg(feature = "non-product-specific")]
 impl WebsiteType {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Other => "other",
@@ -15336,6 +17440,7 @@ impl WebsiteType {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for WebsiteType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "other" => Self::Other,
@@ -15349,12 +17454,14 @@ impl From<&str> for WebsiteType {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for WebsiteType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for WebsiteType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15379,6 +17486,7 @@ pub enum WeekIndex {
 #[cfg(feature = "non-product-specific")]
 impl WeekIndex {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::First => "first",
@@ -15392,6 +17500,7 @@ impl WeekIndex {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for WeekIndex {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "first" => Self::First,
@@ -15405,12 +17514,14 @@ impl From<&str> for WeekIndex {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for WeekIndex {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for WeekIndex {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15434,6 +17545,7 @@ pub enum WellknownListName {
 #[cfg(feature = "non-product-specific")]
 impl WellknownListName {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -15446,6 +17558,7 @@ impl WellknownListName {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for WellknownListName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -15458,12 +17571,14 @@ impl From<&str> for WellknownListName {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for WellknownListName {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for WellknownListName {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15485,6 +17600,7 @@ pub enum WorkforceIntegrationEncryptionProtocol {
 #[cfg(feature = "non-product-specific")]
 impl WorkforceIntegrationEncryptionProtocol {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SharedSecret => "sharedSecret",
@@ -15495,6 +17611,7 @@ impl WorkforceIntegrationEncryptionProtocol {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for WorkforceIntegrationEncryptionProtocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sharedSecret" => Self::SharedSecret,
@@ -15505,12 +17622,14 @@ impl From<&str> for WorkforceIntegrationEncryptionProtocol {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for WorkforceIntegrationEncryptionProtocol {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryptionProtocol {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15542,6 +17661,7 @@ pub enum WorkforceIntegrationSupportedEntities {
 #[cfg(feature = "non-product-specific")]
 impl WorkforceIntegrationSupportedEntities {
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -15562,6 +17682,7 @@ impl WorkforceIntegrationSupportedEntities {
 }
 #[cfg(feature = "non-product-specific")]
 impl From<&str> for WorkforceIntegrationSupportedEntities {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -15582,12 +17703,14 @@ impl From<&str> for WorkforceIntegrationSupportedEntities {
 }
 #[cfg(feature = "non-product-specific")]
 impl serde::Serialize for WorkforceIntegrationSupportedEntities {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "non-product-specific")]
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationSupportedEntities {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

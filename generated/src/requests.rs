@@ -15,70 +15,64 @@ pub mod applications {
     pub use super::service_principals::PutServicePrincipalsSynchronizationJobsSchema;
     #[cfg(feature = "applications")]
     pub use super::service_principals::ListServicePrincipalsSynchronizationTemplates;
+    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+    pub mod kinds {
+        #[cfg(feature = "applications")]
+        pub enum PostApplicationsSynchronizationAcquireAccessToken {}
+        #[cfg(feature = "applications")]
+        pub enum GetApplicationsSynchronizationTemplates {}
+        #[cfg(feature = "applications")]
+        pub enum PostApplicationsSynchronizationTemplates {}
+        #[cfg(feature = "applications")]
+        pub enum PatchApplicationsSynchronizationTemplates {}
+    }
     #[cfg(feature = "applications")]
     /// acquireAccessToken
     ///
     /// Acquire an OAuth Access token to authorize the Azure AD provisioning service to provision users into an application
     ///
     /// Documented at `api/synchronization-synchronization-acquireaccesstoken.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PostApplicationsSynchronizationAcquireAccessToken {
-        parts: crate::client::RequestParts,
-        body: PostApplicationsSynchronizationAcquireAccessTokenBody,
-    }
+    pub type PostApplicationsSynchronizationAcquireAccessToken = crate::client::Request<
+        kinds::PostApplicationsSynchronizationAcquireAccessToken,
+    >;
     #[cfg(feature = "applications")]
     impl PostApplicationsSynchronizationAcquireAccessToken {
         /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken`
+        #[inline]
         pub fn new(
             applications_id: &str,
             body: PostApplicationsSynchronizationAcquireAccessTokenBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("applicationsId", applications_id)?;
-            path.literal("/synchronization/acquireAccessToken");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/applications/{}/synchronization/acquireAccessToken",
+                &[("applicationsId", applications_id)],
+                &body,
+            )
         }
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/acquireAccessToken`
+        #[inline]
         pub fn service_principals(
             service_principals_id: &str,
             body: PostApplicationsSynchronizationAcquireAccessTokenBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("servicePrincipalsId", service_principals_id)?;
-            path.literal("/synchronization/acquireAccessToken");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/acquireAccessToken",
+                &[("servicePrincipalsId", service_principals_id)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostApplicationsSynchronizationAcquireAccessToken {
+    impl crate::client::Kind
+    for kinds::PostApplicationsSynchronizationAcquireAccessToken {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Default)]
     pub struct PostApplicationsSynchronizationAcquireAccessTokenBody {
         /// Represents a single secret value.
         pub credentials: Option<
@@ -87,44 +81,69 @@ pub mod applications {
         /// The `@odata.type` annotation: the concrete type of this value.
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl PostApplicationsSynchronizationAcquireAccessTokenBody {
-        fn from_fields(
-            mut f: crate::runtime::Fields,
-        ) -> Result<Self, serde_json::Error> {
-            Ok(Self {
-                credentials: f.take("credentials")?,
-                odata_type: f.take("@odata.type")?,
-                additional_properties: f.into_rest(),
-            })
+    impl crate::runtime::Model
+    for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        const NAME: &'static str = "PostApplicationsSynchronizationAcquireAccessTokenBody";
+        const FIELDS: &'static [&'static str] = &["credentials", "@odata.type"];
+        #[inline]
+        fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+            match i {
+                0 => &self.credentials,
+                1 => &self.odata_type,
+                _ => &self.additional_properties,
+            }
         }
-        fn to_fields(
-            &self,
-        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-            f.put("credentials", &self.credentials)?;
-            f.put("@odata.type", &self.odata_type)?;
-            Ok(f.into_rest())
+        #[inline]
+        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+            match i {
+                0 => &mut self.credentials,
+                1 => &mut self.odata_type,
+                _ => &mut self.additional_properties,
+            }
         }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        #[inline]
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            crate::runtime::serialize_fields(self.to_fields(), serializer)
+            crate::runtime::serialize_model(self, serializer)
         }
     }
     #[cfg(feature = "applications")]
     impl<'de> serde::Deserialize<'de>
     for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        #[inline]
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+            crate::runtime::deserialize_model(deserializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl Clone for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        #[inline]
+        fn clone(&self) -> Self {
+            crate::runtime::clone_model(self)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl PartialEq for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        #[inline]
+        fn eq(&self, other: &Self) -> bool {
+            crate::runtime::eq_model(self, other)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl std::fmt::Debug for PostApplicationsSynchronizationAcquireAccessTokenBody {
+        #[inline]
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::runtime::debug_model(self, f)
         }
     }
     #[cfg(feature = "applications")]
@@ -133,56 +152,36 @@ pub mod applications {
     /// Retrieve a synchronization template by its identifier.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-get.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct GetApplicationsSynchronizationTemplates {
-        parts: crate::client::RequestParts,
-    }
+    pub type GetApplicationsSynchronizationTemplates = crate::client::Request<
+        kinds::GetApplicationsSynchronizationTemplates,
+    >;
     #[cfg(feature = "applications")]
     impl GetApplicationsSynchronizationTemplates {
         /// `GET applications/{id}/synchronization/templates/{templateId}`
+        #[inline]
         pub fn new(id: &str, template_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/applications/{}/synchronization/templates/{}",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
         /// `GET servicePrincipals/{id}/synchronization/templates/{templateId}`
+        #[inline]
         pub fn service_principals(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/templates/{}",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetApplicationsSynchronizationTemplates {
+    impl crate::client::Kind for kinds::GetApplicationsSynchronizationTemplates {
         type Output = crate::graph::SynchronizationTemplate;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// Create synchronizationTemplate
@@ -190,45 +189,28 @@ pub mod applications {
     /// Create a new synchronization template for a given application.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-post.md`. The documented success status is 201.
-    #[derive(Clone, Debug)]
-    pub struct PostApplicationsSynchronizationTemplates {
-        parts: crate::client::RequestParts,
-        body: crate::graph::SynchronizationTemplate,
-    }
+    pub type PostApplicationsSynchronizationTemplates = crate::client::Request<
+        kinds::PostApplicationsSynchronizationTemplates,
+    >;
     #[cfg(feature = "applications")]
     impl PostApplicationsSynchronizationTemplates {
         /// `POST /applications/{id}/synchronization/templates/`
+        #[inline]
         pub fn new(
             id: &str,
             body: crate::graph::SynchronizationTemplate,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/applications/{}/synchronization/templates",
+                &[("id", id)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostApplicationsSynchronizationTemplates {
+    impl crate::client::Kind for kinds::PostApplicationsSynchronizationTemplates {
         type Output = crate::graph::SynchronizationTemplate;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// Update synchronizationTemplate
@@ -236,47 +218,30 @@ pub mod applications {
     /// Update (override) the synchronization template associated with a given application.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-update.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PatchApplicationsSynchronizationTemplates {
-        parts: crate::client::RequestParts,
-        body: crate::graph::SynchronizationTemplate,
-    }
+    pub type PatchApplicationsSynchronizationTemplates = crate::client::Request<
+        kinds::PatchApplicationsSynchronizationTemplates,
+    >;
     #[cfg(feature = "applications")]
     impl PatchApplicationsSynchronizationTemplates {
         /// `PATCH applications/{id}/synchronization/templates/{templateId}`
+        #[inline]
         pub fn new(
             id: &str,
             template_id: &str,
             body: crate::graph::SynchronizationTemplate,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::PATCH,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/applications/{}/synchronization/templates/{}",
+                &[("id", id), ("templateId", template_id)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PatchApplicationsSynchronizationTemplates {
+    impl crate::client::Kind for kinds::PatchApplicationsSynchronizationTemplates {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
 }
 /// Operations on paths under `/service_principals`.
@@ -287,46 +252,66 @@ pub mod service_principals {
     pub use super::applications::PostApplicationsSynchronizationAcquireAccessTokenBody;
     #[cfg(feature = "applications")]
     pub use super::applications::GetApplicationsSynchronizationTemplates;
+    /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+    pub mod kinds {
+        #[cfg(feature = "applications")]
+        pub enum DeleteServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum GetServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsPause {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobs {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsProvisionOnDemand {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsRestart {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsStart {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsSynchronizationJobsValidateCredentials {}
+        #[cfg(feature = "applications")]
+        pub enum DeleteServicePrincipalsSynchronizationJobsSchema {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsJobsSchemaFilterOperators {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsJobsSchemaFunctions {}
+        #[cfg(feature = "applications")]
+        pub enum GetServicePrincipalsSynchronizationJobsSchema {}
+        #[cfg(feature = "applications")]
+        pub enum PostServicePrincipalsJobsSchemaParseExpression {}
+        #[cfg(feature = "applications")]
+        pub enum PutServicePrincipalsSynchronizationJobsSchema {}
+        #[cfg(feature = "applications")]
+        pub enum ListServicePrincipalsSynchronizationTemplates {}
+    }
     #[cfg(feature = "applications")]
     /// Delete synchronizationJob
     ///
     /// Stop the synchronization job, and permanently delete all the state associated with it.
     ///
     /// Documented at `api/synchronization-synchronizationjob-delete.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct DeleteServicePrincipalsSynchronizationJobs {
-        parts: crate::client::RequestParts,
-    }
+    pub type DeleteServicePrincipalsSynchronizationJobs = crate::client::Request<
+        kinds::DeleteServicePrincipalsSynchronizationJobs,
+    >;
     #[cfg(feature = "applications")]
     impl DeleteServicePrincipalsSynchronizationJobs {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::DELETE,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for DeleteServicePrincipalsSynchronizationJobs {
+    impl crate::client::Kind for kinds::DeleteServicePrincipalsSynchronizationJobs {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// Get synchronizationJob
@@ -334,40 +319,24 @@ pub mod service_principals {
     /// Retrieve the existing synchronization job and its properties.
     ///
     /// Documented at `api/synchronization-synchronizationjob-get.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct GetServicePrincipalsSynchronizationJobs {
-        parts: crate::client::RequestParts,
-    }
+    pub type GetServicePrincipalsSynchronizationJobs = crate::client::Request<
+        kinds::GetServicePrincipalsSynchronizationJobs,
+    >;
     #[cfg(feature = "applications")]
     impl GetServicePrincipalsSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetServicePrincipalsSynchronizationJobs {
+    impl crate::client::Kind for kinds::GetServicePrincipalsSynchronizationJobs {
         type Output = crate::graph::SynchronizationJob;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// List synchronization jobs
@@ -375,39 +344,24 @@ pub mod service_principals {
     /// List existing jobs for a given application instance (service principal).
     ///
     /// Documented at `api/synchronization-synchronizationjob-list.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct ListServicePrincipalsSynchronizationJobs {
-        parts: crate::client::RequestParts,
-    }
+    pub type ListServicePrincipalsSynchronizationJobs = crate::client::Request<
+        kinds::ListServicePrincipalsSynchronizationJobs,
+    >;
     #[cfg(feature = "applications")]
     impl ListServicePrincipalsSynchronizationJobs {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/`
+        #[inline]
         pub fn new(id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs",
+                &[("id", id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListServicePrincipalsSynchronizationJobs {
+    impl crate::client::Kind for kinds::ListServicePrincipalsSynchronizationJobs {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// synchronizationJob: pause
@@ -415,41 +369,25 @@ pub mod service_principals {
     /// Temporarily stop synchronization. All the progress, including job state, is persisted, and the job will continue from where it left off when a Start call is made.
     ///
     /// Documented at `api/synchronization-synchronizationjob-pause.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsSynchronizationJobsPause {
-        parts: crate::client::RequestParts,
-    }
+    pub type PostServicePrincipalsSynchronizationJobsPause = crate::client::Request<
+        kinds::PostServicePrincipalsSynchronizationJobsPause,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsSynchronizationJobsPause {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/pause");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}/pause",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsPause {
+    impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobsPause {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// Create synchronizationJob
@@ -457,45 +395,28 @@ pub mod service_principals {
     /// Create new synchronization job with a default synchronization schema. The job is created in a disabled state. Call Start job to start synchronization.
     ///
     /// Documented at `api/synchronization-synchronizationjob-post.md`. The documented success status is 201.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsSynchronizationJobs {
-        parts: crate::client::RequestParts,
-        body: crate::graph::SynchronizationJob,
-    }
+    pub type PostServicePrincipalsSynchronizationJobs = crate::client::Request<
+        kinds::PostServicePrincipalsSynchronizationJobs,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsSynchronizationJobs {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/`
+        #[inline]
         pub fn new(
             id: &str,
             body: crate::graph::SynchronizationJob,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/jobs",
+                &[("id", id)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobs {
+    impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobs {
         type Output = crate::graph::SynchronizationJob;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// synchronizationJob: provisionOnDemand
@@ -503,53 +424,37 @@ pub mod service_principals {
     /// Select a user and provision the account on-demand.
     ///
     /// Documented at `api/synchronization-synchronizationjob-provision-on-demand.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
-        parts: crate::client::RequestParts,
-        body: PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody,
-    }
+    pub type PostServicePrincipalsSynchronizationJobsProvisionOnDemand = crate::client::Request<
+        kinds::PostServicePrincipalsSynchronizationJobsProvisionOnDemand,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand`
+        #[inline]
         pub fn new(
             service_principals_id: &str,
             synchronization_job_id: &str,
             body: PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("servicePrincipalsId", service_principals_id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("synchronizationJobId", synchronization_job_id)?;
-            path.literal("/provisionOnDemand");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/jobs/{}/provisionOnDemand",
+                &[
+                    ("servicePrincipalsId", service_principals_id),
+                    ("synchronizationJobId", synchronization_job_id),
+                ],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation
-    for PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
+    impl crate::client::Kind
+    for kinds::PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
         type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Default)]
     pub struct PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         /// Represents the objects that will be provisioned and the synchronization rules executed. The resource is primarily used for on-demand provisioning.
         pub parameters: Option<
@@ -558,45 +463,71 @@ pub mod service_principals {
         /// The `@odata.type` annotation: the concrete type of this value.
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
-        fn from_fields(
-            mut f: crate::runtime::Fields,
-        ) -> Result<Self, serde_json::Error> {
-            Ok(Self {
-                parameters: f.take("parameters")?,
-                odata_type: f.take("@odata.type")?,
-                additional_properties: f.into_rest(),
-            })
+    impl crate::runtime::Model
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        const NAME: &'static str = "PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody";
+        const FIELDS: &'static [&'static str] = &["parameters", "@odata.type"];
+        #[inline]
+        fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+            match i {
+                0 => &self.parameters,
+                1 => &self.odata_type,
+                _ => &self.additional_properties,
+            }
         }
-        fn to_fields(
-            &self,
-        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-            f.put("parameters", &self.parameters)?;
-            f.put("@odata.type", &self.odata_type)?;
-            Ok(f.into_rest())
+        #[inline]
+        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+            match i {
+                0 => &mut self.parameters,
+                1 => &mut self.odata_type,
+                _ => &mut self.additional_properties,
+            }
         }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize
     for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        #[inline]
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            crate::runtime::serialize_fields(self.to_fields(), serializer)
+            crate::runtime::serialize_model(self, serializer)
         }
     }
     #[cfg(feature = "applications")]
     impl<'de> serde::Deserialize<'de>
     for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        #[inline]
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+            crate::runtime::deserialize_model(deserializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl Clone for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        #[inline]
+        fn clone(&self) -> Self {
+            crate::runtime::clone_model(self)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl PartialEq for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        #[inline]
+        fn eq(&self, other: &Self) -> bool {
+            crate::runtime::eq_model(self, other)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl std::fmt::Debug
+    for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
+        #[inline]
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::runtime::debug_model(self, f)
         }
     }
     #[cfg(feature = "applications")]
@@ -605,96 +536,102 @@ pub mod service_principals {
     /// Restart the synchronization job, forcing it to reprocess all the objects in the directory. Optionally clears existing synchronization state and previous errors.
     ///
     /// Documented at `api/synchronization-synchronizationjob-restart.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsSynchronizationJobsRestart {
-        parts: crate::client::RequestParts,
-        body: PostServicePrincipalsSynchronizationJobsRestartBody,
-    }
+    pub type PostServicePrincipalsSynchronizationJobsRestart = crate::client::Request<
+        kinds::PostServicePrincipalsSynchronizationJobsRestart,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsSynchronizationJobsRestart {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart`
+        #[inline]
         pub fn new(
             id: &str,
             job_id: &str,
             body: PostServicePrincipalsSynchronizationJobsRestartBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/restart");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/jobs/{}/restart",
+                &[("id", id), ("jobId", job_id)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsRestart {
+    impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobsRestart {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Default)]
     pub struct PostServicePrincipalsSynchronizationJobsRestartBody {
         /// Restart criteria
         pub criteria: Option<crate::graph::SynchronizationJobRestartCriteria>,
         /// The `@odata.type` annotation: the concrete type of this value.
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl PostServicePrincipalsSynchronizationJobsRestartBody {
-        fn from_fields(
-            mut f: crate::runtime::Fields,
-        ) -> Result<Self, serde_json::Error> {
-            Ok(Self {
-                criteria: f.take("criteria")?,
-                odata_type: f.take("@odata.type")?,
-                additional_properties: f.into_rest(),
-            })
+    impl crate::runtime::Model for PostServicePrincipalsSynchronizationJobsRestartBody {
+        const NAME: &'static str = "PostServicePrincipalsSynchronizationJobsRestartBody";
+        const FIELDS: &'static [&'static str] = &["criteria", "@odata.type"];
+        #[inline]
+        fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+            match i {
+                0 => &self.criteria,
+                1 => &self.odata_type,
+                _ => &self.additional_properties,
+            }
         }
-        fn to_fields(
-            &self,
-        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-            f.put("criteria", &self.criteria)?;
-            f.put("@odata.type", &self.odata_type)?;
-            Ok(f.into_rest())
+        #[inline]
+        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+            match i {
+                0 => &mut self.criteria,
+                1 => &mut self.odata_type,
+                _ => &mut self.additional_properties,
+            }
         }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize for PostServicePrincipalsSynchronizationJobsRestartBody {
+        #[inline]
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            crate::runtime::serialize_fields(self.to_fields(), serializer)
+            crate::runtime::serialize_model(self, serializer)
         }
     }
     #[cfg(feature = "applications")]
     impl<'de> serde::Deserialize<'de>
     for PostServicePrincipalsSynchronizationJobsRestartBody {
+        #[inline]
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+            crate::runtime::deserialize_model(deserializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl Clone for PostServicePrincipalsSynchronizationJobsRestartBody {
+        #[inline]
+        fn clone(&self) -> Self {
+            crate::runtime::clone_model(self)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl PartialEq for PostServicePrincipalsSynchronizationJobsRestartBody {
+        #[inline]
+        fn eq(&self, other: &Self) -> bool {
+            crate::runtime::eq_model(self, other)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl std::fmt::Debug for PostServicePrincipalsSynchronizationJobsRestartBody {
+        #[inline]
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::runtime::debug_model(self, f)
         }
     }
     #[cfg(feature = "applications")]
@@ -703,41 +640,25 @@ pub mod service_principals {
     /// Start an existing synchronization job. If the job is in a paused state, it will continue processing changes from the point where it was paused. If the job is in quarantine, the quarantine status will be cleared.
     ///
     /// Documented at `api/synchronization-synchronizationjob-start.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsSynchronizationJobsStart {
-        parts: crate::client::RequestParts,
-    }
+    pub type PostServicePrincipalsSynchronizationJobsStart = crate::client::Request<
+        kinds::PostServicePrincipalsSynchronizationJobsStart,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsSynchronizationJobsStart {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/start");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}/start",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostServicePrincipalsSynchronizationJobsStart {
+    impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobsStart {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// synchronizationJob: validateCredentials
@@ -745,53 +666,35 @@ pub mod service_principals {
     /// Validate that the credentials are valid in the tenant.
     ///
     /// Documented at `api/synchronization-synchronizationjob-validatecredentials.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsSynchronizationJobsValidateCredentials {
-        parts: crate::client::RequestParts,
-        body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
-    }
+    pub type PostServicePrincipalsSynchronizationJobsValidateCredentials = crate::client::Request<
+        kinds::PostServicePrincipalsSynchronizationJobsValidateCredentials,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsSynchronizationJobsValidateCredentials {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
+        #[inline]
         pub fn new(
             id: &str,
             id_2: &str,
             body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("id", id_2)?;
-            path.literal("/validateCredentials");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/jobs/{}/validateCredentials",
+                &[("id", id), ("id", id_2)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation
-    for PostServicePrincipalsSynchronizationJobsValidateCredentials {
+    impl crate::client::Kind
+    for kinds::PostServicePrincipalsSynchronizationJobsValidateCredentials {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Default)]
     pub struct PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         /// When true, the credentials parameter will be ignored and the previously saved credentials (if any) will be validated instead.
         pub use_saved_credentials: Option<bool>,
@@ -802,47 +705,77 @@ pub mod service_principals {
         /// The `@odata.type` annotation: the concrete type of this value.
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
-        fn from_fields(
-            mut f: crate::runtime::Fields,
-        ) -> Result<Self, serde_json::Error> {
-            Ok(Self {
-                use_saved_credentials: f.take("useSavedCredentials")?,
-                credentials: f.take("credentials")?,
-                odata_type: f.take("@odata.type")?,
-                additional_properties: f.into_rest(),
-            })
+    impl crate::runtime::Model
+    for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        const NAME: &'static str = "PostServicePrincipalsSynchronizationJobsValidateCredentialsBody";
+        const FIELDS: &'static [&'static str] = &[
+            "useSavedCredentials",
+            "credentials",
+            "@odata.type",
+        ];
+        #[inline]
+        fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+            match i {
+                0 => &self.use_saved_credentials,
+                1 => &self.credentials,
+                2 => &self.odata_type,
+                _ => &self.additional_properties,
+            }
         }
-        fn to_fields(
-            &self,
-        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-            f.put("useSavedCredentials", &self.use_saved_credentials)?;
-            f.put("credentials", &self.credentials)?;
-            f.put("@odata.type", &self.odata_type)?;
-            Ok(f.into_rest())
+        #[inline]
+        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+            match i {
+                0 => &mut self.use_saved_credentials,
+                1 => &mut self.credentials,
+                2 => &mut self.odata_type,
+                _ => &mut self.additional_properties,
+            }
         }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize
     for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        #[inline]
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            crate::runtime::serialize_fields(self.to_fields(), serializer)
+            crate::runtime::serialize_model(self, serializer)
         }
     }
     #[cfg(feature = "applications")]
     impl<'de> serde::Deserialize<'de>
     for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        #[inline]
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+            crate::runtime::deserialize_model(deserializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl Clone for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        #[inline]
+        fn clone(&self) -> Self {
+            crate::runtime::clone_model(self)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl PartialEq for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        #[inline]
+        fn eq(&self, other: &Self) -> bool {
+            crate::runtime::eq_model(self, other)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl std::fmt::Debug
+    for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
+        #[inline]
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::runtime::debug_model(self, f)
         }
     }
     #[cfg(feature = "applications")]
@@ -851,58 +784,38 @@ pub mod service_principals {
     /// Deletes the customized schema and resets the schema to the default configuration. If the schema is deleted in the context of the template, it resets the schema to the default one associated with the template's `factoryTag`.
     ///
     /// Documented at `api/synchronization-synchronizationschema-delete.md`. The documented success status is 201.
-    #[derive(Clone, Debug)]
-    pub struct DeleteServicePrincipalsSynchronizationJobsSchema {
-        parts: crate::client::RequestParts,
-    }
+    pub type DeleteServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
+        kinds::DeleteServicePrincipalsSynchronizationJobsSchema,
+    >;
     #[cfg(feature = "applications")]
     impl DeleteServicePrincipalsSynchronizationJobsSchema {
         /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::DELETE,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}/schema",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
         /// `DELETE /applications/{id}/synchronization/templates/{templateId}/schema`
+        #[inline]
         pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::DELETE,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/applications/{}/synchronization/templates/{}/schema",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for DeleteServicePrincipalsSynchronizationJobsSchema {
+    impl crate::client::Kind
+    for kinds::DeleteServicePrincipalsSynchronizationJobsSchema {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// synchronizationSchema: filterOperators
@@ -910,75 +823,48 @@ pub mod service_principals {
     /// List all operators supported in the scoping filters.
     ///
     /// Documented at `api/synchronization-synchronizationschema-filteroperators.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct ListServicePrincipalsJobsSchemaFilterOperators {
-        parts: crate::client::RequestParts,
-    }
+    pub type ListServicePrincipalsJobsSchemaFilterOperators = crate::client::Request<
+        kinds::ListServicePrincipalsJobsSchemaFilterOperators,
+    >;
     #[cfg(feature = "applications")]
     impl ListServicePrincipalsJobsSchemaFilterOperators {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/schema/filterOperators");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}/schema/filterOperators",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/filterOperators`
+        #[inline]
         pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema/filterOperators");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/templates/{}/schema/filterOperators",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/filterOperators`
+        #[inline]
         pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema/filterOperators");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/applications/{}/synchronization/templates/{}/schema/filterOperators",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListServicePrincipalsJobsSchemaFilterOperators {
+    impl crate::client::Kind for kinds::ListServicePrincipalsJobsSchemaFilterOperators {
         type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// synchronizationSchema: functions
@@ -986,77 +872,50 @@ pub mod service_principals {
     /// List all the functions currently supported in the attributeMappingSource.
     ///
     /// Documented at `api/synchronization-synchronizationschema-functions.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct ListServicePrincipalsJobsSchemaFunctions {
-        parts: crate::client::RequestParts,
-    }
+    pub type ListServicePrincipalsJobsSchemaFunctions = crate::client::Request<
+        kinds::ListServicePrincipalsJobsSchemaFunctions,
+    >;
     #[cfg(feature = "applications")]
     impl ListServicePrincipalsJobsSchemaFunctions {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/schema/functions");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}/schema/functions",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema/functions`
+        #[inline]
         pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema/functions");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/templates/{}/schema/functions",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema/functions`
+        #[inline]
         pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema/functions");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/applications/{}/synchronization/templates/{}/schema/functions",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListServicePrincipalsJobsSchemaFunctions {
+    impl crate::client::Kind for kinds::ListServicePrincipalsJobsSchemaFunctions {
         type Output = crate::runtime::Collection<
             crate::graph::AttributeMappingFunctionSchema,
         >;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// Get synchronizationSchema
@@ -1064,75 +923,48 @@ pub mod service_principals {
     /// Retrieve the schema for a given synchronization job or template.
     ///
     /// Documented at `api/synchronization-synchronizationschema-get.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct GetServicePrincipalsSynchronizationJobsSchema {
-        parts: crate::client::RequestParts,
-    }
+    pub type GetServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
+        kinds::GetServicePrincipalsSynchronizationJobsSchema,
+    >;
     #[cfg(feature = "applications")]
     impl GetServicePrincipalsSynchronizationJobsSchema {
         /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
+        #[inline]
         pub fn new(id: &str, job_id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/jobs/{}/schema",
+                &[("id", id), ("jobId", job_id)],
+            )
         }
         /// `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema`
+        #[inline]
         pub fn service_principals_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/templates/{}/schema",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
         /// `GET /applications/{id}/synchronization/templates/{templateId}/schema`
+        #[inline]
         pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/applications/{}/synchronization/templates/{}/schema",
+                &[("id", id), ("templateId", template_id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for GetServicePrincipalsSynchronizationJobsSchema {
+    impl crate::client::Kind for kinds::GetServicePrincipalsSynchronizationJobsSchema {
         type Output = crate::graph::SynchronizationSchema;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// synchronizationSchema: parseExpression
@@ -1140,70 +972,47 @@ pub mod service_principals {
     /// (../resources/synchronization_attributemappingsource.md) object.
     ///
     /// Documented at `api/synchronization-synchronizationschema-parseexpression.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct PostServicePrincipalsJobsSchemaParseExpression {
-        parts: crate::client::RequestParts,
-        body: PostServicePrincipalsJobsSchemaParseExpressionBody,
-    }
+    pub type PostServicePrincipalsJobsSchemaParseExpression = crate::client::Request<
+        kinds::PostServicePrincipalsJobsSchemaParseExpression,
+    >;
     #[cfg(feature = "applications")]
     impl PostServicePrincipalsJobsSchemaParseExpression {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
+        #[inline]
         pub fn new(
             id: &str,
             id_2: &str,
             body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("id", id_2)?;
-            path.literal("/schema/parseExpression");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/jobs/{}/schema/parseExpression",
+                &[("id", id), ("id", id_2)],
+                &body,
+            )
         }
         /// `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
+        #[inline]
         pub fn service_principals_synchronization_templates(
             id: &str,
             id_2: &str,
             body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("id", id_2)?;
-            path.literal("/schema/parseExpression");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::POST,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/templates/{}/schema/parseExpression",
+                &[("id", id), ("id", id_2)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PostServicePrincipalsJobsSchemaParseExpression {
+    impl crate::client::Kind for kinds::PostServicePrincipalsJobsSchemaParseExpression {
         type Output = crate::graph::ParseExpressionResponse;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Default)]
     pub struct PostServicePrincipalsJobsSchemaParseExpressionBody {
         /// Expression to parse.
         pub expression: Option<String>,
@@ -1214,48 +1023,77 @@ pub mod service_principals {
         /// The `@odata.type` annotation: the concrete type of this value.
         pub odata_type: Option<String>,
         /// Properties the docs do not describe, kept so a round trip loses nothing.
-        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl PostServicePrincipalsJobsSchemaParseExpressionBody {
-        fn from_fields(
-            mut f: crate::runtime::Fields,
-        ) -> Result<Self, serde_json::Error> {
-            Ok(Self {
-                expression: f.take("expression")?,
-                test_input_object: f.take("testInputObject")?,
-                target_attribute_definition: f.take("targetAttributeDefinition")?,
-                odata_type: f.take("@odata.type")?,
-                additional_properties: f.into_rest(),
-            })
+    impl crate::runtime::Model for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        const NAME: &'static str = "PostServicePrincipalsJobsSchemaParseExpressionBody";
+        const FIELDS: &'static [&'static str] = &[
+            "expression",
+            "testInputObject",
+            "targetAttributeDefinition",
+            "@odata.type",
+        ];
+        #[inline]
+        fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+            match i {
+                0 => &self.expression,
+                1 => &self.test_input_object,
+                2 => &self.target_attribute_definition,
+                3 => &self.odata_type,
+                _ => &self.additional_properties,
+            }
         }
-        fn to_fields(
-            &self,
-        ) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-            let mut f = crate::runtime::Fields::from_rest(&self.additional_properties);
-            f.put("expression", &self.expression)?;
-            f.put("testInputObject", &self.test_input_object)?;
-            f.put("targetAttributeDefinition", &self.target_attribute_definition)?;
-            f.put("@odata.type", &self.odata_type)?;
-            Ok(f.into_rest())
+        #[inline]
+        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+            match i {
+                0 => &mut self.expression,
+                1 => &mut self.test_input_object,
+                2 => &mut self.target_attribute_definition,
+                3 => &mut self.odata_type,
+                _ => &mut self.additional_properties,
+            }
         }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        #[inline]
         fn serialize<S: serde::Serializer>(
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            crate::runtime::serialize_fields(self.to_fields(), serializer)
+            crate::runtime::serialize_model(self, serializer)
         }
     }
     #[cfg(feature = "applications")]
     impl<'de> serde::Deserialize<'de>
     for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        #[inline]
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+            crate::runtime::deserialize_model(deserializer)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl Clone for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        #[inline]
+        fn clone(&self) -> Self {
+            crate::runtime::clone_model(self)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl PartialEq for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        #[inline]
+        fn eq(&self, other: &Self) -> bool {
+            crate::runtime::eq_model(self, other)
+        }
+    }
+    #[cfg(feature = "applications")]
+    impl std::fmt::Debug for PostServicePrincipalsJobsSchemaParseExpressionBody {
+        #[inline]
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            crate::runtime::debug_model(self, f)
         }
     }
     #[cfg(feature = "applications")]
@@ -1264,66 +1102,44 @@ pub mod service_principals {
     /// Update the synchronization schema for a given job or template. This method fully replaces the current schema with the one provided in the request. To update the schema of a template, make the call on the application object. You must be the owner of the application.
     ///
     /// Documented at `api/synchronization-synchronizationschema-update.md`. The documented success status is 204.
-    #[derive(Clone, Debug)]
-    pub struct PutServicePrincipalsSynchronizationJobsSchema {
-        parts: crate::client::RequestParts,
-        body: crate::graph::SynchronizationSchema,
-    }
+    pub type PutServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
+        kinds::PutServicePrincipalsSynchronizationJobsSchema,
+    >;
     #[cfg(feature = "applications")]
     impl PutServicePrincipalsSynchronizationJobsSchema {
         /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`
+        #[inline]
         pub fn new(
             id: &str,
             job_id: &str,
             body: crate::graph::SynchronizationSchema,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/jobs/");
-            path.param("jobId", job_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::PUT,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/servicePrincipals/{}/synchronization/jobs/{}/schema",
+                &[("id", id), ("jobId", job_id)],
+                &body,
+            )
         }
         /// `PUT /applications/{id}/synchronization/templates/{templateId}/schema`
+        #[inline]
         pub fn applications_synchronization_templates(
             id: &str,
             template_id: &str,
             body: crate::graph::SynchronizationSchema,
         ) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates/");
-            path.param("templateId", template_id)?;
-            path.literal("/schema");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request_json(
                 http::Method::PUT,
-                path.finish(),
-            );
-            Ok(Self { parts, body })
+                "/applications/{}/synchronization/templates/{}/schema",
+                &[("id", id), ("templateId", template_id)],
+                &body,
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for PutServicePrincipalsSynchronizationJobsSchema {
+    impl crate::client::Kind for kinds::PutServicePrincipalsSynchronizationJobsSchema {
         type Output = ();
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            let mut parts = self.parts;
-            parts.body = Some(serde_json::to_vec(&self.body)?);
-            Ok(parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_empty(status, body)
-        }
+        const NO_CONTENT: bool = true;
     }
     #[cfg(feature = "applications")]
     /// List existing synchronization templates
@@ -1331,50 +1147,32 @@ pub mod service_principals {
     /// List the synchronization templates associated with a given application or service principal.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-list.md`. The documented success status is 200.
-    #[derive(Clone, Debug)]
-    pub struct ListServicePrincipalsSynchronizationTemplates {
-        parts: crate::client::RequestParts,
-    }
+    pub type ListServicePrincipalsSynchronizationTemplates = crate::client::Request<
+        kinds::ListServicePrincipalsSynchronizationTemplates,
+    >;
     #[cfg(feature = "applications")]
     impl ListServicePrincipalsSynchronizationTemplates {
         /// `GET servicePrincipals/{id}/synchronization/templates`
+        #[inline]
         pub fn new(id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/servicePrincipals/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/servicePrincipals/{}/synchronization/templates",
+                &[("id", id)],
+            )
         }
         /// `GET applications/{id}/synchronization/templates`
+        #[inline]
         pub fn applications(id: &str) -> Result<Self, crate::client::Error> {
-            let mut path = crate::client::PathBuilder::new();
-            path.literal("/applications/");
-            path.param("id", id)?;
-            path.literal("/synchronization/templates");
-            let parts = crate::client::RequestParts::new(
+            crate::client::request(
                 http::Method::GET,
-                path.finish(),
-            );
-            Ok(Self { parts })
+                "/applications/{}/synchronization/templates",
+                &[("id", id)],
+            )
         }
     }
     #[cfg(feature = "applications")]
-    impl crate::client::Operation for ListServicePrincipalsSynchronizationTemplates {
+    impl crate::client::Kind for kinds::ListServicePrincipalsSynchronizationTemplates {
         type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
-        fn into_parts(
-            self,
-        ) -> Result<crate::client::RequestParts, crate::client::Error> {
-            Ok(self.parts)
-        }
-        fn parse_response(
-            status: u16,
-            body: &[u8],
-        ) -> Result<Self::Output, crate::client::Error> {
-            crate::client::parse_json(status, body)
-        }
     }
 }

@@ -34,6 +34,10 @@ pub struct Timings {
     pub format: std::time::Duration,
     /// Writing files (only changed ones).
     pub write: std::time::Duration,
+    /// CPU time (all threads) of `load`, `ir` and `emit`, where the platform reports it.
+    pub load_cpu: Option<std::time::Duration>,
+    pub ir_cpu: Option<std::time::Duration>,
+    pub emit_cpu: Option<std::time::Duration>,
 }
 
 impl Generated {
@@ -173,6 +177,7 @@ impl Config {
     /// Read, resolve and emit, without writing anything.
     pub fn run(&self) -> Result<Generated, Error> {
         let start = std::time::Instant::now();
+        let cpu = crate::timing::process_cpu();
         let docs = match &self.progress {
             Some(p) => {
                 load::load_with_progress(&self.docs, &|done, total| p("parsing", done, total))
@@ -181,8 +186,10 @@ impl Config {
         }
         .map_err(|e| Error::Docs(self.docs.clone(), e))?;
         let load = start.elapsed();
+        let load_cpu = crate::timing::cpu_between(cpu, crate::timing::process_cpu());
         let mut g = self.run_on(docs)?;
         g.timings.load = load;
+        g.timings.load_cpu = load_cpu;
         Ok(g)
     }
 
@@ -190,18 +197,36 @@ impl Config {
     pub fn run_on(&self, docs: load::Docs) -> Result<Generated, Error> {
         let mut diags: Diagnostics = docs.diagnostics;
         let start = std::time::Instant::now();
+        let cpu = crate::timing::process_cpu();
         let step = |stage: &str| {
             if let Some(p) = &self.progress {
                 p(stage, 0, 1);
             }
         };
         step("resolving");
-        let mut ir = ir::build::build(&docs.pages, &mut diags);
-        ir::select::apply(&mut ir, &self.selection).map_err(Error::Selection)?;
+        let mut ir = crate::timing::time(1, "build", || ir::build::build(&docs.pages, &mut diags));
+        crate::timing::time(1, "select", || ir::select::apply(&mut ir, &self.selection))
+            .map_err(Error::Selection)?;
+        let t = crate::timing::span(1, "sort diagnostics");
+        let diagnostics = diags.into_sorted();
+        drop(t);
         let ir_time = start.elapsed();
+        let emit_cpu = crate::timing::process_cpu();
+        let ir_cpu = crate::timing::cpu_between(cpu, emit_cpu);
         step("emitting");
         let start = std::time::Instant::now();
-        let (files, report) = emit::emit(&ir, &self.emit).map_err(Error::Emit)?;
+        // The pages are not needed any more: freed (millions of small strings) alongside the
+        // emission rather than after it.
+        let load::Docs { pages, files, .. } = docs;
+        let (emitted, ()) = rayon::join(
+            || emit::emit(&ir, &self.emit),
+            || {
+                use rayon::prelude::*;
+                pages.into_par_iter().for_each(drop);
+            },
+        );
+        let inputs = files;
+        let (files, report) = emitted.map_err(Error::Emit)?;
         if let Some(p) = &self.progress {
             p("done", 1, 1);
         }
@@ -209,14 +234,17 @@ impl Config {
             ir: ir_time,
             emit: start.elapsed(),
             format: report.format_time,
+            ir_cpu,
+            emit_cpu: crate::timing::cpu_between(emit_cpu, crate::timing::process_cpu()),
             ..Timings::default()
         };
+
         Ok(Generated {
             ir,
             files,
             report,
-            diagnostics: diags.into_sorted(),
-            inputs: docs.files,
+            diagnostics,
+            inputs,
             timings,
         })
     }

@@ -103,6 +103,27 @@ fn words(s: &str) -> String {
 }
 
 pub fn field_name(name: &str) -> String {
+    // The same JSON names come back for every type that inherits them: converted once per
+    // thread.
+    thread_local! {
+        static MADE: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            Default::default();
+    }
+    if let Some(made) = MADE.with(|m| m.borrow().get(name).cloned()) {
+        return made;
+    }
+    let made = convert_field_name(name);
+    MADE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 100_000 {
+            m.clear(); // a bound for long runs over arbitrary names (the fuzzer)
+        }
+        m.insert(name.to_string(), made.clone())
+    });
+    made
+}
+
+fn convert_field_name(name: &str) -> String {
     let s = words(name).to_snake_case();
     match s.chars().next() {
         None => "field".into(),
@@ -173,11 +194,13 @@ impl Namer {
     }
 
     pub fn claim(&mut self, converted: String) -> String {
+        // What `make_ident` makes of `s`, without the `r#` of a raw identifier.
         let escaped = |s: &str| {
-            make_ident(s)
-                .to_string()
-                .trim_start_matches("r#")
-                .to_string()
+            if NOT_RAW.contains(&s) {
+                format!("{s}_")
+            } else {
+                s.to_string()
+            }
         };
         if self.taken.insert(escaped(&converted)) {
             return converted;

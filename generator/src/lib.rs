@@ -18,6 +18,7 @@ pub mod metadata;
 pub mod page;
 pub mod source;
 pub mod summary;
+pub mod timing;
 pub mod write;
 
 pub use config::{Config, Generated, Timings};

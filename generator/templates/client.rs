@@ -165,6 +165,50 @@ impl RequestParts {
         }
     }
 
+    /// The parts of a request to a documented path. `template` is the path's literal text
+    /// (already valid path text: the generator percent-encodes anything else, so it holds no
+    /// `{`) with `{}` where a caller value fills a segment and `{'}` where it goes inside an
+    /// OData string literal (`f(key='{'}')`, quotes doubled); `values` are the caller values
+    /// in order, each with its parameter's name. A value is percent-encoded so it is always
+    /// exactly one segment; an empty, `.` or `..` value is an error.
+    pub fn at(
+        method: http::Method,
+        template: &str,
+        values: &[(&'static str, &str)],
+    ) -> Result<Self, Error> {
+        let mut path = PathBuilder::new();
+        let mut values = values.iter();
+        let mut rest = template;
+        while let Some(start) = rest.find('{') {
+            path.literal(&rest[..start]);
+            let (quoted, len) = if rest[start..].starts_with("{'}") {
+                (true, 3)
+            } else {
+                (false, 2)
+            };
+            if let Some((name, value)) = values.next() {
+                if quoted {
+                    path.quoted(name, value)?;
+                } else {
+                    path.param(name, value)?;
+                }
+            }
+            rest = &rest[start + len..];
+        }
+        path.literal(rest);
+        Ok(RequestParts::new(method, path.finish()))
+    }
+    /// [`RequestParts::at`] with a JSON body.
+    pub fn at_json<B: Serialize>(
+        method: http::Method,
+        template: &str,
+        values: &[(&'static str, &str)],
+        body: &B,
+    ) -> Result<Self, Error> {
+        let mut parts = Self::at(method, template, values)?;
+        parts.body = Some(serde_json::to_vec(body)?);
+        Ok(parts)
+    }
     /// Add a query option (`$select`, `$top`, ...); the value is encoded.
     pub fn push_query(&mut self, name: &str, value: String) {
         self.query.push((name.to_string(), value));
@@ -200,6 +244,88 @@ impl RequestParts {
     }
 }
 
+/// A request for the documented operation whose marker type is `K`: the builders in
+/// `requests` are aliases of it (`type GetUsers = Request<kinds::GetUsers>`), each with its
+/// own constructors and setters, while the `Operation` impl, `Clone` and `Debug` are written
+/// once here for all of them (see ARCHITECTURE.md, "Generated code").
+pub struct Request<K> {
+    parts: RequestParts,
+    kind: std::marker::PhantomData<fn() -> K>,
+}
+impl<K> Request<K> {
+    /// The request as it stands.
+    pub fn parts(&self) -> &RequestParts {
+        &self.parts
+    }
+}
+impl<K> Clone for Request<K> {
+    fn clone(&self) -> Self {
+        Request {
+            parts: self.parts.clone(),
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+impl<K> fmt::Debug for Request<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Request").field(&self.parts).finish()
+    }
+}
+/// What the marker type of a documented operation says about its response.
+pub trait Kind {
+    /// The typed result (`()` when the response has no body).
+    type Output: DeserializeOwned;
+    /// The documented response has no body: any body is ignored.
+    const NO_CONTENT: bool = false;
+}
+impl<K: Kind> Operation for Request<K> {
+    type Output = K::Output;
+    fn into_parts(self) -> Result<RequestParts, Error> {
+        Ok(self.parts)
+    }
+    fn parse_response(status: u16, body: &[u8]) -> Result<K::Output, Error> {
+        if K::NO_CONTENT {
+            parse_empty(status, body)?;
+            Ok(K::Output::deserialize(serde_json::Value::Null)?)
+        } else {
+            parse_json(status, body)
+        }
+    }
+}
+/// A request to a documented path (see [`RequestParts::at`]): what every generated
+/// constructor calls.
+pub fn request<K>(
+    method: http::Method,
+    template: &str,
+    values: &[(&'static str, &str)],
+) -> Result<Request<K>, Error> {
+    Ok(Request {
+        parts: RequestParts::at(method, template, values)?,
+        kind: std::marker::PhantomData,
+    })
+}
+/// [`request`] with a JSON body.
+pub fn request_json<K, B: Serialize>(
+    method: http::Method,
+    template: &str,
+    values: &[(&'static str, &str)],
+    body: &B,
+) -> Result<Request<K>, Error> {
+    Ok(Request {
+        parts: RequestParts::at_json(method, template, values, body)?,
+        kind: std::marker::PhantomData,
+    })
+}
+/// Adds a query option to a request: what every generated query setter calls.
+pub fn with_query<K>(mut request: Request<K>, name: &str, value: String) -> Request<K> {
+    request.parts.push_query(name, value);
+    request
+}
+/// Adds a header to a request: what every generated header setter calls.
+pub fn with_header<K>(mut request: Request<K>, name: &str, value: String) -> Request<K> {
+    request.parts.push_header(name, value);
+    request
+}
 /// One documented operation: how to build its request and read its response.
 pub trait Operation {
     /// The typed result (`()` when the response has no body).

@@ -123,15 +123,15 @@ fn request_builders() {
     let code = generate_requests(&["api-operation", "api-action", "entity-primitives"]);
     syn::parse_file(&code).expect("requests module parses");
     assert!(
-        code.contains("pub fn top(mut self, value: u64) -> Self"),
+        code.contains("pub fn top(self, value: u64) -> Self"),
         "typed $top"
     );
     assert!(
-        code.contains("pub fn select(mut self, values: &[&str]) -> Self"),
+        code.contains("pub fn select(self, values: &[&str]) -> Self"),
         "list $select"
     );
     assert!(
-        code.contains("path.quoted(\"period_value\", period_value)?;"),
+        code.contains("(period='{'}')") && code.contains("(\"period_value\", period_value)"),
         "quoted OData argument"
     );
     insta::assert_snapshot!(code);

@@ -30,12 +30,25 @@ impl Areas {
             roots.entry(&op.area).or_default().extend(op.references());
         }
         let mut needed_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (area, start) in &roots {
-            for n in closure(ir, start.iter().copied()) {
-                needed_by
-                    .entry(n.to_string())
-                    .or_default()
-                    .insert(area.to_string());
+        // Each area's closure on its own (in parallel); sets, so the order does not matter.
+        let closures: Vec<(&str, BTreeSet<&str>)> = {
+            use rayon::prelude::*;
+            let roots: Vec<(&str, &Vec<&str>)> = roots.iter().map(|(a, s)| (*a, s)).collect();
+            roots
+                .into_par_iter()
+                .map(|(area, start)| (area, closure(ir, start.iter().copied())))
+                .collect()
+        };
+        for (area, reached) in closures {
+            for n in reached {
+                match needed_by.get_mut(n) {
+                    Some(areas) => {
+                        areas.insert(area.to_string());
+                    }
+                    None => {
+                        needed_by.insert(n.to_string(), BTreeSet::from([area.to_string()]));
+                    }
+                }
             }
         }
         for op in &ir.operations {
@@ -68,7 +81,10 @@ impl Areas {
     }
 
     pub fn cfg_of(&self, item: &str) -> TokenStream {
-        self.cfg(&self.of(item))
+        match self.needed_by.get(item) {
+            Some(areas) => self.cfg(areas),
+            None => quote! {},
+        }
     }
 
     /// The `cfg` predicate under which an item is compiled (`feature = "a"` or

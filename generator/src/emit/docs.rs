@@ -7,9 +7,20 @@ use quote::quote;
 
 /// Clean one description: whitespace collapsed, rustdoc-sensitive characters escaped.
 pub fn clean(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(collapsed.len());
-    for c in collapsed.chars() {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_clean(&mut out, word);
+    }
+    out
+}
+
+/// One word of [`clean`]: invisible and control characters dropped, rustdoc-sensitive
+/// brackets escaped.
+fn push_clean(out: &mut String, word: &str) {
+    for c in word.chars() {
         match c {
             // Invisible text-direction and other format/control characters: dropped, so no
             // doc comment can hide or reorder text.
@@ -25,7 +36,6 @@ pub fn clean(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// `#[doc]` attributes, one per paragraph (empty paragraphs skipped, blank lines between).

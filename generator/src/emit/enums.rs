@@ -66,6 +66,7 @@ pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
         #cfg
         impl #ident {
             /// The value as it appears on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
@@ -76,6 +77,7 @@ pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
         #cfg
         impl From<&str> for #ident {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
@@ -86,6 +88,7 @@ pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
         #cfg
         impl serde::Serialize for #ident {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
@@ -93,6 +96,7 @@ pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
         #cfg
         impl<'de> serde::Deserialize<'de> for #ident {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_ref()))

@@ -41,6 +41,8 @@ struct Ctx<'a> {
     types: BTreeMap<String, &'a str>,
     /// The polymorphic bases (see [`fits_output`]).
     poly: BTreeSet<String>,
+    /// The derived types of every type (what a value with an `@odata.type` is read as).
+    tree: crate::ir::hierarchy::Tree<'a>,
 }
 
 /// One row of the table of cases: the example's JSON and the typed code that checks it
@@ -300,7 +302,7 @@ impl<'a> Ctx<'a> {
         };
         let expected: Vec<&str> = items
             .iter()
-            .map(|v| crate::ir::hierarchy::read_as(self.ir, ty, v))
+            .map(|v| self.tree.read_as(ty, v))
             .collect();
         if expected.iter().all(|e| *e == ty) {
             return quote! { None };
@@ -378,6 +380,7 @@ pub fn tests_file(
             .map(|q| (q.to_lowercase(), q.as_str()))
             .collect(),
         poly: crate::ir::hierarchy::polymorphic_bases(ir),
+        tree: crate::ir::hierarchy::Tree::new(ir),
     };
     // A stable name per example: the page stem, the kind, a counter within the page.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();

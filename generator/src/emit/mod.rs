@@ -104,11 +104,26 @@ pub fn format_body(tokens: TokenStream, what: &str) -> Result<String, EmitError>
             "internal error: generated {what} does not parse: {e}"
         ))
     })?;
-    docs::fix_doc_attrs(&mut file);
     let start = Instant::now();
-    let text = prettyplease::unparse(&file);
+    let mut text = prettyplease::unparse(&file);
+    // A doc attribute holding a carriage return prints it raw (`///`, `/**`) or escaped
+    // (`#[doc = "..\r.."]`); only then can `fix_doc_attrs` change anything. Printing first
+    // spares the walk over every file that has none.
+    if may_hold_carriage_return(&text) {
+        docs::fix_doc_attrs(&mut file);
+        text = prettyplease::unparse(&file);
+    }
     FORMAT_NANOS.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
     Ok(text)
+}
+
+/// Whether printed code may hold a carriage return in a doc attribute: a raw one, or an
+/// escape that can spell one (`\r`, `\x0D`, `\u{d}`).
+fn may_hold_carriage_return(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memchr_iter(b'\\', bytes)
+            .any(|i| matches!(bytes.get(i + 1), Some(b'r' | b'x' | b'u')))
 }
 
 /// Parse tokens as a file and pretty-print them with the generated header.
@@ -129,18 +144,96 @@ fn format_items<T: Sync>(
     ))
 }
 
+/// Items per chunk formatted as one `syn::File`: small enough that the chunks of the
+/// biggest module keep both cores busy and no chunk's buffers get large.
+const CHUNK: usize = 32;
+
 /// [`format_items`] without the header.
 pub fn format_items_body<T: Sync>(
     items: &[T],
     build: impl Fn(&T) -> TokenStream + Sync,
     what: &str,
 ) -> Result<String, EmitError> {
-    const CHUNK: usize = 128;
     let bodies = items
         .par_chunks(CHUNK)
         .map(|chunk| format_body(chunk.iter().map(&build).collect(), what))
         .collect::<Result<Vec<String>, EmitError>>()?;
     Ok(bodies.concat())
+}
+
+/// An inline module, `head { prelude items... }` (`head` is its attributes, visibility and
+/// `mod name`), with the items built and formatted in parallel chunks (no header).
+///
+/// prettyplease prints the items of a module one after the other, each ending with a hard
+/// break at the module's indentation, so an item prints the same whatever surrounds it: each
+/// chunk is printed inside a bare `mod chunk { ... }` and its lines are spliced between the
+/// first chunk's `head {` and the closing brace. Should a printed chunk not have that shape,
+/// the module is formatted whole instead.
+pub fn format_module_body<T: Sync>(
+    head: &(dyn Fn() -> TokenStream + Sync),
+    prelude: &(dyn Fn() -> TokenStream + Sync),
+    items: &[T],
+    build: impl Fn(&T) -> TokenStream + Sync,
+    what: &str,
+) -> Result<String, EmitError> {
+    if let Some(text) = format_module_chunks(head, prelude, items, &build, what)? {
+        return Ok(text);
+    }
+    let head = head();
+    let prelude = prelude();
+    let items = items.iter().map(build);
+    format_body(quote! { #head { #prelude #(#items)* } }, what)
+}
+
+/// [`format_module_body`] in chunks; `None` when a printed chunk is not of the expected
+/// shape.
+fn format_module_chunks<T: Sync>(
+    head: &(dyn Fn() -> TokenStream + Sync),
+    prelude: &(dyn Fn() -> TokenStream + Sync),
+    items: &[T],
+    build: &(impl Fn(&T) -> TokenStream + Sync),
+    what: &str,
+) -> Result<Option<String>, EmitError> {
+    const OPEN: &str = "mod chunk {\n";
+    const CLOSE: &str = "\n}\n";
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    let texts = (0..chunks.len().max(1))
+        .into_par_iter()
+        .map(|i| {
+            let mut body = if i == 0 {
+                prelude()
+            } else {
+                TokenStream::new()
+            };
+            for item in chunks.get(i).copied().unwrap_or_default() {
+                body.extend(build(item));
+            }
+            if i == 0 {
+                let head = head();
+                format_body(quote! { #head { #body } }, what).map(Some)
+            } else if body.is_empty() {
+                Ok(None)
+            } else {
+                format_body(quote! { mod chunk { #body } }, what).map(Some)
+            }
+        })
+        .collect::<Result<Vec<Option<String>>, EmitError>>()?;
+    let mut texts = texts.into_iter().flatten();
+    let first = texts.next().unwrap_or_default();
+    let mut out = String::with_capacity(first.len());
+    let Some(first) = first.strip_suffix("}\n").filter(|_| first.ends_with(CLOSE)) else {
+        // An empty module prints as `mod name {}`: nothing can be spliced into it.
+        return Ok(None);
+    };
+    out.push_str(first);
+    for text in texts {
+        match text.strip_prefix(OPEN).filter(|t| t.ends_with(CLOSE)) {
+            Some(inner) => out.push_str(&inner[..inner.len() - 2]),
+            None => return Ok(None),
+        }
+    }
+    out.push_str("}\n");
+    Ok(Some(out))
 }
 
 /// A model item: a struct for a type or an enum.
@@ -178,9 +271,18 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         operations: ir.operations.len(),
         ..EmitReport::default()
     };
-    let names = Names::new(ir);
-    let boxing = models::Boxing::new(ir);
-    let areas = areas::Areas::new(ir);
+    use crate::timing::time;
+    // The tables the models consult, made at the same time (the request names are made
+    // alongside the models, below).
+    let ((names, boxing), areas) = rayon::join(
+        || {
+            rayon::join(
+                || time(1, "names", || Names::new(ir)),
+                || time(1, "boxing", || models::Boxing::new(ir)),
+            )
+        },
+        || time(1, "areas", || areas::Areas::new(ir)),
+    );
     let mut files = Files::new();
     let src = match opts.layout {
         Layout::Crate => "src/",
@@ -191,46 +293,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         template(RUNTIME_SRC, RUNTIME)?,
     );
     files.insert(format!("{src}client.rs"), template(CLIENT_SRC, "client")?);
-    let op_names = requests::OpNames::new(ir);
     let crate_layout = opts.layout == Layout::Crate;
-    // The four big outputs are independent: build them at the same time (each is also
-    // parallel inside).
-    type Tests = Option<(String, examples::ExampleReport, String, usize)>;
-    let (requests_text, tests): (Result<Option<String>, EmitError>, Result<Tests, EmitError>) =
-        rayon::join(
-            || {
-                if ir.operations.is_empty() {
-                    return Ok(None);
-                }
-                requests::requests_module(ir, &names, &op_names, &boxing, &areas).map(Some)
-            },
-            || {
-                if !crate_layout {
-                    return Ok(None);
-                }
-                let (a, b) = rayon::join(
-                    || examples::tests_file(ir, &names, &op_names, &areas, &opts.crate_name),
-                    || client_tests::tests_file(ir, &op_names, &areas, &opts.crate_name),
-                );
-                let ((examples, report), (client, count)) = (a?, b?);
-                Ok(Some((examples, report, client, count)))
-            },
-        );
-    if let Some(text) = requests_text? {
-        files.insert(format!("{src}{}.rs", requests::MODULE), text);
-    }
-    if let Some((examples, examples_report, client, client_count)) = tests? {
-        report.example_tests = examples_report.tests;
-        report.skipped_examples = examples_report.skipped;
-        files.insert("tests/examples.rs".into(), examples);
-        files.insert(
-            "tests/support/mod.rs".into(),
-            template(TEST_SUPPORT_SRC, "test support")?,
-        );
-        report.client_tests = client_count;
-        files.insert("tests/client.rs".into(), client);
-    }
-
     // Items per module, sorted by Rust name.
     let mut modules: BTreeMap<&str, BTreeMap<&str, Model>> = BTreeMap::new();
     for t in ir.types.values() {
@@ -245,29 +308,92 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
             .or_default()
             .insert(names.type_name(&e.name), Model::Enum(e));
     }
-    let any_names: BTreeMap<&str, String> = ir
-        .types
-        .keys()
-        .filter_map(|q| Some((q.as_str(), names.any_ident(q)?.to_string())))
-        .collect();
-    for (q, any) in &any_names {
-        modules
-            .entry(names.module_of(q))
-            .or_default()
-            .insert(any.as_str(), Model::Any(&ir.types[*q]));
+    for q in ir.types.keys() {
+        if let Some(any) = names.any_name(q) {
+            modules
+                .entry(names.module_of(q))
+                .or_default()
+                .insert(any, Model::Any(&ir.types[q]));
+        }
     }
-    for (module, items) in &modules {
-        let items: Vec<&Model> = items.values().collect();
-        let build = |m: &&Model| match m {
-            Model::Type(t) => models::struct_item(ir, &names, &boxing, t, areas.cfg_of(&t.name)),
-            Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
-            Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
-        };
-        files.insert(
-            format!("{src}{module}.rs"),
-            format_items(&items, build, module)?,
+    let models = || {
+        time(2, "models (concurrent)", || {
+            modules
+                .par_iter()
+                .map(|(module, items)| {
+                    let items: Vec<&Model> = items.values().collect();
+                    let build = |m: &&Model| match m {
+                        Model::Type(t) => {
+                            models::struct_item(ir, &names, &boxing, t, areas.cfg_of(&t.name))
+                        }
+                        Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
+                        Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
+                    };
+                    Ok((
+                        format!("{src}{module}.rs"),
+                        format_items(&items, build, module)?,
+                    ))
+                })
+                .collect::<Result<Vec<(String, String)>, EmitError>>()
+        })
+    };
+    let requests = |op_names: &requests::OpNames| {
+        if ir.operations.is_empty() {
+            return Ok(None);
+        }
+        time(2, "requests (concurrent)", || {
+            requests::requests_module(ir, &names, op_names, &boxing, &areas)
+        })
+        .map(Some)
+    };
+    // Every output is independent: all are built at the same time (each also in parallel
+    // chunks inside), so the cores stay busy until the last chunk.
+    type Tests = Option<(String, examples::ExampleReport, String, usize)>;
+    let tests = |op_names: &requests::OpNames| -> Result<Tests, EmitError> {
+        if !crate_layout {
+            return Ok(None);
+        }
+        let (a, b) = rayon::join(
+            || {
+                time(2, "example tests (concurrent)", || {
+                    examples::tests_file(ir, &names, op_names, &areas, &opts.crate_name)
+                })
+            },
+            || {
+                time(2, "client tests (concurrent)", || {
+                    client_tests::tests_file(ir, op_names, &areas, &opts.crate_name)
+                })
+            },
         );
+        let ((examples, report), (client, count)) = (a?, b?);
+        Ok(Some((examples, report, client, count)))
+    };
+    let t = crate::timing::span(1, "requests, tests and models");
+    let ((requests_text, tests), model_files) = rayon::join(
+        || {
+            let op_names = time(2, "request names (concurrent)", || {
+                requests::OpNames::new(ir)
+            });
+            rayon::join(|| requests(&op_names), || tests(&op_names))
+        },
+        models,
+    );
+    drop(t);
+    if let Some(text) = requests_text? {
+        files.insert(format!("{src}{}.rs", requests::MODULE), text);
     }
+    if let Some((examples, examples_report, client, client_count)) = tests? {
+        report.example_tests = examples_report.tests;
+        report.skipped_examples = examples_report.skipped;
+        files.insert("tests/examples.rs".into(), examples);
+        files.insert(
+            "tests/support/mod.rs".into(),
+            template(TEST_SUPPORT_SRC, "test support")?,
+        );
+        report.client_tests = client_count;
+        files.insert("tests/client.rs".into(), client);
+    }
+    files.extend(model_files?);
 
     // Module declarations: (module, doc, whether lints are relaxed for docs-derived names).
     let mut decl_list: Vec<(String, String, bool)> = vec![
@@ -339,4 +465,74 @@ fn cargo_toml(name: &str, areas: &areas::Areas) -> String {
         "# @generated by doc2rs. Do not edit by hand.\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nhttp = \"1\"\npercent-encoding = \"2\"\nreqwest = {{ version = \"0.13\", default-features = false, optional = true }}\n\n{features}# A Transport over reqwest (plain HTTP); add `reqwest-rustls` for HTTPS.\nreqwest = [\"dep:reqwest\"]\nreqwest-rustls = [\"reqwest\", \"reqwest/rustls\"]\n\n[dev-dependencies]\n# The local-server tests use the reqwest transport; the areas are the ones the tests are\n# built with (`--no-default-features --features AREA` tests one area).\n{name} = {{ path = \".\", default-features = false, features = [\"reqwest\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nwiremock = \"0.6\"\n",
         features = areas.features_toml()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items whose printing wraps (long signatures, attributes, doc comments, nested
+    /// blocks), numbered so every chunk differs.
+    fn item(i: &usize) -> TokenStream {
+        let f = quote::format_ident!("function_with_a_rather_long_name_number_{}", i);
+        let s = quote::format_ident!("Struct{}", i);
+        let doc = format!(" Item {i}: a doc comment long enough to matter, [escaped] and all.");
+        quote! {
+            #[doc = #doc]
+            #[cfg(any(feature = "alpha", feature = "beta", feature = "gamma", feature = "delta"))]
+            pub fn #f(first_argument: &str, second_argument: Option<Vec<String>>, third: u64) -> Result<#s, crate::client::Error> {
+                let value = first_argument.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>();
+                if value.is_empty() { return Err(crate::client::Error::InvalidPathValue(first_argument.into())); }
+                Ok(#s { value, second_argument, third })
+            }
+            #[derive(Clone, Debug)]
+            pub struct #s { value: Vec<String>, second_argument: Option<Vec<String>>, third: u64 }
+        }
+    }
+
+    #[test]
+    fn a_module_in_chunks_prints_as_a_whole() {
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5] {
+            let items: Vec<usize> = (0..n).collect();
+            let head = || quote! { #[doc = " A module."] pub mod users };
+            let prelude = || quote! { pub use super::me::GetMe; };
+            let chunked = format_module_chunks(&head, &prelude, &items, &item, "test").unwrap();
+            // Spliced, not formatted whole as a fallback.
+            assert!(chunked.is_some(), "{n} items");
+            let chunked = format_module_body(&head, &prelude, &items, item, "test").unwrap();
+            let all = items.iter().map(item);
+            let whole = format_body(
+                quote! { #[doc = " A module."] pub mod users { pub use super::me::GetMe; #(#all)* } },
+                "test",
+            )
+            .unwrap();
+            assert_eq!(chunked, whole, "{n} items");
+        }
+        // An empty module prints on one line: formatted whole.
+        let empty = || quote! {};
+        let head = || quote! { mod m };
+        let none: [usize; 0] = [];
+        assert!(
+            format_module_chunks(&head, &empty, &none, &item, "test")
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            format_module_body(&head, &empty, &none, item, "test").unwrap(),
+            "mod m {}\n"
+        );
+    }
+
+    #[test]
+    fn carriage_returns_in_docs_are_fixed_in_every_form() {
+        // `///`, `/** */` and `#[doc = "..."]` (a block comment cannot hold `*/`).
+        for doc in [" a\rb", " a\r\nb\r\nc", " a\r\nb */ c"] {
+            let tokens = || quote! { #[doc = #doc] pub struct S; };
+            let text = format_body(tokens(), "test").unwrap();
+            let mut file: syn::File = syn::parse2(tokens()).unwrap();
+            docs::fix_doc_attrs(&mut file);
+            assert_eq!(text, prettyplease::unparse(&file), "{doc:?}");
+            assert!(!text.contains('\r'), "{text:?}");
+        }
+    }
 }

@@ -209,15 +209,14 @@ pub struct StructShape<'a> {
 }
 
 /// A struct with one optional field per property plus `@odata.type` and a catch-all map,
-/// and its serde impls. Used for models and for action parameter bodies; every item carries
+/// and its impls. Used for models and for action parameter bodies; every item carries
 /// `shape.cfg`.
 ///
-/// The impls are written out instead of derived, shaped for the compiler (see
-/// ARCHITECTURE.md): `Deserialize` reads a JSON object once (one shared generic function per
-/// deserializer) and hands it to a non-generic `from_fields` that takes each property by its
-/// JSON name; `Serialize` builds the object in a non-generic `to_fields` and writes it. No
-/// visitor, field enum or flatten buffer per struct; the generic code is instantiated once
-/// per field type, shared by every struct.
+/// The impls are shaped for the compiler (see ARCHITECTURE.md): the struct implements
+/// `runtime::Model` with one `match` from field index to field (`&dyn Slot`; past the last,
+/// `additional_properties`) and one for writing, and its `Serialize`, `Deserialize`, `Clone`, `Debug` and `PartialEq` are one call
+/// each to a generic function of the runtime. Per field the compiler sees its declaration,
+/// its JSON name, two match arms and `Default`; nothing per field is generic or uses `?`.
 pub fn struct_tokens(
     names: &Names,
     boxing: &Boxing,
@@ -247,51 +246,89 @@ pub fn struct_tokens(
             pub #field: Option<#ty>,
         }
     });
-    let takes = fields
-        .iter()
-        .map(|(field, json, ..)| quote! { #field: f.take(#json)?, });
-    let puts = fields
-        .iter()
-        .map(|(field, json, ..)| quote! { f.put(#json, &self.#field)?; });
+    let json_names = fields.iter().map(|(_, json, ..)| *json);
+    let index = |i: usize| proc_macro2::Literal::usize_unsuffixed(i);
+    let reads = fields.iter().enumerate().map(|(i, (field, ..))| {
+        let i = index(i);
+        quote! { #i => &self.#field, }
+    });
+    let writes = fields.iter().enumerate().map(|(i, (field, ..))| {
+        let i = index(i);
+        quote! { #i => &mut self.#field, }
+    });
+    let odata_index = index(fields.len());
     let doc = docs::attrs(&shape.doc);
-    let (ident, cfg, rt) = (shape.ident, shape.cfg, Names::runtime("Fields"));
+    let name = if shape.owner.is_empty() {
+        shape.ident.to_string()
+    } else {
+        shape.owner.to_string()
+    };
+    let (ident, cfg) = (shape.ident, shape.cfg);
     quote! {
         #cfg
         #doc
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Default)]
         pub struct #ident {
             #(#decls)*
             /// The `@odata.type` annotation: the concrete type of this value.
             pub odata_type: Option<String>,
             /// Properties the docs do not describe, kept so a round trip loses nothing.
-            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+            pub additional_properties: crate::runtime::Map,
         }
         #cfg
-        impl #ident {
-            fn from_fields(mut f: #rt) -> Result<Self, serde_json::Error> {
-                Ok(Self {
-                    #(#takes)*
-                    odata_type: f.take("@odata.type")?,
-                    additional_properties: f.into_rest(),
-                })
+        impl crate::runtime::Model for #ident {
+            const NAME: &'static str = #name;
+            const FIELDS: &'static [&'static str] = &[#(#json_names,)* "@odata.type"];
+            #[inline]
+            fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
+                match i {
+                    #(#reads)*
+                    #odata_index => &self.odata_type,
+                    _ => &self.additional_properties,
+                }
             }
-            fn to_fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-                let mut f = #rt::from_rest(&self.additional_properties);
-                #(#puts)*
-                f.put("@odata.type", &self.odata_type)?;
-                Ok(f.into_rest())
+            #[inline]
+            fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
+                match i {
+                    #(#writes)*
+                    #odata_index => &mut self.odata_type,
+                    _ => &mut self.additional_properties,
+                }
             }
         }
         #cfg
         impl serde::Serialize for #ident {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::serialize_fields(self.to_fields(), serializer)
+                crate::runtime::serialize_model(self, serializer)
             }
         }
         #cfg
         impl<'de> serde::Deserialize<'de> for #ident {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_fields(deserializer, Self::from_fields)
+                crate::runtime::deserialize_model(deserializer)
+            }
+        }
+        #cfg
+        impl Clone for #ident {
+            #[inline]
+            fn clone(&self) -> Self {
+                crate::runtime::clone_model(self)
+            }
+        }
+        #cfg
+        impl PartialEq for #ident {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                crate::runtime::eq_model(self, other)
+            }
+        }
+        #cfg
+        impl std::fmt::Debug for #ident {
+            #[inline]
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::debug_model(self, f)
             }
         }
     }

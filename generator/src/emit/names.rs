@@ -72,6 +72,12 @@ impl Names {
         }
     }
 
+    /// The name of the enum over a polymorphic base and its derived types, if `qualified`
+    /// is one.
+    pub fn any_name(&self, qualified: &str) -> Option<&str> {
+        self.any.get(qualified).map(String::as_str)
+    }
+
     /// The enum over a polymorphic base and its derived types, if `qualified` is one.
     pub fn any_ident(&self, qualified: &str) -> Option<syn::Ident> {
         self.any.get(qualified).map(|n| ident::make_ident(n))

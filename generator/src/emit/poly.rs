@@ -5,10 +5,10 @@
 //! Shaped for compile cost (the root entity has about a thousand descendants):
 //! - `Deserialize` reads the value into a `serde_json::Value` once and hands it to one
 //!   non-generic `from_json`, so the big `match` is compiled once, not once per deserializer;
-//!   each arm instantiates `Deserialize` of its variant for `serde_json::Value` only, shared by
-//!   every enum that lists the variant.
-//! - `Serialize` is one arm per variant calling the variant's own impl; variants are boxed, so
-//!   the enum is two words and never makes a by-value cycle.
+//!   each arm is one call, `runtime::read_boxed(value, Self::Variant)` (no `?`, no closure).
+//! - One `as_object` match hands out the value as `&dyn runtime::Object`; `Serialize`,
+//!   `Debug`, `PartialEq` and `type_name()` go through it instead of a `match` arm per variant
+//!   each. Variants are boxed, so the enum is two words and never makes a by-value cycle.
 //! - A variant whose type a cargo feature leaves out is left out too (its `cfg`), and such a
 //!   value reads as the base, with everything in `additional_properties`.
 //!
@@ -49,13 +49,10 @@ pub fn any_enum(ir: &Ir, names: &Names, areas: &Areas, base: &str) -> TokenStrea
         quote! { #cfg #[doc = #doc] #v(Box<#path>), }
     });
     let arms = variants[1..].iter().map(|(v, _, cfg, key, _)| {
-        quote! { #cfg #key => Self::#v(Box::new(serde_json::from_value(value)?)), }
+        quote! { #cfg #key => crate::runtime::read_boxed(value, Self::#v), }
     });
-    let ser = variants.iter().map(|(v, _, cfg, _, _)| {
-        quote! { #cfg Self::#v(v) => v.serialize(serializer), }
-    });
-    let names_arms = variants.iter().map(|(v, _, cfg, _, q)| {
-        quote! { #cfg Self::#v(_) => #q, }
+    let objects = variants.iter().map(|(v, _, cfg, _, _)| {
+        quote! { #cfg Self::#v(v) => &**v, }
     });
     let doc = format!(
         " A `{base}` or a value of a type derived from it, by its `@odata.type` ({} types). \
@@ -67,39 +64,60 @@ pub fn any_enum(ir: &Ir, names: &Names, areas: &Areas, base: &str) -> TokenStrea
     quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone)]
         pub enum #any {
             #(#defs)*
         }
         #cfg
         impl #any {
             /// Read a JSON value as the type its `@odata.type` names, else as the base type.
+            #[inline]
             pub fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                Ok(match crate::runtime::odata_type_key(&value).as_str() {
+                match crate::runtime::odata_type_key(&value).as_str() {
                     #(#arms)*
-                    _ => Self::#base_variant(Box::new(serde_json::from_value(value)?)),
-                })
+                    _ => crate::runtime::read_boxed(value, Self::#base_variant),
+                }
+            }
+            /// The value, whichever type it was read as.
+            #[inline]
+            pub fn as_object(&self) -> &dyn crate::runtime::Object {
+                match self {
+                    #(#objects)*
+                }
             }
             /// The qualified OData name of the type this value was read as.
+            #[inline]
             pub fn type_name(&self) -> &'static str {
-                match self {
-                    #(#names_arms)*
-                }
+                self.as_object().type_name()
             }
         }
         #cfg
         impl serde::Serialize for #any {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser)*
-                }
+                crate::runtime::serialize_object(self.as_object(), serializer)
             }
         }
         #cfg
         impl<'de> serde::Deserialize<'de> for #any {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 Self::from_json(value).map_err(serde::de::Error::custom)
+            }
+        }
+        #cfg
+        impl PartialEq for #any {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                self.as_object().eq_object(other.as_object())
+            }
+        }
+        #cfg
+        impl std::fmt::Debug for #any {
+            #[inline]
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.as_object().debug().fmt(f)
             }
         }
     }

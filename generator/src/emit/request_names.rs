@@ -99,25 +99,49 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     pub fn new(ir: &Ir) -> Self {
-        let mut v = Vocabulary::default();
-        for op in &ir.operations {
-            for p in &op.paths {
-                for s in segments(p) {
-                    if let Seg::Name(n) = s {
-                        v.add(&n);
+        use rayon::prelude::*;
+        // The smallest spelling wins whatever the order: parts made in parallel, then merged.
+        let from_paths = ir
+            .operations
+            .par_iter()
+            .fold(Vocabulary::default, |mut v, op| {
+                for p in &op.paths {
+                    for s in segments(p) {
+                        if let Seg::Name(n) = s {
+                            v.add(&n);
+                        }
                     }
+                }
+                v
+            });
+        let from_types = ir
+            .types
+            .par_iter()
+            .fold(Vocabulary::default, |mut v, (q, t)| {
+                let n = simple_name(q);
+                v.add(n);
+                v.add(&format!("{n}s"));
+                for p in t.properties.iter().chain(&t.navigation) {
+                    v.add(&p.name);
+                }
+                v
+            });
+        from_paths
+            .chain(from_types)
+            .reduce(Vocabulary::default, Vocabulary::merge)
+    }
+
+    fn merge(mut self, other: Vocabulary) -> Vocabulary {
+        for (key, word) in other.spelling {
+            match self.spelling.get_mut(&key) {
+                Some(s) if word < *s => *s = word,
+                Some(_) => {}
+                None => {
+                    self.spelling.insert(key, word);
                 }
             }
         }
-        for (q, t) in &ir.types {
-            let n = simple_name(q);
-            v.add(n);
-            v.add(&format!("{n}s"));
-            for p in t.properties.iter().chain(&t.navigation) {
-                v.add(&p.name);
-            }
-        }
-        v
+        self
     }
 
     fn add(&mut self, word: &str) {
@@ -325,23 +349,24 @@ impl OpNames {
         let mut taken: BTreeSet<String> = BTreeSet::new();
         let mut items = BTreeMap::new();
         let mut ctors = BTreeMap::new();
-        let named: Vec<(&Operation, (String, String, String))> = ops
-            .into_iter()
-            .map(|op| (op, builder_names(&vocab, op)))
-            .collect();
-        let mut short_uses: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, (_, short, _)) in &named {
-            *short_uses.entry(short.as_str()).or_default() += 1;
+        // Each operation's candidate names depend on it alone: made in parallel.
+        type Candidates = ((String, String, String), (Vec<String>, usize));
+        let named: Vec<(&Operation, Candidates)> = {
+            use rayon::prelude::*;
+            ops.into_par_iter()
+                .map(|op| {
+                    let candidates = (builder_names(&vocab, op), constructor_names(&vocab, op));
+                    (op, candidates)
+                })
+                .collect()
+        };
+        let mut short_uses: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, ((_, short, _), _)) in &named {
+            *short_uses.entry(short.clone()).or_default() += 1;
         }
-        for (op, (module, short, full)) in &named {
+        for (op, ((module, short, full), (c, n))) in named {
             // A short name two operations share: each takes its full name.
-            let base = if short_uses[short.as_str()] > 1 {
-                full.clone()
-            } else {
-                short.clone()
-            };
-            let module = module.clone();
-            let mut base = base;
+            let mut base = if short_uses[&short] > 1 { full } else { short };
             if taken.contains(&base) {
                 // An item and a collection GET with one name: `By<key>` for the item, `List`
                 // for the collection (whose docs did not say it returns one).
@@ -358,7 +383,6 @@ impl OpNames {
             if name != base {
                 disambiguated.push(format!("{} {}: {name}", op.method, op.paths[0].raw));
             }
-            let (c, n) = constructor_names(&vocab, op);
             if n > 0 {
                 disambiguated.extend(
                     op.paths

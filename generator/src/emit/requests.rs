@@ -109,8 +109,8 @@ fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<Tok
     }
 }
 
-/// The `Output` type and the parse function.
-fn output(ir_names: &Names, op: &Operation) -> (TokenStream, TokenStream) {
+/// The `Output` type, and whether the documented response has no body.
+fn output(ir_names: &Names, op: &Operation) -> (TokenStream, bool) {
     match &op.response.ty {
         Some(TypeRef::Complex { name }) => {
             let t = ir_names.path(name, MODULE);
@@ -119,16 +119,14 @@ fn output(ir_names: &Names, op: &Operation) -> (TokenStream, TokenStream) {
             } else {
                 t
             };
-            (t, quote! { crate::client::parse_json(status, body) })
+            (t, false)
         }
-        _ => (
-            quote! { () },
-            quote! { crate::client::parse_empty(status, body) },
-        ),
+        _ => (quote! { () }, true),
     }
 }
 
-/// The builder struct, its impls and its body struct, each prefixed with `cfg`.
+/// The builder (an alias of `client::Request` over the operation's marker type in `kinds`),
+/// its constructors and setters, its `Kind` impl and its body struct, each prefixed with `cfg`.
 fn operation_item(
     names: &Names,
     op_names: &OpNames,
@@ -149,48 +147,46 @@ fn operation_item(
                 .iter()
                 .map(|p| ident::make_ident(p))
                 .collect();
+            // The path as one template: literal text, `{}` or `{'}` where a value goes.
+            let mut template = String::new();
             let mut pi = params.iter();
-            let steps = path.pieces.iter().map(|piece| match piece {
-                Piece::Literal { text } => {
-                    let text = path_literal(text);
-                    quote! { path.literal(#text); }
+            let mut values = Vec::new();
+            for piece in &path.pieces {
+                match piece {
+                    Piece::Literal { text } => template.push_str(&path_literal(text)),
+                    Piece::Param { name, quoted } => {
+                        template.push_str(if *quoted { "{'}" } else { "{}" });
+                        let id = pi.next().expect("one ident per param");
+                        values.push(quote! { (#name, #id) });
+                    }
                 }
-                Piece::Param { name, quoted } => {
-                    let id = pi.next().expect("one ident per param");
-                    let f = if *quoted {
-                        quote! { quoted }
-                    } else {
-                        quote! { param }
-                    };
-                    quote! { path.#f(#name, #id)?; }
-                }
-            });
-            let query = path
-                .query
-                .iter()
-                .map(|(k, v)| quote! { parts.push_query(#k, #v.to_string()); });
+            }
             let doc = format!(" `{} {}`", op.method, path.raw);
             let mut args: Vec<TokenStream> = params.iter().map(|p| quote! { #p: &str }).collect();
-            let body_field = match &body_ty {
+            let parts = match &body_ty {
                 Some(t) => {
                     args.push(quote! { body: #t });
-                    quote! { body }
+                    quote! { crate::client::request_json(#method, #template, &[#(#values),*], &body) }
                 }
-                None => quote! {},
+                None => quote! { crate::client::request(#method, #template, &[#(#values),*]) },
             };
-            let mutable = if path.query.is_empty() {
-                quote! {}
+            let body = if path.query.is_empty() {
+                parts
             } else {
-                quote! { mut }
+                let query = path.query.iter().map(|(k, v)| {
+                    quote! { let parts = crate::client::with_query(parts, #k, #v.to_string()); }
+                });
+                quote! {
+                    let parts = #parts?;
+                    #(#query)*
+                    Ok(parts)
+                }
             };
             quote! {
                 #[doc = #doc]
+                #[inline]
                 pub fn #ctor(#(#args),*) -> Result<Self, crate::client::Error> {
-                    let mut path = crate::client::PathBuilder::new();
-                    #(#steps)*
-                    let #mutable parts = crate::client::RequestParts::new(#method, path.finish());
-                    #(#query)*
-                    Ok(Self { parts, #body_field })
+                    #body
                 }
             }
         });
@@ -206,9 +202,9 @@ fn operation_item(
         };
         quote! {
             #[doc = #doc]
-            pub fn #f(mut self, #arg) -> Self {
-                self.parts.push_query(#q, #value);
-                self
+            #[inline]
+            pub fn #f(self, #arg) -> Self {
+                crate::client::with_query(self, #q, #value)
             }
         }
     });
@@ -224,24 +220,13 @@ fn operation_item(
             let name = &h.name;
             quote! {
                 #doc
-                pub fn #f(mut self, value: impl Into<String>) -> Self {
-                    self.parts.push_header(#name, value.into());
-                    self
+                #[inline]
+                pub fn #f(self, value: impl Into<String>) -> Self {
+                    crate::client::with_header(self, #name, value.into())
                 }
             }
         });
-    let (out_ty, parse) = output(names, op);
-    let (field, into_parts) = match &body_ty {
-        Some(t) => (
-            quote! { body: #t, },
-            quote! {
-                let mut parts = self.parts;
-                parts.body = Some(serde_json::to_vec(&self.body)?);
-                Ok(parts)
-            },
-        ),
-        None => (quote! {}, quote! { Ok(self.parts) }),
-    };
+    let (out_ty, no_content) = output(names, op);
     let mut doc = vec![docs::clean(&op.name), docs::clean(&op.description)];
     let status = op
         .response
@@ -267,14 +252,11 @@ fn operation_item(
         }
         _ => quote! {},
     };
+    let no_content = no_content.then(|| quote! { const NO_CONTENT: bool = true; });
     quote! {
         #cfg
         #doc
-        #[derive(Clone, Debug)]
-        pub struct #ident {
-            parts: crate::client::RequestParts,
-            #field
-        }
+        pub type #ident = crate::client::Request<kinds::#ident>;
 
         #cfg
         impl #ident {
@@ -284,16 +266,9 @@ fn operation_item(
         }
 
         #cfg
-        impl crate::client::Operation for #ident {
+        impl crate::client::Kind for kinds::#ident {
             type Output = #out_ty;
-
-            fn into_parts(self) -> Result<crate::client::RequestParts, crate::client::Error> {
-                #into_parts
-            }
-
-            fn parse_response(status: u16, body: &[u8]) -> Result<Self::Output, crate::client::Error> {
-                #parse
-            }
+            #no_content
         }
 
         #body_struct
@@ -342,19 +317,32 @@ pub fn requests_module(
                 });
                 quote! { #cfg pub use super::#home_id::#ty; #body }
             });
-            let items = homed
-                .iter()
-                .map(|op| operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id)));
-            let m = ident::make_ident(root);
-            let doc = format!(" Operations on paths under `/{root}`.");
-            let tokens = quote! {
-                #[doc = #doc]
-                pub mod #m {
-                    #(#reexports)*
-                    #(#items)*
-                }
+            let head = || {
+                let m = ident::make_ident(root);
+                let doc = format!(" Operations on paths under `/{root}`.");
+                quote! { #[doc = #doc] pub mod #m }
             };
-            super::format_body(tokens, MODULE)
+            let prelude = || {
+                let reexports = reexports.clone();
+                let markers = homed.iter().map(|op| {
+                    let ty = op_names.ident(&op.id);
+                    let cfg = areas.cfg_of(&op.id);
+                    quote! { #cfg pub enum #ty {} }
+                });
+                let kinds = (!homed.is_empty()).then(|| {
+                    quote! {
+                        /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+                        pub mod kinds {
+                            #(#markers)*
+                        }
+                    }
+                });
+                quote! { #(#reexports)* #kinds }
+            };
+            let item = |op: &&Operation| {
+                operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id))
+            };
+            super::format_module_body(&head, &prelude, homed, item, MODULE)
         })
         .collect::<Result<Vec<String>, _>>()?;
     Ok(format!("{}\n{}", super::HEADER, bodies.concat()))

@@ -9,6 +9,7 @@ use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::jsonc;
 use crate::page::{BlockKind, Cell, CodeBlock, Page, PageKind, Table, TableKind};
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -52,16 +53,29 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     let mut ir = Ir::default();
     let mut raw_types: Vec<RawType> = Vec::new();
-    let mut resource_examples: Vec<(String, String, serde_json::Value, Loc)> = Vec::new();
+    let mut resource_examples: ResourceExamples = Vec::new();
     let mut enums: BTreeMap<String, EnumDef> = BTreeMap::new();
     let mut enum_keys: BTreeMap<String, String> = BTreeMap::new();
 
-    for page in &pages {
+    let t = crate::timing::span(2, "collect resources and enums");
+    // Each page on its own (in parallel), then combined in page order.
+    type PageParts = (Vec<RawType>, ResourceExamples, Vec<EnumDef>, Diagnostics);
+    let parts: Vec<PageParts> = pages
+        .par_iter()
+        .map(|page| {
+            let (mut types, mut examples, mut d) = (Vec::new(), Vec::new(), Diagnostics::default());
+            if page.kind == PageKind::Resource || page.kind == PageKind::Unknown {
+                collect_resources(page, &mut types, &mut examples, &mut d);
+            }
+            (types, examples, collect_enums(page), d)
+        })
+        .collect();
+    for (page, (types, examples, page_enums, d)) in pages.iter().zip(parts) {
         ir.pages.insert(page.file.clone(), page.kind);
-        if page.kind == PageKind::Resource || page.kind == PageKind::Unknown {
-            collect_resources(page, &mut raw_types, &mut resource_examples, diags);
-        }
-        for e in collect_enums(page) {
+        raw_types.extend(types);
+        resource_examples.extend(examples);
+        diags.extend(d);
+        for e in page_enums {
             let key = e.name.to_lowercase();
             match enum_keys.get(&key) {
                 Some(existing) => {
@@ -84,6 +98,8 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         }
     }
 
+    drop(t);
+    let t = crate::timing::span(2, "merge duplicates, index names");
     // Merge duplicate type definitions: the richest (most rows; then first by file) is the
     // definition, the others add what it lacks (rows, relationships, base, key, JSON).
     // Which one wins depends only on the definitions of that name, never on other pages.
@@ -150,43 +166,82 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         index.insert(&e.name, Target::Enum, &e.loc.file);
     }
 
+    drop(t);
+    let t = crate::timing::span(2, "resolve properties, cross-check JSON");
     let r = Resolver { index: &index };
     let mut hints = JsonHints::new();
     let mut claims: Vec<hierarchy::Claim> = Vec::new();
-    for (name, raw) in merged {
-        let mut def = raw.def;
-        def.properties = r.props(&raw.props, &raw.page_ns, diags);
-        def.navigation = r.props(&raw.nav, &raw.page_ns, diags);
-        for c in raw.bases {
-            // Annotations and linked prose are meant as base statements: an undefined name
-            // there is reported. Row descriptions and bare prose words are only evidence.
-            let stated = c.source == BaseSource::Annotation
-                || (c.source == BaseSource::Prose && c.link.is_some());
-            let mut quiet = Diagnostics::default();
-            let sink = if stated { &mut *diags } else { &mut quiet };
-            match r.named(&c.name, c.link.as_deref(), &raw.page_ns, &c.loc, sink) {
-                Some(TypeRef::Complex { name: base }) => claims.push(hierarchy::Claim {
-                    ty: name.clone(),
-                    base,
-                    source: c.source,
-                    loc: c.loc,
-                }),
-                _ if stated => diags.emit(
-                    Code::BaseTypeUnresolved,
-                    c.loc,
-                    format!("base type `{}` of `{}` is not defined", c.name, def.name),
-                ),
-                _ => {}
+    // Each type on its own (in parallel), then combined in name order.
+    type TypeParts = (
+        String,
+        TypeDef,
+        Vec<hierarchy::Claim>,
+        JsonHints,
+        Diagnostics,
+    );
+    let merged: Vec<(String, RawType)> = merged.into_iter().collect();
+    let resolved: Vec<TypeParts> = merged
+        .into_par_iter()
+        .map(|(name, raw)| {
+            let mut diags = Diagnostics::default();
+            let mut hints = JsonHints::new();
+            let mut claims = Vec::new();
+            let mut def = raw.def;
+            def.properties = r.props(&raw.props, &raw.page_ns, &mut diags);
+            def.navigation = r.props(&raw.nav, &raw.page_ns, &mut diags);
+            for c in raw.bases {
+                // Annotations and linked prose are meant as base statements: an undefined
+                // name there is reported. Row descriptions and bare prose words are only
+                // evidence.
+                let stated = c.source == BaseSource::Annotation
+                    || (c.source == BaseSource::Prose && c.link.is_some());
+                let mut quiet = Diagnostics::default();
+                let sink = if stated { &mut diags } else { &mut quiet };
+                match r.named(&c.name, c.link.as_deref(), &raw.page_ns, &c.loc, sink) {
+                    Some(TypeRef::Complex { name: base }) => claims.push(hierarchy::Claim {
+                        ty: name.clone(),
+                        base,
+                        source: c.source,
+                        loc: c.loc,
+                    }),
+                    _ if stated => diags.emit(
+                        Code::BaseTypeUnresolved,
+                        c.loc,
+                        format!("base type `{}` of `{}` is not defined", c.name, def.name),
+                    ),
+                    _ => {}
+                }
             }
-        }
-        if let Some((json, loc)) = &raw.json {
-            cross_check(&mut def, json, loc, &r, &raw.page_ns, &mut hints, diags);
-        }
+            if let Some((json, loc)) = &raw.json {
+                cross_check(
+                    &mut def,
+                    json,
+                    loc,
+                    &r,
+                    &raw.page_ns,
+                    &mut hints,
+                    &mut diags,
+                );
+            }
+            (name, def, claims, hints, diags)
+        })
+        .collect();
+    for (name, def, type_claims, type_hints, d) in resolved {
+        claims.extend(type_claims);
+        hints.extend(type_hints);
+        diags.extend(d);
         ir.types.insert(name, def);
     }
     ir.enums = enums;
-    hierarchy::assign_stated(&mut ir, &claims, diags);
-    super::possible_values::type_string_enums(&mut ir, diags);
+    drop(t);
+    use crate::timing::time;
+    time(2, "hierarchy: stated bases", || {
+        hierarchy::assign_stated(&mut ir, &claims, diags)
+    });
+    time(2, "possible values", || {
+        super::possible_values::type_string_enums(&mut ir, diags)
+    });
+    let t = crate::timing::span(2, "examples, operations");
 
     for (name, ns, body, loc) in resource_examples {
         if let Some(TypeRef::Complex { name }) = r.named(&name, None, &ns, &loc, diags) {
@@ -205,19 +260,43 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
             });
         }
     }
-    for page in &pages {
-        if page.kind == PageKind::Api {
-            super::ops::collect_api(page, &r, &mut ir, diags);
-        }
+    // Each API page on its own (in parallel; each reads only the types), then combined in
+    // page order.
+    let apis: Vec<(Vec<Example>, Vec<Operation>, Diagnostics)> = pages
+        .par_iter()
+        .filter(|page| page.kind == PageKind::Api)
+        .map(|page| {
+            let mut d = Diagnostics::default();
+            let (examples, operations) = super::ops::collect_api(page, &r, &ir, &mut d);
+            (examples, operations, d)
+        })
+        .collect();
+    for (examples, operations, d) in apis {
+        ir.examples.extend(examples);
+        ir.operations.extend(operations);
+        diags.extend(d);
     }
-    super::ops::merge_duplicates(&mut ir, diags);
-    super::ops::match_example_calls(&mut ir, diags);
-    hierarchy::from_examples(&mut ir, diags);
-    hierarchy::finish(&mut ir, diags);
-    super::ops::widen_responses(&mut ir, diags);
-    super::navigation::from_paths(&mut ir, diags);
-    drop_inherited_rows(&mut ir);
-    super::validate::reconcile_examples(&mut ir, &hints, diags);
+    drop(t);
+    time(2, "merge duplicate operations", || {
+        super::ops::merge_duplicates(&mut ir, diags)
+    });
+    time(2, "match example calls", || {
+        super::ops::match_example_calls(&mut ir, diags)
+    });
+    time(2, "hierarchy: from examples", || {
+        hierarchy::from_examples(&mut ir, diags)
+    });
+    time(2, "hierarchy: finish", || hierarchy::finish(&mut ir, diags));
+    time(2, "widen responses", || {
+        super::ops::widen_responses(&mut ir, diags)
+    });
+    time(2, "navigation from paths", || {
+        super::navigation::from_paths(&mut ir, diags)
+    });
+    time(2, "drop inherited rows", || drop_inherited_rows(&mut ir));
+    time(2, "reconcile examples", || {
+        super::validate::reconcile_examples(&mut ir, &hints, diags)
+    });
     // An undefined name is reported once, at its first place.
     diags.collapse(Code::TypeUnresolved, |d| {
         d.message.split('`').nth(1).unwrap_or("").to_lowercase()

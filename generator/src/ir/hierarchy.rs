@@ -52,19 +52,7 @@ pub fn derives_from(ir: &Ir, ty: &str, base: &str) -> bool {
 
 /// Every type deriving from `name` at any depth, sorted by name.
 pub fn descendants<'a>(ir: &'a Ir, name: &str) -> Vec<&'a str> {
-    let children = children(ir);
-    let mut out = Vec::new();
-    let mut stack = vec![name];
-    while let Some(n) = stack.pop() {
-        for c in children.get(n).into_iter().flatten() {
-            if *c != name && !out.contains(c) {
-                out.push(*c);
-                stack.push(c);
-            }
-        }
-    }
-    out.sort_unstable();
-    out
+    Tree::new(ir).descendants(name)
 }
 
 /// Direct derived types of each type.
@@ -81,14 +69,57 @@ pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
 /// The type a JSON value of schema type `expected` is read as by the generated SDK: the
 /// type derived from `expected` (at any depth) that its `@odata.type` names, else `expected`.
 pub fn read_as<'a>(ir: &'a Ir, expected: &'a str, value: &Value) -> &'a str {
-    let Some(tag) = value.get("@odata.type").and_then(Value::as_str) else {
-        return expected;
-    };
-    let key = tag.trim_start_matches('#').to_lowercase();
-    descendants(ir, expected)
-        .into_iter()
-        .find(|d| d.to_lowercase() == key)
-        .unwrap_or(expected)
+    Tree::new(ir).read_as(expected, value)
+}
+
+/// The derived types of every type, for many look-ups in an IR that does not change
+/// meanwhile ([`descendants`] and [`read_as`] each build one).
+pub struct Tree<'a> {
+    children: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(ir: &'a Ir) -> Self {
+        Tree {
+            children: children(ir),
+        }
+    }
+
+    /// Every type deriving from `name` at any depth, sorted by name.
+    pub fn descendants(&self, name: &str) -> Vec<&'a str> {
+        let mut seen: BTreeSet<&'a str> = BTreeSet::new();
+        let mut stack: Vec<&str> = vec![name];
+        while let Some(n) = stack.pop() {
+            for c in self.children.get(n).into_iter().flatten() {
+                if *c != name && seen.insert(c) {
+                    stack.push(c);
+                }
+            }
+        }
+        seen.into_iter().collect()
+    }
+
+    /// See [`read_as`].
+    pub fn read_as(&self, expected: &'a str, value: &Value) -> &'a str {
+        let Some(tag) = value.get("@odata.type").and_then(Value::as_str) else {
+            return expected;
+        };
+        let key = tag.trim_start_matches('#').to_lowercase();
+        let lowercase_is_key = |d: &str| {
+            if d.is_ascii() {
+                d.len() == key.len()
+                    && d.bytes()
+                        .zip(key.bytes())
+                        .all(|(a, b)| a.to_ascii_lowercase() == b)
+            } else {
+                d.to_lowercase() == key
+            }
+        };
+        self.descendants(expected)
+            .into_iter()
+            .find(|d| lowercase_is_key(d))
+            .unwrap_or(expected)
+    }
 }
 
 /// Types with derived types that some property, request body, response or action parameter
@@ -225,6 +256,11 @@ pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
         .keys()
         .map(|k| (k.to_lowercase(), k.clone()))
         .collect();
+    // Lower-cased name → the first type (in name order) spelled so, as `walk` looks it up.
+    let mut first: BTreeMap<String, &str> = BTreeMap::new();
+    for k in ir.types.keys() {
+        first.entry(k.to_lowercase()).or_insert(k);
+    }
     for ex in &ir.examples {
         let Some(t) = &ex.type_name else { continue };
         let mut visit = |expected: &str, named: &str| {
@@ -242,11 +278,11 @@ pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
         if ex.collection {
             if let Some(Value::Array(items)) = ex.body.get("value") {
                 for item in items {
-                    walk(ir, t, item, 0, &mut visit);
+                    walk(ir, &first, t, item, 0, &mut visit);
                 }
             }
         } else {
-            walk(ir, t, &ex.body, 0, &mut visit);
+            walk(ir, &first, t, &ex.body, 0, &mut visit);
         }
     }
     // One statement per (type, base), the first example wins; sorted for determinism.
@@ -272,7 +308,14 @@ fn qualify(odata_type: &str) -> String {
 }
 
 /// Visit every object in `v` (of schema type `ty`) that carries an `@odata.type`.
-fn walk(ir: &Ir, ty: &str, v: &Value, depth: usize, visit: &mut dyn FnMut(&str, &str)) {
+fn walk(
+    ir: &Ir,
+    first: &BTreeMap<String, &str>,
+    ty: &str,
+    v: &Value,
+    depth: usize,
+    visit: &mut dyn FnMut(&str, &str),
+) {
     if depth > 64 {
         return;
     }
@@ -281,10 +324,10 @@ fn walk(ir: &Ir, ty: &str, v: &Value, depth: usize, visit: &mut dyn FnMut(&str, 
     if let Some(Value::String(named)) = map.get("@odata.type") {
         visit(ty, named);
         let q = qualify(named).to_lowercase();
-        if let Some(found) = ir.types.keys().find(|k| k.to_lowercase() == q)
+        if let Some(found) = first.get(&q)
             && derives_from(ir, found, ty)
         {
-            actual = found.clone();
+            actual = found.to_string();
         }
     }
     let Some(t) = ir.types.get(&actual) else {
@@ -297,10 +340,10 @@ fn walk(ir: &Ir, ty: &str, v: &Value, depth: usize, visit: &mut dyn FnMut(&str, 
         match value {
             Value::Array(items) => {
                 for item in items {
-                    walk(ir, name, item, depth + 1, visit);
+                    walk(ir, first, name, item, depth + 1, visit);
                 }
             }
-            other => walk(ir, name, other, depth + 1, visit),
+            other => walk(ir, first, name, other, depth + 1, visit),
         }
     }
 }

@@ -127,26 +127,37 @@ pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
     // New properties can make deeper paths walkable: a few rounds reach a fixpoint.
     for _ in 0..4 {
         let mut added: Vec<(String, Property, String)> = Vec::new();
-        for (segs, (ty, collection), loc, line, _) in &documented {
-            let Some(last) = segs.last().filter(|s| is_property_segment(s)) else {
+        // The owner of each path's last segment when it names no property yet (each path
+        // on its own, in parallel), then taken in order.
+        let missing: Vec<Option<(String, &String)>> = {
+            use rayon::prelude::*;
+            let ir = &*ir;
+            documented
+                .par_iter()
+                .map(|(segs, _, _, _, _)| {
+                    let last = segs.last().filter(|s| is_property_segment(s))?;
+                    if segs.len() < 2 {
+                        return None;
+                    }
+                    let Some((owner, false)) = walk(ir, facts, lower, &segs[..segs.len() - 1])
+                    else {
+                        return None;
+                    };
+                    let t = ir.types.get(&owner)?;
+                    let exists = effective_properties(ir, t)
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(last));
+                    (!exists).then_some((owner, last))
+                })
+                .collect()
+        };
+        for ((_, (ty, collection), loc, line, _), missing) in documented.iter().zip(missing) {
+            let Some((owner, last)) = missing else {
                 continue;
             };
-            if segs.len() < 2 {
-                continue;
-            }
-            let Some((owner, false)) = walk(ir, facts, lower, &segs[..segs.len() - 1]) else {
-                continue;
-            };
-            let Some(t) = ir.types.get(&owner) else {
-                continue;
-            };
-            let exists = effective_properties(ir, t)
+            if added
                 .iter()
-                .any(|p| p.name.eq_ignore_ascii_case(last));
-            if exists
-                || added
-                    .iter()
-                    .any(|(o, p, _)| *o == owner && p.name.eq_ignore_ascii_case(last))
+                .any(|(o, p, _)| *o == owner && p.name.eq_ignore_ascii_case(last))
             {
                 continue;
             }

@@ -22,13 +22,30 @@ static QUERY_OPTION: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A page's headings, lower-cased once for [`under`].
+struct Headings<'p> {
+    page: &'p Page,
+    lower: Vec<String>,
+}
+
+impl<'p> Headings<'p> {
+    fn new(page: &'p Page) -> Self {
+        let lower = page
+            .headings
+            .iter()
+            .map(|h| h.text.to_lowercase())
+            .collect();
+        Headings { page, lower }
+    }
+}
+
 /// Whether a block in `section` sits under a heading (at any level up to the nearest H1/H2)
-/// whose text satisfies `pred`.
-fn under(page: &Page, section: Option<usize>, pred: impl Fn(&str) -> bool) -> bool {
+/// whose text, lower-cased, satisfies `pred`.
+fn under(headings: &Headings, section: Option<usize>, pred: impl Fn(&str) -> bool) -> bool {
     let Some(mut i) = section else { return false };
     loop {
-        let h = &page.headings[i];
-        if pred(&h.text.to_lowercase()) {
+        let h = &headings.page.headings[i];
+        if pred(&headings.lower[i]) {
             return true;
         }
         if h.level <= 2 || i == 0 {
@@ -59,15 +76,25 @@ fn first_type_link(
     })
 }
 
-pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
+/// One API page's examples and operations (`ir`: the types, already resolved).
+pub(super) fn collect_api(
+    page: &Page,
+    r: &Resolver,
+    ir: &Ir,
+    diags: &mut Diagnostics,
+) -> (Vec<Example>, Vec<Operation>) {
     let ns = page_ns(page);
-    let Some(title) = &page.title else { return };
+    let headings = Headings::new(page);
+    let mut operations = Vec::new();
+    let Some(title) = &page.title else {
+        return (Vec::new(), operations);
+    };
     // Paths by method, in page order: a page can document two operations (create with
     // POST, update with PATCH); the first method is the page's primary operation.
     let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
     for (section, c) in page.code_blocks() {
         let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
-        if !under(page, section, |h| h.contains("http request"))
+        if !under(&headings, section, |h| h.contains("http request"))
             || blocktype.is_some_and(|b| b != "ignored")
         {
             continue;
@@ -112,7 +139,8 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
     }
     by_method.retain(|(_, p)| !p.is_empty());
     if by_method.is_empty() {
-        return; // a page about something else, or nothing usable (diagnosed above)
+        // a page about something else, or nothing usable (diagnosed above)
+        return (Vec::new(), operations);
     }
     let method = by_method[0].0.clone();
     let methods: Vec<String> = by_method.iter().map(|(m, _)| m.clone()).collect();
@@ -133,7 +161,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
     let mut seen_response = false;
     for block in &page.blocks {
         let sec = block.section;
-        let in_examples = under(page, sec, |h| h.starts_with("example"));
+        let in_examples = under(&headings, sec, |h| h.starts_with("example"));
         match &block.kind {
             BlockKind::Paragraph(p)
                 if !seen_response && !in_examples && p.text.contains("return") =>
@@ -146,7 +174,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                     response.ty = first_type_link(r, &p.links, &ns, &p.loc);
                 }
             }
-            BlockKind::Paragraph(p) if under(page, sec, |h| h.contains("query param")) => {
+            BlockKind::Paragraph(p) if under(&headings, sec, |h| h.contains("query param")) => {
                 for m in QUERY_OPTION.captures_iter(&p.text) {
                     let opt = format!("${}", &m[1]);
                     if !query.contains(&opt) {
@@ -154,7 +182,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                     }
                 }
             }
-            BlockKind::Table(t) if under(page, sec, |h| h.contains("query param")) => {
+            BlockKind::Table(t) if under(&headings, sec, |h| h.contains("query param")) => {
                 let col = t
                     .column(&["name", "parameter", "query parameter", "parameter name"])
                     .unwrap_or(0);
@@ -196,14 +224,14 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
                 }
             }
             BlockKind::Paragraph(p)
-                if under(page, sec, |h| h.contains("request body"))
-                    && !under(page, sec, |h| h.contains("response"))
+                if under(&headings, sec, |h| h.contains("request body"))
+                    && !under(&headings, sec, |h| h.contains("response"))
                     && body_link.is_none() =>
             {
                 body_link = first_type_link(r, &p.links, &ns, &p.loc);
             }
             BlockKind::Table(t)
-                if under(page, sec, |h| h.contains("request body"))
+                if under(&headings, sec, |h| h.contains("request body"))
                     && matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
             {
                 let props = r.props(&rows(t, diags), &ns, diags);
@@ -389,7 +417,6 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             .with_related(single[0].loc.clone()),
         );
     }
-    ir.examples.extend(examples);
     let description = page
         .front_matter
         .get("description")
@@ -398,7 +425,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
     for (m, paths) in by_method {
         let primary = m == method;
         let takes_body = matches!(m.as_str(), "POST" | "PATCH" | "PUT");
-        ir.operations.push(Operation {
+        operations.push(Operation {
             id: op_id(&m),
             name: if primary {
                 name.clone()
@@ -409,10 +436,11 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             area: area_of(page),
             description: description.clone(),
             body: if takes_body { body.clone() } else { None },
+            // The page's own examples: no other page's example is of this page's operation.
             response: if primary {
                 response.clone()
             } else {
-                secondary_response(&ir.examples, &op_id(&m))
+                secondary_response(&examples, &op_id(&m))
             },
             method: m,
             paths,
@@ -422,6 +450,7 @@ pub(super) fn collect_api(page: &Page, r: &Resolver, ir: &mut Ir, diags: &mut Di
             also_documented_at: vec![],
         });
     }
+    (examples, operations)
 }
 
 /// The response of a page's second operation (the Response section describes the first):
@@ -492,42 +521,74 @@ pub fn claim_strength(page: &str, path: &PathTemplate) -> usize {
 /// follow). Each lost claim is a note at the loser, related to the winner.
 pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     let ops = std::mem::take(&mut ir.operations);
-    let key = |op: &Operation, p: &PathTemplate| (op.method.clone(), p.shape());
-    // (method, shape) → the best claimant's index
-    let mut owner: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Each path's shape, made once.
+    let shapes: Vec<Vec<String>> = {
+        use rayon::prelude::*;
+        ops.par_iter()
+            .map(|op| op.paths.iter().map(PathTemplate::shape).collect())
+            .collect()
+    };
+    // (method, shape) → the best claimant's index, with its rank once a second page claims
+    let mut owner: BTreeMap<(&str, &str), (usize, Option<Rank>)> = BTreeMap::new();
+    type Rank<'a> = (bool, std::cmp::Reverse<usize>, &'a str);
     for (i, op) in ops.iter().enumerate() {
-        for p in &op.paths {
+        for (p, shape) in op.paths.iter().zip(&shapes[i]) {
+            // The claimant's path of this shape (its first, when it documents several).
             let rank = |j: usize| {
                 let o: &Operation = &ops[j];
-                let path = o.paths.iter().find(|q| q.shape() == p.shape()).unwrap_or(p);
+                let path = o
+                    .paths
+                    .iter()
+                    .zip(&shapes[j])
+                    .find(|(_, s)| *s == shape)
+                    .map_or(p, |(q, _)| q);
                 (
                     o.stub,
                     std::cmp::Reverse(claim_strength(&o.id, path)),
-                    o.id.clone(),
+                    o.id.as_str(),
                 )
             };
             owner
-                .entry(key(op, p))
-                .and_modify(|j| {
-                    if rank(i) < rank(*j) {
-                        *j = i;
+                .entry((op.method.as_str(), shape.as_str()))
+                .and_modify(|(j, best)| {
+                    let best = best.get_or_insert_with(|| rank(*j));
+                    let mine = rank(i);
+                    if mine < *best {
+                        (*j, *best) = (i, mine);
                     }
                 })
-                .or_insert(i);
+                .or_insert((i, None));
         }
     }
+    // Each path's owner, by operation and path index.
+    let owners: Vec<Vec<usize>> = ops
+        .iter()
+        .zip(&shapes)
+        .map(|(op, shapes)| {
+            shapes
+                .iter()
+                .map(|s| owner[&(op.method.as_str(), s.as_str())].0)
+                .collect()
+        })
+        .collect();
+    drop(owner);
     let locs: Vec<(Loc, String)> = ops.iter().map(|o| (o.loc.clone(), o.id.clone())).collect();
     let mut kept: Vec<Operation> = Vec::new();
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut merged_into: Vec<(usize, Loc)> = Vec::new();
     for (i, mut op) in ops.into_iter().enumerate() {
-        let first = key(&op, &op.paths[0]);
+        let owners = &owners[i];
+        let mut won: Vec<PathTemplate> = Vec::new();
+        let mut gone: Vec<(PathTemplate, usize)> = Vec::new();
+        for (p, &w) in std::mem::take(&mut op.paths).into_iter().zip(owners) {
+            if w == i {
+                won.push(p);
+            } else {
+                gone.push((p, w));
+            }
+        }
         let mut lost = Vec::new();
-        let (won, gone): (Vec<PathTemplate>, Vec<PathTemplate>) = std::mem::take(&mut op.paths)
-            .into_iter()
-            .partition(|p| owner[&key(&op, p)] == i);
-        for p in &gone {
-            let w = owner[&key(&op, p)];
+        for &(_, w) in &gone {
             if !lost.contains(&w) {
                 lost.push(w);
             }
@@ -543,8 +604,8 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                         "`{} {}` is also documented at {wloc}; {}{}",
                         op.method,
                         gone.iter()
-                            .find(|p| owner[&key(&op, p)] == w)
-                            .map_or("", |p| p.raw.as_str()),
+                            .find(|(_, o)| *o == w)
+                            .map_or("", |(p, _)| p.raw.as_str()),
                         if whole {
                             "merged into it"
                         } else {
@@ -561,7 +622,7 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
             );
         }
         if won.is_empty() {
-            let w = owner[&first];
+            let w = owners[0];
             renamed.insert(op.id.clone(), locs[w].1.clone());
             merged_into.push((w, op.loc.clone()));
             continue;

@@ -36,78 +36,127 @@ impl Mismatch {
 /// `poly`: the polymorphic bases ([`super::hierarchy::polymorphic_bases`]); a value of one
 /// of them is checked against the type its `@odata.type` names, as the SDK reads it.
 pub fn check_example(ir: &Ir, poly: &BTreeSet<String>, ex: &Example) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    let Some(t) = &ex.type_name else { return out };
-    let ty = TypeRef::Complex { name: t.clone() };
-    if !ex.collection {
-        check_value(ir, poly, &ty, false, &ex.body, "$", None, &mut out);
-        return out;
-    }
-    match ex.body.get("value") {
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                check_value(
-                    ir,
-                    poly,
-                    &ty,
-                    false,
-                    item,
-                    &format!("$.value[{i}]"),
-                    None,
-                    &mut out,
-                );
-            }
-        }
-        _ => out.push(Mismatch::at(
-            "$",
-            "collection response without a `value` array",
-        )),
-    }
-    for (key, integer) in [
-        ("@odata.count", true),
-        ("@odata.nextLink", false),
-        ("@odata.deltaLink", false),
-        ("@odata.context", false),
-    ] {
-        if let Some(v) = ex.body.get(key) {
-            let ok = v.is_null() || if integer { v.is_i64() } else { v.is_string() };
-            if !ok {
-                out.push(Mismatch::at(
-                    &format!("$.{key}"),
-                    if integer {
-                        "expected an integer"
-                    } else {
-                        "expected a string"
-                    },
-                ));
-            }
-        }
-    }
-    out
+    Checker::new(ir, poly).example(ex)
 }
 
-/// A request body made of an action's parameters: each parameter the body sets is checked
-/// against its type (other members are kept aside, as for a model).
-fn check_parameters(
-    ir: &Ir,
-    poly: &BTreeSet<String>,
-    params: &[Property],
-    body: &Value,
-) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    let Value::Object(map) = body else {
-        if !body.is_null() {
-            out.push(Mismatch::at("$", "expected an object of parameters"));
-        }
-        return out;
-    };
-    for (key, value) in map {
-        if let Some(p) = params.iter().find(|p| &p.name == key) {
-            let path = format!("$.{key}");
-            check_value(ir, poly, &p.ty, p.collection, value, &path, None, &mut out);
+/// What checking values needs, made once for all the examples of an IR.
+struct Checker<'a> {
+    ir: &'a Ir,
+    poly: &'a BTreeSet<String>,
+    tree: super::hierarchy::Tree<'a>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(ir: &'a Ir, poly: &'a BTreeSet<String>) -> Self {
+        Checker {
+            ir,
+            poly,
+            tree: super::hierarchy::Tree::new(ir),
         }
     }
-    out
+
+    /// Every example's mismatches, in order (checked in parallel).
+    fn all(&self) -> Vec<Vec<Mismatch>> {
+        use rayon::prelude::*;
+        self.ir
+            .examples
+            .par_iter()
+            .map(|ex| self.example(ex))
+            .collect()
+    }
+
+    fn example(&self, ex: &Example) -> Vec<Mismatch> {
+        let mut out = Vec::new();
+        let Some(t) = &ex.type_name else { return out };
+        let ty = TypeRef::Complex { name: t.clone() };
+        if !ex.collection {
+            self.value(&ty, false, &ex.body, "$", None, &mut out);
+            return out;
+        }
+        match ex.body.get("value") {
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.value(&ty, false, item, &format!("$.value[{i}]"), None, &mut out);
+                }
+            }
+            _ => out.push(Mismatch::at(
+                "$",
+                "collection response without a `value` array",
+            )),
+        }
+        for (key, integer) in [
+            ("@odata.count", true),
+            ("@odata.nextLink", false),
+            ("@odata.deltaLink", false),
+            ("@odata.context", false),
+        ] {
+            if let Some(v) = ex.body.get(key) {
+                let ok = v.is_null() || if integer { v.is_i64() } else { v.is_string() };
+                if !ok {
+                    out.push(Mismatch::at(
+                        &format!("$.{key}"),
+                        if integer {
+                            "expected an integer"
+                        } else {
+                            "expected a string"
+                        },
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Checker<'_> {
+    /// Every example's mismatches, in order, a request example of an action with
+    /// parameters checked against them (checked in parallel).
+    fn all_with_parameters(&self) -> Vec<Vec<Mismatch>> {
+        use rayon::prelude::*;
+        let parameters: BTreeMap<&str, &[Property]> = self
+            .ir
+            .operations
+            .iter()
+            .filter_map(|op| match &op.body {
+                Some(Body::Parameters { properties }) => Some((op.id.as_str(), &properties[..])),
+                _ => None,
+            })
+            .collect();
+        self.ir
+            .examples
+            .par_iter()
+            .map(|ex| {
+                let params = ex
+                    .operation
+                    .as_deref()
+                    .and_then(|op| parameters.get(op))
+                    .filter(|_| ex.kind == ExampleKind::Request && ex.type_name.is_none());
+                match params {
+                    Some(params) => self.parameters(params, &ex.body),
+                    None => self.example(ex),
+                }
+            })
+            .collect()
+    }
+
+    /// A request body made of an action's parameters: each parameter the body sets is
+    /// checked against its type (other members are kept aside, as for a model).
+    fn parameters(&self, params: &[Property], body: &Value) -> Vec<Mismatch> {
+        let mut out = Vec::new();
+        let Value::Object(map) = body else {
+            if !body.is_null() {
+                out.push(Mismatch::at("$", "expected an object of parameters"));
+            }
+            return out;
+        };
+        for (key, value) in map {
+            if let Some(p) = params.iter().find(|p| &p.name == key) {
+                let path = format!("$.{key}");
+                self.value(&p.ty, p.collection, value, &path, None, &mut out);
+            }
+        }
+        out
+    }
 }
 
 fn fits_primitive(p: Primitive, v: &Value) -> bool {
@@ -126,85 +175,86 @@ fn fits_primitive(p: Primitive, v: &Value) -> bool {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check_value(
-    ir: &Ir,
-    poly: &BTreeSet<String>,
-    ty: &TypeRef,
-    collection: bool,
-    v: &Value,
-    path: &str,
-    owner: Option<(&str, &str)>,
-    out: &mut Vec<Mismatch>,
-) {
-    if v.is_null() {
-        return; // every field is an Option
-    }
-    let mut fail = |message: String| {
-        out.push(Mismatch {
-            owner: own(owner),
-            array_for_single: !collection && v.is_array(),
-            ..Mismatch::at(path, message)
-        });
-    };
-    if collection {
-        let Value::Array(items) = v else {
-            return fail("expected an array".into());
+impl Checker<'_> {
+    fn value(
+        &self,
+        ty: &TypeRef,
+        collection: bool,
+        v: &Value,
+        path: &str,
+        owner: Option<(&str, &str)>,
+        out: &mut Vec<Mismatch>,
+    ) {
+        let (ir, poly) = (self.ir, self.poly);
+        if v.is_null() {
+            return; // every field is an Option
+        }
+        let mut fail = |message: String| {
+            out.push(Mismatch {
+                owner: own(owner),
+                array_for_single: !collection && v.is_array(),
+                ..Mismatch::at(path, message)
+            });
         };
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
-            if item.is_null() {
-                out.push(Mismatch::at(&p, "null inside an array"));
-            } else {
-                check_value(ir, poly, ty, false, item, &p, None, out);
-            }
-        }
-        return;
-    }
-    match ty {
-        TypeRef::Primitive { primitive } if !fits_primitive(*primitive, v) => {
-            fail(format!("`{v}` is not a valid {}", primitive.edm_name()))
-        }
-        TypeRef::Enum { .. } if !v.is_string() => fail("expected an enum member (a string)".into()),
-        TypeRef::Complex { name } => {
-            let Value::Object(map) = v else {
-                return fail(format!("expected a `{}` object", simple_name(name)));
+        if collection {
+            let Value::Array(items) = v else {
+                return fail("expected an array".into());
             };
-            let actual = if poly.contains(name) {
-                super::hierarchy::read_as(ir, name, v)
-            } else {
-                name
-            };
-            let Some(t) = ir.types.get(actual) else {
-                return;
-            };
-            if map
-                .get("@odata.type")
-                .is_some_and(|v| !v.is_string() && !v.is_null())
-            {
-                out.push(Mismatch::at(
-                    &format!("{path}.@odata.type"),
-                    "expected a string",
-                ));
-            }
-            let props = effective_properties(ir, t);
-            for (key, value) in map {
-                if let Some(p) = props.iter().find(|p| &p.name == key) {
-                    let declaring = declaring_type(ir, t, key).unwrap_or(&t.name);
-                    check_value(
-                        ir,
-                        poly,
-                        &p.ty,
-                        p.collection,
-                        value,
-                        &format!("{path}.{key}"),
-                        Some((declaring, key)),
-                        out,
-                    );
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{path}[{i}]");
+                if item.is_null() {
+                    out.push(Mismatch::at(&p, "null inside an array"));
+                } else {
+                    self.value(ty, false, item, &p, None, out);
                 }
             }
+            return;
         }
-        _ => {}
+        match ty {
+            TypeRef::Primitive { primitive } if !fits_primitive(*primitive, v) => {
+                fail(format!("`{v}` is not a valid {}", primitive.edm_name()))
+            }
+            TypeRef::Enum { .. } if !v.is_string() => {
+                fail("expected an enum member (a string)".into())
+            }
+            TypeRef::Complex { name } => {
+                let Value::Object(map) = v else {
+                    return fail(format!("expected a `{}` object", simple_name(name)));
+                };
+                let actual = if poly.contains(name) {
+                    self.tree.read_as(name, v)
+                } else {
+                    name
+                };
+                let Some(t) = ir.types.get(actual) else {
+                    return;
+                };
+                if map
+                    .get("@odata.type")
+                    .is_some_and(|v| !v.is_string() && !v.is_null())
+                {
+                    out.push(Mismatch::at(
+                        &format!("{path}.@odata.type"),
+                        "expected a string",
+                    ));
+                }
+                let props = effective_properties(ir, t);
+                for (key, value) in map {
+                    if let Some(p) = props.iter().find(|p| &p.name == key) {
+                        let declaring = declaring_type(ir, t, key).unwrap_or(&t.name);
+                        self.value(
+                            &p.ty,
+                            p.collection,
+                            value,
+                            &format!("{path}.{key}"),
+                            Some((declaring, key)),
+                            out,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -220,8 +270,9 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
     type Fix = (Option<(TypeRef, bool)>, Loc);
     let mut fixes: BTreeMap<(String, String), Fix> = BTreeMap::new();
     let poly = super::hierarchy::polymorphic_bases(ir);
-    for ex in &ir.examples {
-        for m in check_example(ir, &poly, ex) {
+    let found = Checker::new(ir, &poly).all();
+    for (ex, mismatches) in ir.examples.iter().zip(found) {
+        for m in mismatches {
             let Some(key) = m.owner else { continue };
             let hint = hints.get(&key).cloned();
             if hint.is_some() || m.array_for_single {
@@ -261,29 +312,7 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
         );
     }
     let poly = super::hierarchy::polymorphic_bases(ir);
-    let parameters: BTreeMap<&str, &[Property]> = ir
-        .operations
-        .iter()
-        .filter_map(|op| match &op.body {
-            Some(Body::Parameters { properties }) => Some((op.id.as_str(), &properties[..])),
-            _ => None,
-        })
-        .collect();
-    let results: Vec<Vec<Mismatch>> = ir
-        .examples
-        .iter()
-        .map(|ex| {
-            let params = ex
-                .operation
-                .as_deref()
-                .and_then(|op| parameters.get(op))
-                .filter(|_| ex.kind == ExampleKind::Request && ex.type_name.is_none());
-            match params {
-                Some(params) => check_parameters(ir, &poly, params, &ex.body),
-                None => check_example(ir, &poly, ex),
-            }
-        })
-        .collect();
+    let results = Checker::new(ir, &poly).all_with_parameters();
     for (ex, mismatches) in ir.examples.iter_mut().zip(results) {
         if let Some(first) = mismatches.first() {
             let message = format!("{}: {}", first.path, first.message);
