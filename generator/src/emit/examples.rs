@@ -300,10 +300,7 @@ impl<'a> Ctx<'a> {
         } else {
             vec![body]
         };
-        let expected: Vec<&str> = items
-            .iter()
-            .map(|v| self.tree.read_as(ty, v))
-            .collect();
+        let expected: Vec<&str> = items.iter().map(|v| self.tree.read_as(ty, v)).collect();
         if expected.iter().all(|e| *e == ty) {
             return quote! { None };
         }
