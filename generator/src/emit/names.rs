@@ -130,6 +130,35 @@ impl Names {
         }
     }
 
+    /// [`Names::path`] as a syntax tree.
+    pub fn ty(&self, qualified: &str, from: &str) -> syn::Type {
+        match self.any_ident(qualified) {
+            Some(any) => self.ty_to(qualified, any, from),
+            None => self.item_ty(qualified, from),
+        }
+    }
+
+    /// [`Names::item_path`] as a syntax tree.
+    pub fn item_ty(&self, qualified: &str, from: &str) -> syn::Type {
+        self.ty_to(qualified, self.ident(qualified), from)
+    }
+
+    fn ty_to(&self, qualified: &str, ty: syn::Ident, from: &str) -> syn::Type {
+        use super::syntax::{id, path, path_type};
+        let (module, _) = &self.items[qualified];
+        if module == from {
+            path_type(path([&ty]))
+        } else {
+            path_type(path([&id("crate"), &ident::make_ident(module), &ty]))
+        }
+    }
+
+    /// [`Names::runtime`] as a syntax tree.
+    pub fn runtime_ty(name: &str) -> syn::Type {
+        use super::syntax::{id, path, path_type};
+        path_type(path([&id("crate"), &id(RUNTIME), &id(name)]))
+    }
+
     /// The path to a runtime support type.
     pub fn runtime(name: &str) -> TokenStream {
         let m = format_ident!("{}", RUNTIME);

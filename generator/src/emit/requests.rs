@@ -6,9 +6,9 @@
 //! Builders live in `requests`, in one inline module per path root (`service_principals`,
 //! `applications`, ...); an operation with paths under several roots is re-exported in each.
 
-use super::docs;
 use super::models::{self, Boxing, StructShape};
 use super::names::Names;
+use super::{EmitError, docs, syntax};
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};
 use crate::ir::{Body, Ir, Operation, TypeRef};
@@ -133,7 +133,8 @@ fn operation_item(
     boxing: &Boxing,
     op: &Operation,
     cfg: &TokenStream,
-) -> TokenStream {
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
     let ident = op_names.ident(&op.id);
     let body_ty = body_type(names, op_names, op);
     let method = method_tokens(&op.method);
@@ -235,11 +236,33 @@ fn operation_item(
         .unwrap_or_default();
     doc.push(docs::clean(&format!("Documented at `{}`.{status}", op.id)));
     let doc = docs::attrs(&doc);
-    let body_struct = match &op.body {
+    let no_content = no_content.then(|| quote! { const NO_CONTENT: bool = true; });
+    syntax::parse_into(
+        quote! {
+            #cfg
+            #doc
+            pub type #ident = crate::client::Request<kinds::#ident>;
+
+            #cfg
+            impl #ident {
+                #(#ctors)*
+                #(#query_setters)*
+                #(#header_setters)*
+            }
+
+            #cfg
+            impl crate::client::Kind for kinds::#ident {
+                type Output = #out_ty;
+                #no_content
+            }
+        },
+        out,
+    )?;
+    match &op.body {
         Some(Body::Parameters { properties }) => {
             let props: Vec<_> = properties.iter().collect();
             let shape = StructShape {
-                cfg: cfg.clone(),
+                cfg: syntax::attrs(cfg.clone())?,
                 owner: "",
                 module: MODULE,
                 ident: op_names.body_ident(&op.id),
@@ -248,30 +271,9 @@ fn operation_item(
                     op.name
                 ))],
             };
-            models::struct_tokens(names, boxing, shape, &props)
+            models::struct_items(names, boxing, shape, &props, out)
         }
-        _ => quote! {},
-    };
-    let no_content = no_content.then(|| quote! { const NO_CONTENT: bool = true; });
-    quote! {
-        #cfg
-        #doc
-        pub type #ident = crate::client::Request<kinds::#ident>;
-
-        #cfg
-        impl #ident {
-            #(#ctors)*
-            #(#query_setters)*
-            #(#header_setters)*
-        }
-
-        #cfg
-        impl crate::client::Kind for kinds::#ident {
-            type Output = #out_ty;
-            #no_content
-        }
-
-        #body_struct
+        _ => Ok(()),
     }
 }
 
@@ -320,9 +322,10 @@ pub fn requests_module(
             let head = || {
                 let m = ident::make_ident(root);
                 let doc = format!(" Operations on paths under `/{root}`.");
-                quote! { #[doc = #doc] pub mod #m }
+                syn::parse2(quote! { #[doc = #doc] pub mod #m {} })
+                    .map_err(|e| EmitError(format!("internal error: module head: {e}")))
             };
-            let prelude = || {
+            let prelude = |out: &mut Vec<syn::Item>| {
                 let reexports = reexports.clone();
                 let markers = homed.iter().map(|op| {
                     let ty = op_names.ident(&op.id);
@@ -337,12 +340,12 @@ pub fn requests_module(
                         }
                     }
                 });
-                quote! { #(#reexports)* #kinds }
+                syntax::parse_into(quote! { #(#reexports)* #kinds }, out)
             };
-            let item = |op: &&Operation| {
-                operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id))
+            let item = |op: &&Operation, out: &mut Vec<syn::Item>| {
+                operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id), out)
             };
-            super::format_module_body(&head, &prelude, homed, item, MODULE)
+            syntax::format_module(&head, &prelude, homed, item)
         })
         .collect::<Result<Vec<String>, _>>()?;
     Ok(format!("{}\n{}", super::HEADER, bodies.concat()))
