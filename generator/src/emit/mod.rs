@@ -322,13 +322,11 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
                             let cfg = syntax::attrs(areas.cfg_of(&t.name))?;
                             models::struct_item(ir, &names, &boxing, t, cfg, out)
                         }
-                        Model::Enum(e) => syntax::parse_into(
-                            enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
-                            out,
-                        ),
-                        Model::Any(t) => {
-                            syntax::parse_into(poly::any_enum(ir, &names, &areas, &t.name), out)
+                        Model::Enum(e) => {
+                            let cfg = syntax::attrs(areas.cfg_of(&e.name))?;
+                            enums::enum_item(&names, e, &cfg, out)
                         }
+                        Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name, out),
                     };
                     Ok((
                         format!("{src}{module}.rs"),

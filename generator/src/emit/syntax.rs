@@ -495,7 +495,7 @@ impl VisitMut for Subst<'_> {
 }
 
 /// Names of placeholder arms.
-const ARM_NAMES: &[&str] = &["__arms", "__arms_mut"];
+const ARM_NAMES: &[&str] = &["__arms", "__arms2", "__arms_mut"];
 /// Names of placeholder elements, fields and variants.
 const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants"];
 
