@@ -275,6 +275,8 @@ pub struct Subst<'a> {
     fields: Vec<(&'static str, Vec<syn::Field>)>,
     variants: Vec<(&'static str, Vec<syn::Variant>)>,
     exprs: Vec<(&'static str, &'a syn::Expr)>,
+    args: Vec<(&'static str, Vec<syn::FnArg>)>,
+    stmts: Vec<(&'static str, Vec<syn::Stmt>)>,
 }
 
 impl<'a> Subst<'a> {
@@ -328,6 +330,17 @@ impl<'a> Subst<'a> {
         self
     }
 
+    /// The function argument `name: ()` becomes `with` (any number).
+    pub fn args(mut self, name: &'static str, with: Vec<syn::FnArg>) -> Self {
+        self.args.push((name, with));
+        self
+    }
+    /// The statement `name;` becomes `with` (any number).
+    pub fn stmts(mut self, name: &'static str, with: Vec<syn::Stmt>) -> Self {
+        self.stmts.push((name, with));
+        self
+    }
+
     /// Fill the placeholders of items.
     pub fn items(mut self, mut items: Vec<syn::Item>) -> Vec<syn::Item> {
         for item in &mut items {
@@ -354,6 +367,21 @@ impl<'a> Subst<'a> {
     pub fn impl_item(mut self, mut item: syn::ImplItem) -> syn::ImplItem {
         self.visit_impl_item_mut(&mut item);
         item
+    }
+    /// Fill the placeholders of one function argument.
+    pub fn arg(mut self, mut arg: syn::FnArg) -> syn::FnArg {
+        self.visit_fn_arg_mut(&mut arg);
+        arg
+    }
+    /// Fill the placeholders of one statement.
+    pub fn stmt(mut self, mut stmt: syn::Stmt) -> syn::Stmt {
+        self.visit_stmt_mut(&mut stmt);
+        stmt
+    }
+    /// Fill the placeholders of one type.
+    pub fn type_(mut self, mut ty: syn::Type) -> syn::Type {
+        self.visit_type_mut(&mut ty);
+        ty
     }
     /// Fill the placeholders of one expression.
     pub fn expression(mut self, mut expr: syn::Expr) -> syn::Expr {
@@ -487,6 +515,41 @@ impl VisitMut for Subst<'_> {
         splice(&mut f.named, is, &mut self.fields);
     }
 
+    fn visit_signature_mut(&mut self, sig: &mut syn::Signature) {
+        visit_mut::visit_signature_mut(self, sig);
+        let is = |a: &syn::FnArg| match a {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) => LIST_NAMES.iter().copied().find(|n| p.ident == n),
+                _ => None,
+            },
+            _ => None,
+        };
+        splice(&mut sig.inputs, is, &mut self.args);
+    }
+
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        visit_mut::visit_block_mut(self, b);
+        if self.stmts.is_empty() {
+            return;
+        }
+        let is = |s: &syn::Stmt| match s {
+            syn::Stmt::Expr(syn::Expr::Path(p), _) if p.qself.is_none() => {
+                lone_ident(&p.path).and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
+            }
+            _ => None,
+        };
+        if !b.stmts.iter().any(|s| is(s).is_some()) {
+            return;
+        }
+        let old = std::mem::take(&mut b.stmts);
+        for st in old {
+            match is(&st).and_then(|name| self.stmts.iter_mut().find(|(n, _)| *n == name)) {
+                Some((_, new)) => b.stmts.append(new),
+                None => b.stmts.push(st),
+            }
+        }
+    }
+
     fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
         visit_mut::visit_item_enum_mut(self, e);
         let is = |v: &syn::Variant| LIST_NAMES.iter().copied().find(|n| v.ident == n);
@@ -497,7 +560,7 @@ impl VisitMut for Subst<'_> {
 /// Names of placeholder arms.
 const ARM_NAMES: &[&str] = &["__arms", "__arms2", "__arms_mut"];
 /// Names of placeholder elements, fields and variants.
-const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants"];
+const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants", "__args", "__stmts"];
 
 #[cfg(test)]
 mod tests {
