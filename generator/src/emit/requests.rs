@@ -432,16 +432,6 @@ pub fn requests_module(
     let bodies = roots
         .par_iter()
         .map(|(root, (homed, reexported))| {
-            let reexports = reexported.iter().map(|op| {
-                let home_id = ident::make_ident(op_names.module(&op.id));
-                let ty = op_names.ident(&op.id);
-                let cfg = areas.cfg_of(&op.id);
-                let body = matches!(op.body, Some(Body::Parameters { .. })).then(|| {
-                    let b = op_names.body_ident(&op.id);
-                    quote! { #cfg pub use super::#home_id::#b; }
-                });
-                quote! { #cfg pub use super::#home_id::#ty; #body }
-            });
             let head = || {
                 let m = ident::make_ident(root);
                 let doc = format!(" Operations on paths under `/{root}`.");
@@ -449,21 +439,57 @@ pub fn requests_module(
                     .map_err(|e| EmitError(format!("internal error: module head: {e}")))
             };
             let prelude = |out: &mut Vec<syn::Item>| {
-                let reexports = reexports.clone();
-                let markers = homed.iter().map(|op| {
-                    let ty = op_names.ident(&op.id);
-                    let cfg = areas.cfg_of(&op.id);
-                    quote! { #cfg pub enum #ty {} }
-                });
-                let kinds = (!homed.is_empty()).then(|| {
-                    quote! {
+                let (reexport, marker, kinds) = cached("requests prelude", || {
+                    let items = syntax::items(quote! {
+                        pub use super::__M::__T;
+                        pub enum __T {}
                         /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
-                        pub mod kinds {
-                            #(#markers)*
-                        }
+                        pub mod kinds {}
+                    })?;
+                    let mut items = items.into_iter();
+                    let none = || syn::Error::new(proc_macro2::Span::call_site(), "prelude");
+                    Ok((
+                        items.next().ok_or_else(none)?,
+                        items.next().ok_or_else(none)?,
+                        items.next().ok_or_else(none)?,
+                    ))
+                })?;
+                for op in reexported {
+                    let home_id = ident::make_ident(op_names.module(&op.id));
+                    let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
+                    let mut names = vec![op_names.ident(&op.id)];
+                    if matches!(op.body, Some(Body::Parameters { .. })) {
+                        names.push(op_names.body_ident(&op.id));
                     }
-                });
-                syntax::parse_into(quote! { #(#reexports)* #kinds }, out)
+                    for ty in &names {
+                        let mut item = Subst::new()
+                            .ident("__M", &home_id)
+                            .ident("__T", ty)
+                            .items(vec![reexport.clone()]);
+                        for i in &mut item {
+                            syntax::prepend_attrs(i, &cfg)?;
+                        }
+                        out.append(&mut item);
+                    }
+                }
+                if !homed.is_empty() {
+                    let mut markers = Vec::with_capacity(homed.len());
+                    for op in homed {
+                        let ty = op_names.ident(&op.id);
+                        let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
+                        let mut item = Subst::new().ident("__T", &ty).items(vec![marker.clone()]);
+                        for i in &mut item {
+                            syntax::prepend_attrs(i, &cfg)?;
+                        }
+                        markers.append(&mut item);
+                    }
+                    let mut kinds = kinds;
+                    if let syn::Item::Mod(m) = &mut kinds {
+                        m.content = Some((Default::default(), markers));
+                    }
+                    out.push(kinds);
+                }
+                Ok(())
             };
             let item = |op: &&Operation, out: &mut Vec<syn::Item>| {
                 let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
