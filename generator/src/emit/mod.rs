@@ -326,7 +326,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
                             let cfg = syntax::attrs(areas.cfg_of(&e.name))?;
                             enums::enum_item(&names, e, &cfg, out)
                         }
-                        Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name, out),
+                        Model::Any(t) => poly::any_enum(&names, &areas, &t.name, out),
                     };
                     Ok((
                         format!("{src}{module}.rs"),

@@ -19,12 +19,10 @@ use super::EmitError;
 use super::areas::Areas;
 use super::names::Names;
 use crate::ident::{self, Namer, Style};
-use crate::ir::{Ir, hierarchy};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn any_enum(
-    ir: &Ir,
     names: &Names,
     areas: &Areas,
     base: &str,
@@ -36,7 +34,7 @@ pub fn any_enum(
     };
     let module = names.module_of(base);
     let mut members = vec![base];
-    members.extend(hierarchy::descendants(ir, base));
+    members.extend(names.derived(base).iter().map(String::as_str));
     let mut namer = Namer::new(Style::Camel);
     let (variant, read, object) = cached("any member", || {
         let v: syn::Variant = syn::parse2(quote! { __V(Box<__P>) })?;
