@@ -1,5 +1,7 @@
-//! IR → Rust files. Every item is built as tokens (`quote!`), parsed into a `syn::File`
-//! and printed by prettyplease; text from the docs only ever enters as string literals.
+//! IR → Rust files. Every item is built as a `syn` tree, printed by prettyplease: the
+//! high-volume shapes (models, enums, request builders) from templates parsed once per
+//! thread ([`syntax`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
+//! the docs only ever enters as string literals.
 
 pub mod areas;
 pub mod client_tests;
