@@ -205,15 +205,35 @@ pub fn format_module<T: Sync>(
     items: &[T],
     build: impl Build<T>,
 ) -> Result<String, EmitError> {
+    if let Some(text) = format_module_chunks(head, prelude, items, &build)? {
+        return Ok(text);
+    }
+    let mut body = Vec::new();
+    prelude(&mut body)?;
+    for item in items {
+        build(item, &mut body)?;
+    }
+    Ok(print_module(&head()?, body))
+}
+
+/// A module with `content` printed as a file.
+fn print_module(m: &syn::ItemMod, content: Vec<syn::Item>) -> String {
+    let mut m = m.clone();
+    m.content = Some((Default::default(), content));
+    m.semi = None;
+    super::print_file(file(vec![syn::Item::Mod(m)]))
+}
+
+/// [`format_module`] in chunks; `None` when a printed chunk is not of the expected shape.
+fn format_module_chunks<T: Sync>(
+    head: &(dyn Fn() -> Result<syn::ItemMod, EmitError> + Sync),
+    prelude: &(dyn Fn(&mut Vec<syn::Item>) -> Result<(), EmitError> + Sync),
+    items: &[T],
+    build: &impl Build<T>,
+) -> Result<Option<String>, EmitError> {
     use rayon::prelude::*;
     const OPEN: &str = "mod chunk {\n";
     const CLOSE: &str = "\n}\n";
-    let module = |m: &syn::ItemMod, content: Vec<syn::Item>| {
-        let mut m = m.clone();
-        m.content = Some((Default::default(), content));
-        m.semi = None;
-        super::print_file(file(vec![syn::Item::Mod(m)]))
-    };
     let chunks: Vec<&[T]> = items.chunks(super::CHUNK).collect();
     let texts = (0..chunks.len().max(1))
         .into_par_iter()
@@ -226,40 +246,31 @@ pub fn format_module<T: Sync>(
                 build(item, &mut body)?;
             }
             if i == 0 {
-                Ok(Some(module(&head()?, body)))
+                Ok(Some(print_module(&head()?, body)))
             } else if body.is_empty() {
                 Ok(None)
             } else {
                 let chunk = cached("mod chunk", || syn::parse2(quote::quote! { mod chunk {} }))?;
-                Ok(Some(module(&chunk, body)))
+                Ok(Some(print_module(&chunk, body)))
             }
         })
         .collect::<Result<Vec<Option<String>>, EmitError>>()?;
-    let spliced = (|| {
-        let mut texts = texts.into_iter().flatten();
-        let first = texts.next().unwrap_or_default();
-        let mut out = String::with_capacity(first.len());
-        // An empty module prints as `mod name {}`: nothing can be spliced into it.
-        let first = first
-            .strip_suffix("}\n")
-            .filter(|_| first.ends_with(CLOSE))?;
-        out.push_str(first);
-        for text in texts {
-            let inner = text.strip_prefix(OPEN).filter(|t| t.ends_with(CLOSE))?;
-            out.push_str(&inner[..inner.len() - 2]);
+    let mut texts = texts.into_iter().flatten();
+    let first = texts.next().unwrap_or_default();
+    let mut out = String::with_capacity(first.len());
+    // An empty module prints as `mod name {}`: nothing can be spliced into it.
+    let Some(first) = first.strip_suffix("}\n").filter(|_| first.ends_with(CLOSE)) else {
+        return Ok(None);
+    };
+    out.push_str(first);
+    for text in texts {
+        match text.strip_prefix(OPEN).filter(|t| t.ends_with(CLOSE)) {
+            Some(inner) => out.push_str(&inner[..inner.len() - 2]),
+            None => return Ok(None),
         }
-        out.push_str("}\n");
-        Some(out)
-    })();
-    if let Some(out) = spliced {
-        return Ok(out);
     }
-    let mut body = Vec::new();
-    prelude(&mut body)?;
-    for item in items {
-        build(item, &mut body)?;
-    }
-    Ok(module(&head()?, body))
+    out.push_str("}\n");
+    Ok(Some(out))
 }
 
 /// Placeholders of a template and what fills them. Placeholder names start with `__`, which
@@ -618,6 +629,84 @@ mod tests {
         // The same tokens as writing it out.
         let tokens = quote! { #(#out)* }.to_string();
         assert!(tokens.contains("Option < Vec < Thing > >"), "{tokens}");
+    }
+
+    /// Items whose printing wraps, numbered so every chunk differs (as in `emit::tests`).
+    fn item(i: &usize, out: &mut Vec<syn::Item>) -> Result<(), EmitError> {
+        let f = quote::format_ident!("function_with_a_rather_long_name_number_{}", i);
+        let s = quote::format_ident!("Struct{}", i);
+        let doc = format!(" Item {i}: a doc comment long enough to matter, [escaped] and all.");
+        parse_into(
+            quote! {
+                #[doc = #doc]
+                #[cfg(any(feature = "alpha", feature = "beta", feature = "gamma", feature = "delta"))]
+                pub fn #f(first_argument: &str, second_argument: Option<Vec<String>>, third: u64) -> Result<#s, crate::client::Error> {
+                    let value = first_argument.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>();
+                    Ok(#s { value, second_argument, third })
+                }
+                #[derive(Clone, Debug)]
+                pub struct #s { value: Vec<String>, second_argument: Option<Vec<String>>, third: u64 }
+            },
+            out,
+        )
+    }
+
+    #[test]
+    fn a_module_in_chunks_prints_as_a_whole() {
+        let head = || -> Result<syn::ItemMod, EmitError> {
+            Ok(syn::parse2(quote! { #[doc = " A module."] pub mod users {} }).unwrap())
+        };
+        let prelude =
+            |out: &mut Vec<syn::Item>| parse_into(quote! { pub use super::me::GetMe; }, out);
+        for n in [
+            0,
+            1,
+            super::super::CHUNK - 1,
+            super::super::CHUNK,
+            3 * super::super::CHUNK + 5,
+        ] {
+            let items: Vec<usize> = (0..n).collect();
+            let chunked = format_module_chunks(&head, &prelude, &items, &item).unwrap();
+            // Spliced, not printed whole as a fallback.
+            assert!(chunked.is_some(), "{n} items");
+            let all = items.iter().map(|i| {
+                let mut v = Vec::new();
+                item(i, &mut v).unwrap();
+                quote! { #(#v)* }
+            });
+            let whole = super::super::format_body(
+                quote! { #[doc = " A module."] pub mod users { pub use super::me::GetMe; #(#all)* } },
+                "test",
+            )
+            .unwrap();
+            assert_eq!(chunked.unwrap(), whole, "{n} items");
+            let items_text = format_items(&items, item).unwrap();
+            let whole_items = super::super::format_items_body(
+                &items,
+                |i| {
+                    let mut v = Vec::new();
+                    item(i, &mut v).unwrap();
+                    quote! { #(#v)* }
+                },
+                "test",
+            )
+            .unwrap();
+            assert_eq!(items_text, whole_items, "{n} items");
+        }
+        // An empty module prints on one line: printed whole.
+        let head =
+            || -> Result<syn::ItemMod, EmitError> { Ok(syn::parse2(quote! { mod m {} }).unwrap()) };
+        let empty = |_: &mut Vec<syn::Item>| Ok(());
+        let none: [usize; 0] = [];
+        assert!(
+            format_module_chunks(&head, &empty, &none, &item)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            format_module(&head, &empty, &none, item).unwrap(),
+            "mod m {}\n"
+        );
     }
 
     #[test]
