@@ -40,6 +40,20 @@ fn push_clean(out: &mut String, word: &str) {
 
 /// `#[doc]` attributes, one per paragraph (empty paragraphs skipped, blank lines between).
 pub fn attrs(paragraphs: &[String]) -> TokenStream {
+    let lines = lines(paragraphs);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// [`attrs`] as syntax.
+pub fn attr_list(paragraphs: &[String]) -> Result<Vec<syn::Attribute>, super::EmitError> {
+    lines(paragraphs)
+        .iter()
+        .map(|l| super::syntax::doc_attr(l))
+        .collect()
+}
+
+/// The text of each doc line: a line per paragraph, blank lines between.
+fn lines(paragraphs: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
         if !lines.is_empty() {
@@ -47,7 +61,7 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
         }
         lines.push(format!(" {p}"));
     }
-    quote! { #( #[doc = #lines] )* }
+    lines
 }
 
 /// Doc attributes that `///` comments cannot carry as they are: a carriage return (not

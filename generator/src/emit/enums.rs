@@ -3,8 +3,8 @@
 //! members after `unknownFutureValue` appear when a client opts in). Serialisation writes
 //! back the exact wire string, so round trips are lossless.
 
-use super::docs;
 use super::names::Names;
+use super::{EmitError, docs};
 use crate::ident::{self, Namer, Style};
 use crate::ir::EnumDef;
 use proc_macro2::TokenStream;
@@ -14,33 +14,40 @@ use std::collections::BTreeSet;
 /// The catch-all variant; reserved so no member can take its name.
 pub const CATCH_ALL: &str = "Undocumented";
 
-/// The enum and its impls, each prefixed with `cfg` (an area gate, possibly empty).
-pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
+/// The enum and its impls, each prefixed with `cfg` (an area gate, possibly none).
+pub fn enum_item(
+    names: &Names,
+    e: &EnumDef,
+    cfg: &[syn::Attribute],
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
+    use super::syntax::{Subst, cached, items, prepend_attrs};
     let ident = names.ident(&e.name);
     let mut namer = Namer::new(Style::Camel);
     namer.reserve(CATCH_ALL);
     let mut seen = BTreeSet::new();
-    let members: Vec<_> = e
-        .members
-        .iter()
-        .filter(|m| seen.insert(m.name.as_str()))
-        .map(|m| {
-            let variant = ident::make_ident(&namer.claim(ident::variant_name(&m.name)));
-            let mut doc = vec![docs::clean(&m.description)];
-            if let Some(v) = &m.value {
-                doc.push(docs::clean(&format!("Numeric value {v}.")));
-            }
-            (variant, m.name.as_str(), docs::attrs(&doc))
-        })
-        .collect();
-    let variants = members.iter().map(|(v, _, doc)| quote! { #doc #v, });
-    let to_str = members
-        .iter()
-        .map(|(v, wire, _)| quote! { Self::#v => #wire, });
-    let from_str = members
-        .iter()
-        .map(|(v, wire, _)| quote! { #wire => Self::#v, });
-    let catch_all = ident::make_ident(CATCH_ALL);
+    let (variant, to_str, from_str) = cached("enum member", || {
+        let v: syn::Variant = syn::parse2(quote! { __V })?;
+        let to: syn::Arm = syn::parse2(quote! { Self::__V => "__wire", })?;
+        let from: syn::Arm = syn::parse2(quote! { "__wire" => Self::__V, })?;
+        Ok((v, to, from))
+    })?;
+    let mut variants = Vec::new();
+    let mut to_strs = Vec::new();
+    let mut from_strs = Vec::new();
+    for m in e.members.iter().filter(|m| seen.insert(m.name.as_str())) {
+        let v = ident::make_ident(&namer.claim(ident::variant_name(&m.name)));
+        let mut doc = vec![docs::clean(&m.description)];
+        if let Some(value) = &m.value {
+            doc.push(docs::clean(&format!("Numeric value {value}.")));
+        }
+        let subst = || Subst::new().ident("__V", &v).str("__wire", &m.name);
+        let mut variant = subst().variant(variant.clone());
+        variant.attrs = docs::attr_list(&doc)?;
+        variants.push(variant);
+        to_strs.push(subst().arm(to_str.clone()));
+        from_strs.push(subst().arm(from_str.clone()));
+    }
     let mut doc = vec![docs::clean(&e.description)];
     doc.push(docs::clean(&format!(
         "OData enum `{}`{}. Source: `{}`.",
@@ -52,50 +59,65 @@ pub fn enum_item(names: &Names, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
         },
         e.loc.file
     )));
-    let doc = docs::attrs(&doc);
+    let doc = docs::attr_list(&doc)?;
+    let catch_all = ident::make_ident(CATCH_ALL);
+    let template = cached("enum", || items(enum_template()))?;
+    let mut made = Subst::new()
+        .ident("__T", &ident)
+        .ident("__Catch", &catch_all)
+        .variants("__variants", variants)
+        .arms("__arms", to_strs)
+        .arms("__arms2", from_strs)
+        .items(template);
+    for (k, item) in made.iter_mut().enumerate() {
+        if k == 0 {
+            prepend_attrs(item, &doc)?;
+        }
+        prepend_attrs(item, cfg)?;
+    }
+    out.append(&mut made);
+    Ok(())
+}
+
+/// The enum and its impls, with placeholders (see [`super::syntax`]).
+fn enum_template() -> TokenStream {
     quote! {
-        #cfg
-        #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum #ident {
-            #(#variants)*
+        pub enum __T {
+            __variants,
             /// A value not documented when this code was generated, kept as sent.
-            #catch_all(String),
+            __Catch(String),
         }
 
-        #cfg
-        impl #ident {
+        impl __T {
             /// The value as it appears on the wire.
             #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#to_str)*
-                    Self::#catch_all(other) => other,
+                    __arms => (),
+                    Self::__Catch(other) => other,
                 }
             }
         }
 
-        #cfg
-        impl From<&str> for #ident {
+        impl From<&str> for __T {
             #[inline]
             fn from(value: &str) -> Self {
                 match value {
-                    #(#from_str)*
-                    other => Self::#catch_all(other.to_string()),
+                    __arms2 => (),
+                    other => Self::__Catch(other.to_string()),
                 }
             }
         }
 
-        #cfg
-        impl serde::Serialize for #ident {
+        impl serde::Serialize for __T {
             #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #ident {
+        impl<'de> serde::Deserialize<'de> for __T {
             #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;

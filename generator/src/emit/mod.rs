@@ -1,5 +1,7 @@
-//! IR → Rust files. Every item is built as tokens (`quote!`), parsed into a `syn::File`
-//! and printed by prettyplease; text from the docs only ever enters as string literals.
+//! IR → Rust files. Every item is built as a `syn` tree, printed by prettyplease: the
+//! high-volume shapes (models, enums, request builders) from templates parsed once per
+//! thread ([`syntax`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
+//! the docs only ever enters as string literals.
 
 pub mod areas;
 pub mod client_tests;
@@ -12,6 +14,7 @@ pub mod names;
 pub mod poly;
 pub mod request_names;
 pub mod requests;
+pub mod syntax;
 
 use crate::ident;
 use crate::ir::Ir;
@@ -99,11 +102,16 @@ static FORMAT_NANOS: AtomicU64 = AtomicU64::new(0);
 
 /// Parse tokens as a file and pretty-print them (no header).
 pub fn format_body(tokens: TokenStream, what: &str) -> Result<String, EmitError> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
         EmitError(format!(
             "internal error: generated {what} does not parse: {e}"
         ))
     })?;
+    Ok(print_file(file))
+}
+
+/// Pretty-print a syntax tree (no header).
+fn print_file(mut file: syn::File) -> String {
     let start = Instant::now();
     let mut text = prettyplease::unparse(&file);
     // A doc attribute holding a carriage return prints it raw (`///`, `/**`) or escaped
@@ -114,7 +122,7 @@ pub fn format_body(tokens: TokenStream, what: &str) -> Result<String, EmitError>
         text = prettyplease::unparse(&file);
     }
     FORMAT_NANOS.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
-    Ok(text)
+    text
 }
 
 /// Whether printed code may hold a carriage return in a doc attribute: a raw one, or an
@@ -131,24 +139,13 @@ pub fn format(tokens: TokenStream, what: &str) -> Result<String, EmitError> {
     Ok(format!("{HEADER}\n{}", format_body(tokens, what)?))
 }
 
-/// Items of one module, built and formatted in parallel chunks; prettyplease prints
-/// top-level items independently, so the concatenation equals formatting them as one file.
-fn format_items<T: Sync>(
-    items: &[T],
-    build: impl Fn(&T) -> TokenStream + Sync,
-    what: &str,
-) -> Result<String, EmitError> {
-    Ok(format!(
-        "{HEADER}\n{}",
-        format_items_body(items, build, what)?
-    ))
-}
-
 /// Items per chunk formatted as one `syn::File`: small enough that the chunks of the
 /// biggest module keep both cores busy and no chunk's buffers get large.
 const CHUNK: usize = 32;
 
-/// [`format_items`] without the header.
+/// Items of one module, built and formatted in parallel chunks (no header); prettyplease
+/// prints top-level items independently, so the concatenation equals formatting them as one
+/// file.
 pub fn format_items_body<T: Sync>(
     items: &[T],
     build: impl Fn(&T) -> TokenStream + Sync,
@@ -322,16 +319,20 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
                 .par_iter()
                 .map(|(module, items)| {
                     let items: Vec<&Model> = items.values().collect();
-                    let build = |m: &&Model| match m {
+                    let build = |m: &&Model, out: &mut Vec<syn::Item>| match m {
                         Model::Type(t) => {
-                            models::struct_item(ir, &names, &boxing, t, areas.cfg_of(&t.name))
+                            let cfg = syntax::attrs(areas.cfg_of(&t.name))?;
+                            models::struct_item(ir, &names, &boxing, t, cfg, out)
                         }
-                        Model::Enum(e) => enums::enum_item(&names, e, &areas.cfg_of(&e.name)),
-                        Model::Any(t) => poly::any_enum(ir, &names, &areas, &t.name),
+                        Model::Enum(e) => {
+                            let cfg = syntax::attrs(areas.cfg_of(&e.name))?;
+                            enums::enum_item(&names, e, &cfg, out)
+                        }
+                        Model::Any(t) => poly::any_enum(&names, &areas, &t.name, out),
                     };
                     Ok((
                         format!("{src}{module}.rs"),
-                        format_items(&items, build, module)?,
+                        format!("{HEADER}\n{}", syntax::format_items(&items, build)?),
                     ))
                 })
                 .collect::<Result<Vec<(String, String)>, EmitError>>()

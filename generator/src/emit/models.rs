@@ -5,6 +5,7 @@
 //! `job.base.base.id` (see ARCHITECTURE.md). Every field is optional; unknown properties land
 //! in `additional_properties`, so a round trip keeps everything.
 
+use super::EmitError;
 use super::docs;
 use super::names::Names;
 use crate::ident::{self, Namer, Style};
@@ -169,13 +170,67 @@ pub fn value_type(
     }
 }
 
+/// [`primitive`] as a syntax tree.
+pub fn primitive_ty(p: Primitive) -> syn::Type {
+    use super::syntax::{id, path, path_type};
+    let plain = |name: &str| path_type(path([&id(name)]));
+    match p {
+        Primitive::String | Primitive::Stream => plain("String"),
+        Primitive::Boolean => plain("bool"),
+        Primitive::Byte => plain("u8"),
+        Primitive::Int16 => plain("i16"),
+        Primitive::Int32 => plain("i32"),
+        Primitive::Int64 => plain("i64"),
+        Primitive::Single => plain("f32"),
+        Primitive::Double | Primitive::Decimal => plain("f64"),
+        Primitive::Guid => Names::runtime_ty("Guid"),
+        Primitive::DateTimeOffset => Names::runtime_ty("DateTimeOffset"),
+        Primitive::Date => Names::runtime_ty("Date"),
+        Primitive::TimeOfDay => Names::runtime_ty("TimeOfDay"),
+        Primitive::Duration => Names::runtime_ty("Duration"),
+        Primitive::Binary => Names::runtime_ty("Base64"),
+        Primitive::Json => path_type(path([&id("serde_json"), &id("Value")])),
+    }
+}
+
+/// [`value_type`] as a syntax tree.
+pub fn value_ty(
+    names: &Names,
+    boxing: &Boxing,
+    owner: &str,
+    module: &str,
+    p: &Property,
+) -> syn::Type {
+    use super::syntax::{generic_type, id, path, path_type};
+    let inner = match &p.ty {
+        TypeRef::Primitive { primitive: prim } => primitive_ty(*prim),
+        TypeRef::Complex { name } => {
+            let path = names.ty(name, module);
+            if !p.collection && names.any_ident(name).is_none() && boxing.needs_box(owner, name) {
+                generic_type("Box", path)
+            } else {
+                path
+            }
+        }
+        TypeRef::Enum { name } => names.ty(name, module),
+        TypeRef::Opaque { .. } => path_type(path([&id("serde_json"), &id("Value")])),
+    };
+    if p.collection {
+        generic_type("Vec", inner)
+    } else {
+        inner
+    }
+}
+
+/// The struct for a type and its impls, each gated by `cfg`.
 pub fn struct_item(
     ir: &Ir,
     names: &Names,
     boxing: &Boxing,
     t: &TypeDef,
-    cfg: TokenStream,
-) -> TokenStream {
+    cfg: Vec<syn::Attribute>,
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
     let mut doc = vec![docs::clean(&t.description)];
     let mut facts = format!("OData type `{}`", t.name);
     if let Some(base) = &t.base {
@@ -193,13 +248,13 @@ pub fn struct_item(
         ident: names.ident(&t.name),
         doc,
     };
-    struct_tokens(names, boxing, shape, &effective_properties(ir, t))
+    struct_items(names, boxing, shape, &effective_properties(ir, t), out)
 }
 
 /// What a generated struct is called and where it lives.
 pub struct StructShape<'a> {
-    /// The area gate put on the struct and each of its impls (possibly empty).
-    pub cfg: TokenStream,
+    /// The area gate put on the struct and each of its impls (possibly none).
+    pub cfg: Vec<syn::Attribute>,
     /// Qualified name of the type the struct stands for (for boxing decisions).
     pub owner: &'a str,
     /// The module the struct is emitted in.
@@ -217,115 +272,136 @@ pub struct StructShape<'a> {
 /// `additional_properties`) and one for writing, and its `Serialize`, `Deserialize`, `Clone`, `Debug` and `PartialEq` are one call
 /// each to a generic function of the runtime. Per field the compiler sees its declaration,
 /// its JSON name, two match arms and `Default`; nothing per field is generic or uses `?`.
-pub fn struct_tokens(
+pub fn struct_items(
     names: &Names,
     boxing: &Boxing,
     shape: StructShape,
     props: &[&Property],
-) -> TokenStream {
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
+    use super::syntax::{Subst, cached, items, prepend_attrs};
     let mut namer = Namer::new(Style::Snake);
     namer.reserve(ODATA_TYPE);
     namer.reserve(ADDITIONAL);
-    let fields: Vec<(syn::Ident, &str, TokenStream, TokenStream)> = props
-        .iter()
-        .map(|p| {
-            let field = ident::make_ident(&namer.claim(ident::field_name(&p.name)));
-            let ty = value_type(names, boxing, shape.owner, shape.module, p);
-            let mut doc = vec![docs::clean(&p.description)];
-            if let TypeRef::Opaque { spelling } = &p.ty {
-                doc.push(docs::clean(&format!(
-                    "The docs name an undefined type `{spelling}`; the value is kept as raw JSON."
-                )));
-            }
-            (field, p.name.as_str(), ty, docs::attrs(&doc))
-        })
-        .collect();
-    let decls = fields.iter().map(|(field, _, ty, doc)| {
-        quote! {
-            #doc
-            pub #field: Option<#ty>,
+    let field_template = cached("model field", || {
+        let f: syn::FieldsNamed = syn::parse2(quote! { { pub __f: Option<__Ty> } })?;
+        Ok(f.named.into_iter().next())
+    })?
+    .ok_or_else(|| EmitError("internal error: model field template".into()))?;
+    let arm_template = cached("model arms", || {
+        let read: syn::Arm = syn::parse2(quote! { 999001 => &self.__f, })?;
+        let write: syn::Arm = syn::parse2(quote! { 999001 => &mut self.__f, })?;
+        Ok((read, write))
+    })?;
+    let mut fields = Vec::with_capacity(props.len());
+    let mut json_names = Vec::with_capacity(props.len());
+    let mut reads = Vec::with_capacity(props.len());
+    let mut writes = Vec::with_capacity(props.len());
+    for (i, p) in props.iter().enumerate() {
+        let field = ident::make_ident(&namer.claim(ident::field_name(&p.name)));
+        let ty = value_ty(names, boxing, shape.owner, shape.module, p);
+        let mut doc = vec![docs::clean(&p.description)];
+        if let TypeRef::Opaque { spelling } = &p.ty {
+            doc.push(docs::clean(&format!(
+                "The docs name an undefined type `{spelling}`; the value is kept as raw JSON."
+            )));
         }
-    });
-    let json_names = fields.iter().map(|(_, json, ..)| *json);
-    let index = |i: usize| proc_macro2::Literal::usize_unsuffixed(i);
-    let reads = fields.iter().enumerate().map(|(i, (field, ..))| {
-        let i = index(i);
-        quote! { #i => &self.#field, }
-    });
-    let writes = fields.iter().enumerate().map(|(i, (field, ..))| {
-        let i = index(i);
-        quote! { #i => &mut self.#field, }
-    });
-    let odata_index = index(fields.len());
-    let doc = docs::attrs(&shape.doc);
+        let mut decl = Subst::new()
+            .ident("__f", &field)
+            .ty("__Ty", &ty)
+            .field(field_template.clone());
+        decl.attrs = docs::attr_list(&doc)?;
+        fields.push(decl);
+        json_names.push(syn::Expr::Lit(syn::ExprLit {
+            attrs: Vec::new(),
+            lit: syn::Lit::Str(syn::LitStr::new(&p.name, proc_macro2::Span::call_site())),
+        }));
+        let subst = || Subst::new().ident("__f", &field).int("999001", i);
+        reads.push(subst().arm(arm_template.0.clone()));
+        writes.push(subst().arm(arm_template.1.clone()));
+    }
     let name = if shape.owner.is_empty() {
         shape.ident.to_string()
     } else {
         shape.owner.to_string()
     };
-    let (ident, cfg) = (shape.ident, shape.cfg);
+    let template = cached("model", || items(model_template()))?;
+    let mut made = Subst::new()
+        .ident("__T", &shape.ident)
+        .str("__name", &name)
+        .int("999002", fields.len())
+        .fields("__fields", fields)
+        .elems("__elems", json_names)
+        .arms("__arms", reads)
+        .arms("__arms_mut", writes)
+        .items(template);
+    let doc = docs::attr_list(&shape.doc)?;
+    for (k, item) in made.iter_mut().enumerate() {
+        if k == 0 {
+            prepend_attrs(item, &doc)?;
+        }
+        prepend_attrs(item, &shape.cfg)?;
+    }
+    out.append(&mut made);
+    Ok(())
+}
+
+/// The struct and impls of every model, with placeholders (see [`super::syntax`]).
+fn model_template() -> TokenStream {
     quote! {
-        #cfg
-        #doc
         #[derive(Default)]
-        pub struct #ident {
-            #(#decls)*
+        pub struct __T {
+            __fields: (),
             /// The `@odata.type` annotation: the concrete type of this value.
             pub odata_type: Option<String>,
             /// Properties the docs do not describe, kept so a round trip loses nothing.
             pub additional_properties: crate::runtime::Map,
         }
-        #cfg
-        impl crate::runtime::Model for #ident {
-            const NAME: &'static str = #name;
-            const FIELDS: &'static [&'static str] = &[#(#json_names,)* "@odata.type"];
+        impl crate::runtime::Model for __T {
+            const NAME: &'static str = "__name";
+            const FIELDS: &'static [&'static str] = &[__elems, "@odata.type"];
             #[inline]
             fn field(&self, i: usize) -> &dyn crate::runtime::Slot {
                 match i {
-                    #(#reads)*
-                    #odata_index => &self.odata_type,
+                    __arms => (),
+                    999002 => &self.odata_type,
                     _ => &self.additional_properties,
                 }
             }
             #[inline]
             fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
                 match i {
-                    #(#writes)*
-                    #odata_index => &mut self.odata_type,
+                    __arms_mut => (),
+                    999002 => &mut self.odata_type,
                     _ => &mut self.additional_properties,
                 }
             }
         }
-        #cfg
-        impl serde::Serialize for #ident {
+        impl serde::Serialize for __T {
             #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 crate::runtime::serialize_model(self, serializer)
             }
         }
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #ident {
+        impl<'de> serde::Deserialize<'de> for __T {
             #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::runtime::deserialize_model(deserializer)
             }
         }
-        #cfg
-        impl Clone for #ident {
+        impl Clone for __T {
             #[inline]
             fn clone(&self) -> Self {
                 crate::runtime::clone_model(self)
             }
         }
-        #cfg
-        impl PartialEq for #ident {
+        impl PartialEq for __T {
             #[inline]
             fn eq(&self, other: &Self) -> bool {
                 crate::runtime::eq_model(self, other)
             }
         }
-        #cfg
-        impl std::fmt::Debug for #ident {
+        impl std::fmt::Debug for __T {
             #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 crate::runtime::debug_model(self, f)

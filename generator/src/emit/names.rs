@@ -19,6 +19,8 @@ pub struct Names {
     /// Polymorphic bases (see `ir::hierarchy::polymorphic_bases`) → the name of the enum
     /// over the type and its derived types (`AnyDirectoryObject`), in the type's module.
     any: BTreeMap<String, String>,
+    /// Polymorphic bases → every type derived from them, sorted (the variants of the enum).
+    derived: BTreeMap<String, Vec<String>>,
 }
 
 /// `microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`.
@@ -60,16 +62,27 @@ impl Names {
         }
         // Claimed after every type, so a type's own name never depends on them.
         let mut any = BTreeMap::new();
+        let mut derived = BTreeMap::new();
+        let tree = crate::ir::hierarchy::Tree::new(ir);
         for q in crate::ir::hierarchy::polymorphic_bases(ir) {
             let (module, name) = &items[&q];
             let namer = namers.get_mut(module.as_str()).unwrap();
             any.insert(q.clone(), namer.claim(format!("Any{name}")));
+            let below = tree.descendants(&q).into_iter().map(String::from).collect();
+            derived.insert(q, below);
         }
         Names {
             modules,
             items,
             any,
+            derived,
         }
+    }
+
+    /// Every type derived from a polymorphic base at any depth, sorted by name (empty for
+    /// other types).
+    pub fn derived(&self, qualified: &str) -> &[String] {
+        self.derived.get(qualified).map_or(&[], Vec::as_slice)
     }
 
     /// The name of the enum over a polymorphic base and its derived types, if `qualified`
@@ -128,6 +141,35 @@ impl Names {
             let m = ident::make_ident(module);
             quote! { crate::#m::#ty }
         }
+    }
+
+    /// [`Names::path`] as a syntax tree.
+    pub fn ty(&self, qualified: &str, from: &str) -> syn::Type {
+        match self.any_ident(qualified) {
+            Some(any) => self.ty_to(qualified, any, from),
+            None => self.item_ty(qualified, from),
+        }
+    }
+
+    /// [`Names::item_path`] as a syntax tree.
+    pub fn item_ty(&self, qualified: &str, from: &str) -> syn::Type {
+        self.ty_to(qualified, self.ident(qualified), from)
+    }
+
+    fn ty_to(&self, qualified: &str, ty: syn::Ident, from: &str) -> syn::Type {
+        use super::syntax::{id, path, path_type};
+        let (module, _) = &self.items[qualified];
+        if module == from {
+            path_type(path([&ty]))
+        } else {
+            path_type(path([&id("crate"), &ident::make_ident(module), &ty]))
+        }
+    }
+
+    /// [`Names::runtime`] as a syntax tree.
+    pub fn runtime_ty(name: &str) -> syn::Type {
+        use super::syntax::{id, path, path_type};
+        path_type(path([&id("crate"), &id(RUNTIME), &id(name)]))
     }
 
     /// The path to a runtime support type.

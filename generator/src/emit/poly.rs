@@ -15,74 +15,117 @@
 //! An unknown or missing `@odata.type` yields the base variant with nothing lost; the struct of
 //! each variant keeps `odata_type` and unknown members, so serialization writes back what came.
 
+use super::EmitError;
 use super::areas::Areas;
 use super::names::Names;
 use crate::ident::{self, Namer, Style};
-use crate::ir::{Ir, hierarchy};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn any_enum(ir: &Ir, names: &Names, areas: &Areas, base: &str) -> TokenStream {
+pub fn any_enum(
+    names: &Names,
+    areas: &Areas,
+    base: &str,
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
+    use super::syntax::{Subst, attrs, cached, doc_attr, items, prepend_attrs};
     let Some(any) = names.any_ident(base) else {
-        return quote! {};
+        return Ok(());
     };
     let module = names.module_of(base);
     let mut members = vec![base];
-    members.extend(hierarchy::descendants(ir, base));
+    members.extend(names.derived(base).iter().map(String::as_str));
     let mut namer = Namer::new(Style::Camel);
-    let variants: Vec<(syn::Ident, TokenStream, TokenStream, String, &str)> = members
-        .iter()
-        .map(|q| {
-            let v = ident::make_ident(&namer.claim(names.type_name(q).to_string()));
-            let path = names.item_path(q, module);
-            let cfg = if *q == base {
-                quote! {}
-            } else {
-                areas.cfg_of(q)
-            };
-            (v, path, cfg, q.to_lowercase(), *q)
-        })
-        .collect();
-    let base_variant = &variants[0].0;
-    let defs = variants.iter().map(|(v, path, cfg, _, q)| {
-        let doc = format!(" A `{q}`.");
-        quote! { #cfg #[doc = #doc] #v(Box<#path>), }
-    });
-    let arms = variants[1..].iter().map(|(v, _, cfg, key, _)| {
-        quote! { #cfg #key => crate::runtime::read_boxed(value, Self::#v), }
-    });
-    let objects = variants.iter().map(|(v, _, cfg, _, _)| {
-        quote! { #cfg Self::#v(v) => &**v, }
-    });
+    let (variant, read, object) = cached("any member", || {
+        let v: syn::Variant = syn::parse2(quote! { __V(Box<__P>) })?;
+        let read: syn::Arm =
+            syn::parse2(quote! { "__key" => crate::runtime::read_boxed(value, Self::__V), })?;
+        let object: syn::Arm = syn::parse2(quote! { Self::__V(v) => &**v, })?;
+        Ok((v, read, object))
+    })?;
+    let mut defs = Vec::with_capacity(members.len());
+    let mut arms = Vec::with_capacity(members.len());
+    let mut objects = Vec::with_capacity(members.len());
+    let mut base_variant = None;
+    for q in &members {
+        let v = ident::make_ident(&namer.claim(names.type_name(q).to_string()));
+        let path = names.item_ty(q, module);
+        let cfg = if *q == base {
+            Vec::new()
+        } else {
+            attrs(areas.cfg_of(q))?
+        };
+        let key = q.to_lowercase();
+        let subst = || {
+            Subst::new()
+                .ident("__V", &v)
+                .ty("__P", &path)
+                .str("__key", &key)
+        };
+        let mut def = subst().variant(variant.clone());
+        def.attrs = cfg.clone();
+        def.attrs.push(doc_attr(&format!(" A `{q}`."))?);
+        defs.push(def);
+        if *q != base {
+            let mut arm = subst().arm(read.clone());
+            arm.attrs = cfg.clone();
+            arms.push(arm);
+        }
+        let mut arm = subst().arm(object.clone());
+        arm.attrs = cfg;
+        objects.push(arm);
+        if base_variant.is_none() {
+            base_variant = Some(v);
+        }
+    }
+    let base_variant = base_variant.unwrap_or_else(|| any.clone());
     let doc = format!(
         " A `{base}` or a value of a type derived from it, by its `@odata.type` ({} types). \
          An unknown or missing `@odata.type` reads as `{}`.",
-        variants.len(),
+        defs.len(),
         names.type_name(base)
     );
-    let cfg = areas.cfg_of(base);
-    quote! {
-        #cfg
-        #[doc = #doc]
-        #[derive(Clone)]
-        pub enum #any {
-            #(#defs)*
+    let doc = doc_attr(&doc)?;
+    let cfg = attrs(areas.cfg_of(base))?;
+    let template = cached("any enum", || items(any_template()))?;
+    let mut made = Subst::new()
+        .ident("__Any", &any)
+        .ident("__Base", &base_variant)
+        .variants("__variants", defs)
+        .arms("__arms", arms)
+        .arms("__arms2", objects)
+        .items(template);
+    for (k, item) in made.iter_mut().enumerate() {
+        if k == 0 {
+            prepend_attrs(item, std::slice::from_ref(&doc))?;
         }
-        #cfg
-        impl #any {
+        prepend_attrs(item, &cfg)?;
+    }
+    out.append(&mut made);
+    Ok(())
+}
+
+/// The enum and its impls, with placeholders (see [`super::syntax`]).
+fn any_template() -> TokenStream {
+    quote! {
+        #[derive(Clone)]
+        pub enum __Any {
+            __variants,
+        }
+        impl __Any {
             /// Read a JSON value as the type its `@odata.type` names, else as the base type.
             #[inline]
             pub fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 match crate::runtime::odata_type_key(&value).as_str() {
-                    #(#arms)*
-                    _ => crate::runtime::read_boxed(value, Self::#base_variant),
+                    __arms => (),
+                    _ => crate::runtime::read_boxed(value, Self::__Base),
                 }
             }
             /// The value, whichever type it was read as.
             #[inline]
             pub fn as_object(&self) -> &dyn crate::runtime::Object {
                 match self {
-                    #(#objects)*
+                    __arms2 => (),
                 }
             }
             /// The qualified OData name of the type this value was read as.
@@ -91,30 +134,26 @@ pub fn any_enum(ir: &Ir, names: &Names, areas: &Areas, base: &str) -> TokenStrea
                 self.as_object().type_name()
             }
         }
-        #cfg
-        impl serde::Serialize for #any {
+        impl serde::Serialize for __Any {
             #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 crate::runtime::serialize_object(self.as_object(), serializer)
             }
         }
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #any {
+        impl<'de> serde::Deserialize<'de> for __Any {
             #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 Self::from_json(value).map_err(serde::de::Error::custom)
             }
         }
-        #cfg
-        impl PartialEq for #any {
+        impl PartialEq for __Any {
             #[inline]
             fn eq(&self, other: &Self) -> bool {
                 self.as_object().eq_object(other.as_object())
             }
         }
-        #cfg
-        impl std::fmt::Debug for #any {
+        impl std::fmt::Debug for __Any {
             #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.as_object().debug().fmt(f)

@@ -6,9 +6,10 @@
 //! Builders live in `requests`, in one inline module per path root (`service_principals`,
 //! `applications`, ...); an operation with paths under several roots is re-exported in each.
 
-use super::docs;
 use super::models::{self, Boxing, StructShape};
 use super::names::Names;
+use super::syntax::{Subst, cached};
+use super::{EmitError, docs, syntax};
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};
 use crate::ir::{Body, Ir, Operation, TypeRef};
@@ -82,46 +83,164 @@ pub fn param_names(path: &PathTemplate) -> Vec<String> {
         .collect()
 }
 
-fn method_tokens(method: &str) -> TokenStream {
+/// `http::Method::GET` and the like.
+fn method_expr(method: &str) -> Result<syn::Expr, EmitError> {
     let m = format_ident!("{}", if method.is_empty() { "GET" } else { method });
-    quote! { http::Method::#m }
+    let template = cached("method", || syn::parse2(quote! { http::Method::__M }))?;
+    Ok(Subst::new().ident("__M", &m).expression(template))
 }
 
 /// The Rust type of the body the caller passes, if any.
-fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<TokenStream> {
+fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<syn::Type> {
     match op.body.as_ref()? {
         Body::Type {
             ty: TypeRef::Complex { name },
             collection,
         } => {
-            let t = ir_names.path(name, MODULE);
+            let t = ir_names.ty(name, MODULE);
             Some(if *collection {
-                quote! { Vec<#t> }
+                syntax::generic_type("Vec", t)
             } else {
                 t
             })
         }
-        Body::Type { .. } => Some(quote! { serde_json::Value }),
-        Body::Parameters { .. } => {
-            let b = op_names.body_ident(&op.id);
-            Some(quote! { #b })
-        }
+        Body::Type { .. } => Some(syntax::path_type(syntax::path([
+            &syntax::id("serde_json"),
+            &syntax::id("Value"),
+        ]))),
+        Body::Parameters { .. } => Some(syntax::path_type(syntax::path([
+            &op_names.body_ident(&op.id)
+        ]))),
     }
 }
 
 /// The `Output` type, and whether the documented response has no body.
-fn output(ir_names: &Names, op: &Operation) -> (TokenStream, bool) {
-    match &op.response.ty {
+fn output(ir_names: &Names, op: &Operation) -> Result<(syn::Type, bool), EmitError> {
+    Ok(match &op.response.ty {
         Some(TypeRef::Complex { name }) => {
-            let t = ir_names.path(name, MODULE);
+            let t = ir_names.ty(name, MODULE);
             let t = if op.response.collection {
-                quote! { crate::runtime::Collection<#t> }
+                let template = cached("collection type", || {
+                    syn::parse2(quote! { crate::runtime::Collection<__X> })
+                })?;
+                Subst::new().ty("__X", &t).type_(template)
             } else {
                 t
             };
             (t, false)
         }
-        _ => (quote! { () }, true),
+        _ => (cached("unit type", || syn::parse2(quote! { () }))?, true),
+    })
+}
+
+/// The templates of an operation's items (see [`super::syntax`]).
+struct Templates {
+    /// The alias, the inherent impl (empty) and the `Kind` impl with and without
+    /// `NO_CONTENT`.
+    items: Vec<syn::Item>,
+    /// A constructor: `{ __body }` and the one that adds fixed query options.
+    ctor: syn::ImplItem,
+    ctor_query: syn::ImplItem,
+    /// `__p: &str` and `body: __B`.
+    param: syn::FnArg,
+    body_param: syn::FnArg,
+    /// The call that makes the request parts, without and with a body, and one path value.
+    request: syn::Expr,
+    request_json: syn::Expr,
+    value: syn::Expr,
+    /// `let parts = with_query(parts, k, v);`
+    query: syn::Stmt,
+    /// Setters: a query option of each `QueryKind`, a header.
+    set_number: syn::ImplItem,
+    set_flag: syn::ImplItem,
+    set_list: syn::ImplItem,
+    set_text: syn::ImplItem,
+    set_header: syn::ImplItem,
+}
+
+fn templates() -> syn::Result<std::rc::Rc<Templates>> {
+    let impl_item = |t: TokenStream| syn::parse2::<syn::ImplItem>(t);
+    let block: syn::Block = syn::parse2(quote! {
+        { let parts = crate::client::with_query(parts, "__k", "__v".to_string()); }
+    })?;
+    Ok(std::rc::Rc::new(Templates {
+        items: syntax::items(quote! {
+            pub type __T = crate::client::Request<kinds::__T>;
+            impl __T {}
+            impl crate::client::Kind for kinds::__T {
+                type Output = __Out;
+            }
+            impl crate::client::Kind for kinds::__T {
+                type Output = __Out;
+                const NO_CONTENT: bool = true;
+            }
+        })?,
+        ctor: impl_item(quote! {
+            #[inline]
+            pub fn __c(__args: ()) -> Result<Self, crate::client::Error> {
+                __body
+            }
+        })?,
+        ctor_query: impl_item(quote! {
+            #[inline]
+            pub fn __c(__args: ()) -> Result<Self, crate::client::Error> {
+                let parts = __body?;
+                __stmts;
+                Ok(parts)
+            }
+        })?,
+        param: syn::parse2(quote! { __p: &str })?,
+        body_param: syn::parse2(quote! { body: __B })?,
+        request: syn::parse2(quote! { crate::client::request(__m, "__path", &[__elems]) })?,
+        request_json: syn::parse2(
+            quote! { crate::client::request_json(__m, "__path", &[__elems], &body) },
+        )?,
+        value: syn::parse2(quote! { ("__name", __p) })?,
+        query: block
+            .stmts
+            .into_iter()
+            .next()
+            .ok_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "no query statement"))?,
+        set_number: impl_item(quote! {
+            #[inline]
+            pub fn __f(self, value: u64) -> Self {
+                crate::client::with_query(self, "__q", value.to_string())
+            }
+        })?,
+        set_flag: impl_item(quote! {
+            #[inline]
+            pub fn __f(self, value: bool) -> Self {
+                crate::client::with_query(self, "__q", value.to_string())
+            }
+        })?,
+        set_list: impl_item(quote! {
+            #[inline]
+            pub fn __f(self, values: &[&str]) -> Self {
+                crate::client::with_query(self, "__q", values.join(","))
+            }
+        })?,
+        set_text: impl_item(quote! {
+            #[inline]
+            pub fn __f(self, value: impl Into<String>) -> Self {
+                crate::client::with_query(self, "__q", value.into())
+            }
+        })?,
+        set_header: impl_item(quote! {
+            #[inline]
+            pub fn __f(self, value: impl Into<String>) -> Self {
+                crate::client::with_header(self, "__q", value.into())
+            }
+        })?,
+    }))
+}
+
+/// The attributes of an impl item.
+fn impl_item_attrs(item: &mut syn::ImplItem) -> Result<&mut Vec<syn::Attribute>, EmitError> {
+    match item {
+        syn::ImplItem::Fn(f) => Ok(&mut f.attrs),
+        _ => Err(EmitError(
+            "internal error: a template not a function".into(),
+        )),
     }
 }
 
@@ -132,101 +251,111 @@ fn operation_item(
     op_names: &OpNames,
     boxing: &Boxing,
     op: &Operation,
-    cfg: &TokenStream,
-) -> TokenStream {
+    cfg: &[syn::Attribute],
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
+    let t = cached("operation", templates)?;
     let ident = op_names.ident(&op.id);
     let body_ty = body_type(names, op_names, op);
-    let method = method_tokens(&op.method);
-    let ctors = op_names
-        .constructors(&op.id)
-        .iter()
-        .zip(&op.paths)
-        .map(|(ctor, path)| {
-            let ctor = ident::make_ident(ctor);
-            let params: Vec<syn::Ident> = param_names(path)
-                .iter()
-                .map(|p| ident::make_ident(p))
-                .collect();
-            // The path as one template: literal text, `{}` or `{'}` where a value goes.
-            let mut template = String::new();
-            let mut pi = params.iter();
-            let mut values = Vec::new();
-            for piece in &path.pieces {
-                match piece {
-                    Piece::Literal { text } => template.push_str(&path_literal(text)),
-                    Piece::Param { name, quoted } => {
-                        template.push_str(if *quoted { "{'}" } else { "{}" });
-                        let id = pi.next().expect("one ident per param");
-                        values.push(quote! { (#name, #id) });
-                    }
+    let method = method_expr(&op.method)?;
+    let mut fns: Vec<syn::ImplItem> = Vec::new();
+    for (ctor, path) in op_names.constructors(&op.id).iter().zip(&op.paths) {
+        let ctor = ident::make_ident(ctor);
+        let params: Vec<syn::Ident> = param_names(path)
+            .iter()
+            .map(|p| ident::make_ident(p))
+            .collect();
+        // The path as one template: literal text, `{}` or `{'}` where a value goes.
+        let mut template = String::new();
+        let mut pi = params.iter();
+        let mut values = Vec::new();
+        for piece in &path.pieces {
+            match piece {
+                Piece::Literal { text } => template.push_str(&path_literal(text)),
+                Piece::Param { name, quoted } => {
+                    template.push_str(if *quoted { "{'}" } else { "{}" });
+                    let id = pi.next().expect("one ident per param");
+                    values.push(
+                        Subst::new()
+                            .str("__name", name)
+                            .ident("__p", id)
+                            .expression(t.value.clone()),
+                    );
                 }
-            }
-            let doc = format!(" `{} {}`", op.method, path.raw);
-            let mut args: Vec<TokenStream> = params.iter().map(|p| quote! { #p: &str }).collect();
-            let parts = match &body_ty {
-                Some(t) => {
-                    args.push(quote! { body: #t });
-                    quote! { crate::client::request_json(#method, #template, &[#(#values),*], &body) }
-                }
-                None => quote! { crate::client::request(#method, #template, &[#(#values),*]) },
-            };
-            let body = if path.query.is_empty() {
-                parts
-            } else {
-                let query = path.query.iter().map(|(k, v)| {
-                    quote! { let parts = crate::client::with_query(parts, #k, #v.to_string()); }
-                });
-                quote! {
-                    let parts = #parts?;
-                    #(#query)*
-                    Ok(parts)
-                }
-            };
-            quote! {
-                #[doc = #doc]
-                #[inline]
-                pub fn #ctor(#(#args),*) -> Result<Self, crate::client::Error> {
-                    #body
-                }
-            }
-        });
-    let setters = setter_names(op_names, op);
-    let query_setters = op.query.iter().zip(&setters).map(|(q, f)| {
-        let f = ident::make_ident(f);
-        let doc = format!(" Sets the `{q}` query option.");
-        let (arg, value) = match QueryKind::of(q) {
-            QueryKind::Number => (quote! { value: u64 }, quote! { value.to_string() }),
-            QueryKind::Flag => (quote! { value: bool }, quote! { value.to_string() }),
-            QueryKind::List => (quote! { values: &[&str] }, quote! { values.join(",") }),
-            QueryKind::Text => (quote! { value: impl Into<String> }, quote! { value.into() }),
-        };
-        quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn #f(self, #arg) -> Self {
-                crate::client::with_query(self, #q, #value)
             }
         }
-    });
-    let header_setters = op
-        .headers
-        .iter()
-        .zip(&setters[op.query.len()..])
-        .map(|(h, f)| {
-            let f = ident::make_ident(f);
-            let mut doc = vec![docs::clean(&format!("Sets the `{}` header.", h.name))];
-            doc.push(docs::clean(&h.description));
-            let doc = docs::attrs(&doc);
-            let name = &h.name;
-            quote! {
-                #doc
-                #[inline]
-                pub fn #f(self, value: impl Into<String>) -> Self {
-                    crate::client::with_header(self, #name, value.into())
-                }
+        let mut args: Vec<syn::FnArg> = params
+            .iter()
+            .map(|p| Subst::new().ident("__p", p).arg(t.param.clone()))
+            .collect();
+        let call = match &body_ty {
+            Some(b) => {
+                args.push(Subst::new().ty("__B", b).arg(t.body_param.clone()));
+                t.request_json.clone()
             }
-        });
-    let (out_ty, no_content) = output(names, op);
+            None => t.request.clone(),
+        };
+        let parts = Subst::new()
+            .expr("__m", &method)
+            .str("__path", &template)
+            .elems("__elems", values)
+            .expression(call);
+        let query: Vec<syn::Stmt> = path
+            .query
+            .iter()
+            .map(|(k, v)| {
+                Subst::new()
+                    .str("__k", k)
+                    .str("__v", v)
+                    .stmt(t.query.clone())
+            })
+            .collect();
+        let shape = if query.is_empty() {
+            &t.ctor
+        } else {
+            &t.ctor_query
+        };
+        let mut f = Subst::new()
+            .ident("__c", &ctor)
+            .args("__args", args)
+            .expr("__body", &parts)
+            .stmts("__stmts", query)
+            .impl_item(shape.clone());
+        let doc = syntax::doc_attr(&format!(" `{} {}`", op.method, path.raw))?;
+        impl_item_attrs(&mut f)?.insert(0, doc);
+        fns.push(f);
+    }
+    let setters = setter_names(op_names, op);
+    for (q, f) in op.query.iter().zip(&setters) {
+        let f = ident::make_ident(f);
+        let shape = match QueryKind::of(q) {
+            QueryKind::Number => &t.set_number,
+            QueryKind::Flag => &t.set_flag,
+            QueryKind::List => &t.set_list,
+            QueryKind::Text => &t.set_text,
+        };
+        let mut item = Subst::new()
+            .ident("__f", &f)
+            .str("__q", q)
+            .impl_item(shape.clone());
+        let doc = syntax::doc_attr(&format!(" Sets the `{q}` query option."))?;
+        impl_item_attrs(&mut item)?.insert(0, doc);
+        fns.push(item);
+    }
+    for (h, f) in op.headers.iter().zip(&setters[op.query.len()..]) {
+        let f = ident::make_ident(f);
+        let doc = vec![
+            docs::clean(&format!("Sets the `{}` header.", h.name)),
+            docs::clean(&h.description),
+        ];
+        let mut item = Subst::new()
+            .ident("__f", &f)
+            .str("__q", &h.name)
+            .impl_item(t.set_header.clone());
+        impl_item_attrs(&mut item)?.splice(0..0, docs::attr_list(&doc)?);
+        fns.push(item);
+    }
+    let (out_ty, no_content) = output(names, op)?;
     let mut doc = vec![docs::clean(&op.name), docs::clean(&op.description)];
     let status = op
         .response
@@ -234,12 +363,29 @@ fn operation_item(
         .map(|s| format!(" The documented success status is {s}."))
         .unwrap_or_default();
     doc.push(docs::clean(&format!("Documented at `{}`.{status}", op.id)));
-    let doc = docs::attrs(&doc);
-    let body_struct = match &op.body {
+    let doc = docs::attr_list(&doc)?;
+    let mut items = t.items.clone();
+    // The `Kind` impl with or without `NO_CONTENT`.
+    items.swap_remove(if no_content { 2 } else { 3 });
+    let mut items = Subst::new()
+        .ident("__T", &ident)
+        .ty("__Out", &out_ty)
+        .items(items);
+    if let Some(syn::Item::Impl(i)) = items.get_mut(1) {
+        i.items = fns;
+    }
+    for (k, item) in items.iter_mut().enumerate() {
+        if k == 0 {
+            syntax::prepend_attrs(item, &doc)?;
+        }
+        syntax::prepend_attrs(item, cfg)?;
+    }
+    out.append(&mut items);
+    match &op.body {
         Some(Body::Parameters { properties }) => {
             let props: Vec<_> = properties.iter().collect();
             let shape = StructShape {
-                cfg: cfg.clone(),
+                cfg: cfg.to_vec(),
                 owner: "",
                 module: MODULE,
                 ident: op_names.body_ident(&op.id),
@@ -248,30 +394,9 @@ fn operation_item(
                     op.name
                 ))],
             };
-            models::struct_tokens(names, boxing, shape, &props)
+            models::struct_items(names, boxing, shape, &props, out)
         }
-        _ => quote! {},
-    };
-    let no_content = no_content.then(|| quote! { const NO_CONTENT: bool = true; });
-    quote! {
-        #cfg
-        #doc
-        pub type #ident = crate::client::Request<kinds::#ident>;
-
-        #cfg
-        impl #ident {
-            #(#ctors)*
-            #(#query_setters)*
-            #(#header_setters)*
-        }
-
-        #cfg
-        impl crate::client::Kind for kinds::#ident {
-            type Output = #out_ty;
-            #no_content
-        }
-
-        #body_struct
+        _ => Ok(()),
     }
 }
 
@@ -307,42 +432,70 @@ pub fn requests_module(
     let bodies = roots
         .par_iter()
         .map(|(root, (homed, reexported))| {
-            let reexports = reexported.iter().map(|op| {
-                let home_id = ident::make_ident(op_names.module(&op.id));
-                let ty = op_names.ident(&op.id);
-                let cfg = areas.cfg_of(&op.id);
-                let body = matches!(op.body, Some(Body::Parameters { .. })).then(|| {
-                    let b = op_names.body_ident(&op.id);
-                    quote! { #cfg pub use super::#home_id::#b; }
-                });
-                quote! { #cfg pub use super::#home_id::#ty; #body }
-            });
             let head = || {
                 let m = ident::make_ident(root);
                 let doc = format!(" Operations on paths under `/{root}`.");
-                quote! { #[doc = #doc] pub mod #m }
+                syn::parse2(quote! { #[doc = #doc] pub mod #m {} })
+                    .map_err(|e| EmitError(format!("internal error: module head: {e}")))
             };
-            let prelude = || {
-                let reexports = reexports.clone();
-                let markers = homed.iter().map(|op| {
-                    let ty = op_names.ident(&op.id);
-                    let cfg = areas.cfg_of(&op.id);
-                    quote! { #cfg pub enum #ty {} }
-                });
-                let kinds = (!homed.is_empty()).then(|| {
-                    quote! {
+            let prelude = |out: &mut Vec<syn::Item>| {
+                let (reexport, marker, kinds) = cached("requests prelude", || {
+                    let items = syntax::items(quote! {
+                        pub use super::__M::__T;
+                        pub enum __T {}
                         /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
-                        pub mod kinds {
-                            #(#markers)*
-                        }
+                        pub mod kinds {}
+                    })?;
+                    let mut items = items.into_iter();
+                    let none = || syn::Error::new(proc_macro2::Span::call_site(), "prelude");
+                    Ok((
+                        items.next().ok_or_else(none)?,
+                        items.next().ok_or_else(none)?,
+                        items.next().ok_or_else(none)?,
+                    ))
+                })?;
+                for op in reexported {
+                    let home_id = ident::make_ident(op_names.module(&op.id));
+                    let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
+                    let mut names = vec![op_names.ident(&op.id)];
+                    if matches!(op.body, Some(Body::Parameters { .. })) {
+                        names.push(op_names.body_ident(&op.id));
                     }
-                });
-                quote! { #(#reexports)* #kinds }
+                    for ty in &names {
+                        let mut item = Subst::new()
+                            .ident("__M", &home_id)
+                            .ident("__T", ty)
+                            .items(vec![reexport.clone()]);
+                        for i in &mut item {
+                            syntax::prepend_attrs(i, &cfg)?;
+                        }
+                        out.append(&mut item);
+                    }
+                }
+                if !homed.is_empty() {
+                    let mut markers = Vec::with_capacity(homed.len());
+                    for op in homed {
+                        let ty = op_names.ident(&op.id);
+                        let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
+                        let mut item = Subst::new().ident("__T", &ty).items(vec![marker.clone()]);
+                        for i in &mut item {
+                            syntax::prepend_attrs(i, &cfg)?;
+                        }
+                        markers.append(&mut item);
+                    }
+                    let mut kinds = kinds;
+                    if let syn::Item::Mod(m) = &mut kinds {
+                        m.content = Some((Default::default(), markers));
+                    }
+                    out.push(kinds);
+                }
+                Ok(())
             };
-            let item = |op: &&Operation| {
-                operation_item(names, op_names, boxing, op, &areas.cfg_of(&op.id))
+            let item = |op: &&Operation, out: &mut Vec<syn::Item>| {
+                let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
+                operation_item(names, op_names, boxing, op, &cfg, out)
             };
-            super::format_module_body(&head, &prelude, homed, item, MODULE)
+            syntax::format_module(&head, &prelude, homed, item)
         })
         .collect::<Result<Vec<String>, _>>()?;
     Ok(format!("{}\n{}", super::HEADER, bodies.concat()))

@@ -138,6 +138,27 @@ fn note(notes: &mut Vec<Note>, n: Note) {
 
 /// Parse the markdown source of one `Type` cell.
 pub fn parse_type_spelling(cell: &str) -> Result<TypeSpelling, SpellingError> {
+    // Property tables and examples spell the same types over and over: each spelling is
+    // read once per thread.
+    type Made = std::collections::HashMap<String, Result<TypeSpelling, SpellingError>>;
+    thread_local! {
+        static MADE: std::cell::RefCell<Made> = Default::default();
+    }
+    if let Some(made) = MADE.with(|m| m.borrow().get(cell).cloned()) {
+        return made;
+    }
+    let made = parse_uncached(cell);
+    MADE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 100_000 {
+            m.clear(); // a bound for long runs over arbitrary text (the fuzzer)
+        }
+        m.insert(cell.to_string(), made.clone())
+    });
+    made
+}
+
+fn parse_uncached(cell: &str) -> Result<TypeSpelling, SpellingError> {
     let unescaped = BACKSLASH_ESCAPE.replace_all(cell, "$1");
     let cleaned = unescaped.replace("&nbsp;", " ");
     let s = cleaned

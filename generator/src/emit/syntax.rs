@@ -1,0 +1,724 @@
+//! Syntax trees built without printing and re-parsing tokens.
+//!
+//! The high-volume emitters (models, enums, `Any` enums, request builders) produce the same
+//! few shapes thousands of times. Building each as tokens (`quote!`) and parsing them back
+//! into `syn` was most of the emit time, so those shapes are written once as templates
+//! (`quote!` with placeholder names such as `__T`), parsed once per thread (syntax trees are
+//! not `Send`), and each use clones the template and fills the placeholders ([`Subst`]):
+//! idents with idents, string literals with string literals, a placeholder arm, field,
+//! variant or array element with a list of them. Text from the docs only ever becomes a
+//! string literal or goes through [`crate::ident::make_ident`], exactly as with `quote!`,
+//! so nothing in it can change the code; the trees are the ones parsing would give, so
+//! prettyplease prints the same text.
+
+use super::EmitError;
+use proc_macro2::{Span, TokenStream};
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
+
+thread_local! {
+    static CACHE: RefCell<HashMap<&'static str, Box<dyn Any>>> = RefCell::new(HashMap::new());
+}
+
+/// A template parsed once per thread and cloned for each use. `key` names it (one parse
+/// function per key).
+pub fn cached<T: Clone + 'static>(
+    key: &'static str,
+    parse: impl FnOnce() -> syn::Result<T>,
+) -> Result<T, EmitError> {
+    let hit = CACHE.with(|c| {
+        c.borrow()
+            .get(key)
+            .and_then(|t| t.downcast_ref::<T>())
+            .cloned()
+    });
+    if let Some(t) = hit {
+        return Ok(t);
+    }
+    let t = parse().map_err(|e| EmitError(format!("internal error: template {key}: {e}")))?;
+    CACHE.with(|c| c.borrow_mut().insert(key, Box::new(t.clone())));
+    Ok(t)
+}
+
+/// Items parsed from tokens (a template).
+pub fn items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
+    Ok(syn::parse2::<syn::File>(tokens)?.items)
+}
+
+/// Items parsed from tokens, appended to `out` (for shapes not built as syntax).
+pub fn parse_into(tokens: TokenStream, out: &mut Vec<syn::Item>) -> Result<(), EmitError> {
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| EmitError(format!("internal error: generated items do not parse: {e}")))?;
+    out.append(&mut file.items);
+    Ok(())
+}
+
+/// Outer attributes parsed from tokens (such as an area gate, `#[cfg(...)]`, possibly none).
+pub fn attrs(tokens: TokenStream) -> Result<Vec<syn::Attribute>, EmitError> {
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens)
+        .map_err(|e| EmitError(format!("internal error: attributes do not parse: {e}")))
+}
+
+/// `#[doc = "text"]`.
+pub fn doc_attr(text: &str) -> Result<syn::Attribute, EmitError> {
+    let mut attr = cached("doc attribute", || {
+        let mut a = syn::parse::Parser::parse2(
+            syn::Attribute::parse_outer,
+            quote::quote! { #[doc = "__doc"] },
+        )?;
+        Ok(a.remove(0))
+    })?;
+    if let syn::Meta::NameValue(nv) = &mut attr.meta
+        && let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = &mut nv.value
+    {
+        *s = syn::LitStr::new(text, Span::call_site());
+        return Ok(attr);
+    }
+    Err(EmitError("internal error: doc attribute template".into()))
+}
+
+/// An unsuffixed integer literal (`0`, `1`, ...), as `quote!` writes a
+/// `Literal::usize_unsuffixed`.
+pub fn lit_usize(i: usize) -> syn::LitInt {
+    syn::LitInt::new(&i.to_string(), Span::call_site())
+}
+
+/// The attributes of an item (`None` for kinds the emitters never make).
+pub fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+/// Put `attrs` before the attributes an item already has.
+pub fn prepend_attrs(item: &mut syn::Item, attrs: &[syn::Attribute]) -> Result<(), EmitError> {
+    if attrs.is_empty() {
+        return Ok(());
+    }
+    let own = attrs_mut(item)
+        .ok_or_else(|| EmitError("internal error: an item kind without attributes".into()))?;
+    own.splice(0..0, attrs.iter().cloned());
+    Ok(())
+}
+
+/// A path of idents, `a::b::C`.
+pub fn path<'a>(segments: impl IntoIterator<Item = &'a syn::Ident>) -> syn::Path {
+    syn::Path {
+        leading_colon: None,
+        segments: segments
+            .into_iter()
+            .map(|s| syn::PathSegment::from(s.clone()))
+            .collect(),
+    }
+}
+
+/// A type named by a path.
+pub fn path_type(path: syn::Path) -> syn::Type {
+    syn::Type::Path(syn::TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path,
+    })
+}
+
+/// `Name<arg>` (`Option<T>`, `Vec<T>`, `Box<T>`), `name` a plain identifier.
+pub fn generic_type(name: &str, arg: syn::Type) -> syn::Type {
+    let mut args = Punctuated::new();
+    args.push(syn::GenericArgument::Type(arg));
+    let segment = syn::PathSegment {
+        ident: syn::Ident::new(name, Span::call_site()),
+        arguments: syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args,
+            gt_token: Default::default(),
+        }),
+    };
+    path_type(syn::Path {
+        leading_colon: None,
+        segments: std::iter::once(segment).collect(),
+    })
+}
+
+/// A plain identifier (not from the docs: names the generator writes itself).
+pub fn id(name: &str) -> syn::Ident {
+    syn::Ident::new(name, Span::call_site())
+}
+
+/// A file of items (no inner attributes).
+pub fn file(items: Vec<syn::Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    }
+}
+
+/// Builds the items for one source element, appending them to the list.
+pub trait Build<T>: Fn(&T, &mut Vec<syn::Item>) -> Result<(), EmitError> + Sync {}
+impl<T, F: Fn(&T, &mut Vec<syn::Item>) -> Result<(), EmitError> + Sync> Build<T> for F {}
+
+/// Items of one module built and printed in parallel chunks, as [`super::format_items_body`]
+/// does for tokens: prettyplease prints top-level items independently, so the concatenation
+/// equals printing them as one file.
+pub fn format_items<T: Sync>(items: &[T], build: impl Build<T>) -> Result<String, EmitError> {
+    use rayon::prelude::*;
+    let bodies = items
+        .par_chunks(super::CHUNK)
+        .map(|chunk| {
+            let mut out = Vec::new();
+            for t in chunk {
+                build(t, &mut out)?;
+            }
+            Ok(super::print_file(file(out)))
+        })
+        .collect::<Result<Vec<String>, EmitError>>()?;
+    Ok(bodies.concat())
+}
+
+/// An inline module, `head` (its attributes, visibility and name; its content is replaced)
+/// holding the `prelude` items and then the items built from `items`, built and printed in
+/// parallel chunks (no header), as [`super::format_module_body`] does for tokens: each chunk
+/// after the first is printed inside a bare `mod chunk { ... }` and its lines are spliced
+/// in; should a printed chunk not have that shape, the module is printed whole.
+pub fn format_module<T: Sync>(
+    head: &(dyn Fn() -> Result<syn::ItemMod, EmitError> + Sync),
+    prelude: &(dyn Fn(&mut Vec<syn::Item>) -> Result<(), EmitError> + Sync),
+    items: &[T],
+    build: impl Build<T>,
+) -> Result<String, EmitError> {
+    if let Some(text) = format_module_chunks(head, prelude, items, &build)? {
+        return Ok(text);
+    }
+    let mut body = Vec::new();
+    prelude(&mut body)?;
+    for item in items {
+        build(item, &mut body)?;
+    }
+    Ok(print_module(&head()?, body))
+}
+
+/// A module with `content` printed as a file.
+fn print_module(m: &syn::ItemMod, content: Vec<syn::Item>) -> String {
+    let mut m = m.clone();
+    m.content = Some((Default::default(), content));
+    m.semi = None;
+    super::print_file(file(vec![syn::Item::Mod(m)]))
+}
+
+/// [`format_module`] in chunks; `None` when a printed chunk is not of the expected shape.
+fn format_module_chunks<T: Sync>(
+    head: &(dyn Fn() -> Result<syn::ItemMod, EmitError> + Sync),
+    prelude: &(dyn Fn(&mut Vec<syn::Item>) -> Result<(), EmitError> + Sync),
+    items: &[T],
+    build: &impl Build<T>,
+) -> Result<Option<String>, EmitError> {
+    use rayon::prelude::*;
+    const OPEN: &str = "mod chunk {\n";
+    const CLOSE: &str = "\n}\n";
+    let chunks: Vec<&[T]> = items.chunks(super::CHUNK).collect();
+    let texts = (0..chunks.len().max(1))
+        .into_par_iter()
+        .map(|i| {
+            let mut body = Vec::new();
+            if i == 0 {
+                prelude(&mut body)?;
+            }
+            for item in chunks.get(i).copied().unwrap_or_default() {
+                build(item, &mut body)?;
+            }
+            if i == 0 {
+                Ok(Some(print_module(&head()?, body)))
+            } else if body.is_empty() {
+                Ok(None)
+            } else {
+                let chunk = cached("mod chunk", || syn::parse2(quote::quote! { mod chunk {} }))?;
+                Ok(Some(print_module(&chunk, body)))
+            }
+        })
+        .collect::<Result<Vec<Option<String>>, EmitError>>()?;
+    let mut texts = texts.into_iter().flatten();
+    let first = texts.next().unwrap_or_default();
+    let mut out = String::with_capacity(first.len());
+    // An empty module prints as `mod name {}`: nothing can be spliced into it.
+    let Some(first) = first.strip_suffix("}\n").filter(|_| first.ends_with(CLOSE)) else {
+        return Ok(None);
+    };
+    out.push_str(first);
+    for text in texts {
+        match text.strip_prefix(OPEN).filter(|t| t.ends_with(CLOSE)) {
+            Some(inner) => out.push_str(&inner[..inner.len() - 2]),
+            None => return Ok(None),
+        }
+    }
+    out.push_str("}\n");
+    Ok(Some(out))
+}
+
+/// Placeholders of a template and what fills them. Placeholder names start with `__`, which
+/// no generated name does.
+#[derive(Default)]
+pub struct Subst<'a> {
+    idents: Vec<(&'static str, &'a syn::Ident)>,
+    types: Vec<(&'static str, &'a syn::Type)>,
+    strs: Vec<(&'static str, &'a str)>,
+    ints: Vec<(&'static str, usize)>,
+    arms: Vec<(&'static str, Vec<syn::Arm>)>,
+    elems: Vec<(&'static str, Vec<syn::Expr>)>,
+    fields: Vec<(&'static str, Vec<syn::Field>)>,
+    variants: Vec<(&'static str, Vec<syn::Variant>)>,
+    exprs: Vec<(&'static str, &'a syn::Expr)>,
+    args: Vec<(&'static str, Vec<syn::FnArg>)>,
+    stmts: Vec<(&'static str, Vec<syn::Stmt>)>,
+}
+
+impl<'a> Subst<'a> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The identifier `name` becomes `with`.
+    pub fn ident(mut self, name: &'static str, with: &'a syn::Ident) -> Self {
+        self.idents.push((name, with));
+        self
+    }
+    /// The type named `name` (a lone identifier) becomes `with`.
+    pub fn ty(mut self, name: &'static str, with: &'a syn::Type) -> Self {
+        self.types.push((name, with));
+        self
+    }
+    /// The expression `name` (a lone identifier) becomes `with`.
+    pub fn expr(mut self, name: &'static str, with: &'a syn::Expr) -> Self {
+        self.exprs.push((name, with));
+        self
+    }
+    /// The string literal `"name"` becomes `"with"`.
+    pub fn str(mut self, name: &'static str, with: &'a str) -> Self {
+        self.strs.push((name, with));
+        self
+    }
+    /// The integer literal `value` (written in the template as a placeholder number, such
+    /// as `999001`) becomes the unsuffixed `with`.
+    pub fn int(mut self, value: &'static str, with: usize) -> Self {
+        self.ints.push((value, with));
+        self
+    }
+    /// The match arm whose pattern is the identifier `name` becomes `with` (any number).
+    pub fn arms(mut self, name: &'static str, with: Vec<syn::Arm>) -> Self {
+        self.arms.push((name, with));
+        self
+    }
+    /// The array element `name` (a lone identifier) becomes `with` (any number).
+    pub fn elems(mut self, name: &'static str, with: Vec<syn::Expr>) -> Self {
+        self.elems.push((name, with));
+        self
+    }
+    /// The named field `name` becomes `with` (any number).
+    pub fn fields(mut self, name: &'static str, with: Vec<syn::Field>) -> Self {
+        self.fields.push((name, with));
+        self
+    }
+    /// The enum variant `name` becomes `with` (any number).
+    pub fn variants(mut self, name: &'static str, with: Vec<syn::Variant>) -> Self {
+        self.variants.push((name, with));
+        self
+    }
+
+    /// The function argument `name: ()` becomes `with` (any number).
+    pub fn args(mut self, name: &'static str, with: Vec<syn::FnArg>) -> Self {
+        self.args.push((name, with));
+        self
+    }
+    /// The statement `name;` becomes `with` (any number).
+    pub fn stmts(mut self, name: &'static str, with: Vec<syn::Stmt>) -> Self {
+        self.stmts.push((name, with));
+        self
+    }
+
+    /// Fill the placeholders of items.
+    pub fn items(mut self, mut items: Vec<syn::Item>) -> Vec<syn::Item> {
+        for item in &mut items {
+            self.visit_item_mut(item);
+        }
+        items
+    }
+    /// Fill the placeholders of one arm.
+    pub fn arm(mut self, mut arm: syn::Arm) -> syn::Arm {
+        self.visit_arm_mut(&mut arm);
+        arm
+    }
+    /// Fill the placeholders of one field.
+    pub fn field(mut self, mut field: syn::Field) -> syn::Field {
+        self.visit_field_mut(&mut field);
+        field
+    }
+    /// Fill the placeholders of one variant.
+    pub fn variant(mut self, mut variant: syn::Variant) -> syn::Variant {
+        self.visit_variant_mut(&mut variant);
+        variant
+    }
+    /// Fill the placeholders of one impl item.
+    pub fn impl_item(mut self, mut item: syn::ImplItem) -> syn::ImplItem {
+        self.visit_impl_item_mut(&mut item);
+        item
+    }
+    /// Fill the placeholders of one function argument.
+    pub fn arg(mut self, mut arg: syn::FnArg) -> syn::FnArg {
+        self.visit_fn_arg_mut(&mut arg);
+        arg
+    }
+    /// Fill the placeholders of one statement.
+    pub fn stmt(mut self, mut stmt: syn::Stmt) -> syn::Stmt {
+        self.visit_stmt_mut(&mut stmt);
+        stmt
+    }
+    /// Fill the placeholders of one type.
+    pub fn type_(mut self, mut ty: syn::Type) -> syn::Type {
+        self.visit_type_mut(&mut ty);
+        ty
+    }
+    /// Fill the placeholders of one expression.
+    pub fn expression(mut self, mut expr: syn::Expr) -> syn::Expr {
+        self.visit_expr_mut(&mut expr);
+        expr
+    }
+}
+
+/// The identifier a path is, if it is one lone identifier.
+fn lone_ident(path: &syn::Path) -> Option<&syn::Ident> {
+    match (&path.leading_colon, path.segments.first()) {
+        (None, Some(s)) if path.segments.len() == 1 && s.arguments.is_none() => Some(&s.ident),
+        _ => None,
+    }
+}
+
+/// Replace the elements for which `is` holds by `with` (taken from the list on first use).
+fn splice<T, P: Default>(
+    list: &mut Punctuated<T, P>,
+    is: impl Fn(&T) -> Option<&'static str>,
+    with: &mut [(&'static str, Vec<T>)],
+) {
+    if !list.iter().any(|t| is(t).is_some()) {
+        return;
+    }
+    let trailing = list.trailing_punct();
+    let old = std::mem::take(list);
+    for t in old {
+        match is(&t).and_then(|name| with.iter_mut().find(|(n, _)| *n == name)) {
+            Some((_, new)) => {
+                for n in std::mem::take(new) {
+                    list.push(n);
+                }
+            }
+            None => list.push(t),
+        }
+    }
+    if trailing && !list.is_empty() {
+        list.push_punct(P::default());
+    }
+}
+
+impl VisitMut for Subst<'_> {
+    fn visit_ident_mut(&mut self, i: &mut syn::Ident) {
+        if let Some((_, with)) = self.idents.iter().find(|(n, _)| i == n) {
+            *i = (*with).clone();
+        }
+    }
+
+    fn visit_type_mut(&mut self, t: &mut syn::Type) {
+        if let syn::Type::Path(p) = t
+            && p.qself.is_none()
+            && let Some(id) = lone_ident(&p.path)
+            && let Some((_, with)) = self.types.iter().find(|(n, _)| id == n)
+        {
+            *t = (*with).clone();
+            return;
+        }
+        visit_mut::visit_type_mut(self, t);
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        if !self.exprs.is_empty()
+            && let syn::Expr::Path(p) = e
+            && p.qself.is_none()
+            && let Some(id) = lone_ident(&p.path)
+            && let Some((_, with)) = self.exprs.iter().find(|(n, _)| id == n)
+        {
+            *e = (*with).clone();
+            return;
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+
+    fn visit_lit_mut(&mut self, l: &mut syn::Lit) {
+        match l {
+            syn::Lit::Str(s) if !self.strs.is_empty() => {
+                let value = s.value();
+                if let Some((_, with)) = self.strs.iter().find(|(n, _)| *n == value) {
+                    *s = syn::LitStr::new(with, Span::call_site());
+                }
+            }
+            syn::Lit::Int(i) => {
+                if let Some((_, with)) = self.ints.iter().find(|(n, _)| *n == i.base10_digits()) {
+                    *i = lit_usize(*with);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        visit_mut::visit_expr_match_mut(self, m);
+        if self.arms.is_empty() {
+            return;
+        }
+        let placeholder = |a: &syn::Arm| match &a.pat {
+            syn::Pat::Ident(p) => ARM_NAMES.iter().copied().find(|n| p.ident == n),
+            _ => None,
+        };
+        if !m.arms.iter().any(|a| placeholder(a).is_some()) {
+            return;
+        }
+        let old = std::mem::take(&mut m.arms);
+        for a in old {
+            match placeholder(&a).and_then(|name| self.arms.iter_mut().find(|(n, _)| *n == name)) {
+                Some((_, new)) => m.arms.append(new),
+                None => m.arms.push(a),
+            }
+        }
+    }
+
+    fn visit_expr_array_mut(&mut self, a: &mut syn::ExprArray) {
+        visit_mut::visit_expr_array_mut(self, a);
+        let is = |e: &syn::Expr| match e {
+            syn::Expr::Path(p) if p.qself.is_none() => {
+                lone_ident(&p.path).and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
+            }
+            _ => None,
+        };
+        splice(&mut a.elems, is, &mut self.elems);
+    }
+
+    fn visit_fields_named_mut(&mut self, f: &mut syn::FieldsNamed) {
+        visit_mut::visit_fields_named_mut(self, f);
+        let is = |f: &syn::Field| {
+            f.ident
+                .as_ref()
+                .and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
+        };
+        splice(&mut f.named, is, &mut self.fields);
+    }
+
+    fn visit_signature_mut(&mut self, sig: &mut syn::Signature) {
+        visit_mut::visit_signature_mut(self, sig);
+        let is = |a: &syn::FnArg| match a {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) => LIST_NAMES.iter().copied().find(|n| p.ident == n),
+                _ => None,
+            },
+            _ => None,
+        };
+        splice(&mut sig.inputs, is, &mut self.args);
+    }
+
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        visit_mut::visit_block_mut(self, b);
+        if self.stmts.is_empty() {
+            return;
+        }
+        let is = |s: &syn::Stmt| match s {
+            syn::Stmt::Expr(syn::Expr::Path(p), _) if p.qself.is_none() => {
+                lone_ident(&p.path).and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
+            }
+            _ => None,
+        };
+        if !b.stmts.iter().any(|s| is(s).is_some()) {
+            return;
+        }
+        let old = std::mem::take(&mut b.stmts);
+        for st in old {
+            match is(&st).and_then(|name| self.stmts.iter_mut().find(|(n, _)| *n == name)) {
+                Some((_, new)) => b.stmts.append(new),
+                None => b.stmts.push(st),
+            }
+        }
+    }
+
+    fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
+        visit_mut::visit_item_enum_mut(self, e);
+        let is = |v: &syn::Variant| LIST_NAMES.iter().copied().find(|n| v.ident == n);
+        splice(&mut e.variants, is, &mut self.variants);
+    }
+}
+
+/// Names of placeholder arms.
+const ARM_NAMES: &[&str] = &["__arms", "__arms2", "__arms_mut"];
+/// Names of placeholder elements, fields and variants.
+const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants", "__args", "__stmts"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::{ToTokens, quote};
+
+    #[test]
+    fn placeholders_are_filled() {
+        let t = syn::Ident::new("Thing", Span::call_site());
+        let f = syn::Ident::new("field", Span::call_site());
+        let arm: syn::Arm = syn::parse2(quote! { 999001 => &self.__f, }).unwrap();
+        let arms = (0..2)
+            .map(|i| {
+                Subst::new()
+                    .ident("__f", &f)
+                    .int("999001", i)
+                    .arm(arm.clone())
+            })
+            .collect();
+        let field = syn::parse2::<syn::FieldsNamed>(quote! { { pub __f: Option<__Ty> } })
+            .unwrap()
+            .named
+            .into_iter()
+            .next()
+            .unwrap();
+        let ty = generic_type("Vec", path_type(path([&t])));
+        let field = Subst::new().ident("__f", &f).ty("__Ty", &ty).field(field);
+        let template = items(quote! {
+            pub struct __T { __fields: (), pub last: u8 }
+            impl __T {
+                const N: &'static [&'static str] = &[__elems, "last"];
+                const S: &'static str = "__name";
+                fn f(&self, i: usize) -> u8 { match i { __arms => 0, _ => 1 } }
+            }
+        })
+        .unwrap();
+        let out = Subst::new()
+            .ident("__T", &t)
+            .str("__name", "a \"name\"")
+            .arms("__arms", arms)
+            .fields("__fields", vec![field])
+            .elems("__elems", vec![syn::parse2(quote! { "x" }).unwrap()])
+            .items(template);
+        let expected = items(quote! {
+            pub struct Thing { pub field: Option<Vec<Thing>>, pub last: u8 }
+            impl Thing {
+                const N: &'static [&'static str] = &["x", "last"];
+                const S: &'static str = "a \"name\"";
+                fn f(&self, i: usize) -> u8 { match i { 0 => &self.field, 1 => &self.field, _ => 1 } }
+            }
+        })
+        .unwrap();
+        let print = |items: Vec<syn::Item>| prettyplease::unparse(&file(items));
+        assert_eq!(print(out.clone()), print(expected));
+        // The same tokens as writing it out.
+        let tokens = quote! { #(#out)* }.to_string();
+        assert!(tokens.contains("Option < Vec < Thing > >"), "{tokens}");
+    }
+
+    /// Items whose printing wraps, numbered so every chunk differs (as in `emit::tests`).
+    fn item(i: &usize, out: &mut Vec<syn::Item>) -> Result<(), EmitError> {
+        let f = quote::format_ident!("function_with_a_rather_long_name_number_{}", i);
+        let s = quote::format_ident!("Struct{}", i);
+        let doc = format!(" Item {i}: a doc comment long enough to matter, [escaped] and all.");
+        parse_into(
+            quote! {
+                #[doc = #doc]
+                #[cfg(any(feature = "alpha", feature = "beta", feature = "gamma", feature = "delta"))]
+                pub fn #f(first_argument: &str, second_argument: Option<Vec<String>>, third: u64) -> Result<#s, crate::client::Error> {
+                    let value = first_argument.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>();
+                    Ok(#s { value, second_argument, third })
+                }
+                #[derive(Clone, Debug)]
+                pub struct #s { value: Vec<String>, second_argument: Option<Vec<String>>, third: u64 }
+            },
+            out,
+        )
+    }
+
+    #[test]
+    fn a_module_in_chunks_prints_as_a_whole() {
+        let head = || -> Result<syn::ItemMod, EmitError> {
+            Ok(syn::parse2(quote! { #[doc = " A module."] pub mod users {} }).unwrap())
+        };
+        let prelude =
+            |out: &mut Vec<syn::Item>| parse_into(quote! { pub use super::me::GetMe; }, out);
+        for n in [
+            0,
+            1,
+            super::super::CHUNK - 1,
+            super::super::CHUNK,
+            3 * super::super::CHUNK + 5,
+        ] {
+            let items: Vec<usize> = (0..n).collect();
+            let chunked = format_module_chunks(&head, &prelude, &items, &item).unwrap();
+            // Spliced, not printed whole as a fallback.
+            assert!(chunked.is_some(), "{n} items");
+            let all = items.iter().map(|i| {
+                let mut v = Vec::new();
+                item(i, &mut v).unwrap();
+                quote! { #(#v)* }
+            });
+            let whole = super::super::format_body(
+                quote! { #[doc = " A module."] pub mod users { pub use super::me::GetMe; #(#all)* } },
+                "test",
+            )
+            .unwrap();
+            assert_eq!(chunked.unwrap(), whole, "{n} items");
+            let items_text = format_items(&items, item).unwrap();
+            let whole_items = super::super::format_items_body(
+                &items,
+                |i| {
+                    let mut v = Vec::new();
+                    item(i, &mut v).unwrap();
+                    quote! { #(#v)* }
+                },
+                "test",
+            )
+            .unwrap();
+            assert_eq!(items_text, whole_items, "{n} items");
+        }
+        // An empty module prints on one line: printed whole.
+        let head =
+            || -> Result<syn::ItemMod, EmitError> { Ok(syn::parse2(quote! { mod m {} }).unwrap()) };
+        let empty = |_: &mut Vec<syn::Item>| Ok(());
+        let none: [usize; 0] = [];
+        assert!(
+            format_module_chunks(&head, &empty, &none, &item)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            format_module(&head, &empty, &none, item).unwrap(),
+            "mod m {}\n"
+        );
+    }
+
+    #[test]
+    fn doc_attributes_hold_any_text() {
+        let evil = "\"] pub fn pwned() {} #[doc = \"";
+        let attr = doc_attr(evil).unwrap();
+        let tokens = attr.to_token_stream();
+        let file: syn::File = syn::parse2(quote! { #tokens pub struct S; }).unwrap();
+        assert_eq!(file.items.len(), 1);
+        assert_eq!(
+            attr.to_token_stream().to_string(),
+            quote! { #[doc = #evil] }.to_string()
+        );
+    }
+}
