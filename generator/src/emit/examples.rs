@@ -19,7 +19,7 @@ use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const SUPPORT: &str = include_str!("../../templates/example_support.rs");
 
@@ -32,7 +32,6 @@ pub struct ExampleReport {
 
 /// What the case generator needs besides the IR.
 struct Ctx<'a> {
-    ir: &'a Ir,
     names: &'a Names,
     op_names: &'a OpNames,
     areas: &'a super::areas::Areas,
@@ -40,8 +39,8 @@ struct Ctx<'a> {
     ops: BTreeMap<&'a str, &'a Operation>,
     /// Qualified type names by their lower-cased spelling (`@odata.type` lookups).
     types: BTreeMap<String, &'a str>,
-    /// The polymorphic bases (see [`fits_output`]).
-    poly: BTreeSet<String>,
+    /// Checks examples against models (see [`fits_output`]).
+    checker: crate::ir::validate::ExampleChecker<'a>,
     /// The derived types of every type (what a value with an `@odata.type` is read as).
     tree: crate::ir::hierarchy::Tree<'a>,
 }
@@ -146,19 +145,20 @@ fn templates() -> Result<Templates, EmitError> {
 /// it fits the output too. An example annotated with another type that does not (one
 /// thumbnail where the operation lists thumbnail sets) documents something else.
 /// `poly`: [`crate::ir::hierarchy::polymorphic_bases`].
-pub(super) fn fits_output(ir: &Ir, poly: &BTreeSet<String>, op: &Operation, ex: &Example) -> bool {
+pub(super) fn fits_output(
+    checker: &crate::ir::validate::ExampleChecker,
+    op: &Operation,
+    ex: &Example,
+) -> bool {
     let (Some(TypeRef::Complex { name }), Some(t)) = (&op.response.ty, &ex.type_name) else {
         return true;
     };
     if t == name && ex.collection == op.response.collection {
         return true;
     }
-    let as_output = Example {
-        type_name: Some(name.clone()),
-        collection: op.response.collection,
-        ..ex.clone()
-    };
-    crate::ir::validate::check_example(ir, poly, &as_output).is_empty()
+    checker
+        .check_as(name, op.response.collection, &ex.body)
+        .is_empty()
 }
 
 /// Why a documented response is not checked through the operation, if it is not: a
@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
                 if ex.body.is_null() {
                     return Err("typed response without a body".into());
                 }
-                if !fits_output(self.ir, &self.poly, op, ex) {
+                if !fits_output(&self.checker, op, ex) {
                     // It documents another type: checked as a value of that type.
                     return self.model_case(t, ex);
                 }
@@ -532,8 +532,8 @@ pub fn tests_file(
     let support: TokenStream = support
         .parse()
         .map_err(|e| EmitError(format!("example support template: {e}")))?;
+    let poly = crate::ir::hierarchy::polymorphic_bases(ir);
     let ctx = Ctx {
-        ir,
         names,
         op_names,
         areas,
@@ -544,7 +544,7 @@ pub fn tests_file(
             .keys()
             .map(|q| (q.to_lowercase(), q.as_str()))
             .collect(),
-        poly: crate::ir::hierarchy::polymorphic_bases(ir),
+        checker: crate::ir::validate::ExampleChecker::new(ir, &poly),
         tree: crate::ir::hierarchy::Tree::new(ir),
     };
     // A stable name per example: the page stem, the kind, a counter within the page.
