@@ -9,7 +9,8 @@
 //! `%2F`, `..`, spaces, non-ASCII).
 
 use super::requests::OpNames;
-use super::{EmitError, examples, format};
+use super::syntax::{self, Subst};
+use super::{EmitError, examples};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation};
 use proc_macro2::TokenStream;
@@ -52,38 +53,104 @@ fn pairs(ir: &Ir) -> Vec<(&Example, &Example)> {
     out
 }
 
+/// The templates of the rows, parsed once per thread (see [`syntax`]).
+#[derive(Clone)]
+struct Templates {
+    ctor: syn::Expr,
+    send_json: syn::Expr,
+    send: syn::Expr,
+    body: syn::Expr,
+    default_body: syn::Expr,
+    row: syn::Expr,
+    table: Vec<syn::Item>,
+}
+
+fn templates() -> Result<Templates, EmitError> {
+    syntax::cached("client exchanges", || {
+        let e = |t: TokenStream| syn::parse2::<syn::Expr>(t);
+        Ok(Templates {
+            ctor: e(quote! { __K::requests::__root::__Ty::__ctor() })?,
+            send_json: e(
+                quote! { |client, body| send(client, json(body).and_then(|body| __builder)) },
+            )?,
+            send: e(quote! { |client, _| send(client, __builder) })?,
+            body: e(quote! { body })?,
+            default_body: e(quote! { Default::default() })?,
+            row: e(quote! {
+                Exchange {
+                    name: "__name",
+                    at: "__at",
+                    method: "__method",
+                    path: "__path",
+                    request: "__request",
+                    status: __status,
+                    response: "__response",
+                    typed: __typed,
+                    call: __call,
+                }
+            })?,
+            table: syntax::items(quote! {
+                /// Every documented exchange that can be replayed, in the order of the docs.
+                static EXCHANGES: &[Exchange] = &[__elems];
+            })?,
+        })
+    })
+}
+
 /// `|client, body| send(client, Op::ctor(values.., body))` for a request example, if it
 /// can be built.
 fn call(
+    t: &Templates,
     op_names: &OpNames,
     krate: &syn::Ident,
     op: &Operation,
     req: &Example,
-) -> Option<(TokenStream, String)> {
-    let c = req.call.as_ref()?;
+) -> Result<Option<(syn::Expr, String)>, EmitError> {
+    let Some(c) = req.call.as_ref() else {
+        return Ok(None);
+    };
     if !c.query.is_empty() {
-        return None;
+        return Ok(None);
     }
     let root = ident::make_ident(op_names.module(&op.id));
     let ty = op_names.ident(&op.id);
     let ctor = ident::make_ident(&op_names.constructors(&op.id)[c.path]);
-    let values = &c.values;
-    let builder = quote! { #krate::requests::#root::#ty::#ctor };
-    Some(match (&op.body, req.body.is_null()) {
-        (Some(_), false) => (
-            quote! { |client, body| send(client, json(body).and_then(|body| #builder(#(#values,)* body))) },
-            serde_json::to_string(&req.body).ok()?,
-        ),
-        (Some(_), true) => (
-            quote! { |client, _| send(client, #builder(#(#values,)* Default::default())) },
-            String::new(),
-        ),
-        (None, true) => (
-            quote! { |client, _| send(client, #builder(#(#values),*)) },
-            String::new(),
-        ),
-        (None, false) => return None,
-    })
+    let mut builder = Subst::new()
+        .ident("__K", krate)
+        .ident("__root", &root)
+        .ident("__Ty", &ty)
+        .ident("__ctor", &ctor)
+        .expression(t.ctor.clone());
+    let syn::Expr::Call(call) = &mut builder else {
+        return Err(EmitError(
+            "internal error: constructor call template".into(),
+        ));
+    };
+    for v in &c.values {
+        call.args.push(syntax::str_expr(v));
+    }
+    // As `quote!` writes `#builder(#(#values,)* body)` and `#builder(#(#values),*)`.
+    let (template, body, request) = match (&op.body, req.body.is_null()) {
+        (Some(_), false) => {
+            let Ok(request) = serde_json::to_string(&req.body) else {
+                return Ok(None);
+            };
+            (&t.send_json, Some(&t.body), request)
+        }
+        (Some(_), true) => (&t.send, Some(&t.default_body), String::new()),
+        (None, true) => (&t.send, None, String::new()),
+        (None, false) => return Ok(None),
+    };
+    if let Some(body) = body {
+        if !call.args.is_empty() {
+            call.args.push_punct(Default::default());
+        }
+        call.args.push(body.clone());
+    }
+    let send = Subst::new()
+        .expr("__builder", &builder)
+        .expression(template.clone());
+    Ok(Some((send, request)))
 }
 
 pub fn tests_file(
@@ -100,7 +167,9 @@ pub fn tests_file(
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
     let poly = crate::ir::hierarchy::polymorphic_bases(ir);
+    let checker = crate::ir::validate::ExampleChecker::new(ir, &poly);
     let mut cases = Vec::new();
+    let t = templates()?;
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for (req, resp) in pairs(ir) {
         let Some(op) = req.operation.as_deref().and_then(|id| ops.get(id)) else {
@@ -109,7 +178,7 @@ pub fn tests_file(
         if resp.mismatch.is_some() || req.mismatch.is_some() {
             continue;
         }
-        let Some((call, request)) = call(op_names, &krate, op, req) else {
+        let Some((call, request)) = call(&t, op_names, &krate, op, req)? else {
             continue;
         };
         let status = resp.status.or(op.response.status).unwrap_or(200);
@@ -120,7 +189,7 @@ pub fn tests_file(
         let bodiless = matches!(status, 100..=199 | 204 | 304);
         if examples::unparsed_status(status).is_some()
             || (bodiless && !resp.body.is_null())
-            || !examples::fits_output(ir, &poly, op, resp)
+            || !examples::fits_output(&checker, op, resp)
         {
             continue;
         }
@@ -144,26 +213,28 @@ pub fn tests_file(
         let name = if *n == 1 { base } else { format!("{base}_{n}") };
         let at = format!("{} and {}:{}", req.loc, resp.loc.file, resp.loc.line);
         let cfg = areas.cfg_of(&op.id);
-        cases.push(quote! {
-            #cfg
-            Exchange {
-                name: #name,
-                at: #at,
-                method: #verb,
-                path: #path,
-                request: #request,
-                status: #status,
-                response: #response,
-                typed: #typed,
-                call: #call,
-            }
-        });
+        let status = syntax::lit_suffixed(status, "u16");
+        let typed = syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(
+            typed,
+            proc_macro2::Span::call_site(),
+        )));
+        let mut row = Subst::new()
+            .str("__name", &name)
+            .str("__at", &at)
+            .str("__method", verb)
+            .str("__path", &path)
+            .str("__request", &request)
+            .expr("__status", &status)
+            .str("__response", &response)
+            .expr("__typed", &typed)
+            .expr("__call", &call)
+            .expression(t.row.clone());
+        syntax::prepend_expr_attrs(&mut row, syntax::attrs(cfg)?)?;
+        cases.push(row);
     }
-    let mut tests = vec![quote! {
-        /// Every documented exchange that can be replayed, in the order of the docs.
-        static EXCHANGES: &[Exchange] = &[#(#cases),*];
-    }];
     let count = cases.len();
+    let table = Subst::new().elems("__elems", cases).items(t.table.clone());
+    let mut tests: Vec<TokenStream> = Vec::new();
     // Error, paging and path-injection tests on the first suitable operations.
     let single_get = ir.operations.iter().find(|o| {
         o.method == "GET"
@@ -281,8 +352,15 @@ pub fn tests_file(
         };
         tests.push(gated);
     }
+    let parse = |tokens: TokenStream| {
+        syn::parse2::<syn::File>(tokens)
+            .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
+    };
+    let mut file = parse(support)?;
+    file.items.extend(table);
+    file.items.extend(parse(quote! { #(#tests)* })?.items);
     Ok((
-        format(quote! { #support #(#tests)* }, "tests/client.rs")?,
+        format!("{}\n{}", super::HEADER, super::print_file(file)),
         count,
     ))
 }

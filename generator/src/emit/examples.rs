@@ -13,12 +13,13 @@
 //! area's `cfg`. The support code is `templates/example_support.rs`.
 
 use super::requests::{OpNames, QueryKind, setter_names};
+use super::syntax::{self, Subst};
 use super::{EmitError, names::Names};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const SUPPORT: &str = include_str!("../../templates/example_support.rs");
 
@@ -31,7 +32,6 @@ pub struct ExampleReport {
 
 /// What the case generator needs besides the IR.
 struct Ctx<'a> {
-    ir: &'a Ir,
     names: &'a Names,
     op_names: &'a OpNames,
     areas: &'a super::areas::Areas,
@@ -39,8 +39,8 @@ struct Ctx<'a> {
     ops: BTreeMap<&'a str, &'a Operation>,
     /// Qualified type names by their lower-cased spelling (`@odata.type` lookups).
     types: BTreeMap<String, &'a str>,
-    /// The polymorphic bases (see [`fits_output`]).
-    poly: BTreeSet<String>,
+    /// Checks examples against models (see [`fits_output`]).
+    checker: crate::ir::validate::ExampleChecker<'a>,
     /// The derived types of every type (what a value with an `@odata.type` is read as).
     tree: crate::ir::hierarchy::Tree<'a>,
 }
@@ -51,9 +51,93 @@ struct Ctx<'a> {
 /// compiled for the case to hold.
 struct CaseParts<'a> {
     json: String,
-    check: TokenStream,
-    read_as: TokenStream,
+    check: syn::Expr,
+    read_as: syn::Expr,
     needs: Vec<&'a str>,
+}
+
+/// Why an example has no case: a reason to report, or an internal error.
+enum NoCase {
+    Skip(&'static str),
+    Error(EmitError),
+}
+
+impl From<&'static str> for NoCase {
+    fn from(why: &'static str) -> Self {
+        NoCase::Skip(why)
+    }
+}
+
+impl From<EmitError> for NoCase {
+    fn from(e: EmitError) -> Self {
+        NoCase::Error(e)
+    }
+}
+
+/// The expression templates of the cases, parsed once per thread (see [`syntax`]).
+#[derive(Clone)]
+struct Templates {
+    model_type: syn::Type,
+    collection_type: syn::Type,
+    body_type: syn::Type,
+    mismatch: syn::Expr,
+    model: syn::Expr,
+    empty: syn::Expr,
+    response: syn::Expr,
+    request: syn::Expr,
+    build_body: syn::Expr,
+    build_none: syn::Expr,
+    ctor: syn::Expr,
+    json_body: syn::Expr,
+    default_body: syn::Expr,
+    none: syn::Expr,
+    read_as: syn::Expr,
+    row: syn::Expr,
+    table: Vec<syn::Item>,
+}
+
+fn templates() -> Result<Templates, EmitError> {
+    syntax::cached("example cases", || {
+        let e = |t: TokenStream| syn::parse2::<syn::Expr>(t);
+        let t = |t: TokenStream| syn::parse2::<syn::Type>(t);
+        Ok(Templates {
+            model_type: t(quote! { __K::__module::__Model })?,
+            collection_type: t(quote! { __K::runtime::Collection<__K::__module::__Model> })?,
+            body_type: t(quote! { __K::requests::__root::__Body })?,
+            mismatch: e(quote! { Check::Mismatch(model::<__P>) })?,
+            model: e(quote! { Check::Model(model::<__P>) })?,
+            empty: e(
+                quote! { Check::Empty(__status, __K::requests::__root::__Ty::parse_response) },
+            )?,
+            response: e(
+                quote! { Check::Response(__status, response::<__K::requests::__root::__Ty>) },
+            )?,
+            request: e(quote! {
+                Check::Request(Request {
+                    build: __build,
+                    method: "__method",
+                    path: "__path",
+                    query: __query,
+                })
+            })?,
+            build_body: e(quote! { |body| __call })?,
+            build_none: e(quote! { |_| __call })?,
+            ctor: e(quote! { __K::requests::__root::__Ty::__ctor() })?,
+            json_body: e(quote! { json(body)? })?,
+            default_body: e(quote! { Default::default() })?,
+            none: e(quote! { None })?,
+            read_as: e(
+                quote! { Some(ReadAs(|json| __reader(json, __K::__module::__Any::type_name), __expected)) },
+            )?,
+            row: e(
+                quote! { Case { name: "__name", at: "__at", json: "__json", check: __check, read_as: __read_as } },
+            )?,
+            table: syntax::items(quote! {
+                /// Every example the docs give that can be checked, in the order of the docs.
+                static CASES: &[Case] = &[__elems];
+            })?,
+        })
+    })
 }
 
 /// Whether the operation's parser reads a response example: it is annotated with the
@@ -61,19 +145,20 @@ struct CaseParts<'a> {
 /// it fits the output too. An example annotated with another type that does not (one
 /// thumbnail where the operation lists thumbnail sets) documents something else.
 /// `poly`: [`crate::ir::hierarchy::polymorphic_bases`].
-pub(super) fn fits_output(ir: &Ir, poly: &BTreeSet<String>, op: &Operation, ex: &Example) -> bool {
+pub(super) fn fits_output(
+    checker: &crate::ir::validate::ExampleChecker,
+    op: &Operation,
+    ex: &Example,
+) -> bool {
     let (Some(TypeRef::Complex { name }), Some(t)) = (&op.response.ty, &ex.type_name) else {
         return true;
     };
     if t == name && ex.collection == op.response.collection {
         return true;
     }
-    let as_output = Example {
-        type_name: Some(name.clone()),
-        collection: op.response.collection,
-        ..ex.clone()
-    };
-    crate::ir::validate::check_example(ir, poly, &as_output).is_empty()
+    checker
+        .check_as(name, op.response.collection, &ex.body)
+        .is_empty()
 }
 
 /// Why a documented response is not checked through the operation, if it is not: a
@@ -86,18 +171,22 @@ pub(super) fn unparsed_status(status: u16) -> Option<&'static str> {
 
 impl<'a> Ctx<'a> {
     /// The model path of a type (its `Any` enum when it has one), maybe in a `Collection`.
-    fn model_path(&self, ty: &str, collection: bool) -> TokenStream {
-        let krate = &self.krate;
+    fn model_path(&self, t: &Templates, ty: &str, collection: bool) -> syn::Type {
         let module = ident::make_ident(self.names.module_of(ty));
         let model = self
             .names
             .any_ident(ty)
             .unwrap_or_else(|| self.names.ident(ty));
-        if collection {
-            quote! { #krate::runtime::Collection<#krate::#module::#model> }
+        let template = if collection {
+            &t.collection_type
         } else {
-            quote! { #krate::#module::#model }
-        }
+            &t.model_type
+        };
+        Subst::new()
+            .ident("__K", &self.krate)
+            .ident("__module", &module)
+            .ident("__Model", &model)
+            .type_(template.clone())
     }
 
     /// The types the `@odata.type`s in a JSON value name, at any depth.
@@ -119,10 +208,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// The case of one example, or why it has none.
-    fn example_case(&self, ex: &'a Example) -> Result<CaseParts<'a>, &'static str> {
-        let krate = &self.krate;
+    fn example_case(&self, t: &Templates, ex: &'a Example) -> Result<CaseParts<'a>, NoCase> {
         let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
-        let none = || quote! { None };
         let op = ex
             .operation
             .as_deref()
@@ -132,79 +219,93 @@ impl<'a> Ctx<'a> {
             // by its `@odata.type` must be compiled (an area that leaves one out reads the
             // value as its base, which may fit).
             let (path, owner) = match (&ex.type_name, op) {
-                (Some(ty), _) => (self.model_path(ty, ex.collection), ty.as_str()),
+                (Some(ty), _) => (self.model_path(t, ty, ex.collection), ty.as_str()),
                 (None, Some(op)) if ex.kind == ExampleKind::Request => {
                     let Some(crate::ir::Body::Parameters { .. }) = &op.body else {
-                        return Err("no type");
+                        return Err("no type".into());
                     };
                     let root = ident::make_ident(self.op_names.module(&op.id));
                     let body = self.op_names.body_ident(&op.id);
-                    (quote! { #krate::requests::#root::#body }, op.id.as_str())
+                    let path = Subst::new()
+                        .ident("__K", &self.krate)
+                        .ident("__root", &root)
+                        .ident("__Body", &body)
+                        .type_(t.body_type.clone());
+                    (path, op.id.as_str())
                 }
-                _ => return Err("no type"),
+                _ => return Err("no type".into()),
             };
             let mut needs = vec![owner];
             self.named_types(&ex.body, &mut needs);
             return Ok(CaseParts {
                 json: json(&ex.body),
-                check: quote! { Check::Mismatch(model::<#path>) },
-                read_as: none(),
+                check: Subst::new().ty("__P", &path).expression(t.mismatch.clone()),
+                read_as: t.none.clone(),
                 needs,
             });
         }
         match (ex.kind, op) {
-            (ExampleKind::Request, Some(op)) => self.request_case(ex, op),
+            (ExampleKind::Request, Some(op)) => self.request_case(t, ex, op),
             (ExampleKind::Response, Some(op)) => {
                 let status = ex.status.or(op.response.status).unwrap_or(200);
                 if let Some(why) = unparsed_status(status) {
-                    return Err(why);
+                    return Err(why.into());
                 }
                 let root = ident::make_ident(self.op_names.module(&op.id));
                 let ty = self.op_names.ident(&op.id);
                 let needs = vec![op.id.as_str()];
+                let status = syntax::lit_suffixed(status, "u16");
+                let check = |template: &syn::Expr| {
+                    Subst::new()
+                        .ident("__K", &self.krate)
+                        .ident("__root", &root)
+                        .ident("__Ty", &ty)
+                        .expr("__status", &status)
+                        .expression(template.clone())
+                };
                 if op.response.ty.is_none() {
                     if ex.body.is_null() {
                         return Ok(CaseParts {
                             json: String::new(),
-                            check: quote! { Check::Empty(#status, #krate::requests::#root::#ty::parse_response) },
-                            read_as: none(),
+                            check: check(&t.empty),
+                            read_as: t.none.clone(),
                             needs,
                         });
                     }
-                    return Err("has a body the operation does not document");
+                    return Err("has a body the operation does not document".into());
                 }
                 if ex.body.is_null() {
-                    return Err("typed response without a body");
+                    return Err("typed response without a body".into());
                 }
-                if !fits_output(self.ir, &self.poly, op, ex) {
+                if !fits_output(&self.checker, op, ex) {
                     // It documents another type: checked as a value of that type.
-                    return self.model_case(ex);
+                    return self.model_case(t, ex);
                 }
                 let read_as = match &op.response.ty {
                     Some(TypeRef::Complex { name }) => {
-                        self.read_as(name, op.response.collection, &ex.body)
+                        self.read_as(t, name, op.response.collection, &ex.body)?
                     }
-                    _ => none(),
+                    _ => t.none.clone(),
                 };
                 Ok(CaseParts {
                     json: json(&ex.body),
-                    check: quote! { Check::Response(#status, response::<#krate::requests::#root::#ty>) },
+                    check: check(&t.response),
                     read_as,
                     needs,
                 })
             }
-            _ => self.model_case(ex),
+            _ => self.model_case(t, ex),
         }
     }
 
     /// A data example: a value of its type, round-tripped.
-    fn model_case(&self, ex: &'a Example) -> Result<CaseParts<'a>, &'static str> {
+    fn model_case(&self, t: &Templates, ex: &'a Example) -> Result<CaseParts<'a>, NoCase> {
         let ty = ex.type_name.as_deref().ok_or("type unknown")?;
-        let path = self.model_path(ty, ex.collection);
+        let path = self.model_path(t, ty, ex.collection);
         Ok(CaseParts {
             json: serde_json::to_string_pretty(&ex.body).unwrap_or_default(),
-            check: quote! { Check::Model(model::<#path>) },
-            read_as: self.read_as(ty, ex.collection, &ex.body),
+            check: Subst::new().ty("__P", &path).expression(t.model.clone()),
+            read_as: self.read_as(t, ty, ex.collection, &ex.body)?,
             needs: vec![ty],
         })
     }
@@ -212,24 +313,23 @@ impl<'a> Ctx<'a> {
     /// A request example: the builder given its values, query and body.
     fn request_case(
         &self,
+        t: &Templates,
         ex: &'a Example,
         op: &'a Operation,
-    ) -> Result<CaseParts<'a>, &'static str> {
-        let krate = &self.krate;
+    ) -> Result<CaseParts<'a>, NoCase> {
         let call = ex.call.as_ref().ok_or("URL matches no documented path")?;
         let (method, url) = ex.request_line.as_ref().ok_or("no request line")?;
         if !method.eq_ignore_ascii_case(&op.method) {
-            return Err("method differs from the operation's");
+            return Err("method differs from the operation's".into());
         }
         let root = ident::make_ident(self.op_names.module(&op.id));
         let ty = self.op_names.ident(&op.id);
         let ctor = ident::make_ident(&self.op_names.constructors(&op.id)[call.path]);
-        let values = &call.values;
         let setter = setter_names(self.op_names, op);
         let mut setters = Vec::new();
         for (k, v) in &call.query {
             let Some(i) = op.query.iter().position(|q| q == k) else {
-                return Err("uses a query option the page does not document");
+                return Err("uses a query option the page does not document".into());
             };
             let f = ident::make_ident(&setter[i]);
             let arg = match QueryKind::of(k) {
@@ -238,48 +338,96 @@ impl<'a> Ctx<'a> {
                         .trim()
                         .parse()
                         .map_err(|_| "a numeric query option is not a number")?;
-                    quote! { #n }
+                    syntax::lit_suffixed(n, "u64")
                 }
                 QueryKind::Flag => {
                     let b: bool = v
                         .trim()
                         .parse()
                         .map_err(|_| "$count is not true or false")?;
-                    quote! { #b }
+                    syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(
+                        b,
+                        proc_macro2::Span::call_site(),
+                    )))
                 }
-                QueryKind::List => {
-                    let items = v.split(',');
-                    quote! { &[#(#items),*] }
-                }
-                QueryKind::Text => quote! { #v },
+                QueryKind::List => syntax::slice_ref(v.split(',').map(syntax::str_expr)),
+                QueryKind::Text => syntax::str_expr(v),
             };
-            setters.push(quote! { .#f(#arg) });
+            setters.push((f, arg));
         }
         let has_body = !ex.body.is_null();
-        let (param, body_arg, body) = match (&op.body, has_body) {
+        let (build, body_arg, body) = match (&op.body, has_body) {
             (Some(_), true) => (
-                quote! { body },
-                quote! { json(body)? },
+                &t.build_body,
+                Some(&t.json_body),
                 serde_json::to_string_pretty(&ex.body).unwrap_or_default(),
             ),
-            (Some(_), false) => (quote! { _ }, quote! { Default::default() }, String::new()),
-            (None, true) => return Err("has a body the operation does not document"),
-            (None, false) => (quote! { _ }, quote! {}, String::new()),
+            (Some(_), false) => (&t.build_none, Some(&t.default_body), String::new()),
+            (None, true) => return Err("has a body the operation does not document".into()),
+            (None, false) => (&t.build_none, None, String::new()),
         };
+        // `Op::ctor(values.., body)? .setter(arg).. .into_parts()`, as `quote!` writes
+        // `#ctor(#(#values,)* #body_arg)`: a trailing comma when there is no body.
+        let mut call_expr = Subst::new()
+            .ident("__K", &self.krate)
+            .ident("__root", &root)
+            .ident("__Ty", &ty)
+            .ident("__ctor", &ctor)
+            .expression(t.ctor.clone());
+        let syn::Expr::Call(c) = &mut call_expr else {
+            return Err(EmitError("internal error: constructor call template".into()).into());
+        };
+        for v in &call.values {
+            c.args.push(syntax::str_expr(v));
+            c.args.push_punct(Default::default());
+        }
+        if let Some(arg) = body_arg {
+            c.args.push(arg.clone());
+        }
+        let mut chain = syn::Expr::Try(syn::ExprTry {
+            attrs: Vec::new(),
+            expr: Box::new(call_expr),
+            question_token: Default::default(),
+        });
+        let method_call = |receiver: syn::Expr, method: syn::Ident, arg: Option<syn::Expr>| {
+            syn::Expr::MethodCall(syn::ExprMethodCall {
+                attrs: Vec::new(),
+                receiver: Box::new(receiver),
+                dot_token: Default::default(),
+                method,
+                turbofish: None,
+                paren_token: Default::default(),
+                args: arg.into_iter().collect(),
+            })
+        };
+        for (f, arg) in setters {
+            chain = method_call(chain, f, Some(arg));
+        }
+        chain = method_call(chain, syntax::id("into_parts"), None);
+        let build = Subst::new()
+            .expr("__call", &chain)
+            .expression(build.clone());
         let (path, query) = expected_path_and_query(url, &op.paths[call.path]);
-        let query = query.iter().map(|(k, v)| quote! { (#k, #v) });
-        let m = op.method.clone();
+        let query = syntax::slice_ref(query.iter().map(|(k, v)| {
+            let mut elems = syn::punctuated::Punctuated::new();
+            elems.push(syntax::str_expr(k));
+            elems.push(syntax::str_expr(v));
+            syn::Expr::Tuple(syn::ExprTuple {
+                attrs: Vec::new(),
+                paren_token: Default::default(),
+                elems,
+            })
+        }));
+        let check = Subst::new()
+            .expr("__build", &build)
+            .str("__method", &op.method)
+            .str("__path", &path)
+            .expr("__query", &query)
+            .expression(t.request.clone());
         Ok(CaseParts {
             json: body,
-            check: quote! {
-                Check::Request(Request {
-                    build: |#param| #krate::requests::#root::#ty::#ctor(#(#values,)* #body_arg)? #(#setters)* .into_parts(),
-                    method: #m,
-                    path: #path,
-                    query: &[#(#query),*],
-                })
-            },
-            read_as: quote! { None },
+            check,
+            read_as: t.none.clone(),
             needs: vec![op.id.as_str()],
         })
     }
@@ -288,35 +436,55 @@ impl<'a> Ctx<'a> {
     /// `@odata.type`, `Some(ReadAs(..))` checks each is read as that type
     /// (`AnyDirectoryObject::User`), not as the base; else `None`. A derived type an area
     /// leaves out is read as the base: each expected name carries its type's `cfg`.
-    fn read_as(&self, ty: &str, collection: bool, body: &serde_json::Value) -> TokenStream {
+    fn read_as(
+        &self,
+        t: &Templates,
+        ty: &str,
+        collection: bool,
+        body: &serde_json::Value,
+    ) -> Result<syn::Expr, EmitError> {
         let Some(any) = self.names.any_ident(ty) else {
-            return quote! { None };
+            return Ok(t.none.clone());
         };
         let items: Vec<&serde_json::Value> = if collection {
             match body.get("value") {
                 Some(serde_json::Value::Array(items)) => items.iter().collect(),
-                _ => return quote! { None },
+                _ => return Ok(t.none.clone()),
             }
         } else {
             vec![body]
         };
         let expected: Vec<&str> = items.iter().map(|v| self.tree.read_as(ty, v)).collect();
         if expected.iter().all(|e| *e == ty) {
-            return quote! { None };
+            return Ok(t.none.clone());
         }
-        let expected = expected.iter().map(|e| match self.areas.predicate(e) {
-            Some(p) if *e != ty => quote! { #[cfg(#p)] #e, #[cfg(not(#p))] #ty },
-            _ => quote! { #e },
-        });
-        let krate = &self.krate;
+        let mut elems = Vec::new();
+        for e in expected {
+            match self.areas.predicate(e) {
+                Some(p) if e != ty => {
+                    let mut when = syntax::str_expr(e);
+                    syntax::prepend_expr_attrs(&mut when, syntax::attrs(quote! { #[cfg(#p)] })?)?;
+                    let mut otherwise = syntax::str_expr(ty);
+                    syntax::prepend_expr_attrs(
+                        &mut otherwise,
+                        syntax::attrs(quote! { #[cfg(not(#p))] })?,
+                    )?;
+                    elems.push(when);
+                    elems.push(otherwise);
+                }
+                _ => elems.push(syntax::str_expr(e)),
+            }
+        }
         let module = ident::make_ident(self.names.module_of(ty));
-        let path = quote! { #krate::#module::#any };
-        let reader = if collection {
-            quote! { read_all }
-        } else {
-            quote! { read_one }
-        };
-        quote! { Some(ReadAs(|json| #reader(json, #path::type_name), &[#(#expected),*])) }
+        let reader = syntax::id(if collection { "read_all" } else { "read_one" });
+        let expected = syntax::slice_ref(elems);
+        Ok(Subst::new()
+            .ident("__K", &self.krate)
+            .ident("__module", &module)
+            .ident("__Any", &any)
+            .ident("__reader", &reader)
+            .expr("__expected", &expected)
+            .expression(t.read_as.clone()))
     }
 }
 
@@ -364,8 +532,8 @@ pub fn tests_file(
     let support: TokenStream = support
         .parse()
         .map_err(|e| EmitError(format!("example support template: {e}")))?;
+    let poly = crate::ir::hierarchy::polymorphic_bases(ir);
     let ctx = Ctx {
-        ir,
         names,
         op_names,
         areas,
@@ -376,13 +544,14 @@ pub fn tests_file(
             .keys()
             .map(|q| (q.to_lowercase(), q.as_str()))
             .collect(),
-        poly: crate::ir::hierarchy::polymorphic_bases(ir),
+        checker: crate::ir::validate::ExampleChecker::new(ir, &poly),
         tree: crate::ir::hierarchy::Tree::new(ir),
     };
     // A stable name per example: the page stem, the kind, a counter within the page.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut cases = Vec::new();
+    let t = templates()?;
     for ex in &ir.examples {
         let stem = ex
             .loc
@@ -400,30 +569,35 @@ pub fn tests_file(
         *n += 1;
         let name = ident::field_name(&format!("{stem}_{kind}_{n}"));
         let at = format!("{}:{}", ex.loc.file, ex.loc.line);
-        match ctx.example_case(ex) {
+        match ctx.example_case(&t, ex) {
             Ok(CaseParts {
                 json,
                 check,
                 read_as,
                 needs,
             }) => {
-                let cfg = areas.cfg_all(&needs);
-                cases.push(quote! {
-                    #cfg
-                    Case { name: #name, at: #at, json: #json, check: #check, read_as: #read_as }
-                });
+                let mut row = Subst::new()
+                    .str("__name", &name)
+                    .str("__at", &at)
+                    .str("__json", &json)
+                    .expr("__check", &check)
+                    .expr("__read_as", &read_as)
+                    .expression(t.row.clone());
+                syntax::prepend_expr_attrs(&mut row, syntax::attrs(areas.cfg_all(&needs))?)?;
+                cases.push(row);
             }
-            Err(why) => skipped.push((at, why)),
+            Err(NoCase::Skip(why)) => skipped.push((at, why)),
+            Err(NoCase::Error(e)) => return Err(e),
         }
     }
     let report = ExampleReport {
         tests: cases.len(),
         skipped,
     };
-    let table = quote! {
-        /// Every example the docs give that can be checked, in the order of the docs.
-        static CASES: &[Case] = &[#(#cases),*];
-    };
-    let text = super::format_body(quote! { #support #table }, "tests/examples.rs")?;
+    let mut file: syn::File =
+        syn::parse2(support).map_err(|e| EmitError(format!("example support template: {e}")))?;
+    file.items
+        .extend(Subst::new().elems("__elems", cases).items(t.table.clone()));
+    let text = super::print_file(file);
     Ok((format!("{}\n{text}", super::HEADER), report))
 }

@@ -92,6 +92,68 @@ pub fn lit_usize(i: usize) -> syn::LitInt {
     syn::LitInt::new(&i.to_string(), Span::call_site())
 }
 
+/// A string literal expression (any text: it only ever becomes the literal's value).
+pub fn str_expr(text: &str) -> syn::Expr {
+    lit_expr(syn::Lit::Str(syn::LitStr::new(text, Span::call_site())))
+}
+
+/// A literal expression.
+pub fn lit_expr(lit: syn::Lit) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit,
+    })
+}
+
+/// An integer literal with a type suffix (`200u16`), as `quote!` writes a `u16` or `u64`.
+pub fn lit_suffixed(value: impl std::fmt::Display, suffix: &str) -> syn::Expr {
+    lit_expr(syn::Lit::Int(syn::LitInt::new(
+        &format!("{value}{suffix}"),
+        Span::call_site(),
+    )))
+}
+
+/// `&[elems]`.
+pub fn slice_ref(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+    let mut list = Punctuated::new();
+    list.extend(elems);
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(syn::Expr::Array(syn::ExprArray {
+            attrs: Vec::new(),
+            bracket_token: Default::default(),
+            elems: list,
+        })),
+    })
+}
+
+/// The outer attributes of an expression (`None` for kinds the emitters never make).
+pub fn expr_attrs_mut(expr: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match expr {
+        syn::Expr::Struct(e) => &mut e.attrs,
+        syn::Expr::Lit(e) => &mut e.attrs,
+        syn::Expr::Path(e) => &mut e.attrs,
+        syn::Expr::Call(e) => &mut e.attrs,
+        _ => return None,
+    })
+}
+
+/// Put `attrs` before the attributes an expression already has.
+pub fn prepend_expr_attrs(
+    expr: &mut syn::Expr,
+    attrs: Vec<syn::Attribute>,
+) -> Result<(), EmitError> {
+    if attrs.is_empty() {
+        return Ok(());
+    }
+    let own = expr_attrs_mut(expr)
+        .ok_or_else(|| EmitError("internal error: an expression kind without attributes".into()))?;
+    own.splice(0..0, attrs);
+    Ok(())
+}
+
 /// The attributes of an item (`None` for kinds the emitters never make).
 pub fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     Some(match item {

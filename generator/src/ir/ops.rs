@@ -260,10 +260,18 @@ pub(super) fn collect_api(
             _ => continue,
         };
         let first = c.text.lines().next().unwrap_or("").trim();
-        let request_line = REQUEST_LINE
-            .captures(first)
+        // The patterns are anchored at literal prefixes: a line without one is spared the
+        // regex (most first lines are one or the other, never both).
+        let request_line = first
+            .starts_with(['G', 'P', 'D'])
+            .then(|| REQUEST_LINE.captures(first))
+            .flatten()
             .map(|m| (m[1].to_string(), m[2].to_string()));
-        let status = STATUS_LINE.captures(first).and_then(|m| m[1].parse().ok());
+        let status = first
+            .starts_with("HTTP/")
+            .then(|| STATUS_LINE.captures(first))
+            .flatten()
+            .and_then(|m| m[1].parse().ok());
         let (text, offset) = if c.lang == "json" {
             (Some(c.text.trim_end()), 0)
         } else {

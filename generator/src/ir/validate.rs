@@ -39,6 +39,26 @@ pub fn check_example(ir: &Ir, poly: &BTreeSet<String>, ex: &Example) -> Vec<Mism
     Checker::new(ir, poly).example(ex)
 }
 
+/// [`check_example`] for many examples of one IR: what checking needs is made once.
+pub struct ExampleChecker<'a>(Checker<'a>);
+
+impl<'a> ExampleChecker<'a> {
+    pub fn new(ir: &'a Ir, poly: &'a BTreeSet<String>) -> Self {
+        ExampleChecker(Checker::new(ir, poly))
+    }
+
+    /// The mismatches of one example, as [`check_example`] finds them.
+    pub fn check(&self, ex: &Example) -> Vec<Mismatch> {
+        self.0.example(ex)
+    }
+
+    /// The mismatches of an example's body read as type `t` (a collection of them when
+    /// `collection`), as [`check_example`] finds them for such an example.
+    pub fn check_as(&self, t: &str, collection: bool, body: &Value) -> Vec<Mismatch> {
+        self.0.body_as(t, collection, body)
+    }
+}
+
 /// What checking values needs, made once for all the examples of an IR.
 struct Checker<'a> {
     ir: &'a Ir,
@@ -66,14 +86,23 @@ impl<'a> Checker<'a> {
     }
 
     fn example(&self, ex: &Example) -> Vec<Mismatch> {
+        match &ex.type_name {
+            Some(t) => self.body_as(t, ex.collection, &ex.body),
+            None => Vec::new(),
+        }
+    }
+
+    /// The mismatches of a body read as a value (or a collection) of type `t`.
+    fn body_as(&self, t: &str, collection: bool, body: &Value) -> Vec<Mismatch> {
         let mut out = Vec::new();
-        let Some(t) = &ex.type_name else { return out };
-        let ty = TypeRef::Complex { name: t.clone() };
-        if !ex.collection {
-            self.value(&ty, false, &ex.body, "$", None, &mut out);
+        let ty = TypeRef::Complex {
+            name: t.to_string(),
+        };
+        if !collection {
+            self.value(&ty, false, body, "$", None, &mut out);
             return out;
         }
-        match ex.body.get("value") {
+        match body.get("value") {
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     self.value(&ty, false, item, &format!("$.value[{i}]"), None, &mut out);
@@ -90,7 +119,7 @@ impl<'a> Checker<'a> {
             ("@odata.deltaLink", false),
             ("@odata.context", false),
         ] {
-            if let Some(v) = ex.body.get(key) {
+            if let Some(v) = body.get(key) {
                 let ok = v.is_null() || if integer { v.is_i64() } else { v.is_string() };
                 if !ok {
                     out.push(Mismatch::at(
