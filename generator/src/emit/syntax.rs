@@ -258,9 +258,11 @@ pub fn format_items<T: Sync>(items: &[T], build: impl Build<T>) -> Result<String
 
 /// An inline module, `head` (its attributes, visibility and name; its content is replaced)
 /// holding the `prelude` items and then the items built from `items`, built and printed in
-/// parallel chunks (no header), as [`super::format_module_body`] does for tokens: each chunk
-/// after the first is printed inside a bare `mod chunk { ... }` and its lines are spliced
-/// in; should a printed chunk not have that shape, the module is printed whole.
+/// parallel chunks (no header). prettyplease prints the items of a module one after the
+/// other, each ending with a hard break at the module's indentation, so an item prints the
+/// same whatever surrounds it: each chunk after the first is printed inside a bare
+/// `mod chunk { ... }` and its lines are spliced in; should a printed chunk not have that
+/// shape, the module is printed whole.
 pub fn format_module<T: Sync>(
     head: &(dyn Fn() -> Result<syn::ItemMod, EmitError> + Sync),
     prelude: &(dyn Fn(&mut Vec<syn::Item>) -> Result<(), EmitError> + Sync),
