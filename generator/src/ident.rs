@@ -106,21 +106,9 @@ pub fn field_name(name: &str) -> String {
     // The same JSON names come back for every type that inherits them: converted once per
     // thread.
     thread_local! {
-        static MADE: std::cell::RefCell<std::collections::HashMap<String, String>> =
-            Default::default();
+        static MADE: crate::memo::Memo<String> = Default::default();
     }
-    if let Some(made) = MADE.with(|m| m.borrow().get(name).cloned()) {
-        return made;
-    }
-    let made = convert_field_name(name);
-    MADE.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() > 100_000 {
-            m.clear(); // a bound for long runs over arbitrary names (the fuzzer)
-        }
-        m.insert(name.to_string(), made.clone())
-    });
-    made
+    MADE.with(|m| m.get_or(name, convert_field_name))
 }
 
 fn convert_field_name(name: &str) -> String {

@@ -14,6 +14,7 @@ pub mod ident;
 pub mod ir;
 pub mod jsonc;
 pub mod load;
+pub mod memo;
 pub mod metadata;
 pub mod page;
 pub mod source;

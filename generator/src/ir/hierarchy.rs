@@ -66,14 +66,8 @@ pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
     out
 }
 
-/// The type a JSON value of schema type `expected` is read as by the generated SDK: the
-/// type derived from `expected` (at any depth) that its `@odata.type` names, else `expected`.
-pub fn read_as<'a>(ir: &'a Ir, expected: &'a str, value: &Value) -> &'a str {
-    Tree::new(ir).read_as(expected, value)
-}
-
 /// The derived types of every type, for many look-ups in an IR that does not change
-/// meanwhile ([`descendants`] and [`read_as`] each build one).
+/// meanwhile ([`descendants`] builds one).
 pub struct Tree<'a> {
     children: BTreeMap<&'a str, Vec<&'a str>>,
 }
@@ -99,7 +93,9 @@ impl<'a> Tree<'a> {
         seen.into_iter().collect()
     }
 
-    /// See [`read_as`].
+    /// The type a JSON value of schema type `expected` is read as by the generated SDK: the
+    /// type derived from `expected` (at any depth) that its `@odata.type` names, else
+    /// `expected`.
     pub fn read_as(&self, expected: &'a str, value: &Value) -> &'a str {
         let Some(tag) = value.get("@odata.type").and_then(Value::as_str) else {
             return expected;

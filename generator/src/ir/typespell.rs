@@ -140,22 +140,10 @@ fn note(notes: &mut Vec<Note>, n: Note) {
 pub fn parse_type_spelling(cell: &str) -> Result<TypeSpelling, SpellingError> {
     // Property tables and examples spell the same types over and over: each spelling is
     // read once per thread.
-    type Made = std::collections::HashMap<String, Result<TypeSpelling, SpellingError>>;
     thread_local! {
-        static MADE: std::cell::RefCell<Made> = Default::default();
+        static MADE: crate::memo::Memo<Result<TypeSpelling, SpellingError>> = Default::default();
     }
-    if let Some(made) = MADE.with(|m| m.borrow().get(cell).cloned()) {
-        return made;
-    }
-    let made = parse_uncached(cell);
-    MADE.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() > 100_000 {
-            m.clear(); // a bound for long runs over arbitrary text (the fuzzer)
-        }
-        m.insert(cell.to_string(), made.clone())
-    });
-    made
+    MADE.with(|m| m.get_or(cell, parse_uncached))
 }
 
 fn parse_uncached(cell: &str) -> Result<TypeSpelling, SpellingError> {

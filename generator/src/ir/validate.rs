@@ -33,67 +33,66 @@ impl Mismatch {
     }
 }
 
+/// Checks examples against one IR; what checking needs (the derived-type tree) is made once.
 /// `poly`: the polymorphic bases ([`super::hierarchy::polymorphic_bases`]); a value of one
 /// of them is checked against the type its `@odata.type` names, as the SDK reads it.
-pub fn check_example(ir: &Ir, poly: &BTreeSet<String>, ex: &Example) -> Vec<Mismatch> {
-    Checker::new(ir, poly).example(ex)
-}
-
-/// [`check_example`] for many examples of one IR: what checking needs is made once.
-pub struct ExampleChecker<'a>(Checker<'a>);
-
-impl<'a> ExampleChecker<'a> {
-    pub fn new(ir: &'a Ir, poly: &'a BTreeSet<String>) -> Self {
-        ExampleChecker(Checker::new(ir, poly))
-    }
-
-    /// The mismatches of one example, as [`check_example`] finds them.
-    pub fn check(&self, ex: &Example) -> Vec<Mismatch> {
-        self.0.example(ex)
-    }
-
-    /// The mismatches of an example's body read as type `t` (a collection of them when
-    /// `collection`), as [`check_example`] finds them for such an example.
-    pub fn check_as(&self, t: &str, collection: bool, body: &Value) -> Vec<Mismatch> {
-        self.0.body_as(t, collection, body)
-    }
-}
-
-/// What checking values needs, made once for all the examples of an IR.
-struct Checker<'a> {
+pub struct ExampleChecker<'a> {
     ir: &'a Ir,
     poly: &'a BTreeSet<String>,
     tree: super::hierarchy::Tree<'a>,
 }
 
-impl<'a> Checker<'a> {
-    fn new(ir: &'a Ir, poly: &'a BTreeSet<String>) -> Self {
-        Checker {
+impl<'a> ExampleChecker<'a> {
+    pub fn new(ir: &'a Ir, poly: &'a BTreeSet<String>) -> Self {
+        ExampleChecker {
             ir,
             poly,
             tree: super::hierarchy::Tree::new(ir),
         }
     }
 
-    /// Every example's mismatches, in order (checked in parallel).
-    fn all(&self) -> Vec<Vec<Mismatch>> {
+    /// Every example's mismatches, in order (checked in parallel); with `parameters`, a
+    /// request example of an action with parameters is checked against them.
+    fn all(&self, parameters: bool) -> Vec<Vec<Mismatch>> {
         use rayon::prelude::*;
+        let by_operation: BTreeMap<&str, &[Property]> = self
+            .ir
+            .operations
+            .iter()
+            .filter(|_| parameters)
+            .filter_map(|op| match &op.body {
+                Some(Body::Parameters { properties }) => Some((op.id.as_str(), &properties[..])),
+                _ => None,
+            })
+            .collect();
         self.ir
             .examples
             .par_iter()
-            .map(|ex| self.example(ex))
+            .map(|ex| {
+                let params = ex
+                    .operation
+                    .as_deref()
+                    .and_then(|op| by_operation.get(op))
+                    .filter(|_| ex.kind == ExampleKind::Request && ex.type_name.is_none());
+                match params {
+                    Some(params) => self.parameters(params, &ex.body),
+                    None => self.check(ex),
+                }
+            })
             .collect()
     }
 
-    fn example(&self, ex: &Example) -> Vec<Mismatch> {
+    /// The mismatches of one example read as its annotated type (none without one).
+    pub fn check(&self, ex: &Example) -> Vec<Mismatch> {
         match &ex.type_name {
-            Some(t) => self.body_as(t, ex.collection, &ex.body),
+            Some(t) => self.check_as(t, ex.collection, &ex.body),
             None => Vec::new(),
         }
     }
 
-    /// The mismatches of a body read as a value (or a collection) of type `t`.
-    fn body_as(&self, t: &str, collection: bool, body: &Value) -> Vec<Mismatch> {
+    /// The mismatches of a body read as a value of type `t` (a collection of them, with
+    /// `value` and the paging members, when `collection`).
+    pub fn check_as(&self, t: &str, collection: bool, body: &Value) -> Vec<Mismatch> {
         let mut out = Vec::new();
         let ty = TypeRef::Complex {
             name: t.to_string(),
@@ -135,38 +134,6 @@ impl<'a> Checker<'a> {
         }
         out
     }
-}
-
-impl Checker<'_> {
-    /// Every example's mismatches, in order, a request example of an action with
-    /// parameters checked against them (checked in parallel).
-    fn all_with_parameters(&self) -> Vec<Vec<Mismatch>> {
-        use rayon::prelude::*;
-        let parameters: BTreeMap<&str, &[Property]> = self
-            .ir
-            .operations
-            .iter()
-            .filter_map(|op| match &op.body {
-                Some(Body::Parameters { properties }) => Some((op.id.as_str(), &properties[..])),
-                _ => None,
-            })
-            .collect();
-        self.ir
-            .examples
-            .par_iter()
-            .map(|ex| {
-                let params = ex
-                    .operation
-                    .as_deref()
-                    .and_then(|op| parameters.get(op))
-                    .filter(|_| ex.kind == ExampleKind::Request && ex.type_name.is_none());
-                match params {
-                    Some(params) => self.parameters(params, &ex.body),
-                    None => self.example(ex),
-                }
-            })
-            .collect()
-    }
 
     /// A request body made of an action's parameters: each parameter the body sets is
     /// checked against its type (other members are kept aside, as for a model).
@@ -204,7 +171,7 @@ fn fits_primitive(p: Primitive, v: &Value) -> bool {
     }
 }
 
-impl Checker<'_> {
+impl ExampleChecker<'_> {
     fn value(
         &self,
         ty: &TypeRef,
@@ -299,7 +266,7 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
     type Fix = (Option<(TypeRef, bool)>, Loc);
     let mut fixes: BTreeMap<(String, String), Fix> = BTreeMap::new();
     let poly = super::hierarchy::polymorphic_bases(ir);
-    let found = Checker::new(ir, &poly).all();
+    let found = ExampleChecker::new(ir, &poly).all(false);
     for (ex, mismatches) in ir.examples.iter().zip(found) {
         for m in mismatches {
             let Some(key) = m.owner else { continue };
@@ -341,7 +308,7 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
         );
     }
     let poly = super::hierarchy::polymorphic_bases(ir);
-    let results = Checker::new(ir, &poly).all_with_parameters();
+    let results = ExampleChecker::new(ir, &poly).all(true);
     for (ex, mismatches) in ir.examples.iter_mut().zip(results) {
         if let Some(first) = mismatches.first() {
             let message = format!("{}: {}", first.path, first.message);
