@@ -39,10 +39,9 @@ struct Ctx<'a> {
     ops: BTreeMap<&'a str, &'a Operation>,
     /// Qualified type names by their lower-cased spelling (`@odata.type` lookups).
     types: BTreeMap<String, &'a str>,
-    /// Checks examples against models (see [`fits_output`]).
+    /// Checks examples against models (see [`fits_output`]) and tells what a value with an
+    /// `@odata.type` is read as.
     checker: crate::ir::validate::ExampleChecker<'a>,
-    /// The derived types of every type (what a value with an `@odata.type` is read as).
-    tree: crate::ir::hierarchy::Tree<'a>,
 }
 
 /// One row of the table of cases: the example's JSON and the typed code that checks it
@@ -144,7 +143,6 @@ fn templates() -> Result<Templates, EmitError> {
 /// operation's output (the validator has checked it against that), or the validator finds
 /// it fits the output too. An example annotated with another type that does not (one
 /// thumbnail where the operation lists thumbnail sets) documents something else.
-/// `poly`: [`crate::ir::hierarchy::polymorphic_bases`].
 pub(super) fn fits_output(
     checker: &crate::ir::validate::ExampleChecker,
     op: &Operation,
@@ -454,7 +452,7 @@ impl<'a> Ctx<'a> {
         } else {
             vec![body]
         };
-        let expected: Vec<&str> = items.iter().map(|v| self.tree.read_as(ty, v)).collect();
+        let expected: Vec<&str> = items.iter().map(|v| self.checker.read_as(ty, v)).collect();
         if expected.iter().all(|e| *e == ty) {
             return Ok(t.none.clone());
         }
@@ -545,7 +543,6 @@ pub fn tests_file(
             .map(|q| (q.to_lowercase(), q.as_str()))
             .collect(),
         checker: crate::ir::validate::ExampleChecker::new(ir, &poly),
-        tree: crate::ir::hierarchy::Tree::new(ir),
     };
     // A stable name per example: the page stem, the kind, a counter within the page.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();

@@ -82,6 +82,12 @@ impl<'a> ExampleChecker<'a> {
             .collect()
     }
 
+    /// The type a value of schema type `expected` is read as (see
+    /// [`super::hierarchy::Tree::read_as`]).
+    pub fn read_as(&self, expected: &'a str, value: &Value) -> &'a str {
+        self.tree.read_as(expected, value)
+    }
+
     /// The mismatches of one example read as its annotated type (none without one).
     pub fn check(&self, ex: &Example) -> Vec<Mismatch> {
         match &ex.type_name {
