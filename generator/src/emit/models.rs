@@ -11,7 +11,7 @@ use super::names::Names;
 use crate::ident::{self, Namer, Style};
 use crate::ir::{Ir, Primitive, Property, TypeDef, TypeRef, effective_properties};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use std::collections::BTreeMap;
 
 /// Field names every struct reserves for its fixed members.
@@ -122,27 +122,12 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
+/// [`primitive_ty`] as tokens (the naive baseline, `doc2rs diff`).
 pub fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::String | Primitive::Stream => quote! { String },
-        Primitive::Boolean => quote! { bool },
-        Primitive::Byte => quote! { u8 },
-        Primitive::Int16 => quote! { i16 },
-        Primitive::Int32 => quote! { i32 },
-        Primitive::Int64 => quote! { i64 },
-        Primitive::Single => quote! { f32 },
-        Primitive::Double | Primitive::Decimal => quote! { f64 },
-        Primitive::Guid => Names::runtime("Guid"),
-        Primitive::DateTimeOffset => Names::runtime("DateTimeOffset"),
-        Primitive::Date => Names::runtime("Date"),
-        Primitive::TimeOfDay => Names::runtime("TimeOfDay"),
-        Primitive::Duration => Names::runtime("Duration"),
-        Primitive::Binary => Names::runtime("Base64"),
-        Primitive::Json => quote! { serde_json::Value },
-    }
+    primitive_ty(p).into_token_stream()
 }
 
-/// The Rust type of one property's value (without the outer `Option`).
+/// [`value_ty`] as tokens (the naive baseline, `doc2rs diff`).
 pub fn value_type(
     names: &Names,
     boxing: &Boxing,
@@ -150,27 +135,10 @@ pub fn value_type(
     module: &str,
     p: &Property,
 ) -> TokenStream {
-    let inner = match &p.ty {
-        TypeRef::Primitive { primitive: prim } => primitive(*prim),
-        TypeRef::Complex { name } => {
-            let path = names.path(name, module);
-            if !p.collection && names.any_ident(name).is_none() && boxing.needs_box(owner, name) {
-                quote! { Box<#path> }
-            } else {
-                path
-            }
-        }
-        TypeRef::Enum { name } => names.path(name, module),
-        TypeRef::Opaque { .. } => quote! { serde_json::Value },
-    };
-    if p.collection {
-        quote! { Vec<#inner> }
-    } else {
-        inner
-    }
+    value_ty(names, boxing, owner, module, p).into_token_stream()
 }
 
-/// [`primitive`] as a syntax tree.
+/// The Rust type of a primitive.
 pub fn primitive_ty(p: Primitive) -> syn::Type {
     use super::syntax::{id, path, path_type};
     let plain = |name: &str| path_type(path([&id(name)]));
@@ -193,7 +161,7 @@ pub fn primitive_ty(p: Primitive) -> syn::Type {
     }
 }
 
-/// [`value_type`] as a syntax tree.
+/// The Rust type of one property's value (without the outer `Option`).
 pub fn value_ty(
     names: &Names,
     boxing: &Boxing,

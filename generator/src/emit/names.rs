@@ -5,7 +5,7 @@
 use crate::ident::{self, Namer, Style};
 use crate::ir::{Ir, namespace_of, simple_name};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::ToTokens;
 use std::collections::BTreeMap;
 
 /// The module that holds the hand-written support types.
@@ -119,31 +119,18 @@ impl Names {
         ident::make_ident(self.type_name(qualified))
     }
 
+    /// [`Names::ty`] as tokens.
+    pub fn path(&self, qualified: &str, from: &str) -> TokenStream {
+        self.ty(qualified, from).into_token_stream()
+    }
+
+    /// [`Names::item_ty`] as tokens.
+    pub fn item_path(&self, qualified: &str, from: &str) -> TokenStream {
+        self.item_ty(qualified, from).into_token_stream()
+    }
+
     /// The type that holds a value of `qualified`, from inside module `from`: its `Any...`
     /// enum when derived types can arrive there, else the item itself.
-    pub fn path(&self, qualified: &str, from: &str) -> TokenStream {
-        match self.any_ident(qualified) {
-            Some(any) => self.path_to(qualified, any, from),
-            None => self.item_path(qualified, from),
-        }
-    }
-
-    /// The path to the struct or enum generated for `qualified`, from inside module `from`.
-    pub fn item_path(&self, qualified: &str, from: &str) -> TokenStream {
-        self.path_to(qualified, self.ident(qualified), from)
-    }
-
-    fn path_to(&self, qualified: &str, ty: syn::Ident, from: &str) -> TokenStream {
-        let (module, _) = &self.items[qualified];
-        if module == from {
-            quote! { #ty }
-        } else {
-            let m = ident::make_ident(module);
-            quote! { crate::#m::#ty }
-        }
-    }
-
-    /// [`Names::path`] as a syntax tree.
     pub fn ty(&self, qualified: &str, from: &str) -> syn::Type {
         match self.any_ident(qualified) {
             Some(any) => self.ty_to(qualified, any, from),
@@ -151,7 +138,7 @@ impl Names {
         }
     }
 
-    /// [`Names::item_path`] as a syntax tree.
+    /// The path to the struct or enum generated for `qualified`, from inside module `from`.
     pub fn item_ty(&self, qualified: &str, from: &str) -> syn::Type {
         self.ty_to(qualified, self.ident(qualified), from)
     }
@@ -166,16 +153,9 @@ impl Names {
         }
     }
 
-    /// [`Names::runtime`] as a syntax tree.
+    /// The path to a runtime support type.
     pub fn runtime_ty(name: &str) -> syn::Type {
         use super::syntax::{id, path, path_type};
         path_type(path([&id("crate"), &id(RUNTIME), &id(name)]))
-    }
-
-    /// The path to a runtime support type.
-    pub fn runtime(name: &str) -> TokenStream {
-        let m = format_ident!("{}", RUNTIME);
-        let t = format_ident!("{}", name);
-        quote! { crate::#m::#t }
     }
 }
