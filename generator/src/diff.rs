@@ -198,7 +198,8 @@ struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn new(ir: &'a Ir) -> Self {
-        let (names, boxing, ops) = (Names::new(ir), Boxing::new(ir), OpNames::new(ir));
+        let names = Names::new(ir);
+        let (boxing, ops) = (Boxing::new(ir, names.polymorphic()), OpNames::new(ir));
         Side {
             ir,
             names,

@@ -479,6 +479,14 @@ fn print_timings(
     row("  format (cpu, all threads)", t.format, None);
     row("write", t.write, None);
     row("total", total, None);
+    // What no emitter change can go below: the floor's own work, then prettyplease printing
+    // the output on every thread at once with nothing else to do.
+    let threads = rayon::current_num_threads().max(1) as u32;
+    row(
+        "bound: floor + format / threads",
+        floor.0 + t.format / threads,
+        None,
+    );
     let spans = doc2rs::timing::spans();
     if !spans.is_empty() {
         eprintln!("passes (wall, in the order they started)");

@@ -155,19 +155,16 @@ fn call(
 
 pub fn tests_file(
     ir: &Ir,
+    names: &super::names::Names,
     op_names: &OpNames,
     areas: &super::areas::Areas,
     crate_name: &str,
 ) -> Result<(String, usize), EmitError> {
     let krate = ident::make_ident(&crate_name.replace('-', "_"));
-    let support = SUPPORT.replace("graph_client", &format!("{krate}::client"));
-    let support: TokenStream = support
-        .parse()
-        .map_err(|e| EmitError(format!("client support template: {e}")))?;
+    let mut file = super::syntax::support_file(SUPPORT, "client support", &krate)?;
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
-    let poly = crate::ir::hierarchy::polymorphic_bases(ir);
-    let checker = crate::ir::validate::ExampleChecker::new(ir, &poly);
+    let checker = crate::ir::validate::ExampleChecker::new(ir, names.polymorphic());
     let mut cases = Vec::new();
     let t = templates()?;
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
@@ -356,7 +353,6 @@ pub fn tests_file(
         syn::parse2::<syn::File>(tokens)
             .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
     };
-    let mut file = parse(support)?;
     file.items.extend(table);
     file.items.extend(parse(quote! { #(#tests)* })?.items);
     Ok((

@@ -523,26 +523,20 @@ pub fn tests_file(
     areas: &super::areas::Areas,
     crate_name: &str,
 ) -> Result<(String, ExampleReport), EmitError> {
-    let krate_name = crate_name.replace('-', "_");
-    let support = SUPPORT
-        .replace("graph_client", &format!("{krate_name}::client"))
-        .replace("graph_runtime", &format!("{krate_name}::runtime"));
-    let support: TokenStream = support
-        .parse()
-        .map_err(|e| EmitError(format!("example support template: {e}")))?;
-    let poly = crate::ir::hierarchy::polymorphic_bases(ir);
+    let krate = ident::make_ident(&crate_name.replace('-', "_"));
+    let mut file = super::syntax::support_file(SUPPORT, "example support", &krate)?;
     let ctx = Ctx {
         names,
         op_names,
         areas,
-        krate: ident::make_ident(&krate_name),
+        krate: krate.clone(),
         ops: ir.operations.iter().map(|o| (o.id.as_str(), o)).collect(),
         types: ir
             .types
             .keys()
             .map(|q| (q.to_lowercase(), q.as_str()))
             .collect(),
-        checker: crate::ir::validate::ExampleChecker::new(ir, &poly),
+        checker: crate::ir::validate::ExampleChecker::new(ir, names.polymorphic()),
     };
     // A stable name per example: the page stem, the kind, a counter within the page.
     let mut counters: BTreeMap<String, usize> = BTreeMap::new();
@@ -591,8 +585,6 @@ pub fn tests_file(
         tests: cases.len(),
         skipped,
     };
-    let mut file: syn::File =
-        syn::parse2(support).map_err(|e| EmitError(format!("example support template: {e}")))?;
     file.items
         .extend(Subst::new().elems("__elems", cases).items(t.table.clone()));
     let text = super::print_file(file);

@@ -196,11 +196,18 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
     use crate::timing::time;
     // The tables the models consult, made at the same time (the request names are made
     // alongside the models, below).
+    let polymorphic = time(1, "polymorphic bases", || {
+        crate::ir::hierarchy::polymorphic_bases(ir)
+    });
     let ((names, boxing), areas) = rayon::join(
         || {
             rayon::join(
-                || time(1, "names", || Names::new(ir)),
-                || time(1, "boxing", || models::Boxing::new(ir)),
+                || {
+                    time(1, "names", || {
+                        Names::with_polymorphic(ir, polymorphic.clone())
+                    })
+                },
+                || time(1, "boxing", || models::Boxing::new(ir, &polymorphic)),
             )
         },
         || time(1, "areas", || areas::Areas::new(ir)),
@@ -287,7 +294,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
             },
             || {
                 time(2, "client tests (concurrent)", || {
-                    client_tests::tests_file(ir, op_names, &areas, &opts.crate_name)
+                    client_tests::tests_file(ir, &names, op_names, &areas, &opts.crate_name)
                 })
             },
         );

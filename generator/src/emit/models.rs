@@ -26,17 +26,18 @@ pub struct Boxing {
 }
 
 impl Boxing {
-    pub fn new(ir: &Ir) -> Self {
-        // A polymorphic value is held through its `Any...` enum, whose variants are boxed.
-        Self::skipping(ir, crate::ir::hierarchy::polymorphic_bases(ir))
+    /// Given the IR's polymorphic bases: a polymorphic value is held through its `Any...`
+    /// enum, whose variants are boxed, so it closes no by-value cycle.
+    pub fn new(ir: &Ir, polymorphic: &std::collections::BTreeSet<String>) -> Self {
+        Self::skipping(ir, polymorphic)
     }
 
     /// For the naive baseline, which holds every value by its struct.
     pub fn new_naive(ir: &Ir) -> Self {
-        Self::skipping(ir, Default::default())
+        Self::skipping(ir, &Default::default())
     }
 
-    fn skipping(ir: &Ir, poly: std::collections::BTreeSet<String>) -> Self {
+    fn skipping(ir: &Ir, poly: &std::collections::BTreeSet<String>) -> Self {
         let names: Vec<&String> = ir.types.keys().collect();
         let pos: BTreeMap<&str, usize> = names
             .iter()

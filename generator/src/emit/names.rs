@@ -6,7 +6,7 @@ use crate::ident::{self, Namer, Style};
 use crate::ir::{Ir, namespace_of, simple_name};
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The module that holds the hand-written support types.
 pub const RUNTIME: &str = "runtime";
@@ -21,6 +21,8 @@ pub struct Names {
     any: BTreeMap<String, String>,
     /// Polymorphic bases → every type derived from them, sorted (the variants of the enum).
     derived: BTreeMap<String, Vec<String>>,
+    /// The polymorphic bases themselves, as the example checker takes them.
+    polymorphic: BTreeSet<String>,
 }
 
 /// `microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`.
@@ -34,6 +36,12 @@ fn module_for(namespace: &str) -> String {
 
 impl Names {
     pub fn new(ir: &Ir) -> Self {
+        Self::with_polymorphic(ir, crate::ir::hierarchy::polymorphic_bases(ir))
+    }
+
+    /// Names given the IR's polymorphic bases (`ir::hierarchy::polymorphic_bases`), when the
+    /// caller has them already.
+    pub fn with_polymorphic(ir: &Ir, polymorphic: BTreeSet<String>) -> Self {
         let mut namespaces: Vec<&str> = ir
             .types
             .keys()
@@ -64,19 +72,25 @@ impl Names {
         let mut any = BTreeMap::new();
         let mut derived = BTreeMap::new();
         let tree = crate::ir::hierarchy::Tree::new(ir);
-        for q in crate::ir::hierarchy::polymorphic_bases(ir) {
-            let (module, name) = &items[&q];
+        for q in &polymorphic {
+            let (module, name) = &items[q];
             let namer = namers.get_mut(module.as_str()).unwrap();
             any.insert(q.clone(), namer.claim(format!("Any{name}")));
-            let below = tree.descendants(&q).into_iter().map(String::from).collect();
-            derived.insert(q, below);
+            let below = tree.descendants(q).into_iter().map(String::from).collect();
+            derived.insert(q.clone(), below);
         }
         Names {
             modules,
             items,
             any,
             derived,
+            polymorphic,
         }
+    }
+
+    /// Types a value of a derived type can arrive as (they have an `Any...` enum).
+    pub fn polymorphic(&self) -> &BTreeSet<String> {
+        &self.polymorphic
     }
 
     /// Every type derived from a polymorphic base at any depth, sorted by name (empty for

@@ -337,6 +337,64 @@ fn format_module_chunks<T: Sync>(
     Ok(Some(out))
 }
 
+/// A hand-written test support template (`templates/*_support.rs`) as a file whose paths
+/// name the generated crate: the template is written against stand-in crates
+/// (`graph_client`, `graph_runtime`), and each path or `use` that starts with one is
+/// re-rooted at the module of the generated crate it stands for (`krate::client`).
+pub fn support_file(src: &str, what: &str, krate: &syn::Ident) -> Result<syn::File, EmitError> {
+    let mut file = syn::parse_file(src).map_err(|e| EmitError(format!("{what} template: {e}")))?;
+    let roots = [("graph_client", "client"), ("graph_runtime", "runtime")];
+    CrateRoots {
+        roots: roots.map(|(from, module)| (from, [krate.clone(), id(module)])),
+    }
+    .visit_file_mut(&mut file);
+    Ok(file)
+}
+
+/// Re-roots paths at stand-in crates, for [`support_file`].
+struct CrateRoots {
+    roots: [(&'static str, [syn::Ident; 2]); 2],
+}
+
+impl CrateRoots {
+    fn to(&self, ident: &syn::Ident) -> Option<&[syn::Ident; 2]> {
+        self.roots
+            .iter()
+            .find(|(from, _)| ident == from)
+            .map(|(_, to)| to)
+    }
+}
+
+impl VisitMut for CrateRoots {
+    fn visit_path_mut(&mut self, p: &mut syn::Path) {
+        if p.leading_colon.is_none()
+            && p.segments.len() > 1
+            && let Some([krate, module]) = self.to(&p.segments[0].ident).cloned()
+        {
+            p.segments[0].ident = module;
+            p.segments.insert(0, syn::PathSegment::from(krate));
+        }
+        visit_mut::visit_path_mut(self, p);
+    }
+
+    fn visit_use_path_mut(&mut self, u: &mut syn::UsePath) {
+        if let Some([krate, module]) = self.to(&u.ident).cloned() {
+            let glob = syn::UseTree::Glob(syn::UseGlob {
+                star_token: Default::default(),
+            });
+            let tree = std::mem::replace(&mut *u.tree, glob);
+            u.ident = krate;
+            *u.tree = syn::UseTree::Path(syn::UsePath {
+                ident: module,
+                colon2_token: Default::default(),
+                tree: Box::new(tree),
+            });
+            return;
+        }
+        visit_mut::visit_use_path_mut(self, u);
+    }
+}
+
 /// Placeholders of a template and what fills them. Placeholder names start with `__`, which
 /// no generated name does.
 #[derive(Default)]
@@ -784,5 +842,24 @@ mod tests {
             attr.to_token_stream().to_string(),
             quote! { #[doc = #evil] }.to_string()
         );
+    }
+
+    #[test]
+    fn support_templates_name_the_generated_crate() {
+        let src = "use graph_client::{Client, Error};\n\
+                   use support::decode;\n\
+                   /// Mentions graph_client in prose, which stays as written.\n\
+                   fn f(v: graph_runtime::Collection<u8>) -> graph_client::Error { graph_client::Error::from(v) }\n";
+        let krate = crate::ident::make_ident("my_sdk");
+        let file = support_file(src, "test", &krate).unwrap();
+        assert_eq!(
+            prettyplease::unparse(&file),
+            "use my_sdk::client::{Client, Error};\n\
+             use support::decode;\n\
+             /// Mentions graph_client in prose, which stays as written.\n\
+             fn f(v: my_sdk::runtime::Collection<u8>) -> my_sdk::client::Error {\n    \
+             my_sdk::client::Error::from(v)\n}\n"
+        );
+        assert!(support_file("fn (", "test", &krate).is_err());
     }
 }
