@@ -202,17 +202,17 @@ pub fn odata_type_key(value: &serde_json::Value) -> String {
         .map(|t| t.trim_start_matches('#').to_ascii_lowercase())
         .unwrap_or_default()
 }
-/// A JSON object on its way into or out of a generated struct: the non-generic half of the
-/// struct's serde impls. Each struct's `from_fields` takes its properties out by JSON name
-/// (what is left is its `additional_properties`); its `to_fields` puts them in.
-pub struct Fields(serde_json::Map<String, serde_json::Value>);
+/// A JSON object on its way into or out of a [`Collection`] (generated structs go through
+/// [`Model`]): `from_fields` takes its members out by JSON name (what is left is its
+/// `additional_properties`); `to_fields` puts them in.
+struct Fields(serde_json::Map<String, serde_json::Value>);
 impl Fields {
     /// Starts from the properties the docs do not describe.
-    pub fn from_rest(rest: &serde_json::Map<String, serde_json::Value>) -> Self {
+    fn from_rest(rest: &serde_json::Map<String, serde_json::Value>) -> Self {
         Fields(rest.clone())
     }
     /// Removes and reads `key`; absent or `null` is `None`.
-    pub fn take<T: serde::de::DeserializeOwned>(
+    fn take<T: serde::de::DeserializeOwned>(
         &mut self,
         key: &str,
     ) -> Result<Option<T>, serde_json::Error> {
@@ -227,7 +227,7 @@ impl Fields {
     }
     /// Writes `key` when `value` is set (a documented property wins over an undocumented
     /// one of the same name).
-    pub fn put<T: Serialize>(
+    fn put<T: Serialize>(
         &mut self,
         key: &str,
         value: &Option<T>,
@@ -238,7 +238,7 @@ impl Fields {
         Ok(())
     }
     /// The object as it stands.
-    pub fn into_rest(self) -> serde_json::Map<String, serde_json::Value> {
+    fn into_rest(self) -> serde_json::Map<String, serde_json::Value> {
         self.0
     }
 }
@@ -472,17 +472,17 @@ pub fn read_boxed<T: Model, E>(
     let object = Map::deserialize(value)?;
     model_from_map(object).map(|model| wrap(Box::new(model)))
 }
-/// `Deserialize` of every generated struct: the object is read once, then `read` (the
-/// struct's non-generic `from_fields`) takes it apart.
-pub fn deserialize_fields<'de, D: serde::Deserializer<'de>, T>(
+/// `Deserialize` of a [`Collection`]: the object is read once, then `read` (its
+/// `from_fields`) takes it apart.
+fn deserialize_fields<'de, D: serde::Deserializer<'de>, T>(
     deserializer: D,
     read: fn(Fields) -> Result<T, serde_json::Error>,
 ) -> Result<T, D::Error> {
     let object = serde_json::Map::deserialize(deserializer)?;
     read(Fields(object)).map_err(serde::de::Error::custom)
 }
-/// `Serialize` of every generated struct: writes the object its `to_fields` built.
-pub fn serialize_fields<S: serde::Serializer>(
+/// `Serialize` of a [`Collection`]: writes the object its `to_fields` built.
+fn serialize_fields<S: serde::Serializer>(
     fields: Result<serde_json::Map<String, serde_json::Value>, serde_json::Error>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

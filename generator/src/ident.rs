@@ -142,13 +142,21 @@ pub fn variant_name(name: &str) -> String {
 
 /// An identifier from an already-converted name: keywords escaped.
 pub fn make_ident(name: &str) -> syn::Ident {
+    let name = unraw_spelling(name);
+    if KEYWORDS.contains(&name.as_ref()) {
+        return syn::Ident::new_raw(&name, Span::call_site());
+    }
+    syn::Ident::new(&name, Span::call_site())
+}
+
+/// What [`make_ident`] makes of `name`, without the `r#` of a raw identifier: a keyword
+/// that cannot be raw gets a trailing `_`.
+fn unraw_spelling(name: &str) -> std::borrow::Cow<'_, str> {
     if NOT_RAW.contains(&name) {
-        return syn::Ident::new(&format!("{name}_"), Span::call_site());
+        format!("{name}_").into()
+    } else {
+        name.into()
     }
-    if KEYWORDS.contains(&name) {
-        return syn::Ident::new_raw(name, Span::call_site());
-    }
-    syn::Ident::new(name, Span::call_site())
 }
 
 pub fn field_ident(name: &str) -> syn::Ident {
@@ -182,14 +190,7 @@ impl Namer {
     }
 
     pub fn claim(&mut self, converted: String) -> String {
-        // What `make_ident` makes of `s`, without the `r#` of a raw identifier.
-        let escaped = |s: &str| {
-            if NOT_RAW.contains(&s) {
-                format!("{s}_")
-            } else {
-                s.to_string()
-            }
-        };
+        let escaped = |s: &str| unraw_spelling(s).into_owned();
         if self.taken.insert(escaped(&converted)) {
             return converted;
         }

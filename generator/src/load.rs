@@ -27,7 +27,7 @@ fn is_page(rel: &str) -> bool {
 }
 
 /// The page files below `root` and the other files, as sorted `/`-separated relative paths.
-fn list(root: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
+pub(crate) fn list(root: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
     let mut skipped = Vec::new();
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];

@@ -56,7 +56,6 @@ fn pairs(ir: &Ir) -> Vec<(&Example, &Example)> {
 /// The templates of the rows, parsed once per thread (see [`syntax`]).
 #[derive(Clone)]
 struct Templates {
-    ctor: syn::Expr,
     send_json: syn::Expr,
     send: syn::Expr,
     body: syn::Expr,
@@ -69,7 +68,6 @@ fn templates() -> Result<Templates, EmitError> {
     syntax::cached("client exchanges", || {
         let e = |t: TokenStream| syn::parse2::<syn::Expr>(t);
         Ok(Templates {
-            ctor: e(quote! { __K::requests::__root::__Ty::__ctor() })?,
             send_json: e(
                 quote! { |client, body| send(client, json(body).and_then(|body| __builder)) },
             )?,
@@ -112,24 +110,6 @@ fn call(
     if !c.query.is_empty() {
         return Ok(None);
     }
-    let root = ident::make_ident(op_names.module(&op.id));
-    let ty = op_names.ident(&op.id);
-    let ctor = ident::make_ident(&op_names.constructors(&op.id)[c.path]);
-    let mut builder = Subst::new()
-        .ident("__K", krate)
-        .ident("__root", &root)
-        .ident("__Ty", &ty)
-        .ident("__ctor", &ctor)
-        .expression(t.ctor.clone());
-    let syn::Expr::Call(call) = &mut builder else {
-        return Err(EmitError(
-            "internal error: constructor call template".into(),
-        ));
-    };
-    for v in &c.values {
-        call.args.push(syntax::str_expr(v));
-    }
-    // As `quote!` writes `#builder(#(#values,)* body)` and `#builder(#(#values),*)`.
     let (template, body, request) = match (&op.body, req.body.is_null()) {
         (Some(_), false) => {
             let Ok(request) = serde_json::to_string(&req.body) else {
@@ -141,12 +121,8 @@ fn call(
         (None, true) => (&t.send, None, String::new()),
         (None, false) => return Ok(None),
     };
-    if let Some(body) = body {
-        if !call.args.is_empty() {
-            call.args.push_punct(Default::default());
-        }
-        call.args.push(body.clone());
-    }
+    let builder =
+        super::requests::constructor_call(krate, op_names, op, c.path, &c.values, body.cloned())?;
     let send = Subst::new()
         .expr("__builder", &builder)
         .expression(template.clone());
@@ -211,10 +187,7 @@ pub fn tests_file(
         let at = format!("{} and {}:{}", req.loc, resp.loc.file, resp.loc.line);
         let cfg = areas.cfg_of(&op.id);
         let status = syntax::lit_suffixed(status, "u16");
-        let typed = syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(
-            typed,
-            proc_macro2::Span::call_site(),
-        )));
+        let typed = syntax::bool_expr(typed);
         let mut row = Subst::new()
             .str("__name", &name)
             .str("__at", &at)

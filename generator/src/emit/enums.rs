@@ -21,7 +21,7 @@ pub fn enum_item(
     cfg: &[syn::Attribute],
     out: &mut Vec<syn::Item>,
 ) -> Result<(), EmitError> {
-    use super::syntax::{Subst, cached, items, prepend_attrs};
+    use super::syntax::{Subst, cached, items, push_items};
     let ident = names.ident(&e.name);
     let mut namer = Namer::new(Style::Camel);
     namer.reserve(CATCH_ALL);
@@ -62,21 +62,14 @@ pub fn enum_item(
     let doc = docs::attr_list(&doc)?;
     let catch_all = ident::make_ident(CATCH_ALL);
     let template = cached("enum", || items(enum_template()))?;
-    let mut made = Subst::new()
+    let made = Subst::new()
         .ident("__T", &ident)
         .ident("__Catch", &catch_all)
         .variants("__variants", variants)
         .arms("__arms", to_strs)
         .arms("__arms2", from_strs)
         .items(template);
-    for (k, item) in made.iter_mut().enumerate() {
-        if k == 0 {
-            prepend_attrs(item, &doc)?;
-        }
-        prepend_attrs(item, cfg)?;
-    }
-    out.append(&mut made);
-    Ok(())
+    push_items(made, &doc, cfg, out)
 }
 
 /// The enum and its impls, with placeholders (see [`super::syntax`]).

@@ -86,7 +86,6 @@ struct Templates {
     request: syn::Expr,
     build_body: syn::Expr,
     build_none: syn::Expr,
-    ctor: syn::Expr,
     json_body: syn::Expr,
     default_body: syn::Expr,
     none: syn::Expr,
@@ -121,7 +120,6 @@ fn templates() -> Result<Templates, EmitError> {
             })?,
             build_body: e(quote! { |body| __call })?,
             build_none: e(quote! { |_| __call })?,
-            ctor: e(quote! { __K::requests::__root::__Ty::__ctor() })?,
             json_body: e(quote! { json(body)? })?,
             default_body: e(quote! { Default::default() })?,
             none: e(quote! { None })?,
@@ -320,9 +318,6 @@ impl<'a> Ctx<'a> {
         if !method.eq_ignore_ascii_case(&op.method) {
             return Err("method differs from the operation's".into());
         }
-        let root = ident::make_ident(self.op_names.module(&op.id));
-        let ty = self.op_names.ident(&op.id);
-        let ctor = ident::make_ident(&self.op_names.constructors(&op.id)[call.path]);
         let setter = setter_names(self.op_names, op);
         let mut setters = Vec::new();
         for (k, v) in &call.query {
@@ -343,10 +338,7 @@ impl<'a> Ctx<'a> {
                         .trim()
                         .parse()
                         .map_err(|_| "$count is not true or false")?;
-                    syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(
-                        b,
-                        proc_macro2::Span::call_site(),
-                    )))
+                    syntax::bool_expr(b)
                 }
                 QueryKind::List => syntax::slice_ref(v.split(',').map(syntax::str_expr)),
                 QueryKind::Text => syntax::str_expr(v),
@@ -364,24 +356,15 @@ impl<'a> Ctx<'a> {
             (None, true) => return Err("has a body the operation does not document".into()),
             (None, false) => (&t.build_none, None, String::new()),
         };
-        // `Op::ctor(values.., body)? .setter(arg).. .into_parts()`, as `quote!` writes
-        // `#ctor(#(#values,)* #body_arg)`: a trailing comma when there is no body.
-        let mut call_expr = Subst::new()
-            .ident("__K", &self.krate)
-            .ident("__root", &root)
-            .ident("__Ty", &ty)
-            .ident("__ctor", &ctor)
-            .expression(t.ctor.clone());
-        let syn::Expr::Call(c) = &mut call_expr else {
-            return Err(EmitError("internal error: constructor call template".into()).into());
-        };
-        for v in &call.values {
-            c.args.push(syntax::str_expr(v));
-            c.args.push_punct(Default::default());
-        }
-        if let Some(arg) = body_arg {
-            c.args.push(arg.clone());
-        }
+        // `Op::ctor(values.., body)? .setter(arg).. .into_parts()`.
+        let call_expr = super::requests::constructor_call(
+            &self.krate,
+            self.op_names,
+            op,
+            call.path,
+            &call.values,
+            body_arg.cloned(),
+        )?;
         let mut chain = syn::Expr::Try(syn::ExprTry {
             attrs: Vec::new(),
             expr: Box::new(call_expr),

@@ -405,6 +405,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_header_carries_the_marker_stale_files_are_removed_by() {
+        let first = HEADER.lines().next().unwrap_or_default();
+        assert!(first.contains(crate::write::MARKER), "{first}");
+    }
+
+    #[test]
     fn carriage_returns_in_docs_are_fixed_in_every_form() {
         // `///`, `/** */` and `#[doc = "..."]` (a block comment cannot hold `*/`).
         for doc in [" a\rb", " a\r\nb\r\nc", " a\r\nb */ c"] {

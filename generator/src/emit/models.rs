@@ -158,7 +158,7 @@ pub fn primitive_ty(p: Primitive) -> syn::Type {
         Primitive::TimeOfDay => Names::runtime_ty("TimeOfDay"),
         Primitive::Duration => Names::runtime_ty("Duration"),
         Primitive::Binary => Names::runtime_ty("Base64"),
-        Primitive::Json => path_type(path([&id("serde_json"), &id("Value")])),
+        Primitive::Json => super::syntax::json_value_ty(),
     }
 }
 
@@ -170,7 +170,7 @@ pub fn value_ty(
     module: &str,
     p: &Property,
 ) -> syn::Type {
-    use super::syntax::{generic_type, id, path, path_type};
+    use super::syntax::generic_type;
     let inner = match &p.ty {
         TypeRef::Primitive { primitive: prim } => primitive_ty(*prim),
         TypeRef::Complex { name } => {
@@ -182,7 +182,7 @@ pub fn value_ty(
             }
         }
         TypeRef::Enum { name } => names.ty(name, module),
-        TypeRef::Opaque { .. } => path_type(path([&id("serde_json"), &id("Value")])),
+        TypeRef::Opaque { .. } => super::syntax::json_value_ty(),
     };
     if p.collection {
         generic_type("Vec", inner)
@@ -248,7 +248,7 @@ pub fn struct_items(
     props: &[&Property],
     out: &mut Vec<syn::Item>,
 ) -> Result<(), EmitError> {
-    use super::syntax::{Subst, cached, items, prepend_attrs};
+    use super::syntax::{Subst, cached, items, push_items};
     let mut namer = Namer::new(Style::Snake);
     namer.reserve(ODATA_TYPE);
     namer.reserve(ADDITIONAL);
@@ -281,10 +281,7 @@ pub fn struct_items(
             .field(field_template.clone());
         decl.attrs = docs::attr_list(&doc)?;
         fields.push(decl);
-        json_names.push(syn::Expr::Lit(syn::ExprLit {
-            attrs: Vec::new(),
-            lit: syn::Lit::Str(syn::LitStr::new(&p.name, proc_macro2::Span::call_site())),
-        }));
+        json_names.push(super::syntax::str_expr(&p.name));
         let subst = || Subst::new().ident("__f", &field).int("999001", i);
         reads.push(subst().arm(arm_template.0.clone()));
         writes.push(subst().arm(arm_template.1.clone()));
@@ -295,7 +292,7 @@ pub fn struct_items(
         shape.owner.to_string()
     };
     let template = cached("model", || items(model_template()))?;
-    let mut made = Subst::new()
+    let made = Subst::new()
         .ident("__T", &shape.ident)
         .str("__name", &name)
         .int("999002", fields.len())
@@ -304,15 +301,7 @@ pub fn struct_items(
         .arms("__arms", reads)
         .arms("__arms_mut", writes)
         .items(template);
-    let doc = docs::attr_list(&shape.doc)?;
-    for (k, item) in made.iter_mut().enumerate() {
-        if k == 0 {
-            prepend_attrs(item, &doc)?;
-        }
-        prepend_attrs(item, &shape.cfg)?;
-    }
-    out.append(&mut made);
-    Ok(())
+    push_items(made, &docs::attr_list(&shape.doc)?, &shape.cfg, out)
 }
 
 /// The struct and impls of every model, with placeholders (see [`super::syntax`]).

@@ -17,10 +17,9 @@ pub struct Names {
     /// qualified name → (module, type name)
     items: BTreeMap<String, (String, String)>,
     /// Polymorphic bases (see `ir::hierarchy::polymorphic_bases`) → the name of the enum
-    /// over the type and its derived types (`AnyDirectoryObject`), in the type's module.
-    any: BTreeMap<String, String>,
-    /// Polymorphic bases → every type derived from them, sorted (the variants of the enum).
-    derived: BTreeMap<String, Vec<String>>,
+    /// over the type and its derived types (`AnyDirectoryObject`), in the type's module, and
+    /// every type derived from the base, sorted (the enum's variants after the base).
+    any: BTreeMap<String, (String, Vec<String>)>,
     /// The polymorphic bases themselves, as the example checker takes them.
     polymorphic: BTreeSet<String>,
 }
@@ -70,20 +69,17 @@ impl Names {
         }
         // Claimed after every type, so a type's own name never depends on them.
         let mut any = BTreeMap::new();
-        let mut derived = BTreeMap::new();
         let tree = crate::ir::hierarchy::Tree::new(ir);
         for q in &polymorphic {
             let (module, name) = &items[q];
             let namer = namers.get_mut(module.as_str()).unwrap();
-            any.insert(q.clone(), namer.claim(format!("Any{name}")));
             let below = tree.descendants(q).into_iter().map(String::from).collect();
-            derived.insert(q.clone(), below);
+            any.insert(q.clone(), (namer.claim(format!("Any{name}")), below));
         }
         Names {
             modules,
             items,
             any,
-            derived,
             polymorphic,
         }
     }
@@ -96,18 +92,20 @@ impl Names {
     /// Every type derived from a polymorphic base at any depth, sorted by name (empty for
     /// other types).
     pub fn derived(&self, qualified: &str) -> &[String] {
-        self.derived.get(qualified).map_or(&[], Vec::as_slice)
+        self.any
+            .get(qualified)
+            .map_or(&[], |(_, below)| below.as_slice())
     }
 
     /// The name of the enum over a polymorphic base and its derived types, if `qualified`
     /// is one.
     pub fn any_name(&self, qualified: &str) -> Option<&str> {
-        self.any.get(qualified).map(String::as_str)
+        self.any.get(qualified).map(|(name, _)| name.as_str())
     }
 
     /// The enum over a polymorphic base and its derived types, if `qualified` is one.
     pub fn any_ident(&self, qualified: &str) -> Option<syn::Ident> {
-        self.any.get(qualified).map(|n| ident::make_ident(n))
+        self.any_name(qualified).map(ident::make_ident)
     }
 
     /// Modules with the namespace each holds, sorted by module name.

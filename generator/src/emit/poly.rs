@@ -28,7 +28,7 @@ pub fn any_enum(
     base: &str,
     out: &mut Vec<syn::Item>,
 ) -> Result<(), EmitError> {
-    use super::syntax::{Subst, attrs, cached, doc_attr, items, prepend_attrs};
+    use super::syntax::{Subst, attrs, cached, doc_attr, items, push_items};
     let Some(any) = names.any_ident(base) else {
         return Ok(());
     };
@@ -46,9 +46,12 @@ pub fn any_enum(
     let mut defs = Vec::with_capacity(members.len());
     let mut arms = Vec::with_capacity(members.len());
     let mut objects = Vec::with_capacity(members.len());
-    let mut base_variant = None;
-    for q in &members {
-        let v = ident::make_ident(&namer.claim(names.type_name(q).to_string()));
+    // The base comes first, so its variant takes its name unchanged.
+    let variants: Vec<syn::Ident> = members
+        .iter()
+        .map(|q| ident::make_ident(&namer.claim(names.type_name(q).to_string())))
+        .collect();
+    for (q, v) in members.iter().zip(&variants) {
         let path = names.item_ty(q, module);
         let cfg = if *q == base {
             Vec::new()
@@ -58,7 +61,7 @@ pub fn any_enum(
         let key = q.to_lowercase();
         let subst = || {
             Subst::new()
-                .ident("__V", &v)
+                .ident("__V", v)
                 .ty("__P", &path)
                 .str("__key", &key)
         };
@@ -74,11 +77,7 @@ pub fn any_enum(
         let mut arm = subst().arm(object.clone());
         arm.attrs = cfg;
         objects.push(arm);
-        if base_variant.is_none() {
-            base_variant = Some(v);
-        }
     }
-    let base_variant = base_variant.unwrap_or_else(|| any.clone());
     let doc = format!(
         " A `{base}` or a value of a type derived from it, by its `@odata.type` ({} types). \
          An unknown or missing `@odata.type` reads as `{}`.",
@@ -88,21 +87,14 @@ pub fn any_enum(
     let doc = doc_attr(&doc)?;
     let cfg = attrs(areas.cfg_of(base))?;
     let template = cached("any enum", || items(any_template()))?;
-    let mut made = Subst::new()
+    let made = Subst::new()
         .ident("__Any", &any)
-        .ident("__Base", &base_variant)
+        .ident("__Base", &variants[0])
         .variants("__variants", defs)
         .arms("__arms", arms)
         .arms("__arms2", objects)
         .items(template);
-    for (k, item) in made.iter_mut().enumerate() {
-        if k == 0 {
-            prepend_attrs(item, std::slice::from_ref(&doc))?;
-        }
-        prepend_attrs(item, &cfg)?;
-    }
-    out.append(&mut made);
-    Ok(())
+    push_items(made, &[doc], &cfg, out)
 }
 
 /// The enum and its impls, with placeholders (see [`super::syntax`]).

@@ -104,10 +104,7 @@ fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<syn
                 t
             })
         }
-        Body::Type { .. } => Some(syntax::path_type(syntax::path([
-            &syntax::id("serde_json"),
-            &syntax::id("Value"),
-        ]))),
+        Body::Type { .. } => Some(syntax::json_value_ty()),
         Body::Parameters { .. } => Some(syntax::path_type(syntax::path([
             &op_names.body_ident(&op.id)
         ]))),
@@ -232,6 +229,40 @@ fn templates() -> syn::Result<std::rc::Rc<Templates>> {
             }
         })?,
     }))
+}
+
+/// A call of an operation's constructor from outside the crate (the generated tests):
+/// `krate::requests::root::Op::ctor("value", .., body)`, the constructor of the operation's
+/// path number `path`, given the path's values as string literals and, when the operation
+/// takes one, the body expression.
+pub fn constructor_call(
+    krate: &syn::Ident,
+    op_names: &OpNames,
+    op: &Operation,
+    path: usize,
+    values: &[String],
+    body: Option<syn::Expr>,
+) -> Result<syn::Expr, EmitError> {
+    let template = cached("constructor call", || {
+        syn::parse2(quote! { __K::requests::__root::__Ty::__ctor() })
+    })?;
+    let root = ident::make_ident(op_names.module(&op.id));
+    let ty = op_names.ident(&op.id);
+    let ctor = ident::make_ident(&op_names.constructors(&op.id)[path]);
+    let mut call = Subst::new()
+        .ident("__K", krate)
+        .ident("__root", &root)
+        .ident("__Ty", &ty)
+        .ident("__ctor", &ctor)
+        .expression(template);
+    let syn::Expr::Call(c) = &mut call else {
+        return Err(EmitError(
+            "internal error: constructor call template".into(),
+        ));
+    };
+    c.args.extend(values.iter().map(|v| syntax::str_expr(v)));
+    c.args.extend(body);
+    Ok(call)
 }
 
 /// The attributes of an impl item.
@@ -374,13 +405,7 @@ fn operation_item(
     if let Some(syn::Item::Impl(i)) = items.get_mut(1) {
         i.items = fns;
     }
-    for (k, item) in items.iter_mut().enumerate() {
-        if k == 0 {
-            syntax::prepend_attrs(item, &doc)?;
-        }
-        syntax::prepend_attrs(item, cfg)?;
-    }
-    out.append(&mut items);
+    syntax::push_items(items, &doc, cfg, out)?;
     match &op.body {
         Some(Body::Parameters { properties }) => {
             let props: Vec<_> = properties.iter().collect();
@@ -462,14 +487,11 @@ pub fn requests_module(
                         names.push(op_names.body_ident(&op.id));
                     }
                     for ty in &names {
-                        let mut item = Subst::new()
+                        let item = Subst::new()
                             .ident("__M", &home_id)
                             .ident("__T", ty)
                             .items(vec![reexport.clone()]);
-                        for i in &mut item {
-                            syntax::prepend_attrs(i, &cfg)?;
-                        }
-                        out.append(&mut item);
+                        syntax::push_items(item, &[], &cfg, out)?;
                     }
                 }
                 if !homed.is_empty() {
@@ -477,11 +499,8 @@ pub fn requests_module(
                     for op in homed {
                         let ty = op_names.ident(&op.id);
                         let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
-                        let mut item = Subst::new().ident("__T", &ty).items(vec![marker.clone()]);
-                        for i in &mut item {
-                            syntax::prepend_attrs(i, &cfg)?;
-                        }
-                        markers.append(&mut item);
+                        let item = Subst::new().ident("__T", &ty).items(vec![marker.clone()]);
+                        syntax::push_items(item, &[], &cfg, &mut markers)?;
                     }
                     let mut kinds = kinds;
                     if let syn::Item::Mod(m) = &mut kinds {

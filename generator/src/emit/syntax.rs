@@ -48,14 +48,6 @@ pub fn items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
     Ok(syn::parse2::<syn::File>(tokens)?.items)
 }
 
-/// Items parsed from tokens, appended to `out` (for shapes not built as syntax).
-pub fn parse_into(tokens: TokenStream, out: &mut Vec<syn::Item>) -> Result<(), EmitError> {
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| EmitError(format!("internal error: generated items do not parse: {e}")))?;
-    out.append(&mut file.items);
-    Ok(())
-}
-
 /// Outer attributes parsed from tokens (such as an area gate, `#[cfg(...)]`, possibly none).
 pub fn attrs(tokens: TokenStream) -> Result<Vec<syn::Attribute>, EmitError> {
     if tokens.is_empty() {
@@ -95,6 +87,11 @@ pub fn lit_usize(i: usize) -> syn::LitInt {
 /// A string literal expression (any text: it only ever becomes the literal's value).
 pub fn str_expr(text: &str) -> syn::Expr {
     lit_expr(syn::Lit::Str(syn::LitStr::new(text, Span::call_site())))
+}
+
+/// `true` or `false`.
+pub fn bool_expr(value: bool) -> syn::Expr {
+    lit_expr(syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())))
 }
 
 /// A literal expression.
@@ -180,6 +177,24 @@ pub fn prepend_attrs(item: &mut syn::Item, attrs: &[syn::Attribute]) -> Result<(
     Ok(())
 }
 
+/// Items made from a template, appended to `out`: `doc` on the first (the item they
+/// document), `cfg` (an area gate, possibly none) on every one.
+pub fn push_items(
+    mut items: Vec<syn::Item>,
+    doc: &[syn::Attribute],
+    cfg: &[syn::Attribute],
+    out: &mut Vec<syn::Item>,
+) -> Result<(), EmitError> {
+    for (k, item) in items.iter_mut().enumerate() {
+        if k == 0 {
+            prepend_attrs(item, doc)?;
+        }
+        prepend_attrs(item, cfg)?;
+    }
+    out.append(&mut items);
+    Ok(())
+}
+
 /// A path of idents, `a::b::C`.
 pub fn path<'a>(segments: impl IntoIterator<Item = &'a syn::Ident>) -> syn::Path {
     syn::Path {
@@ -198,6 +213,11 @@ pub fn path_type(path: syn::Path) -> syn::Type {
         qself: None,
         path,
     })
+}
+
+/// `serde_json::Value`: a value of an undefined type, kept as raw JSON.
+pub fn json_value_ty() -> syn::Type {
+    path_type(path([&id("serde_json"), &id("Value")]))
 }
 
 /// `Name<arg>` (`Option<T>`, `Vec<T>`, `Box<T>`), `name` a plain identifier.
@@ -557,6 +577,23 @@ fn splice<T, P: Default>(
     }
 }
 
+/// [`splice`] for a list without punctuation (match arms, statements).
+fn splice_vec<T>(
+    list: &mut Vec<T>,
+    is: impl Fn(&T) -> Option<&'static str>,
+    with: &mut [(&'static str, Vec<T>)],
+) {
+    if !list.iter().any(|t| is(t).is_some()) {
+        return;
+    }
+    for t in std::mem::take(list) {
+        match is(&t).and_then(|name| with.iter_mut().find(|(n, _)| *n == name)) {
+            Some((_, new)) => list.append(new),
+            None => list.push(t),
+        }
+    }
+}
+
 impl VisitMut for Subst<'_> {
     fn visit_ident_mut(&mut self, i: &mut syn::Ident) {
         if let Some((_, with)) = self.idents.iter().find(|(n, _)| i == n) {
@@ -615,16 +652,7 @@ impl VisitMut for Subst<'_> {
             syn::Pat::Ident(p) => ARM_NAMES.iter().copied().find(|n| p.ident == n),
             _ => None,
         };
-        if !m.arms.iter().any(|a| placeholder(a).is_some()) {
-            return;
-        }
-        let old = std::mem::take(&mut m.arms);
-        for a in old {
-            match placeholder(&a).and_then(|name| self.arms.iter_mut().find(|(n, _)| *n == name)) {
-                Some((_, new)) => m.arms.append(new),
-                None => m.arms.push(a),
-            }
-        }
+        splice_vec(&mut m.arms, placeholder, &mut self.arms);
     }
 
     fn visit_expr_array_mut(&mut self, a: &mut syn::ExprArray) {
@@ -671,16 +699,7 @@ impl VisitMut for Subst<'_> {
             }
             _ => None,
         };
-        if !b.stmts.iter().any(|s| is(s).is_some()) {
-            return;
-        }
-        let old = std::mem::take(&mut b.stmts);
-        for st in old {
-            match is(&st).and_then(|name| self.stmts.iter_mut().find(|(n, _)| *n == name)) {
-                Some((_, new)) => b.stmts.append(new),
-                None => b.stmts.push(st),
-            }
-        }
+        splice_vec(&mut b.stmts, is, &mut self.stmts);
     }
 
     fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
@@ -699,6 +718,12 @@ const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants", "__args", "__
 mod tests {
     use super::*;
     use quote::{ToTokens, quote};
+
+    /// Items parsed from tokens, appended to `out`.
+    fn parse_into(tokens: TokenStream, out: &mut Vec<syn::Item>) -> Result<(), EmitError> {
+        out.append(&mut syn::parse2::<syn::File>(tokens).unwrap().items);
+        Ok(())
+    }
 
     #[test]
     fn placeholders_are_filled() {

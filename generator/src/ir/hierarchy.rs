@@ -101,12 +101,10 @@ impl<'a> Tree<'a> {
             return expected;
         };
         let key = tag.trim_start_matches('#').to_lowercase();
+        // `key` is lower-cased: an ASCII name matches it as its ASCII lower case does.
         let lowercase_is_key = |d: &str| {
             if d.is_ascii() {
-                d.len() == key.len()
-                    && d.bytes()
-                        .zip(key.bytes())
-                        .all(|(a, b)| a.to_ascii_lowercase() == b)
+                d.eq_ignore_ascii_case(&key)
             } else {
                 d.to_lowercase() == key
             }
@@ -247,12 +245,8 @@ fn describe(s: BaseSource) -> &'static str {
 /// expects there: evidence that it derives from the expected type.
 pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
     let mut claims: Vec<Claim> = Vec::new();
-    let lower: BTreeMap<String, String> = ir
-        .types
-        .keys()
-        .map(|k| (k.to_lowercase(), k.clone()))
-        .collect();
-    // Lower-cased name → the first type (in name order) spelled so, as `walk` looks it up.
+    // Lower-cased name → the first type (in name order) spelled so: how both the claims and
+    // `walk` look an `@odata.type` up.
     let mut first: BTreeMap<String, &str> = BTreeMap::new();
     for k in ir.types.keys() {
         first.entry(k.to_lowercase()).or_insert(k);
@@ -260,11 +254,11 @@ pub(super) fn from_examples(ir: &mut Ir, diags: &mut Diagnostics) {
     for ex in &ir.examples {
         let Some(t) = &ex.type_name else { continue };
         let mut visit = |expected: &str, named: &str| {
-            if let Some(found) = lower.get(&qualify(named).to_lowercase())
+            if let Some(&found) = first.get(&qualify(named).to_lowercase())
                 && found != expected
             {
                 claims.push(Claim {
-                    ty: found.clone(),
+                    ty: found.to_string(),
                     base: expected.to_string(),
                     source: BaseSource::Example,
                     loc: ex.loc.clone(),

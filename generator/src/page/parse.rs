@@ -145,17 +145,8 @@ impl Walker<'_, '_> {
             self.page.front_matter.extend(pairs);
             return;
         }
-        match yaml_rust2::YamlLoader::load_from_str(body) {
-            Ok(docs) => {
-                if let Some(yaml_rust2::Yaml::Hash(map)) = docs.into_iter().next() {
-                    for (k, v) in map {
-                        let (Some(k), Some(v)) = (yaml_scalar(&k), yaml_scalar(&v)) else {
-                            continue;
-                        };
-                        self.page.front_matter.insert(k, v);
-                    }
-                }
-            }
+        match yaml_front_matter(body) {
+            Ok(pairs) => self.page.front_matter.extend(pairs),
             Err(e) => {
                 let m = e.marker();
                 let line_start = body
@@ -462,6 +453,21 @@ fn simple_front_matter(body: &str) -> Option<Vec<(String, String)>> {
     Some(pairs)
 }
 
+/// Front matter read by the YAML parser: the scalar `key: value` pairs of its first
+/// document, in order (other entries are not front matter this tool reads).
+fn yaml_front_matter(body: &str) -> Result<Vec<(String, String)>, yaml_rust2::ScanError> {
+    let docs = yaml_rust2::YamlLoader::load_from_str(body)?;
+    let mut pairs = Vec::new();
+    if let Some(yaml_rust2::Yaml::Hash(map)) = docs.into_iter().next() {
+        for (k, v) in map {
+            if let (Some(k), Some(v)) = (yaml_scalar(&k), yaml_scalar(&v)) {
+                pairs.push((k, v));
+            }
+        }
+    }
+    Ok(pairs)
+}
+
 fn yaml_scalar(y: &yaml_rust2::Yaml) -> Option<String> {
     use yaml_rust2::Yaml;
     match y {
@@ -530,18 +536,9 @@ fn collect_inline<'a>(
 mod tests {
     use super::*;
 
-    /// What the YAML parser reads, as `front_matter` keeps it.
+    /// What the YAML parser reads.
     fn by_yaml(body: &str) -> Option<Vec<(String, String)>> {
-        let docs = yaml_rust2::YamlLoader::load_from_str(body).ok()?;
-        let mut out = Vec::new();
-        if let Some(yaml_rust2::Yaml::Hash(map)) = docs.into_iter().next() {
-            for (k, v) in map {
-                if let (Some(k), Some(v)) = (yaml_scalar(&k), yaml_scalar(&v)) {
-                    out.push((k, v));
-                }
-            }
-        }
-        Some(out)
+        yaml_front_matter(body).ok()
     }
 
     #[test]
@@ -597,25 +594,19 @@ mod tests {
             return;
         };
         let (mut fast, mut all) = (0, 0);
-        let mut stack = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                let opts = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-                let mut events = Parser::new_ext(&text, opts).into_offset_iter();
-                while let Some((ev, _)) = events.next() {
-                    if let Event::Start(Tag::MetadataBlock(_)) = ev {
-                        let body = collect_text(&mut events);
-                        all += 1;
-                        if let Some(pairs) = simple_front_matter(&body) {
-                            fast += 1;
-                            assert_eq!(Some(pairs), by_yaml(&body), "{}", path.display());
-                        }
+        let root = std::path::PathBuf::from(root);
+        let (pages, _) = crate::load::list(&root).unwrap();
+        for rel in pages {
+            let text = std::fs::read_to_string(root.join(&rel)).unwrap_or_default();
+            let opts = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+            let mut events = Parser::new_ext(&text, opts).into_offset_iter();
+            while let Some((ev, _)) = events.next() {
+                if let Event::Start(Tag::MetadataBlock(_)) = ev {
+                    let body = collect_text(&mut events);
+                    all += 1;
+                    if let Some(pairs) = simple_front_matter(&body) {
+                        fast += 1;
+                        assert_eq!(Some(pairs), by_yaml(&body), "{rel}");
                     }
                 }
             }
