@@ -551,33 +551,8 @@ fn lone_ident(path: &syn::Path) -> Option<&syn::Ident> {
     }
 }
 
-/// Replace the elements for which `is` holds by `with` (taken from the list on first use).
-fn splice<T, P: Default>(
-    list: &mut Punctuated<T, P>,
-    is: impl Fn(&T) -> Option<&'static str>,
-    with: &mut [(&'static str, Vec<T>)],
-) {
-    if !list.iter().any(|t| is(t).is_some()) {
-        return;
-    }
-    let trailing = list.trailing_punct();
-    let old = std::mem::take(list);
-    for t in old {
-        match is(&t).and_then(|name| with.iter_mut().find(|(n, _)| *n == name)) {
-            Some((_, new)) => {
-                for n in std::mem::take(new) {
-                    list.push(n);
-                }
-            }
-            None => list.push(t),
-        }
-    }
-    if trailing && !list.is_empty() {
-        list.push_punct(P::default());
-    }
-}
-
-/// [`splice`] for a list without punctuation (match arms, statements).
+/// Replace the elements of a list for which `is` holds by `with` (taken from the list on
+/// first use): match arms, statements.
 fn splice_vec<T>(
     list: &mut Vec<T>,
     is: impl Fn(&T) -> Option<&'static str>,
@@ -591,6 +566,25 @@ fn splice_vec<T>(
             Some((_, new)) => list.append(new),
             None => list.push(t),
         }
+    }
+}
+
+/// [`splice_vec`] for a punctuated list (array elements, fields, arguments, variants),
+/// keeping a trailing separator.
+fn splice<T, P: Default>(
+    list: &mut Punctuated<T, P>,
+    is: impl Fn(&T) -> Option<&'static str>,
+    with: &mut [(&'static str, Vec<T>)],
+) {
+    if !list.iter().any(|t| is(t).is_some()) {
+        return;
+    }
+    let trailing = list.trailing_punct();
+    let mut items: Vec<T> = std::mem::take(list).into_iter().collect();
+    splice_vec(&mut items, is, with);
+    list.extend(items);
+    if trailing && !list.is_empty() {
+        list.push_punct(P::default());
     }
 }
 
