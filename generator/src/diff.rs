@@ -251,6 +251,7 @@ impl<'a> Side<'a> {
                 Some(t) => format!("body: {t}"),
                 None => "body: serde_json::Value".into(),
             },
+            Some(Body::Binary { .. }) => "body: bytes and content type".into(),
         }
     }
 

@@ -105,6 +105,8 @@ fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<syn
             })
         }
         Body::Type { .. } => Some(syntax::json_value_ty()),
+        // TODO(binary bodies): bytes and a content type.
+        Body::Binary { .. } => None,
         Body::Parameters { .. } => Some(syntax::path_type(syntax::path([
             &op_names.body_ident(&op.id)
         ]))),
@@ -303,7 +305,7 @@ fn operation_item(
         for piece in &path.pieces {
             match piece {
                 Piece::Literal { text } => template.push_str(&path_literal(text)),
-                Piece::Param { name, quoted } => {
+                Piece::Param { name, quoted, .. } => {
                     template.push_str(if *quoted { "{'}" } else { "{}" });
                     let id = pi.next().expect("one ident per param");
                     values.push(

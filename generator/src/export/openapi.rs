@@ -262,6 +262,12 @@ impl<'a> Exporter<'a> {
                     }
                     ("application/json", object(props))
                 }
+                Body::Binary { content_type } => (
+                    content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                    json!({"type": "string", "format": "binary"}),
+                ),
             };
             o["requestBody"] = json!({"required": true, "content": {media: {"schema": schema}}});
         }

@@ -34,6 +34,10 @@ pub struct Ir {
     pub examples: Vec<Example>,
     /// Every page read, with its kind.
     pub pages: BTreeMap<String, crate::page::PageKind>,
+    /// The service root the docs' requests are written against
+    /// (`https://graph.microsoft.com/v1.0` for v1.0 docs); `None` when they never say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_root: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -252,6 +256,14 @@ pub enum Body {
     },
     /// An action's parameters, as one JSON object.
     Parameters { properties: Vec<Property> },
+    /// Raw bytes (a file's `content`, a `$value`, a documented non-JSON body): sent as the
+    /// caller gives them, with the caller's content type (or the documented one). A
+    /// `multipart/...` body is such bytes, built by the caller (never JSON).
+    Binary {
+        /// The content type the docs name for it (`text/plain`, `multipart/form-data`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        content_type: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -259,6 +271,14 @@ pub struct Response {
     /// The documented success status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// Every 2xx status the docs show for the operation (its Response section and its
+    /// response examples, on every page that documents it), sorted; each one is a success.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<u16>,
+    /// The body is bytes, not JSON (a download: `.../content`, `$value`, a `stream`):
+    /// the caller gets the bytes and their content type.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub binary: bool,
     /// The body type; `None` when there is no body.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub ty: Option<TypeRef>,
@@ -386,7 +406,7 @@ impl Operation {
             Some(Body::Parameters { properties }) => {
                 out.extend(properties.iter().filter_map(|p| p.ty.named()))
             }
-            None => {}
+            Some(Body::Binary { .. }) | None => {}
         }
         out
     }

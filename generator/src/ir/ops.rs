@@ -473,6 +473,7 @@ fn secondary_response(examples: &[Example], op: &str) -> Response {
             status: e.status,
             ty: e.type_name.clone().map(|name| TypeRef::Complex { name }),
             collection: e.collection,
+            ..Response::default()
         },
         None => Response::default(),
     }

@@ -11,7 +11,14 @@ pub enum Piece {
     /// Literal path text, including the `/` separators.
     Literal { text: String },
     /// A value the caller supplies. `quoted`: inside an OData string literal (`'...'`).
-    Param { name: String, quoted: bool },
+    /// `segments`: a path of several segments (`root:/{item-path}:`), its `/` kept and
+    /// each part percent-encoded.
+    Param {
+        name: String,
+        quoted: bool,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        segments: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,7 +44,7 @@ pub struct PathTemplate {
 impl PathTemplate {
     pub fn params(&self) -> impl Iterator<Item = (&str, bool)> {
         self.pieces.iter().filter_map(|p| match p {
-            Piece::Param { name, quoted } => Some((name.as_str(), *quoted)),
+            Piece::Param { name, quoted, .. } => Some((name.as_str(), *quoted)),
             Piece::Literal { .. } => None,
         })
     }
@@ -176,6 +183,7 @@ fn push_param(pieces: &mut Vec<Piece>, lit: &mut String, name: &str, quoted: boo
     pieces.push(Piece::Param {
         name: name.to_string(),
         quoted,
+        segments: false,
     });
 }
 
