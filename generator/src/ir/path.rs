@@ -158,19 +158,67 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Strip scheme, host and version from an absolute URL or a `/beta/...` path.
+/// Strip scheme, host and version from the start of an absolute URL or a `/beta/...` path.
+/// Only the start: a URL inside the query (`$ref?$id=https://graph.microsoft.com/v1.0/x`)
+/// is a value and stays.
 pub fn strip_service_root(raw: &str) -> &str {
     let mut s = raw.trim();
-    if let Some(i) = s.find("://") {
-        let after = &s[i + 3..];
-        s = after.find('/').map_or("", |j| &after[j..]);
+    let scheme = ["https://", "http://"]
+        .iter()
+        .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+    if let Some(p) = scheme {
+        let after = &s[p.len()..];
+        s = after.find(['/', '?']).map_or("", |j| &after[j..]);
     }
-    for v in ["/beta/", "/v1.0/"] {
-        if let Some(rest) = s.strip_prefix(v) {
-            return &s[v.len() - 1..][..rest.len() + 1];
+    for v in ["/beta", "/v1.0"] {
+        if let Some(rest) = s.strip_prefix(v)
+            && (rest.is_empty() || rest.starts_with(['/', '?']))
+        {
+            return rest;
         }
     }
     s
+}
+
+/// The service version a request line is written against (`beta`, `v1.0`), when it says.
+pub fn service_version(raw: &str) -> Option<&'static str> {
+    let s = raw.trim();
+    let s = ["https://graph.microsoft.com", "http://graph.microsoft.com"]
+        .iter()
+        .find_map(|p| {
+            s.get(..p.len())
+                .filter(|h| h.eq_ignore_ascii_case(p))
+                .map(|_| &s[p.len()..])
+        })
+        .unwrap_or(s);
+    ["beta", "v1.0"].into_iter().find(|v| {
+        s.strip_prefix('/')
+            .and_then(|r| r.strip_prefix(v))
+            .is_some_and(|r| r.starts_with(['/', '?']) || r.is_empty())
+    })
+}
+
+/// Whether a request line addresses the service: a relative path or a URL on Graph's host
+/// (not a pre-authenticated download URL or another host an example redirects to).
+pub fn on_service_host(raw: &str) -> bool {
+    let s = raw.trim();
+    let Some(rest) = s
+        .get(..8)
+        .filter(|h| h.eq_ignore_ascii_case("https://"))
+        .map(|_| &s[8..])
+        .or_else(|| {
+            s.get(..7)
+                .filter(|h| h.eq_ignore_ascii_case("http://"))
+                .map(|_| &s[7..])
+        })
+    else {
+        return true;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    host.eq_ignore_ascii_case("graph.microsoft.com")
+        || host.to_ascii_lowercase().ends_with(".graph.microsoft.com")
+        || host.eq_ignore_ascii_case("graph.microsoft.us")
+        || host.eq_ignore_ascii_case("microsoftgraph.chinacloudapi.cn")
 }
 
 /// End the pending literal and add a parameter.
@@ -185,6 +233,32 @@ fn push_param(pieces: &mut Vec<Piece>, lit: &mut String, name: &str, quoted: boo
         quoted,
         segments: false,
     });
+}
+
+/// Parameters inside `:/` ... `:` path addressing (`root:/{item-path}:/content`) are paths
+/// of several segments: their `/` is kept.
+fn mark_colon_paths(pieces: &mut [Piece]) {
+    let mut inside = false;
+    for piece in pieces {
+        match piece {
+            Piece::Literal { text } => {
+                let mut quoted = false;
+                for c in text.chars() {
+                    match c {
+                        '\'' => quoted = !quoted,
+                        ':' if !quoted => inside = !inside,
+                        _ => {}
+                    }
+                }
+            }
+            Piece::Param {
+                quoted: false,
+                segments,
+                ..
+            } if inside => *segments = true,
+            Piece::Param { .. } => {}
+        }
+    }
 }
 
 pub fn parse(raw: &str) -> Result<PathTemplate, String> {
@@ -259,6 +333,7 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
     if !lit.is_empty() {
         pieces.push(Piece::Literal { text: lit });
     }
+    mark_colon_paths(&mut pieces);
     let (mut fixed, mut options) = (Vec::new(), Vec::new());
     for kv in query.unwrap_or("").split('&').filter(|kv| !kv.is_empty()) {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
@@ -373,6 +448,82 @@ mod tests {
             Some(vec!["D7".into()])
         );
         assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
+    }
+
+    #[test]
+    fn the_service_root_is_stripped_only_at_the_start() {
+        let t = parse(
+            "DELETE https://graph.microsoft.com/v1.0/groups/{id}/owners/$ref?$id=https://graph.microsoft.com/v1.0/users/{other-id}"
+                .split_once(' ')
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        assert_eq!(t.shape(), "/groups/{}/owners/$ref");
+        assert!(t.query.is_empty());
+        assert_eq!(t.options, ["$id"]);
+        let t = parse("/groups/{id}/members/$ref?$id=https://graph.microsoft.com/beta/x").unwrap();
+        assert_eq!(t.shape(), "/groups/{}/members/$ref");
+        assert_eq!(
+            t.query,
+            vec![(
+                "$id".to_string(),
+                "https://graph.microsoft.com/beta/x".to_string()
+            )]
+        );
+        assert_eq!(
+            strip_service_root("HTTPS://graph.microsoft.com/beta?x=1"),
+            "?x=1"
+        );
+        assert_eq!(
+            service_version("https://graph.microsoft.com/v1.0/me"),
+            Some("v1.0")
+        );
+        assert_eq!(service_version("/beta/me"), Some("beta"));
+        assert_eq!(service_version("/me"), None);
+        assert!(on_service_host("/me/drive"));
+        assert!(on_service_host("https://graph.microsoft.com/beta/me"));
+        assert!(!on_service_host(
+            "https://b0mpua-by3301.files.1drv.com/y23vmag"
+        ));
+    }
+
+    #[test]
+    fn colon_paths_keep_their_slashes() {
+        let t = parse("/me/drive/root:/{item-path}:/content").unwrap();
+        assert!(matches!(&t.pieces[1], Piece::Param { segments: true, .. }));
+        let t = parse("/drives/{drive-id}/root:/{parent-path}/{file-name}:/content").unwrap();
+        let segs: Vec<bool> = t
+            .pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Param { segments, .. } => Some(*segments),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(segs, [false, true, true]);
+        assert_eq!(
+            t.match_path("/drives/d/root:/Folder A/File.txt:/content"),
+            Some(vec!["d".into(), "Folder A".into(), "File.txt".into()])
+        );
+        // Function-call segments are not colon paths.
+        let t = parse("/reports/getX(period='{v}')/content").unwrap();
+        assert!(t.params().all(|(_, quoted)| quoted));
+        assert!(matches!(
+            &t.pieces[1],
+            Piece::Param {
+                segments: false,
+                ..
+            }
+        ));
+        let t = parse("/me/drive/items/{id}/workbook/functions/abs").unwrap();
+        assert!(matches!(
+            &t.pieces[1],
+            Piece::Param {
+                segments: false,
+                ..
+            }
+        ));
     }
 
     #[test]
