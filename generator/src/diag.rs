@@ -92,6 +92,12 @@ codes! {
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
     ResponseWidened = "D2R410", Note, "response-widened";
     ResponseSingle = "D2R411", Note, "response-single";
+    RequestLinesElsewhere = "D2R420", Note, "request-lines-elsewhere";
+    PageWithoutOperation = "D2R421", Warning, "page-without-operation";
+    OperationFactsConflict = "D2R422", Note, "operation-facts-conflict";
+    BodyInferred = "D2R423", Note, "body-inferred";
+    BodyMultipart = "D2R424", Note, "body-multipart";
+    HeaderInQuerySection = "D2R425", Note, "header-in-query-section";
     // 600-649: the docs against official metadata (`lint --metadata`)
     MetadataTypeMissing = "D2R600", Warning, "metadata-type-missing";
     MetadataPropertyMissing = "D2R601", Warning, "metadata-property-missing";

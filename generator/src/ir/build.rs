@@ -250,6 +250,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
                 name: None,
                 operation: None,
                 request_line: None,
+                request_loc: None,
                 call: None,
                 status: None,
                 type_name: Some(name),

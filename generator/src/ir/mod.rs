@@ -318,6 +318,9 @@ pub struct Example {
     /// Request examples: the method and URL of the first line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_line: Option<(String, String)>,
+    /// Request examples: where that first line is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_loc: Option<Loc>,
     /// Request examples: which documented path the URL matches, with the values it fills in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<ExampleCall>,

@@ -89,57 +89,52 @@ pub(super) fn collect_api(
     let Some(title) = &page.title else {
         return (Vec::new(), operations);
     };
-    // Paths by method, in page order: a page can document two operations (create with
-    // POST, update with PATCH); the first method is the page's primary operation.
-    let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
-    for (section, c) in page.code_blocks() {
-        let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
-        if !under(&headings, section, |h| h.contains("http request"))
-            || blocktype.is_some_and(|b| b != "ignored")
+    let mut first = Diagnostics::default();
+    let mut by_method = request_lines(page, &headings, Section::Request, &mut first);
+    let malformed = first.iter().next().is_some();
+    diags.extend(first);
+    if by_method.is_empty() {
+        // No `HTTP request` section (or nothing in it): request-line blocks elsewhere,
+        // outside the examples (`## Get the tenant's root site`, a block under the
+        // permissions), are the page's definitions.
+        let mut found = Diagnostics::default();
+        by_method = request_lines(page, &headings, Section::Elsewhere, &mut found);
+        if let Some(first) = by_method
+            .iter()
+            .flat_map(|(_, p)| p)
+            .find_map(|p| p.loc.clone())
         {
-            continue;
-        }
-        for (i, line) in c.text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            let loc = Loc {
-                file: page.file.clone(),
-                line: c.body_line + i as u32,
-                col: 1,
-            };
-            let Some(m) = REQUEST_LINE.captures(line) else {
-                diags.emit(
-                    Code::RequestLineMalformed,
-                    loc,
-                    format!("`{line}` is not `METHOD /path`; skipped"),
-                );
-                continue;
-            };
-            let i = match by_method.iter().position(|(mm, _)| mm == &m[1]) {
-                Some(i) => i,
-                None => {
-                    by_method.push((m[1].to_string(), Vec::new()));
-                    by_method.len() - 1
-                }
-            };
-            let paths = &mut by_method[i].1;
-            match path::parse(&m[2]) {
-                Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => {
-                    paths.push(PathTemplate {
-                        loc: Some(loc),
-                        ..t
-                    })
-                }
-                Ok(_) => {}
-                Err(why) => diags.emit(Code::PathMalformed, loc, format!("{why}; path skipped")),
-            }
+            diags.extend(found);
+            diags.emit(
+                Code::RequestLinesElsewhere,
+                first,
+                "the page has no `HTTP request` section with request lines; the request lines outside its examples are read as its definitions",
+            );
         }
     }
     by_method.retain(|(_, p)| !p.is_empty());
     if by_method.is_empty() {
-        // a page about something else, or nothing usable (diagnosed above)
+        // A page about something else, or nothing usable (malformed lines are diagnosed
+        // above); a page whose request lines are all in its examples says so.
+        let example_line = page.code_blocks().find_map(|(_, c)| {
+            let (i, _) = c
+                .text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| REQUEST_LINE.is_match(l.trim()))?;
+            Some(Loc {
+                file: page.file.clone(),
+                line: c.body_line + i as u32,
+                col: 1,
+            })
+        });
+        if let Some(loc) = example_line.filter(|_| !malformed) {
+            diags.emit(
+                Code::PageWithoutOperation,
+                loc,
+                "the page's request lines are all in its examples (no `HTTP request` section defines a path); no operation",
+            );
+        }
         return (Vec::new(), operations);
     }
     let method = by_method[0].0.clone();
@@ -377,6 +372,11 @@ pub(super) fn collect_api(
                 }
                 None => last_request_op.clone(),
             }),
+            request_loc: request_line.as_ref().map(|_| Loc {
+                file: page.file.clone(),
+                line: c.body_line,
+                col: 1,
+            }),
             request_line,
             call: None,
             status,
@@ -459,6 +459,88 @@ pub(super) fn collect_api(
         });
     }
     (examples, operations)
+}
+
+/// Where request lines are read from: the `HTTP request` section, or anywhere outside the
+/// examples (a page without such a section).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Request,
+    Elsewhere,
+}
+
+/// Paths by method, in page order: a page can document two operations (create with POST,
+/// update with PATCH); the first method is the page's primary operation.
+fn request_lines(
+    page: &Page,
+    headings: &Headings,
+    where_: Section,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Vec<PathTemplate>)> {
+    let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
+    for (section, c) in page.code_blocks() {
+        let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
+        // In the request section, a block annotated `request` or `samples` is the request
+        // line as an example shows it (its first line; headers and a body may follow).
+        let example_shaped = matches!(blocktype, Some("request" | "samples"));
+        let in_place = match where_ {
+            Section::Request => under(headings, section, |h| h.contains("http request")),
+            Section::Elsewhere => {
+                !under(headings, section, |h| {
+                    h.starts_with("example") || h.contains("response") || h == "request"
+                }) && (blocktype == Some("ignored") || blocktype.is_none())
+                    && c.text
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .is_some_and(|l| REQUEST_LINE.is_match(l.trim()))
+            }
+        };
+        if !in_place || blocktype.is_some_and(|b| b != "ignored" && !example_shaped) {
+            continue;
+        }
+        let lines = c.text.lines().enumerate();
+        let lines = lines.filter(|(_, l)| !l.trim().is_empty());
+        let lines: Vec<(usize, &str)> = if example_shaped {
+            lines.take(1).collect()
+        } else {
+            lines.collect()
+        };
+        for (i, line) in lines {
+            let line = line.trim();
+            let loc = Loc {
+                file: page.file.clone(),
+                line: c.body_line + i as u32,
+                col: 1,
+            };
+            let Some(m) = REQUEST_LINE.captures(line) else {
+                diags.emit(
+                    Code::RequestLineMalformed,
+                    loc,
+                    format!("`{line}` is not `METHOD /path`; skipped"),
+                );
+                continue;
+            };
+            let i = match by_method.iter().position(|(mm, _)| mm == &m[1]) {
+                Some(i) => i,
+                None => {
+                    by_method.push((m[1].to_string(), Vec::new()));
+                    by_method.len() - 1
+                }
+            };
+            let paths = &mut by_method[i].1;
+            match path::parse(&m[2]) {
+                Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => {
+                    paths.push(PathTemplate {
+                        loc: Some(loc),
+                        ..t
+                    })
+                }
+                Ok(_) => {}
+                Err(why) => diags.emit(Code::PathMalformed, loc, format!("{why}; path skipped")),
+            }
+        }
+    }
+    by_method
 }
 
 /// The response of a page's second operation (the Response section describes the first):
@@ -712,14 +794,16 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
             .iter()
             .chain(added_paths.iter().filter(|(o, _)| o == id).map(|(_, t)| t))
             .any(|t| t.match_path(p).is_some());
-        if known || !method.eq_ignore_ascii_case(&op.method) {
+        // A URL on another host (a pre-authenticated download URL a redirect points at) is
+        // no path of the service.
+        if known || !method.eq_ignore_ascii_case(&op.method) || !path::on_service_host(url) {
             continue;
         }
         if let Some(mut t) = template_from_example(p) {
-            t.loc = Some(ex.loc.clone());
+            t.loc = ex.request_loc.clone().or_else(|| Some(ex.loc.clone()));
             diags.emit(
                 Code::PathFromExample,
-                ex.loc.clone(),
+                t.loc.clone().unwrap_or_else(|| ex.loc.clone()),
                 format!(
                     "request example `{method} {url}` matches none of the documented paths; `{}` added to the operation",
                     t.raw

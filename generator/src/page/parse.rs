@@ -353,6 +353,17 @@ impl Walker<'_, '_> {
                 PageKind::Resource
             }
             Some("apiPageType") => PageKind::Api,
+            Some("resourcePageType") | Some("resourcePageType_")
+                if self.documents_requests_only() =>
+            {
+                self.diags.emit(
+                    Code::DocTypeContradicted,
+                    self.src.loc(0),
+                    "doc_type `resourcePageType`, but the page documents requests (an HTTP \
+                     request section) and defines no resource; read as an API page",
+                );
+                PageKind::Api
+            }
             Some("resourcePageType") | Some("resourcePageType_") => PageKind::Resource,
             Some("enumPageType") | Some("enumTypes") => PageKind::Enum,
             Some("conceptualPageType") => PageKind::Conceptual,
@@ -379,7 +390,28 @@ impl Walker<'_, '_> {
         types().any(|t| t == "resource") && !types().any(|t| t == "request")
     }
 
+    /// An `HTTP request` heading and no `resource` annotation.
+    fn documents_requests_only(&self) -> bool {
+        self.has_request_section()
+            && !self.page.code_blocks().any(|(_, c)| {
+                c.annotation.as_ref().and_then(|a| a.block_type()) == Some("resource")
+            })
+    }
+
+    /// A heading `HTTP request` (any level, any case).
+    fn has_request_section(&self) -> bool {
+        self.page
+            .headings
+            .iter()
+            .any(|h| h.text.trim().eq_ignore_ascii_case("http request"))
+    }
+
     fn sniff_kind(&self) -> PageKind {
+        // A page with an `HTTP request` section documents requests, whatever resource
+        // blocks (a body's type, shown before the first request) it also holds.
+        if self.has_request_section() {
+            return PageKind::Api;
+        }
         let mut api = false;
         for (_, c) in self.page.code_blocks() {
             match c.annotation.as_ref().and_then(|a| a.block_type()) {
