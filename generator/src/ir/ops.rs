@@ -3,7 +3,7 @@
 //! table), the response (status and type), and the request/response examples.
 
 use super::build::{Resolver, body_loc, http_body, page_ns, rows};
-use super::path::{self, PathTemplate};
+use super::path::{self, PathTemplate, Piece};
 use super::typespell::{Base, parse_type_spelling};
 use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -178,45 +178,44 @@ pub(super) fn collect_api(
                 }
             }
             BlockKind::Table(t) if under(&headings, sec, |h| h.contains("query param")) => {
+                let nearest = sec.map_or("", |i| headings.lower[i].as_str());
+                if nearest.contains("header") || t.kind == TableKind::Headers {
+                    // `### Optional request headers` inside the query parameters section.
+                    if let Some(row) = t.rows.first().and_then(|r| r.first()) {
+                        diags.emit(
+                            Code::HeaderInQuerySection,
+                            row.loc.clone(),
+                            "a request headers table inside the query parameters section; read as headers",
+                        );
+                    }
+                    push_headers(t, &mut headers);
+                    continue;
+                }
+                if nearest.contains("attribute") || nearest.contains("supported by") {
+                    // Properties a `$filter` accepts, not options.
+                    continue;
+                }
                 let col = t
                     .column(&["name", "parameter", "query parameter", "parameter name"])
                     .unwrap_or(0);
                 for row in &t.rows {
                     let name = row
                         .get(col)
-                        .map(|c| c.text.trim().trim_matches('`').to_string())
+                        .map(|c| c.text.trim().trim_matches(['`', '_', '*']).to_string())
                         .unwrap_or_default();
-                    if !name.is_empty() && !name.contains(' ') && !query.contains(&name) {
+                    let plain = name.strip_prefix('$').unwrap_or(&name).chars().all(|c| {
+                        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+                    });
+                    if !name.is_empty()
+                        && plain
+                        && !query.iter().any(|q| q.eq_ignore_ascii_case(&name))
+                    {
                         query.push(name);
                     }
                 }
             }
             BlockKind::Table(t) if t.kind == TableKind::Headers && !in_examples => {
-                let name_col = t.column(&["header", "name", "header name"]).unwrap_or(0);
-                let desc_col = t.column(&["description", "value"]);
-                for row in &t.rows {
-                    let Some(name) = row.get(name_col).map(|c| c.text.trim().to_string()) else {
-                        continue;
-                    };
-                    if name.is_empty()
-                        || name.contains(' ')
-                        || ["authorization", "content-type", "content-length"]
-                            .contains(&name.to_lowercase().as_str())
-                    {
-                        continue;
-                    }
-                    let description = desc_col
-                        .and_then(|c| row.get(c))
-                        .map(|c| c.text.clone())
-                        .unwrap_or_default();
-                    if !headers.iter().any(|h| h.name.eq_ignore_ascii_case(&name)) {
-                        headers.push(HeaderParam {
-                            required: description.contains("Required"),
-                            name,
-                            description,
-                        });
-                    }
-                }
+                push_headers(t, &mut headers);
             }
             BlockKind::Paragraph(p)
                 if under(&headings, sec, |h| h.contains("request body"))
@@ -247,6 +246,8 @@ pub(super) fn collect_api(
     let name = title.value.trim().to_string();
     let mut examples = Vec::new();
     let mut last_request_op = page.file.clone();
+    // Operations a response example shows as a `stream`.
+    let mut streams: Vec<String> = Vec::new();
     for (_, c) in page.code_blocks() {
         let Some(ann) = &c.annotation else { continue };
         let kind = match ann.block_type() {
@@ -274,7 +275,15 @@ pub(super) fn collect_api(
         };
         let mut collection = ann.flag("isCollection");
         let mut type_name = None;
-        if let Some(t) = ann.odata_type() {
+        let stream = ann.odata_type().is_some_and(|t| {
+            let t = t.trim();
+            t.eq_ignore_ascii_case("stream") || t.eq_ignore_ascii_case("Edm.Stream")
+        });
+        if stream {
+            if kind == ExampleKind::Response {
+                streams.push(last_request_op.clone());
+            }
+        } else if let Some(t) = ann.odata_type() {
             let t = t.trim();
             let inner = t
                 .get(..11)
@@ -430,6 +439,13 @@ pub(super) fn collect_api(
         .get("description")
         .cloned()
         .unwrap_or_default();
+    response.statuses = statuses(&response, &examples, &primary);
+    response.binary =
+        binary_response(&method, &by_method[0].1) || streams.contains(&primary);
+    if response.binary {
+        response.ty = None;
+        response.collection = false;
+    }
     for (m, paths) in by_method {
         let primary = m == method;
         let takes_body = matches!(m.as_str(), "POST" | "PATCH" | "PUT");
@@ -543,6 +559,39 @@ fn request_lines(
     by_method
 }
 
+/// The rows of a request headers table, each header once (Authorization, Content-Type and
+/// Content-Length are the client's).
+fn push_headers(t: &crate::page::Table, headers: &mut Vec<HeaderParam>) {
+    let name_col = t.column(&["header", "name", "header name"]).unwrap_or(0);
+    let desc_col = t.column(&["description", "value"]);
+    for row in &t.rows {
+        let Some(name) = row
+            .get(name_col)
+            .map(|c| c.text.trim().trim_matches(['`', '_', '*']).to_string())
+        else {
+            continue;
+        };
+        if name.is_empty()
+            || name.contains(' ')
+            || ["authorization", "content-type", "content-length"]
+                .contains(&name.to_lowercase().as_str())
+        {
+            continue;
+        }
+        let description = desc_col
+            .and_then(|c| row.get(c))
+            .map(|c| c.text.clone())
+            .unwrap_or_default();
+        if !headers.iter().any(|h| h.name.eq_ignore_ascii_case(&name)) {
+            headers.push(HeaderParam {
+                required: description.contains("Required"),
+                name,
+                description,
+            });
+        }
+    }
+}
+
 /// The response of a page's second operation (the Response section describes the first):
 /// what its first response example shows.
 fn secondary_response(examples: &[Example], op: &str) -> Response {
@@ -551,14 +600,49 @@ fn secondary_response(examples: &[Example], op: &str) -> Response {
         .rev()
         .find(|e| e.kind == ExampleKind::Response && e.operation.as_deref() == Some(op));
     match ex {
-        Some(e) => Response {
-            status: e.status,
-            ty: e.type_name.clone().map(|name| TypeRef::Complex { name }),
-            collection: e.collection,
-            ..Response::default()
-        },
+        Some(e) => {
+            let mut r = Response {
+                status: e.status,
+                ty: e.type_name.clone().map(|name| TypeRef::Complex { name }),
+                collection: e.collection,
+                ..Response::default()
+            };
+            r.statuses = statuses(&r, examples, op);
+            r
+        }
         None => Response::default(),
     }
+}
+
+/// Every 2xx status the docs show for an operation: its Response section's and its response
+/// examples', sorted.
+fn statuses(response: &Response, examples: &[Example], op: &str) -> Vec<u16> {
+    let shown = examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response && e.operation.as_deref() == Some(op))
+        .filter_map(|e| e.status);
+    let mut out: Vec<u16> = response
+        .status
+        .into_iter()
+        .chain(shown)
+        .filter(|s| (200..300).contains(s))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether an operation's response is bytes: a GET of a media stream (a path ending in
+/// `/content` or `/$value`), or a response example annotated `"@odata.type": "stream"`.
+fn binary_response(method: &str, paths: &[PathTemplate]) -> bool {
+    let media = |p: &PathTemplate| {
+        let segs = p.literal_segments();
+        segs.last().is_some_and(|s| {
+            let s = s.trim_start_matches(':').to_ascii_lowercase();
+            s == "content" || s == "$value"
+        }) && matches!(p.pieces.last(), Some(Piece::Literal { .. }))
+    };
+    method == "GET" && paths.iter().any(media)
 }
 
 /// The longest common substring of `a` and `b` (bytes), by length.
@@ -606,10 +690,15 @@ pub fn claim_strength(page: &str, path: &PathTemplate) -> usize {
 ///
 /// Each claimed (method, path shape) goes to one page, chosen among the pages that claim it
 /// and by what each says alone, so no other page can change the choice: a real page before a
-/// stub (a page with TODO placeholders), then the page whose file name best matches that path
+/// stub (a page with TODO placeholders), a page writing the path bare before one writing it
+/// with fixed query pairs, then the page of the resource's own family (the file stem of the
+/// page defining the type the path returns or takes: `api/user-list.md` for `user`, not
+/// `api/intune-shared-user-list.md`), then the page whose file name best matches that path
 /// ([`claim_strength`]), then the lexicographically smallest page id. A page keeps the paths
-/// it won; a page that won none merges into the winner of its first path (its examples
-/// follow). Each lost claim is a note at the loser, related to the winner.
+/// it won; a page that won none merges into the winner of its first path. Each lost claim is
+/// a note at the loser, related to the winner; what the loser says about the call (query
+/// options, headers, statuses, a body or response type the winner lacks) is merged into the
+/// winner ([`Facts`]), and its examples of that path follow it.
 pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     let ops = std::mem::take(&mut ir.operations);
     // Each path's shape, made once.
@@ -619,9 +708,10 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
             .map(|op| op.paths.iter().map(PathTemplate::shape).collect())
             .collect()
     };
+    let homes = resource_homes(ir, &ops, &shapes);
     // (method, shape) → the best claimant's index, with its rank once a second page claims
     let mut owner: BTreeMap<(&str, &str), (usize, Option<Rank>)> = BTreeMap::new();
-    type Rank<'a> = (bool, std::cmp::Reverse<usize>, &'a str);
+    type Rank<'a> = (bool, bool, bool, std::cmp::Reverse<usize>, &'a str);
     for (i, op) in ops.iter().enumerate() {
         for (p, shape) in op.paths.iter().zip(&shapes[i]) {
             // The claimant's path of this shape (its first, when it documents several).
@@ -635,6 +725,13 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
                     .map_or(p, |(q, _)| q);
                 (
                     o.stub,
+                    // A page that writes the path bare documents the call itself; one
+                    // that writes it with fixed query pairs (`/users?$expand=manager`)
+                    // documents a use of it.
+                    !path.query.is_empty(),
+                    !homes
+                        .get(shape.as_str())
+                        .is_some_and(|stem| in_family(&o.id, stem)),
                     std::cmp::Reverse(claim_strength(&o.id, path)),
                     o.id.as_str(),
                 )
@@ -664,6 +761,22 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
         .collect();
     drop(owner);
     let locs: Vec<(Loc, String)> = ops.iter().map(|o| (o.loc.clone(), o.id.clone())).collect();
+    // What each page that lost a claim says about the call: merged into the winner.
+    let mut facts: Vec<(usize, Facts)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let mut winners: Vec<usize> = owners[i].iter().copied().filter(|&w| w != i).collect();
+        winners.sort_unstable();
+        winners.dedup();
+        facts.extend(winners.into_iter().map(|w| (w, Facts::of(op))));
+    }
+    let mut lost_shapes: Vec<(String, PathTemplate, String)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        for (&w, p) in owners[i].iter().zip(&op.paths) {
+            if w != i {
+                lost_shapes.push((op.id.clone(), p.clone(), ops[w].id.clone()));
+            }
+        }
+    }
     let mut kept: Vec<Operation> = Vec::new();
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut merged_into: Vec<(usize, Loc)> = Vec::new();
@@ -728,12 +841,161 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
         }
     }
     kept.sort_by(|a, b| a.id.cmp(&b.id));
-    for ex in &mut ir.examples {
-        if let Some(new) = ex.operation.as_ref().and_then(|o| renamed.get(o)) {
-            ex.operation = Some(new.clone());
+    for (w, f) in facts {
+        let id = &locs[w].1;
+        if let Ok(k) = kept.binary_search_by(|k| k.id.as_str().cmp(id)) {
+            f.merge_into(&mut kept[k], diags);
         }
     }
+    follow_moved_examples(&mut ir.examples, &lost_shapes, &renamed);
     ir.operations = kept;
+}
+
+/// What a page says about an operation besides its paths: merged into the operation that
+/// another page owns.
+struct Facts {
+    id: String,
+    loc: Loc,
+    query: Vec<String>,
+    headers: Vec<HeaderParam>,
+    body: Option<Body>,
+    response: Response,
+}
+
+impl Facts {
+    fn of(op: &Operation) -> Facts {
+        Facts {
+            id: op.id.clone(),
+            loc: op.loc.clone(),
+            query: op.query.clone(),
+            headers: op.headers.clone(),
+            body: op.body.clone(),
+            response: op.response.clone(),
+        }
+    }
+
+    /// Query options and headers are added; a body or response type the owner lacks is
+    /// taken; statuses are added; where both say something different the owner's word
+    /// stands and the difference is a note at this page.
+    fn merge_into(self, op: &mut Operation, diags: &mut Diagnostics) {
+        for q in self.query {
+            if !op.query.iter().any(|o| o.eq_ignore_ascii_case(&q)) {
+                op.query.push(q);
+            }
+        }
+        for h in self.headers {
+            if !op.headers.iter().any(|o| o.name.eq_ignore_ascii_case(&h.name)) {
+                op.headers.push(h);
+            }
+        }
+        if op.body.is_none() {
+            op.body = self.body;
+        }
+        let (mine, theirs) = (&op.response, &self.response);
+        let differs = (theirs.ty.is_some() && mine.ty.is_some() && theirs.ty != mine.ty)
+            || (theirs.status.is_some() && mine.status.is_some() && theirs.status != mine.status);
+        if differs {
+            let say = |r: &Response| {
+                let ty = r.ty.as_ref().and_then(TypeRef::named).unwrap_or("no body");
+                format!("{} {ty}", r.status.map_or("?".into(), |s| s.to_string()))
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::OperationFactsConflict,
+                    self.loc.clone(),
+                    format!(
+                        "`{} {}`: this page says the response is `{}`, the page that owns it (`{}`) says `{}`; the owner's is kept, both statuses are successes",
+                        op.method,
+                        op.paths.first().map_or("", |p| p.raw.as_str()),
+                        say(theirs),
+                        op.id,
+                        say(mine)
+                    ),
+                )
+                .with_related(op.loc.clone()),
+            );
+        }
+        if op.response.ty.is_none() && op.response.status.is_none() {
+            op.response.ty = self.response.ty.clone();
+            op.response.collection = self.response.collection;
+        }
+        let extra = self.response.status.into_iter().chain(self.response.statuses);
+        for s in extra.filter(|s| (200..300).contains(s)) {
+            if !op.response.statuses.contains(&s) {
+                op.response.statuses.push(s);
+            }
+        }
+        op.response.statuses.sort_unstable();
+        let _ = self.id;
+    }
+}
+
+/// The examples of a page that lost a path to another page follow that path: a request
+/// example whose URL has the lost shape, and the response examples after it, belong to the
+/// winner. `renamed`: pages merged whole.
+fn follow_moved_examples(
+    examples: &mut [Example],
+    lost: &[(String, PathTemplate, String)],
+    renamed: &BTreeMap<String, String>,
+) {
+    let mut current: Option<String> = None;
+    for ex in examples {
+        let Some(op) = ex.operation.clone() else {
+            continue;
+        };
+        if let Some(new) = renamed.get(&op) {
+            ex.operation = Some(new.clone());
+            continue;
+        }
+        if let Some((_, url)) = &ex.request_line {
+            let rest = path::strip_service_root(url);
+            let p = rest.split_once('?').map_or(rest, |(p, _)| p);
+            current = lost
+                .iter()
+                .filter(|(id, _, _)| *id == op)
+                .find(|(_, t, _)| t.match_path(p).is_some())
+                .map(|(_, _, w)| w.clone());
+        } else if ex.kind != ExampleKind::Response {
+            current = None;
+        }
+        if let Some(w) = &current {
+            ex.operation = Some(w.clone());
+        }
+    }
+}
+
+/// The page family that documents each path shape's resource: the file stem of the page
+/// that defines the type the path returns or takes (`resources/user.md` → `user`), read
+/// from the operations on that shape (a DELETE takes the type of the GET on its path).
+fn resource_homes<'a>(
+    ir: &'a Ir,
+    ops: &[Operation],
+    shapes: &'a [Vec<String>],
+) -> BTreeMap<&'a str, String> {
+    let mut homes: BTreeMap<&str, String> = BTreeMap::new();
+    for (op, shapes) in ops.iter().zip(shapes) {
+        let ty = match (&op.response.ty, &op.body) {
+            (Some(TypeRef::Complex { name }), _) => name,
+            (_, Some(Body::Type { ty: TypeRef::Complex { name }, .. })) => name,
+            _ => continue,
+        };
+        let Some(def) = ir.types.get(ty) else { continue };
+        let file = &def.loc.file;
+        let stem = file.rsplit('/').next().unwrap_or(file);
+        let stem = stem.strip_suffix(".md").unwrap_or(stem).to_ascii_lowercase();
+        for shape in shapes {
+            homes.entry(shape.as_str()).or_insert_with(|| stem.clone());
+        }
+    }
+    homes
+}
+
+/// Whether a page belongs to a resource's page family (`api/user-list.md` to `user`, not
+/// `api/intune-shared-user-list.md`).
+fn in_family(page: &str, stem: &str) -> bool {
+    let name = page.rsplit('/').next().unwrap_or(page).to_ascii_lowercase();
+    name.strip_prefix(stem)
+        .is_some_and(|rest| rest.starts_with('-') || rest == ".md")
 }
 
 /// An example URL as a path template: segments that carry values (GUIDs, numbers,
@@ -854,7 +1116,7 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
     for op in &mut ir.operations {
         let options: Vec<String> = op.paths.iter().flat_map(|t| t.options.clone()).collect();
         for o in options {
-            if !op.query.contains(&o) {
+            if !op.query.iter().any(|q| q.eq_ignore_ascii_case(&o)) {
                 op.query.push(o);
             }
         }
@@ -890,8 +1152,10 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
         });
         if let Some(c) = &call {
             for (k, _) in &c.query {
-                let new = !op.query.iter().any(|q| q == k)
-                    && !added_query.iter().any(|(o, q, _)| o == &op.id && q == k);
+                let new = !op.query.iter().any(|q| q.eq_ignore_ascii_case(k))
+                    && !added_query
+                        .iter()
+                        .any(|(o, q, _)| o == &op.id && q.eq_ignore_ascii_case(k));
                 if new && !k.is_empty() {
                     added_query.push((op.id.clone(), k.clone(), ex.loc.clone()));
                 }
