@@ -605,7 +605,8 @@ pub(super) fn rows(table: &Table, diags: &mut Diagnostics) -> Vec<RawProp> {
             "parameter name",
         ])
         .unwrap_or(0);
-    let Some(type_col) = table.column(&["type"]) else {
+    // A `Name | Value | Description` request body table types its rows in the Value column.
+    let Some(type_col) = table.column(&["type"]).or_else(|| table.column(&["value"])) else {
         return vec![];
     };
     let desc_col = table.column(&["description"]);

@@ -151,6 +151,10 @@ pub(super) fn collect_api(
     let mut headers: Vec<HeaderParam> = Vec::new();
     let mut body: Option<Body> = None;
     let mut body_link: Option<TypeRef> = None;
+    // The request body section says "supply the values for relevant fields" (the resource's
+    // own properties), or names multipart content.
+    let mut prose_body: Option<Loc> = None;
+    let mut multipart: Option<Loc> = None;
     let mut response = Response::default();
     let mut response_loc = None;
     let mut seen_response = false;
@@ -161,10 +165,12 @@ pub(super) fn collect_api(
             BlockKind::Paragraph(p)
                 if !seen_response && !in_examples && p.text.contains("return") =>
             {
-                if let Some(m) = STATUS.captures(&p.text) {
+                // The first success status named (`... 201 Created ... or 507 ...`).
+                let named = || STATUS.captures_iter(&p.text).map(|m| m[1].to_string());
+                if let Some(m) = named().find(|m| m.starts_with('2')) {
                     seen_response = true;
                     response_loc = Some(p.loc.clone());
-                    response.status = m[1].parse().ok();
+                    response.status = m.parse().ok();
                     response.collection = p.text.contains("collection");
                     response.ty = first_type_link(r, &p.links, &ns, &p.loc);
                 }
@@ -203,9 +209,11 @@ pub(super) fn collect_api(
                         .get(col)
                         .map(|c| c.text.trim().trim_matches(['`', '_', '*']).to_string())
                         .unwrap_or_default();
-                    let plain = name.strip_prefix('$').unwrap_or(&name).chars().all(|c| {
-                        c.is_ascii_alphanumeric() || c == '_' || c == '-'
-                    });
+                    let plain = name
+                        .strip_prefix('$')
+                        .unwrap_or(&name)
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                     if !name.is_empty()
                         && plain
                         && !query.iter().any(|q| q.eq_ignore_ascii_case(&name))
@@ -223,6 +231,36 @@ pub(super) fn collect_api(
                     && body_link.is_none() =>
             {
                 body_link = first_type_link(r, &p.links, &ns, &p.loc);
+                let lower = p.text.to_lowercase();
+                if prose_body.is_none()
+                    && (lower.contains("supply the values")
+                        || lower.contains("values for relevant")
+                        || lower.contains("properties that should be updated")
+                        || lower.contains("fields that should be updated"))
+                {
+                    prose_body = Some(p.loc.clone());
+                }
+                if lower.contains("multipart") {
+                    multipart = Some(p.loc.clone());
+                }
+            }
+            BlockKind::Table(t)
+                if under(&headings, sec, |h| h.contains("request body"))
+                    && t.kind == TableKind::Unknown
+                    && t.column(&["name"]).is_some()
+                    && t.column(&["value"]).is_some()
+                    && body.is_none() =>
+            {
+                // `Name | Value | Description`: the parameters, typed in the Value column.
+                let props = r.props(&rows(t, diags), &ns, diags);
+                if !props.is_empty() {
+                    diags.emit(
+                        Code::BodyInferred,
+                        t.loc.clone(),
+                        "a `Name | Value` table in the request body: read as the body's parameters, typed by the Value column",
+                    );
+                    body = Some(Body::Parameters { properties: props });
+                }
             }
             BlockKind::Table(t)
                 if under(&headings, sec, |h| h.contains("request body"))
@@ -246,6 +284,8 @@ pub(super) fn collect_api(
     let name = title.value.trim().to_string();
     let mut examples = Vec::new();
     let mut last_request_op = page.file.clone();
+    // (operation, Content-Type, where) of each request example that names one.
+    let mut request_content: Vec<(String, String, Loc)> = Vec::new();
     // Operations a response example shows as a `stream`.
     let mut streams: Vec<String> = Vec::new();
     for (_, c) in page.code_blocks() {
@@ -273,6 +313,13 @@ pub(super) fn collect_api(
         } else {
             http_body(&c.text)
         };
+        if kind == ExampleKind::Request
+            && let Some((m, _)) = &request_line
+            && let Some(ct) = content_type(&c.text)
+        {
+            let loc = body_loc(c, &c.text, 0);
+            request_content.push((op_id(m), ct, loc));
+        }
         let mut collection = ann.flag("isCollection");
         let mut type_name = None;
         let stream = ann.odata_type().is_some_and(|t| {
@@ -400,6 +447,50 @@ pub(super) fn collect_api(
             loc: body_loc(c, &c.text, offset),
         });
     }
+    if body.is_none() && matches!(method.as_str(), "POST" | "PATCH" | "PUT") {
+        let primary = op_id(&method);
+        let facts = BodyFacts {
+            ir,
+            method: &method,
+            paths: &by_method[0].1,
+            content: request_content
+                .iter()
+                .find(|(o, _, _)| *o == primary)
+                .map(|(_, ct, loc)| (ct.as_str(), loc)),
+            multipart: multipart.as_ref(),
+            prose: prose_body.as_ref(),
+            response: &response,
+            example: {
+                let mine = || {
+                    examples.iter().filter(|e| {
+                        e.kind == ExampleKind::Request
+                            && e.operation.as_deref() == Some(&primary)
+                            && (e.body.is_object() || e.body.is_array())
+                    })
+                };
+                // One annotated with its type, else the first.
+                mine()
+                    .find(|e| e.type_name.is_some())
+                    .or_else(|| mine().next())
+            },
+        };
+        body = facts.infer(diags);
+        if let Some(Body::Type {
+            ty: TypeRef::Complex { name },
+            ..
+        }) = &body
+        {
+            for e in &mut examples {
+                if e.kind == ExampleKind::Request
+                    && e.operation.as_deref() == Some(&primary)
+                    && e.type_name.is_none()
+                    && e.body.is_object()
+                {
+                    e.type_name = Some(name.clone());
+                }
+            }
+        }
+    }
     // The Response section says "a collection of [x]" but every response example of the
     // operation is one `x` (annotated so, no `value` array): the examples show what the
     // service sends.
@@ -440,8 +531,7 @@ pub(super) fn collect_api(
         .cloned()
         .unwrap_or_default();
     response.statuses = statuses(&response, &examples, &primary);
-    response.binary =
-        binary_response(&method, &by_method[0].1) || streams.contains(&primary);
+    response.binary = binary_response(&method, &by_method[0].1) || streams.contains(&primary);
     if response.binary {
         response.ty = None;
         response.collection = false;
@@ -589,6 +679,149 @@ fn push_headers(t: &crate::page::Table, headers: &mut Vec<HeaderParam>) {
                 description,
             });
         }
+    }
+}
+
+/// The `Content-Type` header of an `http` example block (after its first line, before the
+/// blank line), lower-cased, parameters dropped.
+fn content_type(text: &str) -> Option<String> {
+    text.lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case("content-type").then(|| {
+                let v = v.split(';').next().unwrap_or("").trim();
+                v.to_ascii_lowercase()
+            })
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// What a page says about a request body besides a table or a linked type.
+struct BodyFacts<'a> {
+    ir: &'a Ir,
+    method: &'a str,
+    paths: &'a [PathTemplate],
+    /// The Content-Type of the operation's request example.
+    content: Option<(&'a str, &'a Loc)>,
+    /// The body section names multipart content.
+    multipart: Option<&'a Loc>,
+    /// "Supply the values for relevant fields": the resource's own properties.
+    prose: Option<&'a Loc>,
+    response: &'a Response,
+    example: Option<&'a Example>,
+}
+
+impl BodyFacts<'_> {
+    /// The body, from the strongest statement: bytes (a media path, a non-JSON content
+    /// type, multipart), the request annotation's type, the prose naming the resource (the
+    /// type the operation returns), then an example alone (any JSON).
+    fn infer(&self, diags: &mut Diagnostics) -> Option<Body> {
+        let media = self.paths.iter().any(|p| {
+            p.literal_segments().last().is_some_and(|s| {
+                let s = s.trim_start_matches(':').to_ascii_lowercase();
+                s == "content" || s == "$value"
+            })
+        });
+        let json = |ct: &str| ct.contains("json");
+        match self.content {
+            Some((ct, loc)) if ct.starts_with("multipart/") => {
+                diags.emit(
+                    Code::BodyMultipart,
+                    loc.clone(),
+                    format!("the request is `{ct}`: the body is bytes the caller builds as multipart, never JSON"),
+                );
+                return Some(Body::Binary {
+                    content_type: Some(ct.to_string()),
+                });
+            }
+            Some((ct, _)) if !json(ct) => {
+                return Some(Body::Binary {
+                    content_type: Some(ct.to_string()),
+                });
+            }
+            _ => {}
+        }
+        if let Some(loc) = self.multipart.filter(|_| self.content.is_none()) {
+            diags.emit(
+                Code::BodyMultipart,
+                loc.clone(),
+                "the request body is multipart: bytes the caller builds, never JSON",
+            );
+            return Some(Body::Binary {
+                content_type: Some("multipart/form-data".into()),
+            });
+        }
+        if media {
+            return Some(Body::Binary { content_type: None });
+        }
+        let example = self
+            .example
+            .filter(|e| e.body.is_object() || e.body.is_array());
+        if let Some(e) = example
+            && let Some(t) = &e.type_name
+        {
+            diags.emit(
+                Code::BodyInferred,
+                e.loc.clone(),
+                format!("the request body is the `{t}` the request example is annotated with"),
+            );
+            return Some(Body::Type {
+                ty: TypeRef::Complex { name: t.clone() },
+                collection: e.collection,
+            });
+        }
+        // A POST answered `201 Created` with one `x` creates an `x` from its body.
+        let created =
+            self.method == "POST" && self.response.status == Some(201) && !self.response.collection;
+        let fits = |e: &Example, name: &str| {
+            let (Some(obj), Some(t)) = (e.body.as_object(), self.ir.types.get(name)) else {
+                return false;
+            };
+            obj.keys()
+                .all(|k| k.starts_with('@') || super::build::has_property(self.ir, t, k))
+        };
+        if let (Some(e), true, Some(ty @ TypeRef::Complex { name })) =
+            (example, created, &self.response.ty)
+            && fits(e, name)
+        {
+            diags.emit(
+                Code::BodyInferred,
+                e.loc.clone(),
+                format!("the request creates a `{name}` (answered `201 Created` with one): the body is one"),
+            );
+            return Some(Body::Type {
+                ty: ty.clone(),
+                collection: false,
+            });
+        }
+        if let (Some(loc), Some(ty @ TypeRef::Complex { name })) = (self.prose, &self.response.ty) {
+            diags.emit(
+                Code::BodyInferred,
+                loc.clone(),
+                format!("the request body is the values of the resource's properties: a `{name}`"),
+            );
+            return Some(Body::Type {
+                ty: ty.clone(),
+                collection: false,
+            });
+        }
+        let at = self
+            .prose
+            .cloned()
+            .or_else(|| example.map(|e| e.loc.clone()))?;
+        diags.emit(
+            Code::BodyInferred,
+            at,
+            "the request body is documented only by prose or an example; taken as JSON",
+        );
+        Some(Body::Type {
+            ty: TypeRef::Opaque {
+                spelling: "Json".into(),
+            },
+            collection: false,
+        })
     }
 }
 
@@ -884,7 +1117,11 @@ impl Facts {
             }
         }
         for h in self.headers {
-            if !op.headers.iter().any(|o| o.name.eq_ignore_ascii_case(&h.name)) {
+            if !op
+                .headers
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(&h.name))
+            {
                 op.headers.push(h);
             }
         }
@@ -919,7 +1156,11 @@ impl Facts {
             op.response.ty = self.response.ty.clone();
             op.response.collection = self.response.collection;
         }
-        let extra = self.response.status.into_iter().chain(self.response.statuses);
+        let extra = self
+            .response
+            .status
+            .into_iter()
+            .chain(self.response.statuses);
         for s in extra.filter(|s| (200..300).contains(s)) {
             if !op.response.statuses.contains(&s) {
                 op.response.statuses.push(s);
@@ -976,13 +1217,24 @@ fn resource_homes<'a>(
     for (op, shapes) in ops.iter().zip(shapes) {
         let ty = match (&op.response.ty, &op.body) {
             (Some(TypeRef::Complex { name }), _) => name,
-            (_, Some(Body::Type { ty: TypeRef::Complex { name }, .. })) => name,
+            (
+                _,
+                Some(Body::Type {
+                    ty: TypeRef::Complex { name },
+                    ..
+                }),
+            ) => name,
             _ => continue,
         };
-        let Some(def) = ir.types.get(ty) else { continue };
+        let Some(def) = ir.types.get(ty) else {
+            continue;
+        };
         let file = &def.loc.file;
         let stem = file.rsplit('/').next().unwrap_or(file);
-        let stem = stem.strip_suffix(".md").unwrap_or(stem).to_ascii_lowercase();
+        let stem = stem
+            .strip_suffix(".md")
+            .unwrap_or(stem)
+            .to_ascii_lowercase();
         for shape in shapes {
             homes.entry(shape.as_str()).or_insert_with(|| stem.clone());
         }
