@@ -822,6 +822,6 @@ mod tests {
             "/a/{}/b('{'}')",
             &[("x", "c/d.e"), ("y", "o'k")],
         );
-        assert_eq!(one.unwrap().path, "/a/c%2Fd%2Ee/b('o''k')");
+        assert_eq!(one.unwrap().path, "/a/c%2Fd%2Ee/b('o%27%27k')");
     }
 }
