@@ -266,6 +266,8 @@ pub fn tests_file(
             && o.response.ty.is_some()
             && o.paths[0].params().count() >= 1
             && o.body.is_none()
+            // Each value one segment (a value that is a path has its own test).
+            && !has_segments(&o.paths[0])
     });
     if let Some(op) = single_get {
         let root = ident::make_ident(op_names.module(&op.id));
@@ -491,14 +493,8 @@ fn call_tests(
             }
         });
     }
-    let colon = first(&|o| {
-        o.body.is_none()
-            && o.paths[0].query.is_empty()
-            && o.paths[0]
-                .pieces
-                .iter()
-                .any(|p| matches!(p, crate::ir::path::Piece::Param { segments: true, .. }))
-    });
+    let colon =
+        first(&|o| o.body.is_none() && o.paths[0].query.is_empty() && has_segments(&o.paths[0]));
     if let Some(op) = colon {
         let value = "Folder A/100%/x?y#z/b.txt";
         let call = first_call(op_names, krate, op, quote! { #value }, quote! {});
@@ -527,4 +523,11 @@ fn call_tests(
         });
     }
     tests
+}
+
+/// Whether a path has a value that is itself a path (`root:/{item-path}:`).
+fn has_segments(path: &crate::ir::path::PathTemplate) -> bool {
+    path.pieces
+        .iter()
+        .any(|p| matches!(p, crate::ir::path::Piece::Param { segments: true, .. }))
 }
