@@ -67,8 +67,7 @@ pub mod applications {
     #[cfg(feature = "applications")]
     impl crate::client::Kind
     for kinds::PostApplicationsSynchronizationAcquireAccessToken {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `acquireAccessToken`, sent as the JSON request body.
@@ -181,7 +180,7 @@ pub mod applications {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::GetApplicationsSynchronizationTemplates {
-        type Output = crate::graph::SynchronizationTemplate;
+        type Response = crate::client::Json<crate::graph::SynchronizationTemplate>;
     }
     #[cfg(feature = "applications")]
     /// Create synchronizationTemplate
@@ -210,7 +209,7 @@ pub mod applications {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PostApplicationsSynchronizationTemplates {
-        type Output = crate::graph::SynchronizationTemplate;
+        type Response = crate::client::Json<crate::graph::SynchronizationTemplate>;
     }
     #[cfg(feature = "applications")]
     /// Update synchronizationTemplate
@@ -240,8 +239,7 @@ pub mod applications {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PatchApplicationsSynchronizationTemplates {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
 }
 /// Operations on paths under `/service_principals`.
@@ -310,8 +308,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::DeleteServicePrincipalsSynchronizationJobs {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// Get synchronizationJob
@@ -336,7 +333,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::GetServicePrincipalsSynchronizationJobs {
-        type Output = crate::graph::SynchronizationJob;
+        type Response = crate::client::Json<crate::graph::SynchronizationJob>;
     }
     #[cfg(feature = "applications")]
     /// List synchronization jobs
@@ -361,7 +358,9 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsSynchronizationJobs {
-        type Output = crate::runtime::Collection<crate::graph::SynchronizationJob>;
+        type Response = crate::client::Json<
+            crate::runtime::Collection<crate::graph::SynchronizationJob>,
+        >;
     }
     #[cfg(feature = "applications")]
     /// synchronizationJob: pause
@@ -386,8 +385,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobsPause {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// Create synchronizationJob
@@ -416,7 +414,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobs {
-        type Output = crate::graph::SynchronizationJob;
+        type Response = crate::client::Json<crate::graph::SynchronizationJob>;
     }
     #[cfg(feature = "applications")]
     /// synchronizationJob: provisionOnDemand
@@ -450,7 +448,9 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     impl crate::client::Kind
     for kinds::PostServicePrincipalsSynchronizationJobsProvisionOnDemand {
-        type Output = crate::graph::SynchronizationSecretKeyStringValuePair;
+        type Response = crate::client::Json<
+            crate::graph::SynchronizationSecretKeyStringValuePair,
+        >;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: provisionOnDemand`, sent as the JSON request body.
@@ -558,8 +558,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobsRestart {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `Restart synchronizationJob`, sent as the JSON request body.
@@ -657,8 +656,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PostServicePrincipalsSynchronizationJobsStart {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// synchronizationJob: validateCredentials
@@ -689,8 +687,7 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     impl crate::client::Kind
     for kinds::PostServicePrincipalsSynchronizationJobsValidateCredentials {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationJob: validateCredentials`, sent as the JSON request body.
@@ -814,8 +811,7 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     impl crate::client::Kind
     for kinds::DeleteServicePrincipalsSynchronizationJobsSchema {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// synchronizationSchema: filterOperators
@@ -864,7 +860,9 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsJobsSchemaFilterOperators {
-        type Output = crate::runtime::Collection<crate::graph::FilterOperatorSchema>;
+        type Response = crate::client::Json<
+            crate::runtime::Collection<crate::graph::FilterOperatorSchema>,
+        >;
     }
     #[cfg(feature = "applications")]
     /// synchronizationSchema: functions
@@ -913,8 +911,8 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsJobsSchemaFunctions {
-        type Output = crate::runtime::Collection<
-            crate::graph::AttributeMappingFunctionSchema,
+        type Response = crate::client::Json<
+            crate::runtime::Collection<crate::graph::AttributeMappingFunctionSchema>,
         >;
     }
     #[cfg(feature = "applications")]
@@ -964,7 +962,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::GetServicePrincipalsSynchronizationJobsSchema {
-        type Output = crate::graph::SynchronizationSchema;
+        type Response = crate::client::Json<crate::graph::SynchronizationSchema>;
     }
     #[cfg(feature = "applications")]
     /// synchronizationSchema: parseExpression
@@ -1008,7 +1006,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PostServicePrincipalsJobsSchemaParseExpression {
-        type Output = crate::graph::ParseExpressionResponse;
+        type Response = crate::client::Json<crate::graph::ParseExpressionResponse>;
     }
     #[cfg(feature = "applications")]
     /// The parameters of `synchronizationSchema: parseExpression`, sent as the JSON request body.
@@ -1138,8 +1136,7 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::PutServicePrincipalsSynchronizationJobsSchema {
-        type Output = ();
-        const NO_CONTENT: bool = true;
+        type Response = crate::client::NoContent;
     }
     #[cfg(feature = "applications")]
     /// List existing synchronization templates
@@ -1173,6 +1170,8 @@ pub mod service_principals {
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsSynchronizationTemplates {
-        type Output = crate::runtime::Collection<crate::graph::SynchronizationTemplate>;
+        type Response = crate::client::Json<
+            crate::runtime::Collection<crate::graph::SynchronizationTemplate>,
+        >;
     }
 }

@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p doc2rs -- generate`.
 
 use graph_docs_generated::client::{
-    Client, Error, Operation, ReqwestTransport, RequestParts,
+    Client, Content, Error, Operation, ReqwestTransport, RequestParts,
 };
 use serde_json::Value;
 use std::future::Future;
@@ -53,13 +53,31 @@ struct Exchange {
     /// The request example's body (empty when it has none).
     request: &'static str,
     status: u16,
+    /// The request's one `Content-Type` (`None`: the request has no body and none).
+    request_type: Option<&'static str>,
     /// The response example's body (empty when it has none).
     response: &'static str,
-    /// The response is typed: the client's result must write back as the documented body.
-    typed: bool,
+    /// What the client's result must be.
+    expect: Expect,
     /// Sends the operation, built from the example's values and body, through the client.
     call: fn(Client<ReqwestTransport>, &'static str) -> Call,
 }
+/// What an exchange's result is compared with.
+#[allow(dead_code)]
+#[derive(Clone, Copy, PartialEq)]
+enum Expect {
+    /// Nothing: the operation documents no body (`()`).
+    Nothing,
+    /// The typed result writes back as the documented body.
+    Json,
+    /// The answer is empty and the result is `None`.
+    Null,
+    /// The answer is bytes (the example's text, served as `application/octet-stream`): the
+    /// result is exactly those bytes and that content type, never parsed.
+    Bytes,
+}
+/// The content type a documented download is served with.
+const BYTES_TYPE: &str = "application/octet-stream";
 /// Send an operation through the client; its typed result written back as JSON.
 ///
 /// The client sends the operation's request and the operation parses the answer, as
@@ -74,25 +92,44 @@ where
 {
     send_parts(client, operation.and_then(O::into_parts), typed::<O>)
 }
+/// Send a download through the client; its bytes and content type as JSON (see [`bytes`]).
+#[allow(dead_code)]
+fn send_bytes<O: Operation<Output = Content>>(
+    client: Client<ReqwestTransport>,
+    operation: Result<O, Error>,
+) -> Call {
+    send_parts(
+        client,
+        operation.and_then(O::into_parts),
+        |response| O::parse_response(response).map(|c| bytes(&c)),
+    )
+}
 /// The operation's typed reading of a response, written back as JSON.
 #[allow(dead_code)]
-fn typed<O: Operation>(status: u16, body: &[u8]) -> Result<Value, Error>
+fn typed<O: Operation>(response: http::Response<Vec<u8>>) -> Result<Value, Error>
 where
     O::Output: serde::Serialize,
 {
-    Ok(serde_json::to_value(O::parse_response(status, body)?)?)
+    Ok(serde_json::to_value(O::parse_response(response)?)?)
 }
-/// A request already built, sent through `Client::send`; its output is the status and body
-/// as they came, for the operation's own parser.
+/// Bytes and their content type as JSON, to compare exactly.
+#[allow(dead_code)]
+fn bytes(content: &Content) -> Value {
+    serde_json::json!({ "contentType" : content.content_type, "bytes" : content.bytes })
+}
+/// A request already built, sent through `Client::send`; its output is the response as it
+/// came (status, headers, body), for the operation's own parser.
 #[allow(dead_code)]
 struct Built(RequestParts);
 impl Operation for Built {
-    type Output = (u16, Vec<u8>);
+    type Output = http::Response<Vec<u8>>;
     fn into_parts(self) -> Result<RequestParts, Error> {
         Ok(self.0)
     }
-    fn parse_response(status: u16, body: &[u8]) -> Result<(u16, Vec<u8>), Error> {
-        Ok((status, body.to_vec()))
+    fn parse_response(
+        response: http::Response<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        Ok(response)
     }
 }
 /// Send built request parts through the client and parse the answer with `parse`.
@@ -100,12 +137,9 @@ impl Operation for Built {
 fn send_parts(
     client: Client<ReqwestTransport>,
     parts: Result<RequestParts, Error>,
-    parse: fn(u16, &[u8]) -> Result<Value, Error>,
+    parse: fn(http::Response<Vec<u8>>) -> Result<Value, Error>,
 ) -> Call {
-    Box::pin(async move {
-        let (status, body) = client.send(Built(parts?)).await?;
-        parse(status, &body)
-    })
+    Box::pin(async move { parse(client.send(Built(parts?)).await?) })
 }
 /// A request body read from the example's JSON.
 #[allow(dead_code)]
@@ -119,12 +153,17 @@ async fn exchange(
     client: Client<ReqwestTransport>,
     case: &'static Exchange,
 ) -> Outcome {
+    let served = if case.expect == Expect::Bytes {
+        BYTES_TYPE
+    } else {
+        "application/json"
+    };
     Mock::given(method(case.method))
         .and(DecodedPath(case.path.to_string()))
         .and(header("authorization", "Bearer test-token"))
         .respond_with(
             ResponseTemplate::new(case.status)
-                .set_body_raw(case.response.as_bytes().to_vec(), "application/json"),
+                .set_body_raw(case.response.as_bytes().to_vec(), served),
         )
         .expect(1)
         .mount(&server)
@@ -132,12 +171,51 @@ async fn exchange(
     let output = (case.call)(client, case.request)
         .await
         .map_err(|e| format!("the documented call fails: {e}"))?;
-    if case.typed {
-        same_as(
-            case.response,
-            &output,
-            "the result differs from the documented response",
-        )?;
+    match case.expect {
+        Expect::Nothing => {}
+        Expect::Json => {
+            same_as(
+                case.response,
+                &output,
+                "the result differs from the documented response",
+            )?
+        }
+        Expect::Null if output.is_null() => {}
+        Expect::Null => return Err(format!("an empty answer read as {output}, not None")),
+        Expect::Bytes => {
+            let want = bytes(
+                &Content {
+                    content_type: Some(BYTES_TYPE.to_string()),
+                    bytes: case.response.as_bytes().to_vec(),
+                },
+            );
+            if output != want {
+                return Err(
+                    format!("the download reads as {output}, not the {want} served"),
+                );
+            }
+        }
+    }
+    let received = server.received_requests().await.unwrap_or_default();
+    let request = received.last().ok_or("no request arrived")?;
+    let types: Vec<&str> = request
+        .headers
+        .get_all("content-type")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if types != case.request_type.into_iter().collect::<Vec<_>>() {
+        return Err(format!("Content-Type {types:?}, not {:?}", case.request_type));
+    }
+    if case.request_type.is_some_and(|t| t != "application/json")
+        && request.body != case.request.as_bytes()
+    {
+        return Err(
+            format!(
+                "the bytes sent differ from the example's: {:?}",
+                String::from_utf8_lossy(& request.body)
+            ),
+        );
     }
     server.verify().await;
     Ok(())
@@ -176,6 +254,193 @@ fn documented_exchanges() {
         },
     );
 }
+/// The client's calls against the local server, on operations written here (the marker
+/// types every generated builder has, one per way of reading a response), so they run
+/// whatever operations the docs hold.
+mod calls {
+    use super::{decode, local};
+    use graph_docs_generated::client::{
+        request, request_bytes, request_json, Bytes, Error, Json, JsonOrEmpty, Kind,
+    };
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    enum Download {}
+    impl Kind for Download {
+        type Response = Bytes;
+    }
+    enum Upload {}
+    impl Kind for Upload {
+        type Response = Json<serde_json::Value>;
+    }
+    enum Update {}
+    impl Kind for Update {
+        type Response = JsonOrEmpty<serde_json::Value>;
+    }
+    const CONTENT: &str = "/me/drive/root:/{/}:/content";
+    /// A download is the bytes and the content type the server sends, never parsed.
+    #[tokio::test]
+    async fn a_download_is_the_bytes_and_content_type_sent() {
+        let (server, client) = local().await;
+        let body = b"\x89PNG\r\n\x1a\n\x00{not json".to_vec();
+        Mock::given(method("GET"))
+            .and(path("/beta/me/drive/root:/Folder%20A/b.png:/content"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(body.clone(), "image/png"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let op = request::<
+            Download,
+        >(http::Method::GET, CONTENT, &[("item_path", "Folder A/b.png")])
+            .unwrap();
+        let content = client.send(op).await.unwrap();
+        assert_eq!(content.bytes, body);
+        assert_eq!(content.content_type.as_deref(), Some("image/png"));
+    }
+    /// An upload sends exactly the caller's bytes with one `Content-Type`, the caller's.
+    #[tokio::test]
+    async fn an_upload_sends_exactly_the_bytes_and_one_content_type() {
+        let (server, client) = local().await;
+        Mock::given(method("PUT"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .set_body_raw(br#"{"id": "01"}"#.to_vec(), "application/json"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let body = b"\x00\xff{\"a\": 1}\r\n--boundary--".to_vec();
+        let op = request_bytes::<
+            Upload,
+        >(
+                http::Method::PUT,
+                CONTENT,
+                &[("item_path", "f/g.txt")],
+                body.clone(),
+                "text/plain",
+            )
+            .unwrap();
+        let created = client.send(op).await.unwrap();
+        assert_eq!(created, serde_json::json!({ "id" : "01" }));
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received[0].body, body);
+        let types: Vec<_> = received[0]
+            .headers
+            .get_all("content-type")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        assert_eq!(types, ["text/plain"]);
+        assert_eq!(received[0].url.path(), "/beta/me/drive/root:/f/g.txt:/content");
+    }
+    /// A PATCH answered `204 No Content` is `Ok(None)`; answered with the representation,
+    /// `Some`.
+    #[tokio::test]
+    async fn a_patch_answered_204_is_ok() {
+        let (server, client) = local().await;
+        let patch = || {
+            request_json::<
+                Update,
+                _,
+            >(
+                    http::Method::PATCH,
+                    "/items/{}",
+                    &[("id", "1")],
+                    &serde_json::json!({ "name" : "x" }),
+                )
+                .unwrap()
+        };
+        Mock::given(method("PATCH"))
+            .respond_with(ResponseTemplate::new(204))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        assert_eq!(client.send(patch()). await .unwrap(), None);
+        Mock::given(method("PATCH"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(br#"{"name": "x"}"#.to_vec(), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        assert_eq!(
+            client.send(patch()). await .unwrap(), Some(serde_json::json!({ "name" : "x"
+            }))
+        );
+        let received = server.received_requests().await.unwrap();
+        let types: Vec<_> = received[0]
+            .headers
+            .get_all("content-type")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        assert_eq!(types, ["application/json"]);
+    }
+    /// A value that is a path arrives with its slashes; each part arrives intact (`%`, `?`,
+    /// `#`, `:` stay inside it); parts that would climb out of the path are refused.
+    #[tokio::test]
+    async fn a_colon_path_arrives_with_its_slashes() {
+        let (server, client) = local().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(b"x".to_vec(), "text/plain"),
+            )
+            .mount(&server)
+            .await;
+        let values = ["a/b.txt", "Folder A/100%/x?y=z#w/c:d/ü.txt", "...", "a/.../b"];
+        for value in values {
+            let op = request::<
+                Download,
+            >(http::Method::GET, CONTENT, &[("item_path", value)])
+                .unwrap();
+            client.send(op).await.expect("request succeeds");
+        }
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), values.len());
+        for (request, value) in received.iter().zip(values) {
+            let raw = request.url.path();
+            let inner = raw
+                .strip_prefix("/beta/me/drive/root:/")
+                .and_then(|p| p.strip_suffix(":/content"));
+            let inner = inner
+                .unwrap_or_else(|| panic!("{value:?} changed the path: {raw}"));
+            assert_eq!(
+                inner.matches('/').count(), value.matches('/').count(),
+                "{value:?}: {raw}"
+            );
+            let parts: Vec<String> = inner.split('/').map(decode).collect();
+            assert_eq!(
+                parts, value.split('/').collect::< Vec < _ >> (),
+                "{value:?} arrives part by part"
+            );
+            assert!(
+                request.url.query().is_none() && request.url.fragment().is_none(),
+                "{value:?} leaked into query or fragment"
+            );
+        }
+        for value in [
+            "",
+            "/",
+            "/a",
+            "a/",
+            "a//b",
+            ".",
+            "..",
+            "a/../b",
+            "../a",
+            "a/./b",
+        ] {
+            let op = request::<
+                Download,
+            >(http::Method::GET, CONTENT, &[("item_path", value)]);
+            assert!(
+                matches!(op, Err(Error::InvalidPathValue("item_path"))),
+                "{value:?} is refused"
+            );
+        }
+    }
+}
 /// Every documented exchange that can be replayed, in the order of the docs.
 static EXCHANGES: &[Exchange] = &[
     #[cfg(feature = "applications")]
@@ -186,8 +451,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{servicePrincipalsId}/synchronization/jobs",
         request: "{\"@odata.type\":\"#microsoft.synchronization.synchronizationJob\",\"schedule\":{\"@odata.type\":\"microsoft.graph.synchronizationSchedule\"},\"status\":{\"@odata.type\":\"microsoft.graph.synchronizationStatus\"},\"synchronizationJobSettings\":[{\"@odata.type\":\"microsoft.graph.keyValuePair\"}],\"templateId\":\"String\"}",
         status: 201u16,
+        request_type: Some("application/json"),
         response: "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"id\": \"96a8d812-d812-96a8-12d8-a89612d8a896\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, body| send(
             client,
             json(body)
@@ -205,8 +471,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/applications/{applicationsId}/synchronization/acquireAccessToken",
         request: "{\"credentials\":[{\"@odata.type\":\"microsoft.graph.synchronizationSecretKeyStringValuePair\"}]}",
         status: 204u16,
+        request_type: Some("application/json"),
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, body| send(
             client,
             json(body)
@@ -224,8 +491,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/",
         request: "",
         status: 204u16,
+        request_type: None,
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::DeleteServicePrincipalsSynchronizationJobs::new(
@@ -242,8 +510,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/",
         request: "",
         status: 200u16,
+        request_type: None,
         response: "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobs::new(
@@ -260,8 +529,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/",
         request: "",
         status: 200u16,
+        request_type: None,
         response: "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationJobs::new(
@@ -277,8 +547,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/pause",
         request: "",
         status: 204u16,
+        request_type: None,
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsPause::new(
@@ -295,8 +566,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs",
         request: "{\"templateId\":\"BoxOutDelta\"}",
         status: 200u16,
+        request_type: Some("application/json"),
         response: "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"NotConfigured\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"quarantine\": null,\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"templateId\": \"BoxOutDelta\"\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, body| send(
             client,
             json(body)
@@ -314,8 +586,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand",
         request: "{\"parameters\":[{\"ruleId\":\"ea807875-5618-4f0a-9125-0b46a05298ca\",\"subjects\":[{\"objectId\":\"9bb0f679-a883-4a6f-8260-35b491b8b8c8\",\"objectTypeName\":\"User\"}]}]}",
         status: 200u16,
+        request_type: Some("application/json"),
         response: "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair\",\n  \"key\": \"{\\\"result\\\":\\\"Skipped\\\",\\\"details\\\":{\\\"errorCode\\\":\\\"RedundantExport\\\",\\\"errorMessage\\\":\\\"The state of the user in both the source and target systems already match.\\\"}}\",\n  \"value\": \"{\\\"action\\\":\\\"Other\\\",\\\"changeId\\\":\\\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\\\",\\\"endTime\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"modifiedProperties\\\":[{\\\"displayName\\\":\\\"objectId\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\"},{\\\"displayName\\\":\\\"accountEnabled\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"True\\\"},{\\\"displayName\\\":\\\"displayName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill Bob\\\"},{\\\"displayName\\\":\\\"mailNickname\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill\\\"},{\\\"displayName\\\":\\\"userPrincipalName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"},{\\\"displayName\\\":\\\"IsSoftDeleted\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"False\\\"},{\\\"displayName\\\":\\\"appRoleAssignments\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"User\\\"}],\\\"provisioningSteps\\\":[{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Import\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"details\\\":{\\\"objectId\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\",\\\"accountEnabled\\\":\\\"True\\\",\\\"displayName\\\":\\\"Fill Bob\\\",\\\"mailNickname\\\":\\\"Bill\\\",\\\"userPrincipalName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"IsSoftDeleted\\\":\\\"False\\\",\\\"appRoleAssignments\\\":\\\"User\\\"}},{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Matching\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7214072Z\\\",\\\"details\\\":{\\\"active\\\":\\\"True\\\",\\\"displayName\\\":\\\"Bill Bob\\\",\\\"externalId\\\":\\\"Bill\\\",\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"userName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"}},{\\\"name\\\":\\\"EntrySynchronizationScoping\\\",\\\"type\\\":\\\"Scoping\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Determine if User in scope by evaluating against each scoping filter\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7526181Z\\\",\\\"details\\\":{\\\"IsActive\\\":\\\"True\\\",\\\"Assigned\\\":\\\"True\\\",\\\"IsEffectivelyEntitledForProvisioning\\\":\\\"True\\\",\\\"IsInProvisioningScopeDisplayName\\\":\\\"True\\\",\\\"ScopeEvaluationResult\\\":\\\"{}\\\"}},{\\\"name\\\":\\\"EntrySynchronizationSkip\\\",\\\"type\\\":\\\"Export\\\",\\\"status\\\":\\\"Skipped\\\",\\\"description\\\":\\\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"details\\\":{\\\"SkipReason\\\":\\\"RedundantExport\\\"}}],\\\"reportableIdentifier\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"startTime\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"statusInfo\\\":{\\\"status\\\":\\\"Skipped\\\",\\\"errorCode\\\":null,\\\"reason\\\":null,\\\"additionalDetails\\\":null,\\\"errorCategory\\\":null,\\\"recommendedAction\\\":null},\\\"sourceIdentity\\\":{\\\"id\\\":\\\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\\\",\\\"type\\\":\\\"User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"sourceSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"Azure Active Directory\\\",\\\"details\\\":null},\\\"targetIdentity\\\":{\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"type\\\":\\\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"targetSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"customappsso\\\",\\\"details\\\":null}}\"\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, body| send(
             client,
             json(body)
@@ -334,8 +607,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/restart",
         request: "{\"criteria\":{\"resetScope\":\"Watermark, Escrows, QuarantineState\"}}",
         status: 204u16,
+        request_type: Some("application/json"),
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, body| send(
             client,
             json(body)
@@ -354,8 +628,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/start",
         request: "",
         status: 204u16,
+        request_type: None,
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsStart::new(
@@ -372,8 +647,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials",
         request: "{\"credentials\":[{\"key\":\"UserName\",\"value\":\"user@domain.com\"},{\"key\":\"Password\",\"value\":\"password-value\"}]}",
         status: 204u16,
+        request_type: Some("application/json"),
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, body| send(
             client,
             json(body)
@@ -392,8 +668,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators",
         request: "",
         status: 200u16,
+        request_type: None,
         response: "{\n  \"value\": [\n    {\n      \"arity\": \"Binary\",\n      \"multivaluedComparisonType\": \"All\",\n      \"name\": \"EQUALS\",\n      \"supportedAttributeTypes\": [\n        \"String\",\n        \"Integer\"\n      ]\n    }\n  ]\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFilterOperators::new(
@@ -410,8 +687,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions",
         request: "",
         status: 200u16,
+        request_type: None,
         response: "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#functions\",\n  \"value\": [\n    {\n      \"name\": \"Append\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"suffix\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"DefaultDomain\",\n      \"parameters\": []\n    },\n    {\n      \"name\": \"AppRoleAssignments\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"FormatDateTime\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"inputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"outputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    }\n  ]\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::ListServicePrincipalsJobsSchemaFunctions::new(
@@ -428,8 +706,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema",
         request: "",
         status: 200u16,
+        request_type: None,
         response: "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\",\n      \"objects\": [\n        {}\n      ]\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            },\n            {}\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        },\n        {}\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    },\n    {}\n  ]\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::GetServicePrincipalsSynchronizationJobsSchema::new(
@@ -446,8 +725,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression",
         request: "{\"expression\":\"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", ,  )\",\"targetAttributeDefinition\":null,\"testInputObject\":{\"definition\":null,\"properties\":[{\"key\":\"objectId\",\"value\":\"66E4A8CC-1B7B-435E-95F8-F06CEA133828\"},{\"key\":\"IsSoftDeleted\",\"value\":\"false\"},{\"key\":\"accountEnabled\",\"value\":\"true\"},{\"key\":\"streetAddress\",\"value\":\"1 Redmond Way\"},{\"key\":\"city\",\"value\":\"Redmond\"},{\"key\":\"state\",\"value\":\"WA\"},{\"key\":\"postalCode\",\"value\":\"98052\"},{\"key\":\"country\",\"value\":\"USA\"},{\"key\":\"department\",\"value\":\"Sales\"},{\"key\":\"displayName\",\"value\":\"John Smith\"},{\"key\":\"extensionAttribute1\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute2\",\"value\":\"Sample 2\"},{\"key\":\"extensionAttribute3\",\"value\":\"Sample 3\"},{\"key\":\"extensionAttribute4\",\"value\":\"Sample 4\"},{\"key\":\"extensionAttribute5\",\"value\":\"Sample 5\"},{\"key\":\"extensionAttribute6\",\"value\":\"Sample 6\"},{\"key\":\"extensionAttribute7\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute8\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute9\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute10\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute11\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute12\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute13\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute14\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute15\",\"value\":\"Sample 1\"},{\"key\":\"givenName\",\"value\":\"John\"},{\"key\":\"jobTitle\",\"value\":\"Finance manager\"},{\"key\":\"mail\",\"value\":\"johns@contoso.com\"},{\"key\":\"mailNickname\",\"value\":\"johns\"},{\"key\":\"manager\",\"value\":\"maxs@contoso.com\"},{\"key\":\"mobile\",\"value\":\"425-555-0010\"},{\"key\":\"onPremisesSecurityIdentifier\",\"value\":\"66E4A8CC-1B7B-435E-95F8-F06CEA133828\"},{\"key\":\"passwordProfile.password\",\"value\":\"\"},{\"key\":\"physicalDeliveryOfficeName\",\"value\":\"Main Office\"},{\"key\":\"preferredLanguage\",\"value\":\"EN-US\"},{\"key\":\"proxyAddresses\",\"value\":\"\"},{\"key\":\"surname\",\"value\":\"Smith\"},{\"key\":\"telephoneNumber\",\"value\":\"425-555-0011\"},{\"key\":\"userPrincipalName\",\"value\":\"johns@contoso.com\"},{\"key\":\"appRoleAssignments\",\"value\":[\"Default Assignment\"],\"value@odata.type\":\"#Collection(String)\"}]}}",
         status: 200u16,
+        request_type: Some("application/json"),
         response: "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, body| send(
             client,
             json(body)
@@ -466,8 +746,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema",
         request: "{\"directories\":[{\"name\":\"Azure Active Directory\",\"objects\":[{\"attributes\":[{\"name\":\"userPrincipalName\",\"type\":\"string\"}],\"name\":\"User\"}]},{\"name\":\"Salesforce\"}],\"synchronizationRules\":[{\"name\":\"USER_TO_USER\",\"objectMappings\":[{\"attributeMappings\":[{\"source\":{},\"targetAttributeName\":\"userName\"}],\"sourceObjectName\":\"User\",\"targetObjectName\":\"User\"}],\"sourceDirectoryName\":\"Azure Active Directory\",\"targetDirectoryName\":\"Salesforce\"}]}",
         status: 204u16,
+        request_type: Some("application/json"),
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, body| send(
             client,
             json(body)
@@ -486,8 +767,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/servicePrincipals/{id}/synchronization/templates",
         request: "",
         status: 200u16,
+        request_type: None,
         response: "{\n  \"value\": [\n    {\n      \"factoryTag\": \"CustomSCIM\",\n      \"id\": \"Slack\",\n      \"schema\": {\n        \"directories\": [],\n        \"synchronizationRules\": []\n      }\n    }\n  ]\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, _| send(
             client,
             graph_docs_generated::requests::service_principals::ListServicePrincipalsSynchronizationTemplates::new(
@@ -503,8 +785,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/applications/{id}/synchronization/templates",
         request: "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"SCIM-Test1\"}",
         status: 201u16,
+        request_type: Some("application/json"),
         response: "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\",\n  \"schema\": {\n    \"directories\": [],\n    \"synchronizationRules\": []\n  }\n}",
-        typed: true,
+        expect: Expect::Json,
         call: |client, body| send(
             client,
             json(body)
@@ -522,8 +805,9 @@ static EXCHANGES: &[Exchange] = &[
         path: "/applications/{id}/synchronization/templates/{templateId}",
         request: "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"Slack\"}",
         status: 204u16,
+        request_type: Some("application/json"),
         response: "",
-        typed: false,
+        expect: Expect::Nothing,
         call: |client, body| send(
             client,
             json(body)

@@ -1,4 +1,4 @@
-use graph_client::{Error, Operation, RequestParts};
+use graph_client::{Content, Error, Operation, RequestParts};
 use serde_json::Value;
 use support::{decode, same_as, Outcome};
 
@@ -30,9 +30,12 @@ enum Check {
     Mismatch(fn(&str) -> Result<Value, String>),
     /// A response: the operation parses the documented status and body, and the typed value
     /// serializes back to the same JSON.
-    Response(u16, fn(u16, &[u8]) -> Result<Value, Error>),
-    /// A response without a body.
-    Empty(u16, fn(u16, &[u8]) -> Result<(), Error>),
+    Response(u16, fn(http::Response<Vec<u8>>) -> Result<Value, Error>),
+    /// A response without a body: the operation reads it as `()` or `None`.
+    Empty(u16, fn(http::Response<Vec<u8>>) -> Result<Value, Error>),
+    /// A response of bytes (a download), the docs showing it as text: the operation gives
+    /// back exactly the bytes and the content type it is answered with.
+    Bytes(u16, fn(http::Response<Vec<u8>>) -> Result<Content, Error>),
     /// A request: the builder, given the example's path values, query and body, produces
     /// the documented method, path, query and (as JSON) body.
     Request(Request),
@@ -50,6 +53,9 @@ struct Request {
     /// The example URL's query pairs (decoded), and the documented path's fixed pairs it
     /// omits.
     query: &'static [(&'static str, &'static str)],
+    /// `Some(content type)`: the body is bytes (the example's text), sent exactly as they are
+    /// with this one `Content-Type`; `None`: a JSON body, sent as `application/json`.
+    bytes: Option<&'static str>,
 }
 
 /// Reads the example as the `Any` enum of its type and says which type each value is read as;
@@ -69,12 +75,24 @@ fn model<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Resul
 
 /// The operation's typed reading of a response, written back as JSON.
 #[allow(dead_code)]
-fn response<O: Operation>(status: u16, body: &[u8]) -> Result<Value, Error>
+fn response<O: Operation>(response: http::Response<Vec<u8>>) -> Result<Value, Error>
 where
     O::Output: serde::Serialize,
 {
-    Ok(serde_json::to_value(O::parse_response(status, body)?)?)
+    Ok(serde_json::to_value(O::parse_response(response)?)?)
 }
+
+/// A response with `status`, `content_type` and `body`, as a transport gives it.
+fn answer(status: u16, content_type: &str, body: &[u8]) -> http::Response<Vec<u8>> {
+    http::Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, content_type)
+        .body(body.to_vec())
+        .expect("a valid response")
+}
+
+/// The content type a documented download is answered with in these tests.
+const BYTES_TYPE: &str = "application/octet-stream";
 
 /// A request body read from the example's JSON.
 #[allow(dead_code)]
@@ -106,10 +124,21 @@ fn check(case: &Case) -> Outcome {
             }
         }
         Check::Response(status, parse) => {
-            let back = parse(*status, case.json.as_bytes()).map_err(|e| format!("the documented response does not parse: {e}"))?;
+            let back = parse(answer(*status, "application/json", case.json.as_bytes())).map_err(|e| format!("the documented response does not parse: {e}"))?;
             same_as(case.json, &back, "the round trip changed the response")?;
         }
-        Check::Empty(status, parse) => parse(*status, b"").map_err(|e| format!("the documented response does not parse: {e}"))?,
+        Check::Empty(status, parse) => {
+            let back = parse(answer(*status, "application/json", b"")).map_err(|e| format!("the documented response does not parse: {e}"))?;
+            if !back.is_null() {
+                return Err(format!("an empty response read as {back}"));
+            }
+        }
+        Check::Bytes(status, parse) => {
+            let back = parse(answer(*status, BYTES_TYPE, case.json.as_bytes())).map_err(|e| format!("the documented response is not read: {e}"))?;
+            if back.bytes != case.json.as_bytes() || back.content_type.as_deref() != Some(BYTES_TYPE) {
+                return Err(format!("read as {back:?}, not the bytes and content type served"));
+            }
+        }
         Check::Request(request) => check_request(request, case.json)?,
     }
     if let Some(ReadAs(read, expected)) = &case.read_as {
@@ -156,9 +185,24 @@ fn check_request(request: &Request, body: &str) -> Outcome {
     if query != want {
         return Err(format!("query {query:?} instead of {want:?}"));
     }
-    if !body.is_empty() {
-        let sent: Value = serde_json::from_slice(built.body()).map_err(|e| format!("the body sent is not JSON: {e}"))?;
-        same_as(body, &sent, "the body sent differs")?;
+    let content_types: Vec<&[u8]> = built.headers().get_all(http::header::CONTENT_TYPE).iter().map(|v| v.as_bytes()).collect();
+    match request.bytes {
+        Some(content_type) => {
+            if built.body().as_slice() != body.as_bytes() {
+                return Err(format!("the body sent differs from the example's bytes: {:?}", String::from_utf8_lossy(built.body())));
+            }
+            if content_types != [content_type.as_bytes()] {
+                return Err(format!("Content-Type {content_types:?} instead of only {content_type:?}"));
+            }
+        }
+        None if !body.is_empty() => {
+            let sent: Value = serde_json::from_slice(built.body()).map_err(|e| format!("the body sent is not JSON: {e}"))?;
+            same_as(body, &sent, "the body sent differs")?;
+            if content_types != [b"application/json".as_slice()] {
+                return Err(format!("Content-Type {content_types:?} instead of only application/json"));
+            }
+        }
+        None => {}
     }
     Ok(())
 }

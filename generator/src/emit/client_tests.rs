@@ -8,11 +8,11 @@
 //! `@odata.nextLink` sequence, and path values that try to change the path (`/`, `?`, `#`,
 //! `%2F`, `..`, spaces, non-ASCII).
 
-use super::requests::OpNames;
+use super::requests::{OpNames, Reading};
 use super::syntax::{self, Subst};
 use super::{EmitError, examples};
 use crate::ident;
-use crate::ir::{Example, ExampleKind, Ir, Operation};
+use crate::ir::{Body, Example, ExampleKind, Ir, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -58,8 +58,13 @@ fn pairs(ir: &Ir) -> Vec<(&Example, &Example)> {
 struct Templates {
     send_json: syn::Expr,
     send: syn::Expr,
+    send_bytes: syn::Expr,
+    send_bytes_body: syn::Expr,
     body: syn::Expr,
     default_body: syn::Expr,
+    bytes_body: syn::Expr,
+    none: syn::Expr,
+    some_str: syn::Expr,
     row: syn::Expr,
     table: Vec<syn::Item>,
 }
@@ -72,8 +77,13 @@ fn templates() -> Result<Templates, EmitError> {
                 quote! { |client, body| send(client, json(body).and_then(|body| __builder)) },
             )?,
             send: e(quote! { |client, _| send(client, __builder) })?,
+            send_bytes: e(quote! { |client, _| send_bytes(client, __builder) })?,
+            send_bytes_body: e(quote! { |client, body| send(client, __builder) })?,
             body: e(quote! { body })?,
             default_body: e(quote! { Default::default() })?,
+            bytes_body: e(quote! { body.as_bytes() })?,
+            none: e(quote! { None })?,
+            some_str: e(quote! { Some("__s") })?,
             row: e(quote! {
                 Exchange {
                     name: "__name",
@@ -82,8 +92,9 @@ fn templates() -> Result<Templates, EmitError> {
                     path: "__path",
                     request: "__request",
                     status: __status,
+                    request_type: __request_type,
                     response: "__response",
-                    typed: __typed,
+                    expect: Expect::__expect,
                     call: __call,
                 }
             })?,
@@ -95,38 +106,73 @@ fn templates() -> Result<Templates, EmitError> {
     })
 }
 
-/// `|client, body| send(client, Op::ctor(values.., body))` for a request example, if it
-/// can be built.
+/// A request example's call: `|client, body| send(client, Op::ctor(values.., body))` (or
+/// `send_bytes` for a download), the body it sends and its one `Content-Type`, if it can be
+/// built.
 fn call(
     t: &Templates,
     op_names: &OpNames,
     krate: &syn::Ident,
     op: &Operation,
     req: &Example,
-) -> Result<Option<(syn::Expr, String)>, EmitError> {
+) -> Result<Option<(syn::Expr, String, syn::Expr)>, EmitError> {
     let Some(c) = req.call.as_ref() else {
         return Ok(None);
     };
     if !c.query.is_empty() {
         return Ok(None);
     }
-    let (template, body, request) = match (&op.body, req.body.is_null()) {
-        (Some(_), false) => {
-            let Ok(request) = serde_json::to_string(&req.body) else {
+    let json_type = || {
+        Subst::new()
+            .str("__s", "application/json")
+            .expression(t.some_str.clone())
+    };
+    let mut args = Vec::new();
+    let (template, request, request_type) = match (&op.body, &req.body) {
+        (Some(Body::Binary { content_type }), body) => {
+            // The example's text (none when the docs show none) as bytes, with the
+            // documented content type; a body shown as JSON is not a body of bytes.
+            let text = match body {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Null => String::new(),
+                _ => return Ok(None),
+            };
+            let content_type = content_type
+                .as_deref()
+                .unwrap_or("application/octet-stream");
+            args.push(t.bytes_body.clone());
+            args.push(syntax::str_expr(content_type));
+            let request_type = Subst::new()
+                .str("__s", content_type)
+                .expression(t.some_str.clone());
+            (&t.send_bytes_body, text, request_type)
+        }
+        (Some(_), serde_json::Value::Null) => {
+            args.push(t.default_body.clone());
+            (&t.send, String::new(), json_type())
+        }
+        (Some(_), body) => {
+            let Ok(request) = serde_json::to_string(body) else {
                 return Ok(None);
             };
-            (&t.send_json, Some(&t.body), request)
+            args.push(t.body.clone());
+            (&t.send_json, request, json_type())
         }
-        (Some(_), true) => (&t.send, Some(&t.default_body), String::new()),
-        (None, true) => (&t.send, None, String::new()),
-        (None, false) => return Ok(None),
+        (None, serde_json::Value::Null) => (&t.send, String::new(), t.none.clone()),
+        (None, _) => return Ok(None),
     };
-    let builder =
-        super::requests::constructor_call(krate, op_names, op, c.path, &c.values, body.cloned())?;
+    // A download is sent through `send_bytes` (its result is bytes, not JSON); one that
+    // sends a body is not replayed.
+    let template = match Reading::of(op) {
+        Reading::Bytes if op.body.is_none() => &t.send_bytes,
+        Reading::Bytes => return Ok(None),
+        _ => template,
+    };
+    let builder = super::requests::constructor_call(krate, op_names, op, c.path, &c.values, args)?;
     let send = Subst::new()
         .expr("__builder", &builder)
         .expression(template.clone());
-    Ok(Some((send, request)))
+    Ok(Some((send, request, request_type)))
 }
 
 pub fn tests_file(
@@ -151,7 +197,7 @@ pub fn tests_file(
         if resp.mismatch.is_some() || req.mismatch.is_some() {
             continue;
         }
-        let Some((call, request)) = call(&t, op_names, &krate, op, req)? else {
+        let Some((call, request, request_type)) = call(&t, op_names, &krate, op, req)? else {
             continue;
         };
         let status = resp.status.or(op.response.status).unwrap_or(200);
@@ -166,15 +212,22 @@ pub fn tests_file(
         {
             continue;
         }
-        let response = if resp.body.is_null() {
-            String::new()
-        } else {
-            serde_json::to_string_pretty(&resp.body).unwrap_or_default()
+        let reading = Reading::of(op);
+        let response = match (&resp.body, reading) {
+            (serde_json::Value::Null, _) => String::new(),
+            // A download is served as the example's text and compared as bytes.
+            (serde_json::Value::String(text), Reading::Bytes) => text.clone(),
+            _ => serde_json::to_string_pretty(&resp.body).unwrap_or_default(),
         };
-        let typed = op.response.ty.is_some();
-        if typed && response.is_empty() {
-            continue;
-        }
+        let expect = match (reading, response.is_empty()) {
+            (Reading::NoContent, _) => "Nothing",
+            (Reading::Json | Reading::JsonOrEmpty, false) => "Json",
+            (Reading::JsonOrEmpty, true) => "Null",
+            (Reading::Bytes, _) if resp.body.is_string() => "Bytes",
+            // A typed answer without a body; a download the docs do not show as text (no
+            // bytes to compare): not replayed.
+            (Reading::Json, true) | (Reading::Bytes, _) => continue,
+        };
         let (Some((_, url)), Some(c)) = (&req.request_line, &req.call) else {
             continue;
         };
@@ -187,7 +240,7 @@ pub fn tests_file(
         let at = format!("{} and {}:{}", req.loc, resp.loc.file, resp.loc.line);
         let cfg = areas.cfg_of(&op.id);
         let status = syntax::lit_suffixed(status, "u16");
-        let typed = syntax::bool_expr(typed);
+        let expect = syntax::id(expect);
         let mut row = Subst::new()
             .str("__name", &name)
             .str("__at", &at)
@@ -195,8 +248,9 @@ pub fn tests_file(
             .str("__path", &path)
             .str("__request", &request)
             .expr("__status", &status)
+            .expr("__request_type", &request_type)
             .str("__response", &response)
-            .expr("__typed", &typed)
+            .ident("__expect", &expect)
             .expr("__call", &call)
             .expression(t.row.clone());
         syntax::prepend_expr_attrs(&mut row, syntax::attrs(cfg)?)?;
@@ -212,6 +266,8 @@ pub fn tests_file(
             && o.response.ty.is_some()
             && o.paths[0].params().count() >= 1
             && o.body.is_none()
+            // Each value one segment (a value that is a path has its own test).
+            && !has_segments(&o.paths[0])
     });
     if let Some(op) = single_get {
         let root = ident::make_ident(op_names.module(&op.id));
@@ -322,6 +378,7 @@ pub fn tests_file(
         };
         tests.push(gated);
     }
+    tests.extend(call_tests(ir, op_names, areas, &krate));
     let parse = |tokens: TokenStream| {
         syn::parse2::<syn::File>(tokens)
             .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
@@ -332,4 +389,145 @@ pub fn tests_file(
         format!("{}\n{}", super::HEADER, super::print_file(file)),
         count,
     ))
+}
+
+/// `krate::requests::root::Op::new(values.., body..)` on an operation's first path: `"p"` for
+/// each value, `path` for a value that is a path (`root:/{item-path}:`).
+fn first_call(
+    op_names: &OpNames,
+    krate: &syn::Ident,
+    op: &Operation,
+    path: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
+    let root = ident::make_ident(op_names.module(&op.id));
+    let ty = op_names.ident(&op.id);
+    let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
+    let args = op.paths[0].pieces.iter().filter_map(|p| match p {
+        crate::ir::path::Piece::Param { segments: true, .. } => Some(quote! { #path }),
+        crate::ir::path::Piece::Param { .. } => Some(quote! { "p" }),
+        crate::ir::path::Piece::Literal { .. } => None,
+    });
+    quote! { #krate::requests::#root::#ty::#ctor(#(#args,)* #body) }
+}
+
+/// Tests of the calls the docs' exchanges may not show, each on the first documented
+/// operation that has it: a download (bytes and content type as sent), an upload (exactly
+/// the bytes, one `Content-Type`), a `PATCH` answered `204`, a value that is a path.
+fn call_tests(
+    ir: &Ir,
+    op_names: &OpNames,
+    areas: &super::areas::Areas,
+    krate: &syn::Ident,
+) -> Vec<TokenStream> {
+    let mut tests = Vec::new();
+    let first = |f: &dyn Fn(&Operation) -> bool| ir.operations.iter().find(|o| f(o));
+    let download =
+        first(&|o| o.method == "GET" && o.body.is_none() && Reading::of(o) == Reading::Bytes);
+    if let Some(op) = download {
+        let call = first_call(op_names, krate, op, quote! { "Folder A/b.pdf" }, quote! {});
+        let cfg = areas.cfg_of(&op.id);
+        tests.push(quote! {
+            /// A documented download gives back the bytes and the content type the server sends.
+            #cfg
+            #[tokio::test]
+            async fn documented_download_is_the_bytes_sent() {
+                let (server, client) = local().await;
+                let body = b"%PDF-\x00\xff{not json".to_vec();
+                Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/pdf")).expect(1).mount(&server).await;
+                let content = client.send(#call.unwrap()).await.unwrap();
+                assert_eq!(content.bytes, body);
+                assert_eq!(content.content_type.as_deref(), Some("application/pdf"));
+            }
+        });
+    }
+    let upload = first(&|o| matches!(o.body, Some(Body::Binary { .. })));
+    if let Some(op) = upload {
+        let call = first_call(
+            op_names,
+            krate,
+            op,
+            quote! { "f/g.txt" },
+            quote! { body.clone(), "text/plain" },
+        );
+        let verb = &op.method;
+        let cfg = areas.cfg_of(&op.id);
+        tests.push(quote! {
+            /// A documented upload sends exactly the caller's bytes with one `Content-Type`.
+            #cfg
+            #[tokio::test]
+            async fn documented_upload_sends_exactly_the_bytes() {
+                let (server, client) = local().await;
+                Mock::given(method(#verb)).respond_with(ResponseTemplate::new(200).set_body_raw(b"{}".to_vec(), "application/json")).expect(1).mount(&server).await;
+                let body = b"\x00\xff{\"a\": 1}\r\n".to_vec();
+                let _ = client.send(#call.unwrap()).await.unwrap();
+                let received = server.received_requests().await.unwrap();
+                assert_eq!(received[0].body, body);
+                let types: Vec<_> = received[0].headers.get_all("content-type").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+                assert_eq!(types, ["text/plain"]);
+            }
+        });
+    }
+    let patch = first(&|o| {
+        o.method == "PATCH"
+            && Reading::of(o) == Reading::JsonOrEmpty
+            && matches!(o.body, Some(Body::Type { .. } | Body::Parameters { .. }))
+    });
+    if let Some(op) = patch {
+        let call = first_call(
+            op_names,
+            krate,
+            op,
+            quote! { "a/b" },
+            quote! { Default::default() },
+        );
+        let cfg = areas.cfg_of(&op.id);
+        tests.push(quote! {
+            /// A documented PATCH answered `204 No Content` is `Ok(None)`.
+            #cfg
+            #[tokio::test]
+            async fn documented_patch_answered_204_is_ok() {
+                let (server, client) = local().await;
+                Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+                assert!(client.send(#call.unwrap()).await.unwrap().is_none());
+            }
+        });
+    }
+    let colon =
+        first(&|o| o.body.is_none() && o.paths[0].query.is_empty() && has_segments(&o.paths[0]));
+    if let Some(op) = colon {
+        let value = "Folder A/100%/x?y#z/b.txt";
+        let call = first_call(op_names, krate, op, quote! { #value }, quote! {});
+        let hostile = first_call(op_names, krate, op, quote! { value }, quote! {});
+        let verb = &op.method;
+        let cfg = areas.cfg_of(&op.id);
+        tests.push(quote! {
+            /// A documented path value that is itself a path arrives with its slashes, each
+            /// part intact; parts that would climb out of the path are refused.
+            #cfg
+            #[tokio::test]
+            async fn documented_colon_path_arrives_with_its_slashes() {
+                let (server, client) = local().await;
+                Mock::given(method(#verb)).respond_with(ResponseTemplate::new(200).set_body_raw(b"{}".to_vec(), "application/json")).expect(1).mount(&server).await;
+                let documented = #call.unwrap().into_parts().unwrap().path;
+                let _ = client.send(#call.unwrap()).await;
+                let received = server.received_requests().await.unwrap();
+                let raw = received[0].url.path();
+                assert_eq!(raw, format!("/beta{documented}"));
+                assert!(decode(raw).contains(#value), "{raw}");
+                assert!(received[0].url.query().is_none() && received[0].url.fragment().is_none(), "{raw}");
+                for value in ["", "/a", "a/", "a//b", "..", "a/../b", "a/./b"] {
+                    assert!(matches!(#hostile, Err(Error::InvalidPathValue(_))), "{value:?} is refused");
+                }
+            }
+        });
+    }
+    tests
+}
+
+/// Whether a path has a value that is itself a path (`root:/{item-path}:`).
+fn has_segments(path: &crate::ir::path::PathTemplate) -> bool {
+    path.pieces
+        .iter()
+        .any(|p| matches!(p, crate::ir::path::Piece::Param { segments: true, .. }))
 }

@@ -12,7 +12,7 @@
 //! model or operation, or a small closure calling a request builder); each row carries its
 //! area's `cfg`. The support code is `templates/example_support.rs`.
 
-use super::requests::{OpNames, QueryKind, setter_names};
+use super::requests::{OpNames, QueryKind, Reading, setter_names};
 use super::syntax::{self, Subst};
 use super::{EmitError, names::Names};
 use crate::ident;
@@ -83,12 +83,15 @@ struct Templates {
     model: syn::Expr,
     empty: syn::Expr,
     response: syn::Expr,
+    bytes: syn::Expr,
     request: syn::Expr,
     build_body: syn::Expr,
     build_none: syn::Expr,
     json_body: syn::Expr,
     default_body: syn::Expr,
+    bytes_body: syn::Expr,
     none: syn::Expr,
+    some_str: syn::Expr,
     read_as: syn::Expr,
     row: syn::Expr,
     table: Vec<syn::Item>,
@@ -104,8 +107,9 @@ fn templates() -> Result<Templates, EmitError> {
             body_type: t(quote! { __K::requests::__root::__Body })?,
             mismatch: e(quote! { Check::Mismatch(model::<__P>) })?,
             model: e(quote! { Check::Model(model::<__P>) })?,
-            empty: e(
-                quote! { Check::Empty(__status, __K::requests::__root::__Ty::parse_response) },
+            empty: e(quote! { Check::Empty(__status, response::<__K::requests::__root::__Ty>) })?,
+            bytes: e(
+                quote! { Check::Bytes(__status, __K::requests::__root::__Ty::parse_response) },
             )?,
             response: e(
                 quote! { Check::Response(__status, response::<__K::requests::__root::__Ty>) },
@@ -116,13 +120,16 @@ fn templates() -> Result<Templates, EmitError> {
                     method: "__method",
                     path: "__path",
                     query: __query,
+                    bytes: __bytes,
                 })
             })?,
             build_body: e(quote! { |body| __call })?,
             build_none: e(quote! { |_| __call })?,
             json_body: e(quote! { json(body)? })?,
             default_body: e(quote! { Default::default() })?,
+            bytes_body: e(quote! { body.as_bytes() })?,
             none: e(quote! { None })?,
+            some_str: e(quote! { Some("__s") })?,
             read_as: e(
                 quote! { Some(ReadAs(|json| __reader(json, __K::__module::__Any::type_name), __expected)) },
             )?,
@@ -259,6 +266,29 @@ impl<'a> Ctx<'a> {
                         .expr("__status", &status)
                         .expression(template.clone())
                 };
+                let reading = Reading::of(op);
+                if reading == Reading::Bytes {
+                    // Served as the example's text, compared as bytes; never parsed.
+                    let serde_json::Value::String(text) = &ex.body else {
+                        return Err(
+                            "a download the docs do not show as text: no bytes to compare".into(),
+                        );
+                    };
+                    return Ok(CaseParts {
+                        json: text.clone(),
+                        check: check(&t.bytes),
+                        read_as: t.none.clone(),
+                        needs,
+                    });
+                }
+                if reading == Reading::JsonOrEmpty && ex.body.is_null() {
+                    return Ok(CaseParts {
+                        json: String::new(),
+                        check: check(&t.empty),
+                        read_as: t.none.clone(),
+                        needs,
+                    });
+                }
                 if op.response.ty.is_none() {
                     if ex.body.is_null() {
                         return Ok(CaseParts {
@@ -346,7 +376,26 @@ impl<'a> Ctx<'a> {
             setters.push((f, arg));
         }
         let has_body = !ex.body.is_null();
+        let mut body_args = Vec::new();
+        let mut bytes = t.none.clone();
         let (build, body_arg, body) = match (&op.body, has_body) {
+            (Some(crate::ir::Body::Binary { content_type }), _) => {
+                // The example's text (none when the docs show none) sent as bytes, with the
+                // documented content type.
+                let text = match &ex.body {
+                    serde_json::Value::String(text) => text.clone(),
+                    serde_json::Value::Null => String::new(),
+                    _ => return Err("a body of bytes the docs show as JSON".into()),
+                };
+                let content_type = content_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream");
+                body_args.push(syntax::str_expr(content_type));
+                bytes = Subst::new()
+                    .str("__s", content_type)
+                    .expression(t.some_str.clone());
+                (&t.build_body, Some(&t.bytes_body), text)
+            }
             (Some(_), true) => (
                 &t.build_body,
                 Some(&t.json_body),
@@ -363,7 +412,7 @@ impl<'a> Ctx<'a> {
             op,
             call.path,
             &call.values,
-            body_arg.cloned(),
+            body_arg.cloned().into_iter().chain(body_args),
         )?;
         let mut chain = syn::Expr::Try(syn::ExprTry {
             attrs: Vec::new(),
@@ -404,6 +453,7 @@ impl<'a> Ctx<'a> {
             .str("__method", &op.method)
             .str("__path", &path)
             .expr("__query", &query)
+            .expr("__bytes", &bytes)
             .expression(t.request.clone());
         Ok(CaseParts {
             json: body,

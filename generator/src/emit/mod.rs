@@ -38,22 +38,67 @@ const TEST_SUPPORT_SRC: &str = include_str!("../../templates/test_support.rs");
 /// is constant, so it is made once per process (runs in a loop, as tests and the fuzzer do,
 /// reuse it).
 fn template(src: &'static str, what: &str) -> Result<String, EmitError> {
-    type Cache = std::sync::Mutex<BTreeMap<usize, Result<String, EmitError>>>;
+    made(src.as_ptr() as usize, String::new(), || {
+        let mut file =
+            syn::parse_file(src).map_err(|e| EmitError(format!("{what} template: {e}")))?;
+        file.attrs.clear();
+        Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    })
+}
+
+/// A template's text, made once per process for each key.
+fn made(
+    src: usize,
+    variant: String,
+    make: impl FnOnce() -> Result<String, EmitError>,
+) -> Result<String, EmitError> {
+    type Cache = std::sync::Mutex<BTreeMap<(usize, String), Result<String, EmitError>>>;
     static MADE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
-    let key = src.as_ptr() as usize;
+    let key = (src, variant);
     if let Some(made) = MADE.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return made;
     }
-    let made = syn::parse_file(src)
-        .map_err(|e| EmitError(format!("{what} template: {e}")))
-        .map(|mut file| {
-            file.attrs.clear();
-            format!("{HEADER}\n{}", prettyplease::unparse(&file))
-        });
+    let made = make();
     if let Ok(mut m) = MADE.lock() {
         m.insert(key, made.clone());
     }
     made
+}
+
+/// The service root an SDK's client defaults to when the docs never name one.
+pub const FALLBACK_SERVICE_ROOT: &str = "https://graph.microsoft.com/beta";
+
+/// The service root the generated client defaults to: the docs' (`Ir::service_root`,
+/// without a trailing `/`) when it is an `https://` URL without white space, else
+/// [`FALLBACK_SERVICE_ROOT`].
+pub fn service_root(ir: &Ir) -> &str {
+    ir.service_root
+        .as_deref()
+        .map(|r| r.trim_end_matches('/'))
+        .filter(|r| {
+            r.len() > "https://".len()
+                && r.starts_with("https://")
+                && !r.chars().any(|c| c.is_whitespace() || c.is_control())
+        })
+        .unwrap_or(FALLBACK_SERVICE_ROOT)
+}
+
+/// The client template with `DEFAULT_BASE_URL` set to `root` (a string literal in the syntax
+/// tree, never text spliced into code).
+fn client_template(root: &str) -> Result<String, EmitError> {
+    made(CLIENT_SRC.as_ptr() as usize, root.to_string(), || {
+        let mut file =
+            syn::parse_file(CLIENT_SRC).map_err(|e| EmitError(format!("client template: {e}")))?;
+        file.attrs.clear();
+        let constant = file.items.iter_mut().find_map(|item| match item {
+            syn::Item::Const(c) if c.ident == "DEFAULT_BASE_URL" => Some(c),
+            _ => None,
+        });
+        let constant = constant
+            .ok_or_else(|| EmitError("client template: no `DEFAULT_BASE_URL` constant".into()))?;
+        *constant.expr = syntax::str_expr(root);
+        Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    })
 }
 
 /// Generated files by path relative to the output root, `/`-separated.
@@ -221,7 +266,10 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
         format!("{src}{RUNTIME}.rs"),
         template(RUNTIME_SRC, RUNTIME)?,
     );
-    files.insert(format!("{src}client.rs"), template(CLIENT_SRC, "client")?);
+    files.insert(
+        format!("{src}client.rs"),
+        client_template(service_root(ir))?,
+    );
     let crate_layout = opts.layout == Layout::Crate;
     // Items per module, sorted by Rust name.
     let mut modules: BTreeMap<&str, BTreeMap<&str, Model>> = BTreeMap::new();
@@ -421,5 +469,320 @@ mod tests {
             assert_eq!(text, prettyplease::unparse(&file), "{doc:?}");
             assert!(!text.contains('\r'), "{text:?}");
         }
+    }
+}
+
+/// What a Rust developer calling Graph sees for the calls of issue 18: downloads, uploads,
+/// operations that may answer `204`, values that are paths, the docs' service root.
+#[cfg(test)]
+mod call_tests {
+    use super::*;
+    use crate::diag::Loc;
+    use crate::ir::path::{self, Piece};
+    use crate::ir::{Body, Example, ExampleCall, ExampleKind, Operation, Response, TypeDef};
+    use crate::ir::{TypeKind, TypeRef};
+
+    fn loc(file: &str) -> Loc {
+        Loc {
+            file: file.into(),
+            line: 1,
+            col: 1,
+        }
+    }
+
+    fn op(id: &str, method: &str, raw: &str, body: Option<Body>, response: Response) -> Operation {
+        let mut path = path::parse(raw).unwrap();
+        for piece in &mut path.pieces {
+            if let Piece::Param { name, segments, .. } = piece {
+                *segments = name == "item-path";
+            }
+        }
+        Operation {
+            id: id.into(),
+            name: id.into(),
+            stub: false,
+            area: "files".into(),
+            description: String::new(),
+            method: method.into(),
+            paths: vec![path],
+            query: vec![],
+            headers: vec![],
+            body,
+            response,
+            loc: loc(id),
+            also_documented_at: vec![],
+        }
+    }
+
+    fn example(kind: ExampleKind, op: &str, body: serde_json::Value) -> Example {
+        Example {
+            kind,
+            name: None,
+            operation: Some(op.into()),
+            request_line: None,
+            call: None,
+            status: None,
+            type_name: None,
+            collection: false,
+            body,
+            mismatch: None,
+            loc: loc(op),
+        }
+    }
+
+    fn request(
+        op: &str,
+        method: &str,
+        url: &str,
+        values: &[&str],
+        body: serde_json::Value,
+    ) -> Example {
+        Example {
+            request_line: Some((method.into(), url.into())),
+            call: Some(ExampleCall {
+                path: 0,
+                values: values.iter().map(|v| v.to_string()).collect(),
+                query: vec![],
+            }),
+            ..example(ExampleKind::Request, op, body)
+        }
+    }
+
+    fn response(op: &str, status: u16, body: serde_json::Value) -> Example {
+        Example {
+            status: Some(status),
+            ..example(ExampleKind::Response, op, body)
+        }
+    }
+
+    const ITEM: &str = "microsoft.graph.driveItem";
+    const DOWNLOAD: &str = "api/driveitem-get-content.md";
+    const UPLOAD: &str = "api/driveitem-put-content.md";
+    const UPDATE: &str = "api/driveitem-update.md";
+    const GET: &str = "api/driveitem-get.md";
+    const COPY: &str = "api/driveitem-copy.md";
+
+    fn ir(service_root: Option<&str>) -> Ir {
+        let item = TypeRef::Complex { name: ITEM.into() };
+        let typed = |statuses: &[u16]| Response {
+            status: statuses.first().copied(),
+            statuses: statuses.to_vec(),
+            ty: Some(item.clone()),
+            ..Response::default()
+        };
+        let operations = vec![
+            op(
+                DOWNLOAD,
+                "GET",
+                "/me/drive/root:/{item-path}:/content",
+                None,
+                Response {
+                    status: Some(200),
+                    statuses: vec![200],
+                    binary: true,
+                    ..Response::default()
+                },
+            ),
+            op(
+                UPLOAD,
+                "PUT",
+                "/me/drive/items/{parent-id}:/{filename}:/content",
+                Some(Body::Binary {
+                    content_type: Some("text/plain".into()),
+                }),
+                typed(&[200, 201]),
+            ),
+            op(
+                UPDATE,
+                "PATCH",
+                "/me/drive/items/{item-id}",
+                Some(Body::Type {
+                    ty: item.clone(),
+                    collection: false,
+                }),
+                typed(&[200]),
+            ),
+            op(GET, "GET", "/me/drive/items/{item-id}", None, typed(&[200])),
+            op(
+                COPY,
+                "POST",
+                "/me/drive/items/{item-id}/copy",
+                None,
+                typed(&[202, 204]),
+            ),
+        ];
+        let v1 = "https://graph.microsoft.com/v1.0";
+        let examples = vec![
+            request(
+                DOWNLOAD,
+                "GET",
+                &format!("{v1}/me/drive/root:/a/b.txt:/content"),
+                &["a/b.txt"],
+                serde_json::Value::Null,
+            ),
+            response(DOWNLOAD, 200, serde_json::json!("Hello, bytes {not json")),
+            request(
+                UPLOAD,
+                "PUT",
+                &format!("{v1}/me/drive/items/p1:/f.txt:/content"),
+                &["p1", "f.txt"],
+                serde_json::json!("The contents of the file goes here."),
+            ),
+            response(UPLOAD, 201, serde_json::json!({"id": "0123"})),
+            request(
+                UPDATE,
+                "PATCH",
+                &format!("{v1}/me/drive/items/i1"),
+                &["i1"],
+                serde_json::json!({"name": "new.txt"}),
+            ),
+            response(UPDATE, 204, serde_json::Value::Null),
+        ];
+        let types = [(
+            ITEM.to_string(),
+            TypeDef {
+                name: ITEM.into(),
+                namespace: "microsoft.graph".into(),
+                kind: TypeKind::Entity,
+                key: Some("id".into()),
+                base: None,
+                base_source: None,
+                open: false,
+                is_abstract: false,
+                description: String::new(),
+                area: "files".into(),
+                properties: vec![],
+                navigation: vec![],
+                loc: loc("resources/driveitem.md"),
+            },
+        )];
+        Ir {
+            types: types.into_iter().collect(),
+            operations,
+            examples,
+            service_root: service_root.map(str::to_string),
+            ..Ir::default()
+        }
+    }
+
+    fn files(service_root: Option<&str>) -> Files {
+        let (files, _) = emit(&ir(service_root), &EmitOptions::default()).unwrap();
+        for (name, text) in &files {
+            if name.ends_with(".rs") {
+                syn::parse_file(text).unwrap_or_else(|e| panic!("{name} parses: {e}"));
+            }
+        }
+        files
+    }
+
+    /// The text with its white space runs made one space.
+    fn squash(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn a_binary_get_returns_content() {
+        let requests = squash(&files(None)["src/requests.rs"]);
+        assert!(
+            requests.contains(
+                "for kinds::GetMeRootByPathContent { type Response = crate::client::Bytes; }"
+            ),
+            "{requests}"
+        );
+        assert!(requests.contains("pub fn new(item_path: &str) -> Result<Self, crate::client::Error> { crate::client::request( http::Method::GET, \"/me/drive/root:/{/}:/content\", &[(\"item-path\", item_path)], ) }"), "{requests}");
+        assert!(requests.contains("(`client::Content`)"), "{requests}");
+    }
+
+    #[test]
+    fn a_binary_put_takes_bytes_and_a_content_type() {
+        let requests = squash(&files(None)["src/requests.rs"]);
+        assert!(requests.contains("pub fn new( parent_id: &str, filename: &str, body: impl Into<Vec<u8>>, content_type: &str, ) -> Result<Self, crate::client::Error> { crate::client::request_bytes( http::Method::PUT, \"/me/drive/items/{}:/{}:/content\", &[(\"parent-id\", parent_id), (\"filename\", filename)], body.into(), content_type, ) }"), "{requests}");
+        assert!(
+            requests.contains("(the docs show `text/plain`)"),
+            "{requests}"
+        );
+        assert!(
+            requests.contains("crate::client::Json<crate::graph::DriveItem>"),
+            "{requests}"
+        );
+    }
+
+    #[test]
+    fn an_operation_that_may_answer_204_returns_an_option() {
+        let requests = squash(&files(None)["src/requests.rs"]);
+        // A PATCH, and a POST the docs show answering 204.
+        for kind in ["PatchMeDriveItems", "PostMeDriveItemsCopy"] {
+            let want = format!(
+                "for kinds::{kind} {{ type Response = crate::client::JsonOrEmpty<crate::graph::DriveItem>; }}"
+            );
+            assert!(requests.contains(&want), "{kind}: {requests}");
+        }
+        // A GET documented with 200 only: an empty body is an error, not `None`.
+        assert!(requests.contains("for kinds::GetMeDriveItems { type Response = crate::client::Json<crate::graph::DriveItem>; }"), "{requests}");
+    }
+
+    #[test]
+    fn the_default_base_url_is_the_docs_service_root() {
+        let client = |root| squash(&files(root)["src/client.rs"]);
+        let constant = |url: &str| format!("pub const DEFAULT_BASE_URL: &str = \"{url}\";");
+        let v1 = "https://graph.microsoft.com/v1.0";
+        assert!(client(Some(v1)).contains(&constant(v1)));
+        assert!(client(Some("https://graph.microsoft.com/v1.0/")).contains(&constant(v1)));
+        assert!(client(None).contains(&constant(FALLBACK_SERVICE_ROOT)));
+        // Docs text only ever becomes a literal; something that is no https URL is not used.
+        let hostile = "https://x\";fn(evil){}//a";
+        let text = client(Some(hostile));
+        assert!(
+            text.contains(&constant("https://x\\\";fn(evil){}//a")),
+            "a literal"
+        );
+        assert!(
+            client(Some("graph.microsoft.com/v1.0")).contains(&constant(FALLBACK_SERVICE_ROOT))
+        );
+        assert!(client(Some("https://a b")).contains(&constant(FALLBACK_SERVICE_ROOT)));
+        // Everything else in the client is the template's.
+        let beta = files(None)["src/client.rs"].clone();
+        let v1_text = files(Some(v1))["src/client.rs"].clone();
+        assert_eq!(beta.replace(FALLBACK_SERVICE_ROOT, v1), v1_text);
+    }
+
+    #[test]
+    fn the_test_tables_compare_bytes_as_bytes() {
+        let files = files(None);
+        let examples = squash(&files["tests/examples.rs"]);
+        // The download's example is served as bytes and compared as bytes, never parsed.
+        assert!(examples.contains("json: \"Hello, bytes {not json\", check: Check::Bytes( 200u16, graph_docs_generated::requests::me::GetMeRootByPathContent::parse_response, )"), "{examples}");
+        // The upload's example text is the body, sent with the documented type.
+        assert!(
+            examples.contains("body.as_bytes(), \"text/plain\""),
+            "{examples}"
+        );
+        assert!(
+            examples.contains("bytes: Some(\"text/plain\")"),
+            "{examples}"
+        );
+        // The PATCH answered 204: an empty answer read as `None`.
+        assert!(examples.contains("Check::Empty( 204u16, response::<graph_docs_generated::requests::me::PatchMeDriveItems>, )"), "{examples}");
+        let client = squash(&files["tests/client.rs"]);
+        for test in [
+            "documented_download_is_the_bytes_sent",
+            "documented_upload_sends_exactly_the_bytes",
+            "documented_patch_answered_204_is_ok",
+            "documented_colon_path_arrives_with_its_slashes",
+            // The hand-written ones, whatever the docs hold.
+            "a_download_is_the_bytes_and_content_type_sent",
+            "a_colon_path_arrives_with_its_slashes",
+        ] {
+            assert!(client.contains(&format!("async fn {test}()")), "{test}");
+        }
+        assert!(
+            client.contains("response: \"Hello, bytes {not json\", expect: Expect::Bytes"),
+            "{client}"
+        );
+        assert!(
+            client.contains("request_type: Some(\"text/plain\")"),
+            "{client}"
+        );
+        assert!(client.contains("status: 204u16, request_type: Some(\"application/json\"), response: \"\", expect: Expect::Null"), "{client}");
     }
 }

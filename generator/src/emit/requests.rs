@@ -74,8 +74,8 @@ fn path_literal(text: &str) -> String {
 /// Parameter names of one path, as Rust idents (unique; the constructor's locals reserved).
 pub fn param_names(path: &PathTemplate) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
-    // Locals of the generated constructor.
-    for local in ["body", "path", "parts"] {
+    // Locals and body arguments of the generated constructor.
+    for local in ["body", "content_type", "path", "parts"] {
         namer.reserve(local);
     }
     path.params()
@@ -105,7 +105,7 @@ fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<syn
             })
         }
         Body::Type { .. } => Some(syntax::json_value_ty()),
-        // TODO(binary bodies): bytes and a content type.
+        // Bytes and a content type: two arguments of their own (see `operation_item`).
         Body::Binary { .. } => None,
         Body::Parameters { .. } => Some(syntax::path_type(syntax::path([
             &op_names.body_ident(&op.id)
@@ -113,39 +113,95 @@ fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<syn
     }
 }
 
-/// The `Output` type, and whether the documented response has no body.
-fn output(ir_names: &Names, op: &Operation) -> Result<(syn::Type, bool), EmitError> {
-    Ok(match &op.response.ty {
-        Some(TypeRef::Complex { name }) => {
-            let t = ir_names.ty(name, MODULE);
-            let t = if op.response.collection {
-                let template = cached("collection type", || {
-                    syn::parse2(quote! { crate::runtime::Collection<__X> })
-                })?;
-                Subst::new().ty("__X", &t).type_(template)
-            } else {
-                t
-            };
-            (t, false)
+/// How an operation's response is read (the `client::ResponseBody` its `Kind` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// JSON read as the output type; an empty body is an error (`client::Json<T>`).
+    Json,
+    /// JSON read as `Option<T>`, an empty body `None` (`client::JsonOrEmpty<T>`): the docs
+    /// show a `204` for the operation, or it is a `PATCH` (Graph answers `204` unless asked
+    /// for the representation).
+    JsonOrEmpty,
+    /// Bytes and their content type (`client::Bytes`, output `client::Content`).
+    Bytes,
+    /// No documented body; any body is ignored (`client::NoContent`, output `()`).
+    NoContent,
+}
+
+impl Reading {
+    pub fn of(op: &Operation) -> Self {
+        let r = &op.response;
+        if r.binary {
+            Reading::Bytes
+        } else if !matches!(r.ty, Some(TypeRef::Complex { .. })) {
+            Reading::NoContent
+        } else if r.statuses.contains(&204) || r.status == Some(204) || op.method == "PATCH" {
+            Reading::JsonOrEmpty
+        } else {
+            Reading::Json
         }
-        _ => (cached("unit type", || syn::parse2(quote! { () }))?, true),
+    }
+}
+
+/// The output's type (`X`, `crate::runtime::Collection<X>`) when the response is JSON.
+fn json_output(ir_names: &Names, op: &Operation) -> Result<Option<syn::Type>, EmitError> {
+    let Some(TypeRef::Complex { name }) = &op.response.ty else {
+        return Ok(None);
+    };
+    let t = ir_names.ty(name, MODULE);
+    Ok(Some(if op.response.collection {
+        let template = cached("collection type", || {
+            syn::parse2(quote! { crate::runtime::Collection<__X> })
+        })?;
+        Subst::new().ty("__X", &t).type_(template)
+    } else {
+        t
+    }))
+}
+
+/// The `client::ResponseBody` the operation's `Kind` names: `crate::client::Json<X>` and the
+/// like.
+fn response_type(ir_names: &Names, op: &Operation) -> Result<syn::Type, EmitError> {
+    let reading = Reading::of(op);
+    let json = match reading {
+        Reading::Json | Reading::JsonOrEmpty => json_output(ir_names, op)?,
+        Reading::Bytes | Reading::NoContent => None,
+    };
+    let key = match reading {
+        Reading::Json => "json response",
+        Reading::JsonOrEmpty => "json-or-empty response",
+        Reading::Bytes => "bytes response",
+        Reading::NoContent => "no-content response",
+    };
+    let template = cached(key, || {
+        syn::parse2(match reading {
+            Reading::Json => quote! { crate::client::Json<__X> },
+            Reading::JsonOrEmpty => quote! { crate::client::JsonOrEmpty<__X> },
+            Reading::Bytes => quote! { crate::client::Bytes },
+            Reading::NoContent => quote! { crate::client::NoContent },
+        })
+    })?;
+    Ok(match json {
+        Some(t) => Subst::new().ty("__X", &t).type_(template),
+        None => template,
     })
 }
 
 /// The templates of an operation's items (see [`super::syntax`]).
 struct Templates {
-    /// The alias, the inherent impl (empty) and the `Kind` impl with and without
-    /// `NO_CONTENT`.
+    /// The alias, the inherent impl (empty) and the `Kind` impl.
     items: Vec<syn::Item>,
     /// A constructor: `{ __body }` and the one that adds fixed query options.
     ctor: syn::ImplItem,
     ctor_query: syn::ImplItem,
-    /// `__p: &str` and `body: __B`.
+    /// `__p: &str`, `body: __B`, and a body of bytes with its content type.
     param: syn::FnArg,
     body_param: syn::FnArg,
+    bytes_params: Vec<syn::FnArg>,
     /// The call that makes the request parts, without and with a body, and one path value.
     request: syn::Expr,
     request_json: syn::Expr,
+    request_bytes: syn::Expr,
     value: syn::Expr,
     /// `let parts = with_query(parts, k, v);`
     query: syn::Stmt,
@@ -167,11 +223,7 @@ fn templates() -> syn::Result<std::rc::Rc<Templates>> {
             pub type __T = crate::client::Request<kinds::__T>;
             impl __T {}
             impl crate::client::Kind for kinds::__T {
-                type Output = __Out;
-            }
-            impl crate::client::Kind for kinds::__T {
-                type Output = __Out;
-                const NO_CONTENT: bool = true;
+                type Response = __R;
             }
         })?,
         ctor: impl_item(quote! {
@@ -190,10 +242,18 @@ fn templates() -> syn::Result<std::rc::Rc<Templates>> {
         })?,
         param: syn::parse2(quote! { __p: &str })?,
         body_param: syn::parse2(quote! { body: __B })?,
+        bytes_params: {
+            let f: syn::ItemFn =
+                syn::parse2(quote! { fn f(body: impl Into<Vec<u8>>, content_type: &str) {} })?;
+            f.sig.inputs.into_iter().collect()
+        },
         request: syn::parse2(quote! { crate::client::request(__m, "__path", &[__elems]) })?,
         request_json: syn::parse2(
             quote! { crate::client::request_json(__m, "__path", &[__elems], &body) },
         )?,
+        request_bytes: syn::parse2(quote! {
+            crate::client::request_bytes(__m, "__path", &[__elems], body.into(), content_type)
+        })?,
         value: syn::parse2(quote! { ("__name", __p) })?,
         query: block
             .stmts
@@ -236,14 +296,14 @@ fn templates() -> syn::Result<std::rc::Rc<Templates>> {
 /// A call of an operation's constructor from outside the crate (the generated tests):
 /// `krate::requests::root::Op::ctor("value", .., body)`, the constructor of the operation's
 /// path number `path`, given the path's values as string literals and, when the operation
-/// takes one, the body expression.
+/// takes one, the body arguments (a body; bytes and their content type).
 pub fn constructor_call(
     krate: &syn::Ident,
     op_names: &OpNames,
     op: &Operation,
     path: usize,
     values: &[String],
-    body: Option<syn::Expr>,
+    body: impl IntoIterator<Item = syn::Expr>,
 ) -> Result<syn::Expr, EmitError> {
     let template = cached("constructor call", || {
         syn::parse2(quote! { __K::requests::__root::__Ty::__ctor() })
@@ -305,8 +365,16 @@ fn operation_item(
         for piece in &path.pieces {
             match piece {
                 Piece::Literal { text } => template.push_str(&path_literal(text)),
-                Piece::Param { name, quoted, .. } => {
-                    template.push_str(if *quoted { "{'}" } else { "{}" });
+                Piece::Param {
+                    name,
+                    quoted,
+                    segments,
+                } => {
+                    template.push_str(match (*segments, *quoted) {
+                        (true, _) => "{/}",
+                        (false, true) => "{'}",
+                        (false, false) => "{}",
+                    });
                     let id = pi.next().expect("one ident per param");
                     values.push(
                         Subst::new()
@@ -321,12 +389,16 @@ fn operation_item(
             .iter()
             .map(|p| Subst::new().ident("__p", p).arg(t.param.clone()))
             .collect();
-        let call = match &body_ty {
-            Some(b) => {
+        let call = match (&body_ty, &op.body) {
+            (Some(b), _) => {
                 args.push(Subst::new().ty("__B", b).arg(t.body_param.clone()));
                 t.request_json.clone()
             }
-            None => t.request.clone(),
+            (None, Some(Body::Binary { .. })) => {
+                args.extend(t.bytes_params.iter().cloned());
+                t.request_bytes.clone()
+            }
+            (None, _) => t.request.clone(),
         };
         let parts = Subst::new()
             .expr("__m", &method)
@@ -354,8 +426,18 @@ fn operation_item(
             .expr("__body", &parts)
             .stmts("__stmts", query)
             .impl_item(shape.clone());
-        let doc = syntax::doc_attr(&format!(" `{} {}`", op.method, path.raw))?;
-        impl_item_attrs(&mut f)?.insert(0, doc);
+        let mut doc = vec![syntax::doc_attr(&format!(" `{} {}`", op.method, path.raw))?];
+        if let Some(Body::Binary { content_type }) = &op.body {
+            let shown = content_type
+                .as_ref()
+                .map(|c| format!(" (the docs show `{c}`)"))
+                .unwrap_or_default();
+            doc.push(syntax::doc_attr("")?);
+            doc.extend(docs::attr_list(&[docs::clean(&format!(
+                "The body is sent as it is, with `content_type` as its `Content-Type`{shown}."
+            ))])?);
+        }
+        impl_item_attrs(&mut f)?.splice(0..0, doc);
         fns.push(f);
     }
     let setters = setter_names(op_names, op);
@@ -388,22 +470,28 @@ fn operation_item(
         impl_item_attrs(&mut item)?.splice(0..0, docs::attr_list(&doc)?);
         fns.push(item);
     }
-    let (out_ty, no_content) = output(names, op)?;
+    let response_ty = response_type(names, op)?;
     let mut doc = vec![docs::clean(&op.name), docs::clean(&op.description)];
     let status = op
         .response
         .status
         .map(|s| format!(" The documented success status is {s}."))
         .unwrap_or_default();
-    doc.push(docs::clean(&format!("Documented at `{}`.{status}", op.id)));
+    let reading = match Reading::of(op) {
+        Reading::Json => "",
+        Reading::JsonOrEmpty => " An empty answer (`204 No Content`) is `None`.",
+        Reading::Bytes => " The answer is bytes and their content type (`client::Content`).",
+        Reading::NoContent => "",
+    };
+    doc.push(docs::clean(&format!(
+        "Documented at `{}`.{status}{reading}",
+        op.id
+    )));
     let doc = docs::attr_list(&doc)?;
-    let mut items = t.items.clone();
-    // The `Kind` impl with or without `NO_CONTENT`.
-    items.swap_remove(if no_content { 2 } else { 3 });
     let mut items = Subst::new()
         .ident("__T", &ident)
-        .ty("__Out", &out_ty)
-        .items(items);
+        .ty("__R", &response_ty)
+        .items(t.items.clone());
     if let Some(syn::Item::Impl(i)) = items.get_mut(1) {
         i.items = fns;
     }
