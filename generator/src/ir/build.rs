@@ -284,6 +284,7 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     time(2, "match example calls", || {
         super::ops::match_example_calls(&mut ir, diags)
     });
+    ir.service_root = super::ops::service_root(&ir);
     time(2, "hierarchy: from examples", || {
         hierarchy::from_examples(&mut ir, diags)
     });

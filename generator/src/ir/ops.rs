@@ -825,6 +825,28 @@ impl BodyFacts<'_> {
     }
 }
 
+/// The service root the docs write their requests against: the version most request
+/// examples name (`https://graph.microsoft.com/v1.0/...` → v1.0), ties to beta.
+pub(super) fn service_root(ir: &Ir) -> Option<String> {
+    let (mut beta, mut v1) = (0usize, 0usize);
+    for ex in &ir.examples {
+        match ex
+            .request_line
+            .as_ref()
+            .and_then(|(_, url)| path::service_version(url))
+        {
+            Some("beta") => beta += 1,
+            Some(_) => v1 += 1,
+            None => {}
+        }
+    }
+    match (beta, v1) {
+        (0, 0) => None,
+        (b, v) if v > b => Some("https://graph.microsoft.com/v1.0".into()),
+        _ => Some("https://graph.microsoft.com/beta".into()),
+    }
+}
+
 /// The response of a page's second operation (the Response section describes the first):
 /// what its first response example shows.
 fn secondary_response(examples: &[Example], op: &str) -> Response {
@@ -1082,6 +1104,46 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     }
     follow_moved_examples(&mut ir.examples, &lost_shapes, &renamed);
     ir.operations = kept;
+    resource_bodies(ir, diags);
+}
+
+/// An update whose page says only "supply the values for relevant fields" (a JSON body of
+/// no named type) takes the type the docs return for the same path: the resource itself.
+fn resource_bodies(ir: &mut Ir, diags: &mut Diagnostics) {
+    let mut single: BTreeMap<String, String> = BTreeMap::new();
+    for op in &ir.operations {
+        if let (Some(TypeRef::Complex { name }), false) = (&op.response.ty, op.response.collection)
+        {
+            for p in &op.paths {
+                single.entry(p.shape()).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    for op in &mut ir.operations {
+        if !matches!(op.method.as_str(), "PATCH" | "PUT")
+            || !matches!(
+                &op.body,
+                Some(Body::Type {
+                    ty: TypeRef::Opaque { .. },
+                    ..
+                })
+            )
+        {
+            continue;
+        }
+        let Some(name) = op.paths.iter().find_map(|p| single.get(&p.shape())) else {
+            continue;
+        };
+        diags.emit(
+            Code::BodyInferred,
+            op.loc.clone(),
+            format!("the update's body is the values of the resource's fields: a `{name}`, the type the docs return for its path"),
+        );
+        op.body = Some(Body::Type {
+            ty: TypeRef::Complex { name: name.clone() },
+            collection: false,
+        });
+    }
 }
 
 /// What a page says about an operation besides its paths: merged into the operation that
