@@ -107,4 +107,37 @@ fn corpus_sdk_areas_compile_alone() {
             .unwrap();
         assert!(status.success(), "area {area} does not compile alone");
     }
+    user_program(&out, &workspace.join("target/corpus-sdk-test"));
+}
+
+/// A user's program against the corpus SDK with only the `users` and `sharepoint` areas
+/// (`tests/fixtures/user-program`): lists users with `select`, `filter` and `top`, updates one
+/// answered `204`, downloads and uploads bytes, addresses an item by path, all against a
+/// local server it starts on 127.0.0.1.
+fn user_program(sdk: &Path, target: &Path) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/user-program");
+    let dir = sdk.with_file_name("doc2rs-user-program");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = std::fs::read_to_string(fixture.join("Cargo.toml.in")).unwrap();
+    let manifest = manifest.replace(
+        "../doc2rs-corpus-sdk-test",
+        &sdk.display().to_string().replace('\\', "/"),
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(fixture.join("src/main.rs"), dir.join("src/main.rs")).unwrap();
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--offline", "-q"])
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the user program failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("user program: list, 204 update, download, upload, colon path: ok"));
 }

@@ -167,9 +167,11 @@ pub(super) fn fits_output(
 /// Why a documented response is not checked through the operation, if it is not: a
 /// redirect (the transport follows it; there is nothing to parse).
 pub(super) fn unparsed_status(status: u16) -> Option<&'static str> {
-    (300..400)
-        .contains(&status)
-        .then_some("a redirect: the transport follows it")
+    match status {
+        300..=399 => Some("a redirect: the transport follows it"),
+        400.. => Some("an error response the docs show, not the call's result"),
+        _ => None,
+    }
 }
 
 impl<'a> Ctx<'a> {
