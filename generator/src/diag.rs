@@ -92,6 +92,7 @@ codes! {
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
     ResponseWidened = "D2R410", Note, "response-widened";
     ResponseSingle = "D2R411", Note, "response-single";
+    PathRepaired = "D2R412", Warning, "path-repaired";
     // 600-649: the docs against official metadata (`lint --metadata`)
     MetadataTypeMissing = "D2R600", Warning, "metadata-type-missing";
     MetadataPropertyMissing = "D2R601", Warning, "metadata-property-missing";
@@ -103,6 +104,7 @@ codes! {
     MetadataEnumMissing = "D2R607", Warning, "metadata-enum-missing";
     MetadataEnumMemberMissing = "D2R608", Warning, "metadata-enum-member-missing";
     MetadataOperationMissing = "D2R609", Note, "metadata-operation-missing";
+    MetadataPathUnresolved = "D2R610", Warning, "path-unresolved";
 }
 
 impl fmt::Display for Code {
