@@ -125,7 +125,7 @@ pub(super) fn collect_api(
                 }
             };
             let paths = &mut by_method[i].1;
-            match path::parse(&m[2]) {
+            match super::path_repair::parse(&m[2], &loc, diags) {
                 Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => {
                     paths.push(PathTemplate {
                         loc: Some(loc),
