@@ -195,10 +195,13 @@ impl<'a> Service<'a> {
     }
 
     /// Walks `segs`; `Err` names the first segment that does not resolve.
-    pub fn resolve(&self, segs: &[Segment]) -> Result<(), Unresolved> {
+    /// `last_called`: the docs read the last segment as a call (an action or function), so it
+    /// is not taken for a fixed key.
+    pub fn resolve(&self, segs: &[Segment], last_called: bool) -> Result<(), Unresolved> {
         let mut at = At::Service;
         for (index, seg) in segs.iter().enumerate() {
-            at = self.step(&at, seg).map_err(|expected| Unresolved {
+            let called = last_called && index + 1 == segs.len();
+            at = self.step(&at, seg, called).map_err(|expected| Unresolved {
                 index,
                 segment: seg.text(),
                 expected,
@@ -269,7 +272,7 @@ impl<'a> Service<'a> {
         })
     }
 
-    fn step(&self, at: &At, seg: &Segment) -> Result<At, String> {
+    fn step(&self, at: &At, seg: &Segment, called: bool) -> Result<At, String> {
         let name = match seg {
             Segment::Address(_) => return self.address(at),
             Segment::Name(n) => n,
@@ -288,7 +291,7 @@ impl<'a> Service<'a> {
                     if *stream { "stream" } else { "primitive" }
                 )),
             },
-            At::Node { ty, coll } => self.on_node(ty, *coll, &name, written),
+            At::Node { ty, coll } => self.on_node(ty, *coll, &name, written, called),
         }
     }
 
@@ -308,7 +311,13 @@ impl<'a> Service<'a> {
             return Ok(At::End(format!("`{head}`")));
         }
         let Some(r) = self.roots.get(head) else {
-            return Err("an entity set, a singleton or an operation import".into());
+            let mut out = String::from("an entity set, a singleton or an operation import");
+            if !self.names.contains(head) {
+                out.push_str(&format!(
+                    " (`{head}` is named nowhere in the official metadata)"
+                ));
+            }
+            return Err(out);
         };
         let at = match r.kind {
             RootKind::EntitySet => At::Node {
@@ -341,8 +350,16 @@ impl<'a> Service<'a> {
         }
     }
 
-    /// `name`: the segment lower-cased; `written`: as the docs write it.
-    fn on_node(&self, ty: &str, coll: bool, name: &str, written: &str) -> Result<At, String> {
+    /// `name`: the segment lower-cased; `written`: as the docs write it; `called`: the docs
+    /// call it.
+    fn on_node(
+        &self,
+        ty: &str,
+        coll: bool,
+        name: &str,
+        written: &str,
+        called: bool,
+    ) -> Result<At, String> {
         let here = At::Node {
             ty: ty.to_string(),
             coll,
@@ -382,7 +399,8 @@ impl<'a> Service<'a> {
             return Ok(At::Node { ty: t, coll });
         }
         // `/onPremisesPublishingProfiles/applicationProxy`: a fixed key, written as a segment
-        if coll && args.is_none() && is_key_literal(written) {
+        let fixed_key = is_key_literal(written) && !called && !self.is_name_here(ty, head);
+        if coll && args.is_none() && fixed_key {
             return self.key(&here, name);
         }
         Err(self.expected(ty, coll, head))
@@ -412,6 +430,15 @@ impl<'a> Service<'a> {
         out
     }
 
+    /// `name` is a member of `ty`'s elements (or of a type derived from it) or the name of an
+    /// operation: a segment that lost its key before it (`/education/users/schools`) or an
+    /// operation not bound here (`/directoryObjects/delta`), not a fixed key.
+    fn is_name_here(&self, ty: &str, name: &str) -> bool {
+        self.member(ty, name).is_some()
+            || self.ops.contains_key(name)
+            || self.declared_below(ty, false, name).is_some()
+    }
+
     fn shown<'s>(&'s self, ty: &'s str) -> &'s str {
         self.ty(ty).map_or(ty, |t| t.name.as_str())
     }
@@ -426,7 +453,8 @@ impl<'a> Service<'a> {
                 continue;
             }
             let own = self.ty(&d).is_some_and(|t| {
-                !coll && (t.props.contains_key(name) || t.navs.contains_key(name))
+                let stream = name == "$value" && t.has_stream;
+                !coll && (stream || t.props.contains_key(name) || t.navs.contains_key(name))
             });
             if own || self.bound_exactly(&d, coll, name) {
                 return Some(d);
@@ -493,7 +521,11 @@ pub fn check(ir: &Ir, official: &Csdl) -> (usize, usize, Vec<Diagnostic>) {
     for op in &ir.operations {
         for p in &op.paths {
             total += 1;
-            let Err(u) = service.resolve(&segments(p)) else {
+            let segs = segments(p);
+            let last = segs.last().map(Segment::text).unwrap_or_default();
+            // POST to one entity of a collection is no OData request: a call, not a key
+            let called = op.method == "POST" || crate::ir::service::call(ir, op, &[last]).is_some();
+            let Err(u) = service.resolve(&segs, called) else {
                 resolved += 1;
                 continue;
             };
