@@ -349,6 +349,7 @@ impl Maker {
             status: None,
             ty,
             collection: o.id.ends_with('*'),
+            ..Default::default()
         };
         o
     }

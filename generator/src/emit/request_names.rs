@@ -463,6 +463,7 @@ mod tests {
                 status: Some(200),
                 ty: None,
                 collection,
+                ..Default::default()
             },
             loc,
             also_documented_at: vec![],

@@ -440,3 +440,270 @@ fn sibling_param(
     })?;
     Some(found.segs[i].clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Operation, Response};
+
+    fn repaired(raw: &str) -> (String, Vec<Rule>) {
+        repair_text(raw)
+    }
+
+    fn loc() -> Loc {
+        Loc {
+            file: "api/x.md".into(),
+            line: 30,
+            col: 1,
+        }
+    }
+
+    #[test]
+    fn sample_values_and_names() {
+        for v in [
+            "acdefc6b-2dc6-4e71-b1e9-6d9810ab1793",
+            "2192ca408ea2410eba3bec8ae873be6b",
+            "33434233-3030-3739-3043-393039324633",
+            "AAMkAGVmMDEz",
+            "AAMkpsDRVK",
+            "gDbc8U7HGwADDZocJgAAAA==",
+            "12345",
+        ] {
+            assert!(is_sample_value(v), "{v}");
+        }
+        for name in [
+            "accessPackages",
+            "fido2",
+            "TemporaryAccessPass",
+            "getOffice365ActiveUserDetail",
+            "b2cUserFlows",
+            "decade",
+            "applicationProxy",
+        ] {
+            assert!(!is_sample_value(name), "{name}");
+        }
+        assert_eq!(singular("classes"), "class");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("cases"), "case");
+        assert_eq!(singular("unifiedGroupSources"), "unifiedGroupSource");
+    }
+
+    #[test]
+    fn tilde_root() {
+        let (t, rules) = repaired("~/onPremisesPublishingProfiles/{publishingType}/agentGroups");
+        assert_eq!(
+            t,
+            "/onPremisesPublishingProfiles/{publishingType}/agentGroups"
+        );
+        assert_eq!(rules, [Rule::TildeRoot]);
+    }
+
+    #[test]
+    fn placeholder_in_parentheses() {
+        let (t, rules) = repaired("/teams/(team-id)/channels/{channel-id}/messages/{message-id}");
+        assert_eq!(
+            t,
+            "/teams/{team-id}/channels/{channel-id}/messages/{message-id}"
+        );
+        assert_eq!(rules, [Rule::ParenPlaceholder]);
+        // a key in parentheses after a name is not one
+        let keyed = "/workbook/worksheets(<key>)/range(address='{a}')";
+        assert_eq!(repaired(keyed), (keyed.to_string(), vec![]));
+    }
+
+    #[test]
+    fn detached_alternative() {
+        let (t, rules) = repaired("/users/{user-id} | user-principal-name/chats");
+        assert_eq!(t, "/users/{user-id | user-principal-name}/chats");
+        assert_eq!(rules, [Rule::DetachedAlternative]);
+        let fine = "/users/{user-id | user-principal-name}/chats/{chat-id}/members";
+        assert!(repaired(fine).1.is_empty());
+    }
+
+    #[test]
+    fn unclosed_call() {
+        let raw = "/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>'";
+        let (t, rules) = repaired(raw);
+        assert_eq!(t, format!("{raw})"));
+        assert_eq!(rules, [Rule::UnclosedCall]);
+        assert!(
+            path::parse(&t)
+                .unwrap()
+                .shape()
+                .ends_with("/range(address='{}')")
+        );
+    }
+
+    #[test]
+    fn glued_system_segment_and_lone_dollar() {
+        let (t, rules) = repaired("/servicePrincipals/{id}/tokenLifetimePolicies/{id}$ref");
+        assert_eq!(t, "/servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref");
+        assert_eq!(rules, [Rule::GluedSystemSegment]);
+        let (t, rules) = repaired("/me/drive/root:/{item-path}:/workbook/tables/$/add");
+        assert_eq!(t, "/me/drive/root:/{item-path}:/workbook/tables/add");
+        assert_eq!(rules, [Rule::LoneDollar]);
+        // inside a call's argument or the query, `$` is the docs' own
+        let fine = "/me/messages?$filter=x eq 'a$ref'";
+        assert!(repaired(fine).1.is_empty());
+    }
+
+    #[test]
+    fn sample_ids_become_parameters() {
+        let raw = "https://graph.microsoft.com/beta/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/ad8afb28-c138-4ad7-b7f5-a6986c2655a8/submissions";
+        let (t, rules) = repaired(raw);
+        assert_eq!(
+            t,
+            "https://graph.microsoft.com/beta/education/classes/{class-id}/assignments/{assignment-id}/submissions"
+        );
+        assert_eq!(rules, [Rule::SampleId, Rule::SampleId]);
+        let (t, _) = repaired(
+            "/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources",
+        );
+        assert_eq!(
+            t,
+            "/compliance/ediscovery/cases/{case-id}/custodians/{custodian-id}/unifiedGroupSources"
+        );
+        let (t, _) = repaired(
+            "https://graph.microsoft.com/beta/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==/tasks/delta?$deltatoken=w0vf2jHg2mBXU-I2AK0FSWl0dopNtG8u5YoM",
+        );
+        assert_eq!(
+            t,
+            "https://graph.microsoft.com/beta/me/todo/lists/{list-id}/tasks/delta?$deltatoken=w0vf2jHg2mBXU-I2AK0FSWl0dopNtG8u5YoM"
+        );
+        let (t, rules) = repaired("/sites/id/contentTypes/id/copyToDefaultContentLocation");
+        assert_eq!(
+            t,
+            "/sites/{id}/contentTypes/{id}/copyToDefaultContentLocation"
+        );
+        assert_eq!(rules, [Rule::UnbracedId, Rule::UnbracedId]);
+        // names stay, and a last `id` may be a property
+        for fine in [
+            "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2",
+            "/reports/getOffice365ActivationCounts",
+            "/users/{id}/id",
+        ] {
+            assert!(repaired(fine).1.is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn parse_reports_each_repair_and_keeps_the_docs_text() {
+        let mut diags = Diagnostics::default();
+        let raw = "/teams/(team-id)/channels/{channel-id}/messages/{message-id}";
+        let t = parse(raw, &loc(), &mut diags).unwrap();
+        assert_eq!(t.original.as_deref(), Some(raw));
+        assert_eq!(t.shape(), "/teams/{}/channels/{}/messages/{}");
+        let d: Vec<_> = diags.iter().collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::PathRepaired);
+        assert_eq!(d[0].loc, loc());
+        assert!(
+            d[0].message.contains("`/teams/{team-id}/"),
+            "{}",
+            d[0].message
+        );
+        let mut none = Diagnostics::default();
+        let t = parse("/teams/{team-id}", &loc(), &mut none).unwrap();
+        assert!(t.original.is_none() && none.is_empty());
+    }
+
+    fn op(id: &str, paths: &[&str]) -> Operation {
+        Operation {
+            id: id.into(),
+            name: String::new(),
+            stub: false,
+            area: String::new(),
+            description: String::new(),
+            method: "GET".into(),
+            paths: paths
+                .iter()
+                .map(|p| PathTemplate {
+                    loc: Some(loc()),
+                    ..path::parse(p).unwrap()
+                })
+                .collect(),
+            query: vec![],
+            headers: vec![],
+            body: None,
+            response: Response::default(),
+            loc: loc(),
+            also_documented_at: vec![],
+        }
+    }
+
+    fn across_raw(ops: Vec<Operation>) -> (Vec<Vec<String>>, Diagnostics) {
+        let mut ir = Ir {
+            operations: ops,
+            ..Ir::default()
+        };
+        let mut diags = Diagnostics::default();
+        across(&mut ir, &mut diags);
+        let raws = ir.operations.iter();
+        let raws = raws.map(|o| o.paths.iter().map(|p| p.raw.clone()).collect());
+        (raws.collect(), diags)
+    }
+
+    #[test]
+    fn singular_where_the_docs_say_plural() {
+        let ops = vec![
+            op(
+                "a",
+                &[
+                    "/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleGroups",
+                ],
+            ),
+            op(
+                "b",
+                &["/identityGovernance/entitlementManagement/accessPackages/{id}"],
+            ),
+            op(
+                "c",
+                &["/identityGovernance/entitlementManagement/accessPackages"],
+            ),
+            op("d", &["/user/{userId}/settings/itemInsights"]),
+            op("e", &["/users/{id}", "/users"]),
+            // a singular the docs use as much as the plural stays
+            op("f", &["/me/calendar/{x}", "/me/calendars/{id}"]),
+        ];
+        let (raws, diags) = across_raw(ops);
+        assert_eq!(
+            raws[0],
+            ["/identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups"]
+        );
+        assert_eq!(raws[3], ["/users/{userId}/settings/itemInsights"]);
+        assert_eq!(raws[5], ["/me/calendar/{x}", "/me/calendars/{id}"]);
+        assert_eq!(diags.len(), 2);
+    }
+
+    #[test]
+    fn example_literal_where_a_sibling_has_the_parameter() {
+        let ops = vec![
+            op(
+                "a",
+                &[
+                    "/identity/b2cUserFlows/{id}/languages/{id}/overridesPages/$value",
+                    "/identity/b2cUserFlows/{id}/languages/en/overridesPages/phonefactor/$value",
+                ],
+            ),
+            // the docs put a parameter after `languages` more often than `en`
+            op("c", &["/identity/b2xUserFlows/{id}/languages/{id}"]),
+            // the other path names the literal: a different path, not an example
+            op(
+                "b",
+                &[
+                    "/groups/evaluateDynamicMembership",
+                    "/groups/{id}/evaluateDynamicMembership",
+                ],
+            ),
+        ];
+        let (raws, diags) = across_raw(ops);
+        assert_eq!(
+            raws[0][1],
+            "/identity/b2cUserFlows/{id}/languages/{id}/overridesPages/phonefactor/$value"
+        );
+        assert_eq!(raws[2][0], "/groups/evaluateDynamicMembership");
+        let d: Vec<_> = diags.iter().collect();
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("example value"));
+    }
+}

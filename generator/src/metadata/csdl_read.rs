@@ -160,6 +160,8 @@ pub struct Csdl {
     pub operations: Vec<Operation>,
     /// The entity container's members, in document order.
     pub roots: Vec<Root>,
+    /// Where the (last) `EntityContainer` starts.
+    pub container: Option<Pos>,
 }
 
 /// The referee's `norm()`: `Alias.x` → `Namespace.x`, lowercase, `graph.` →
@@ -257,7 +259,7 @@ enum Open {
     Type(String, StructType),
     Enum(String, EnumType),
     Operation(Operation),
-    Container,
+    Container(Pos),
     Root(Root),
     Key,
     Other,
@@ -366,7 +368,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
                     returns: None,
                     params: Vec::new(),
                 }),
-                "EntityContainer" => Open::Container,
+                "EntityContainer" => Open::Container(pos),
                 _ => Open::Other,
             })
         }
@@ -404,7 +406,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
             Ok(Open::Other)
         }
         Some(Open::Type(..)) if kind == "Key" => Ok(Open::Key),
-        Some(Open::Container) => container_member(&kind, e, pos, &shown),
+        Some(Open::Container(_)) => container_member(&kind, e, pos, &shown),
         _ => Ok(Open::Other),
     }
 }
@@ -438,6 +440,7 @@ fn close(doc: &mut Csdl, open: Open) {
         Open::Enum(key, e) => doc.enums.insert(key, e),
         Open::Operation(op) => doc.operations.push(op),
         Open::Root(r) => doc.roots.push(r),
-        Open::Schema { .. } | Open::Container | Open::Key | Open::Other => {}
+        Open::Container(pos) => doc.container = Some(pos),
+        Open::Schema { .. } | Open::Key | Open::Other => {}
     }
 }

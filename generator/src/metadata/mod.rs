@@ -12,6 +12,8 @@ pub mod compare;
 pub mod csdl_read;
 pub mod paths;
 #[cfg(test)]
+mod paths_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::diag::{Diagnostic, Loc};
@@ -50,7 +52,7 @@ pub fn lint_text(ir: &Ir, official: &str, label: &str) -> Result<MetadataLint, S
         .map(|f| places.diagnostic(f, label))
         .collect();
     let mut figures = cmp.figures;
-    let (total, resolved, unresolved) = paths::check(ir, &off);
+    let (total, resolved, unresolved) = paths::check(ir, &off, label);
     figures.paths_total = total;
     figures.paths_resolved = resolved;
     figures.path_resolution = compare::ratio(resolved, total);

@@ -19,7 +19,7 @@
 //! is a [`Code::MetadataPathUnresolved`] warning at its doc line, naming the segment that
 //! failed and what was expected there.
 
-use super::csdl_read::{Csdl, Operation, Prop, RootKind, StructType};
+use super::csdl_read::{Csdl, Operation, Pos, Prop, RootKind, StructType};
 use crate::diag::{Code, Diagnostic, Loc};
 use crate::ir::Ir;
 use crate::ir::path::{PathTemplate, Piece};
@@ -150,6 +150,8 @@ pub struct Unresolved {
     pub index: usize,
     pub segment: String,
     pub expected: String,
+    /// The official element the walk stood at: the type, or the entity container.
+    pub official: Option<Pos>,
 }
 
 impl<'a> Service<'a> {
@@ -205,6 +207,7 @@ impl<'a> Service<'a> {
                 index,
                 segment: seg.text(),
                 expected,
+                official: self.position(&at),
             })?;
         }
         match at {
@@ -212,8 +215,16 @@ impl<'a> Service<'a> {
                 index: 0,
                 segment: String::new(),
                 expected: "a path".into(),
+                official: self.csdl.container,
             }),
             _ => Ok(()),
+        }
+    }
+
+    fn position(&self, at: &At) -> Option<Pos> {
+        match at {
+            At::Node { ty, .. } => self.ty(ty).map(|t| t.pos),
+            _ => self.csdl.container,
         }
     }
 
@@ -512,9 +523,10 @@ impl<'a> Service<'a> {
     }
 }
 
-/// Every documented path against `official`: (paths, resolved, a warning per unresolved
-/// path at its doc line), the diagnostics sorted.
-pub fn check(ir: &Ir, official: &Csdl) -> (usize, usize, Vec<Diagnostic>) {
+/// Every documented path against `official` (named `label` in locations): (paths, resolved,
+/// a warning per unresolved path at its doc line, naming the official element the walk
+/// stood at), the diagnostics sorted.
+pub fn check(ir: &Ir, official: &Csdl, label: &str) -> (usize, usize, Vec<Diagnostic>) {
     let service = Service::new(official);
     let (mut total, mut resolved) = (0, 0);
     let mut diagnostics = Vec::new();
@@ -541,7 +553,15 @@ pub fn check(ir: &Ir, official: &Csdl) -> (usize, usize, Vec<Diagnostic>) {
                     u.expected
                 ),
             };
-            diagnostics.push(Diagnostic::new(Code::MetadataPathUnresolved, loc, message));
+            let mut d = Diagnostic::new(Code::MetadataPathUnresolved, loc, message);
+            if let Some(pos) = u.official {
+                d = d.with_related(Loc {
+                    file: label.to_string(),
+                    line: pos.line,
+                    col: pos.col,
+                });
+            }
+            diagnostics.push(d);
         }
     }
     diagnostics.sort();
