@@ -292,7 +292,7 @@ impl<'a> Service<'a> {
         let name = name.to_lowercase();
         match at {
             At::End(what) => Err(format!("nothing after {what}")),
-            At::Service => self.root(&name),
+            At::Service => self.root(&name, split_args(written).0),
             At::Value { stream, coll } => match name.as_str() {
                 "$value" if !coll => Ok(At::End("`$value`".into())),
                 "$count" if *coll => Ok(At::End("`$count`".into())),
@@ -316,7 +316,8 @@ impl<'a> Service<'a> {
         }
     }
 
-    fn root(&self, name: &str) -> Result<At, String> {
+    /// `name` lower-cased; `shown`: its name as written.
+    fn root(&self, name: &str, shown: &str) -> Result<At, String> {
         let (head, args) = split_args(name);
         if matches!(head, "$batch" | "$metadata") && args.is_none() {
             return Ok(At::End(format!("`{head}`")));
@@ -325,7 +326,7 @@ impl<'a> Service<'a> {
             let mut out = String::from("an entity set, a singleton or an operation import");
             if !self.names.contains(head) {
                 out.push_str(&format!(
-                    " (`{head}` is named nowhere in the official metadata)"
+                    " (`{shown}` is named nowhere in the official metadata)"
                 ));
             }
             return Err(out);
@@ -414,9 +415,10 @@ impl<'a> Service<'a> {
         if coll && args.is_none() && fixed_key {
             return self.key(&here, name);
         }
-        Err(self.expected(ty, coll, head))
+        Err(self.expected(ty, coll, split_args(written).0))
     }
 
+    /// What a segment `head` (as written) after `ty` could have been.
     fn expected(&self, ty: &str, coll: bool, head: &str) -> String {
         let shown = self.shown(ty);
         let mut out = match coll {
@@ -428,12 +430,13 @@ impl<'a> Service<'a> {
             }
         };
         let head = head.split(['=', '(']).next().unwrap_or(head);
-        if let Some(d) = self.declared_below(ty, coll, head) {
+        let lower = head.to_lowercase();
+        if let Some(d) = self.declared_below(ty, coll, &lower) {
             out.push_str(&format!(
                 " (`{head}` belongs to `{}`, derived from it: the path lacks the cast)",
                 self.shown(&d)
             ));
-        } else if !self.names.contains(head) && is_key_literal(head) {
+        } else if !self.names.contains(&lower) && is_key_literal(&lower) {
             out.push_str(&format!(
                 " (`{head}` is named nowhere in the official metadata)"
             ));
