@@ -92,6 +92,7 @@ codes! {
     ExampleBodyUndocumented = "D2R409", Note, "example-body-undocumented";
     ResponseWidened = "D2R410", Note, "response-widened";
     ResponseSingle = "D2R411", Note, "response-single";
+    PathRepaired = "D2R412", Warning, "path-repaired";
     RequestLinesElsewhere = "D2R420", Note, "request-lines-elsewhere";
     PageWithoutOperation = "D2R421", Warning, "page-without-operation";
     OperationFactsConflict = "D2R422", Note, "operation-facts-conflict";
@@ -109,6 +110,7 @@ codes! {
     MetadataEnumMissing = "D2R607", Warning, "metadata-enum-missing";
     MetadataEnumMemberMissing = "D2R608", Warning, "metadata-enum-member-missing";
     MetadataOperationMissing = "D2R609", Note, "metadata-operation-missing";
+    MetadataPathUnresolved = "D2R610", Warning, "path-unresolved";
 }
 
 impl fmt::Display for Code {

@@ -278,6 +278,9 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         diags.extend(d);
     }
     drop(t);
+    time(2, "repair paths", || {
+        super::path_repair::across(&mut ir, diags)
+    });
     time(2, "merge duplicate operations", || {
         super::ops::merge_duplicates(&mut ir, diags)
     });
@@ -285,6 +288,10 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
         super::ops::match_example_calls(&mut ir, diags)
     });
     ir.service_root = super::ops::service_root(&ir);
+    // again for the paths the examples added
+    time(2, "repair paths", || {
+        super::path_repair::across(&mut ir, diags)
+    });
     time(2, "hierarchy: from examples", || {
         hierarchy::from_examples(&mut ir, diags)
     });

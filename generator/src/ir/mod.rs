@@ -9,6 +9,7 @@ pub mod hierarchy;
 pub mod navigation;
 pub mod ops;
 pub mod path;
+pub mod path_repair;
 pub mod possible_values;
 pub mod resolve;
 pub mod select;

@@ -91,7 +91,9 @@ pub(super) fn collect_api(
     };
     let mut first = Diagnostics::default();
     let mut by_method = request_lines(page, &headings, Section::Request, &mut first);
-    let malformed = first.iter().next().is_some();
+    let malformed = first
+        .iter()
+        .any(|d| matches!(d.code, Code::PathMalformed | Code::RequestLineMalformed));
     diags.extend(first);
     if by_method.is_empty() {
         // No `HTTP request` section (or nothing in it): request-line blocks elsewhere,
@@ -634,7 +636,7 @@ fn request_lines(
                 }
             };
             let paths = &mut by_method[i].1;
-            match path::parse(&m[2]) {
+            match super::path_repair::parse(&m[2], &loc, diags) {
                 Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => {
                     paths.push(PathTemplate {
                         loc: Some(loc),

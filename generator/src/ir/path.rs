@@ -23,8 +23,11 @@ pub enum Piece {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PathTemplate {
-    /// As written in the docs.
+    /// As written in the docs, or as [`super::path_repair`] repaired it.
     pub raw: String,
+    /// The docs' text when [`super::path_repair`] repaired it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     /// The path (leading `/`, no trailing `/`, no query).
     pub pieces: Vec<Piece>,
     /// Fixed query pairs written into the path (`?$expand=manager`): sent with every request
@@ -348,6 +351,7 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
     Ok(PathTemplate {
         loc: None,
         raw: raw.to_string(),
+        original: None,
         pieces,
         query: fixed,
         options,

@@ -18,7 +18,7 @@ use crate::diag::Code;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The referee's figures, with its `--json` keys, in its order.
+/// The referee's figures, with its `--json` keys, in its order; then the path figures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Figures {
     pub types_official: usize,
@@ -31,6 +31,11 @@ pub struct Figures {
     pub base_type_agreement: f64,
     pub enum_member_recall: f64,
     pub operation_recall: f64,
+    /// Documented request paths (not the referee's: [`super::paths`]).
+    pub paths_total: usize,
+    /// Of those, the paths that exist in the official service.
+    pub paths_resolved: usize,
+    pub path_resolution: f64,
 }
 
 /// A figure's value: a count or a ratio.
@@ -42,7 +47,7 @@ pub enum Value {
 
 impl Figures {
     /// `(key, value)` in the referee's order.
-    pub fn rows(&self) -> [(&'static str, Value); 10] {
+    pub fn rows(&self) -> [(&'static str, Value); 13] {
         use Value::{Count, Ratio};
         [
             ("types_official", Count(self.types_official)),
@@ -58,6 +63,9 @@ impl Figures {
             ("base_type_agreement", Ratio(self.base_type_agreement)),
             ("enum_member_recall", Ratio(self.enum_member_recall)),
             ("operation_recall", Ratio(self.operation_recall)),
+            ("paths_total", Count(self.paths_total)),
+            ("paths_resolved", Count(self.paths_resolved)),
+            ("path_resolution", Ratio(self.path_resolution)),
         ]
     }
 }
@@ -98,7 +106,7 @@ pub struct Comparison {
     pub findings: Vec<Finding>,
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
+pub(super) fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
@@ -253,6 +261,10 @@ pub fn compare(official: &Csdl, candidate: &Csdl) -> Comparison {
         base_type_agreement: ratio(tally.bases_agree, tally.bases),
         enum_member_recall: ratio(em, en),
         operation_recall: ratio(ops_off.intersection(&ops_cand).count(), ops_off.len()),
+        // filled by [`super::lint_text`], which has the docs' paths
+        paths_total: 0,
+        paths_resolved: 0,
+        path_resolution: 1.0,
     };
     Comparison { figures, findings }
 }

@@ -2,6 +2,9 @@
 //! reading rules as the referee (`../shared/tools/csdl_compare.py`):
 //! - every `Schema` element, at any depth; its direct `EntityType`/`ComplexType`, `EnumType`,
 //!   `Action` and `Function` children;
+//! - for path resolution ([`super::paths`]) also the `EntityContainer`'s entity sets,
+//!   singletons and imports, keys, `HasStream`, `ContainsTarget`, and each operation's
+//!   `IsComposable`, parameters and return type;
 //! - names are `Namespace.Name`, lowercased; a later definition of a name replaces the
 //!   earlier one but keeps its place (a Python `dict`);
 //! - type references are normalised by [`norm`]: the schema's `Alias.` prefix becomes its
@@ -76,6 +79,8 @@ pub struct Prop {
     pub shown: String,
     pub name: String,
     pub pos: Pos,
+    /// `ContainsTarget="true"` (navigation properties).
+    pub contains_target: bool,
 }
 
 /// An `EntityType` or `ComplexType`.
@@ -93,6 +98,10 @@ pub struct StructType {
     pub props: Ordered<Prop>,
     pub navs: Ordered<Prop>,
     pub pos: Pos,
+    /// `HasStream="true"`: a media entity (its stream is `$value`).
+    pub has_stream: bool,
+    /// The names of its own `Key`'s `PropertyRef`s (a base's key is inherited).
+    pub key: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +122,33 @@ pub struct Operation {
     /// The type of the first parameter (as [`resolve`] shows it) when `IsBound="true"`.
     pub bound: Option<String>,
     pub pos: Pos,
+    /// `IsComposable="true"`: a path may go on after a call.
+    pub composable: bool,
+    /// The `ReturnType` (as [`resolve`] shows it), if any.
+    pub returns: Option<String>,
+    /// The parameter names, the binding parameter excluded.
+    pub params: Vec<String>,
+}
+
+/// What an `EntityContainer` child is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RootKind {
+    EntitySet,
+    Singleton,
+    FunctionImport,
+    ActionImport,
+}
+
+/// An `EntityContainer` member: where a path may start.
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub kind: RootKind,
+    /// The name as written.
+    pub name: String,
+    /// Entity sets and singletons: the type (as [`resolve`] shows it); imports: the
+    /// qualified name of the function or action imported.
+    pub target: String,
+    pub pos: Pos,
 }
 
 /// What a CSDL document defines. Keys are lowercased `namespace.name`.
@@ -122,6 +158,10 @@ pub struct Csdl {
     pub enums: Ordered<EnumType>,
     /// Every operation element, in document order (the referee keeps `(kind, name)` pairs).
     pub operations: Vec<Operation>,
+    /// The entity container's members, in document order.
+    pub roots: Vec<Root>,
+    /// Where the (last) `EntityContainer` starts.
+    pub container: Option<Pos>,
 }
 
 /// The referee's `norm()`: `Alias.x` → `Namespace.x`, lowercase, `graph.` →
@@ -219,6 +259,9 @@ enum Open {
     Type(String, StructType),
     Enum(String, EnumType),
     Operation(Operation),
+    Container(Pos),
+    Root(Root),
+    Key,
     Other,
 }
 
@@ -280,6 +323,12 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
             alias: attr(e, "Alias")?,
         });
     }
+    if let [.., Open::Type(_, t), Open::Key] = stack
+        && kind == "PropertyRef"
+    {
+        t.key.push(get("Name")?);
+        return Ok(Open::Other);
+    }
     let (ns, alias) = enclosing_schema(stack);
     let norm = |t: &str| norm(t, alias.as_deref(), &ns);
     let shown = |t: &str| resolve(t, alias.as_deref(), &ns);
@@ -296,6 +345,8 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
                         props: Ordered::default(),
                         navs: Ordered::default(),
                         pos,
+                        has_stream: get("HasStream")? == "true",
+                        key: Vec::new(),
                     };
                     Open::Type(name.to_lowercase(), t)
                 }
@@ -313,7 +364,11 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
                     // Filled from the first parameter.
                     bound: (get("IsBound")? == "true").then(String::new),
                     pos,
+                    composable: get("IsComposable")? == "true",
+                    returns: None,
+                    params: Vec::new(),
                 }),
+                "EntityContainer" => Open::Container(pos),
                 _ => Open::Other,
             })
         }
@@ -324,6 +379,7 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
                 shown: shown(&get("Type")?),
                 name: name.clone(),
                 pos,
+                contains_target: get("ContainsTarget")? == "true",
             };
             let list = if kind == "Property" {
                 &mut t.props
@@ -339,13 +395,43 @@ fn start(e: &BytesStart, pos: Pos, stack: &mut [Open]) -> Result<Open, String> {
             Ok(Open::Other)
         }
         Some(Open::Operation(op)) if kind == "Parameter" => {
-            if let Some(b) = op.bound.as_mut().filter(|b| b.is_empty()) {
-                *b = shown(&get("Type")?);
+            match op.bound.as_mut().filter(|b| b.is_empty()) {
+                Some(b) => *b = shown(&get("Type")?),
+                None => op.params.push(get("Name")?),
             }
             Ok(Open::Other)
         }
+        Some(Open::Operation(op)) if kind == "ReturnType" => {
+            op.returns = Some(shown(&get("Type")?));
+            Ok(Open::Other)
+        }
+        Some(Open::Type(..)) if kind == "Key" => Ok(Open::Key),
+        Some(Open::Container(_)) => container_member(&kind, e, pos, &shown),
         _ => Ok(Open::Other),
     }
+}
+
+/// A child of the `EntityContainer`; the container itself collects them on close.
+fn container_member(
+    kind: &str,
+    e: &BytesStart,
+    pos: Pos,
+    shown: &dyn Fn(&str) -> String,
+) -> Result<Open, String> {
+    let (kind, target) = match kind {
+        "EntitySet" => (RootKind::EntitySet, "EntityType"),
+        "Singleton" => (RootKind::Singleton, "Type"),
+        "FunctionImport" => (RootKind::FunctionImport, "Function"),
+        "ActionImport" => (RootKind::ActionImport, "Action"),
+        _ => return Ok(Open::Other),
+    };
+    let get = |k: &str| attr(e, k).map(Option::unwrap_or_default);
+    Ok(Open::Root(Root {
+        kind,
+        name: get("Name")?,
+        target: shown(&get(target)?),
+        pos,
+    }))
 }
 
 fn close(doc: &mut Csdl, open: Open) {
@@ -353,6 +439,8 @@ fn close(doc: &mut Csdl, open: Open) {
         Open::Type(key, t) => doc.types.insert(key, t),
         Open::Enum(key, e) => doc.enums.insert(key, e),
         Open::Operation(op) => doc.operations.push(op),
-        Open::Schema { .. } | Open::Other => {}
+        Open::Root(r) => doc.roots.push(r),
+        Open::Container(pos) => doc.container = Some(pos),
+        Open::Schema { .. } | Open::Key | Open::Other => {}
     }
 }

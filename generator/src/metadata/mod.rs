@@ -10,6 +10,9 @@
 
 pub mod compare;
 pub mod csdl_read;
+pub mod paths;
+#[cfg(test)]
+mod paths_tests;
 #[cfg(test)]
 mod tests;
 
@@ -48,9 +51,15 @@ pub fn lint_text(ir: &Ir, official: &str, label: &str) -> Result<MetadataLint, S
         .iter()
         .map(|f| places.diagnostic(f, label))
         .collect();
+    let mut figures = cmp.figures;
+    let (total, resolved, unresolved) = paths::check(ir, &off, label);
+    figures.paths_total = total;
+    figures.paths_resolved = resolved;
+    figures.path_resolution = compare::ratio(resolved, total);
+    diagnostics.extend(unresolved);
     diagnostics.sort();
     Ok(MetadataLint {
-        figures: cmp.figures,
+        figures,
         diagnostics,
         official_file: label.to_string(),
     })
