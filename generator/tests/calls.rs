@@ -237,3 +237,57 @@ fn every_path_is_a_documented_path() {
         wrong.len()
     );
 }
+
+/// The path template a builder sends (`crate::client::request*(http::Method::X, "...")`),
+/// its placeholders (`{}`, `{'}`, `{/}`) as `{}` and percent-escapes decoded.
+fn builder_form(template: &str) -> String {
+    let t = template
+        .replace("{'}", "{}")
+        .replace("{/}", "{}")
+        .to_lowercase();
+    doc2rs::ir::path::percent_decode(&t)
+}
+
+#[test]
+fn every_builder_sends_a_documented_path() {
+    let Some((_, g)) = generated() else { return };
+    let documented: BTreeSet<String> =
+        g.ir.operations
+            .iter()
+            .flat_map(|o| o.paths.iter().map(ir_form))
+            .collect();
+    let requests = g
+        .files
+        .iter()
+        .find(|(p, _)| p.ends_with("requests.rs"))
+        .map(|(_, t)| t.as_str())
+        .expect("requests.rs");
+    // Every `http::Method::X, "<template>"` in the file, whether on one line or two.
+    let mut templates = Vec::new();
+    let mut rest = requests;
+    while let Some(i) = rest.find("http::Method::") {
+        rest = &rest[i..];
+        let after = rest.split_once(',').map_or("", |(_, a)| a).trim_start();
+        if let Some(lit) = after.strip_prefix('"')
+            && let Some(end) = lit.find('"')
+        {
+            templates.push(&lit[..end]);
+        }
+        rest = &rest["http::Method::".len()..];
+    }
+    let strays: Vec<&&str> = templates
+        .iter()
+        .filter(|t| !documented.contains(&builder_form(t)))
+        .collect();
+    println!(
+        "builder paths: {}; documented paths: {}; not documented: {}",
+        templates.len(),
+        documented.len(),
+        strays.len()
+    );
+    assert!(templates.len() >= documented.len());
+    assert!(
+        strays.is_empty(),
+        "builders sending undocumented paths: {strays:#?}"
+    );
+}

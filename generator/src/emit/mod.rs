@@ -520,6 +520,7 @@ mod call_tests {
             name: None,
             operation: Some(op.into()),
             request_line: None,
+            request_loc: None,
             call: None,
             status: None,
             type_name: None,
@@ -539,6 +540,7 @@ mod call_tests {
     ) -> Example {
         Example {
             request_line: Some((method.into(), url.into())),
+            request_loc: None,
             call: Some(ExampleCall {
                 path: 0,
                 values: values.iter().map(|v| v.to_string()).collect(),
