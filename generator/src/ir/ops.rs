@@ -889,8 +889,9 @@ fn statuses(response: &Response, examples: &[Example], op: &str) -> Vec<u16> {
     out
 }
 
-/// Whether an operation's response is bytes: a GET of a media stream (a path ending in
-/// `/content` or `/$value`), or a response example annotated `"@odata.type": "stream"`.
+/// Whether an operation's response is bytes: a GET of a media stream (every path ending in
+/// `/content` or `/$value`; a response example annotated `"@odata.type": "stream"` says so
+/// too, see the caller).
 fn binary_response(method: &str, paths: &[PathTemplate]) -> bool {
     let media = |p: &PathTemplate| {
         let segs = p.literal_segments();
@@ -899,7 +900,7 @@ fn binary_response(method: &str, paths: &[PathTemplate]) -> bool {
             s == "content" || s == "$value"
         }) && matches!(p.pieces.last(), Some(Piece::Literal { .. }))
     };
-    method == "GET" && paths.iter().any(media)
+    method == "GET" && !paths.is_empty() && paths.iter().all(media)
 }
 
 /// The longest common substring of `a` and `b` (bytes), by length.

@@ -303,14 +303,31 @@ impl RawPath {
     fn is_param(&self, i: usize) -> bool {
         self.segs.get(i).is_some_and(|s| is_param_segment(s))
     }
+}
 
-    /// The lower-cased segments before `i`, parameters as `{}`.
-    fn prefix_key(&self, i: usize) -> String {
-        let words = self.segs[..i].iter().map(|s| match is_param_segment(s) {
-            true => "{}".to_string(),
-            false => s.to_lowercase(),
-        });
-        words.collect::<Vec<_>>().join("/")
+/// Prefix keys, built one segment at a time (a key per segment would be quadratic in a
+/// path's length): the lower-cased segments so far, parameters as `{}`, joined by `/`.
+#[derive(Default)]
+struct PrefixKey {
+    key: String,
+    segments: usize,
+}
+
+impl PrefixKey {
+    fn as_str(&self) -> &str {
+        &self.key
+    }
+
+    /// The key of the next segment: this one followed by `seg`.
+    fn push(&mut self, seg: &str) {
+        if self.segments > 0 {
+            self.key.push('/');
+        }
+        self.segments += 1;
+        match is_param_segment(seg) {
+            true => self.key.push_str("{}"),
+            false => self.key.push_str(&seg.to_lowercase()),
+        }
     }
 }
 
@@ -333,15 +350,17 @@ fn spellings(ir: &Ir) -> Spelled {
     let (mut prefix, mut after) = (Spellings::new(), Spellings::new());
     for p in ir.operations.iter().flat_map(|o| &o.paths) {
         let raw = RawPath::new(&p.raw);
+        let mut key = PrefixKey::default();
         for (i, seg) in raw.segs.iter().enumerate() {
             let word = match is_param_segment(seg) {
                 true => "{}".to_string(),
                 false => {
-                    let entry = prefix.entry(raw.prefix_key(i)).or_default();
+                    let entry = prefix.entry(key.as_str().to_string()).or_default();
                     *entry.entry(seg.clone()).or_default() += 1;
                     seg.to_lowercase()
                 }
             };
+            key.push(seg);
             if let Some(before) = i.checked_sub(1).map(|b| raw.segs[b].to_lowercase()) {
                 *after.entry(before).or_default().entry(word).or_default() += 1;
             }
@@ -358,17 +377,18 @@ pub fn across(ir: &mut Ir, diags: &mut Diagnostics) {
         for p in &mut op.paths {
             let mut raw = RawPath::new(&p.raw);
             let mut rules = Vec::new();
+            let mut key = PrefixKey::default();
             for i in 0..raw.segs.len() {
-                if !is_placeholder_name(&raw.segs[i]) {
-                    continue;
+                if is_placeholder_name(&raw.segs[i]) {
+                    if let Some(plural) = plural_of(&spelled.prefix, &raw, key.as_str(), i) {
+                        raw.segs[i] = plural;
+                        rules.push(Rule::Plural);
+                    } else if let Some(param) = sibling_param(&spelled.after, &siblings, &raw, i) {
+                        raw.segs[i] = param;
+                        rules.push(Rule::ExampleLiteral);
+                    }
                 }
-                if let Some(plural) = plural_of(&spelled.prefix, &raw, i) {
-                    raw.segs[i] = plural;
-                    rules.push(Rule::Plural);
-                } else if let Some(param) = sibling_param(&spelled.after, &siblings, &raw, i) {
-                    raw.segs[i] = param;
-                    rules.push(Rule::ExampleLiteral);
-                }
+                key.push(&raw.segs[i]);
             }
             if rules.is_empty() {
                 continue;
@@ -390,14 +410,14 @@ pub fn across(ir: &mut Ir, diags: &mut Diagnostics) {
 
 /// The plural the other paths with the same prefix spell segment `i` (before a key) in,
 /// when more paths spell it so than as written.
-fn plural_of(spelled: &Spellings, raw: &RawPath, i: usize) -> Option<String> {
+fn plural_of(spelled: &Spellings, raw: &RawPath, key: &str, i: usize) -> Option<String> {
     if !raw.is_param(i + 1) {
         return None;
     }
     let word = &raw.segs[i];
     let lower = word.to_lowercase();
     let candidates = [format!("{lower}s"), format!("{lower}es")];
-    let here = spelled.get(&raw.prefix_key(i))?;
+    let here = spelled.get(key)?;
     let singular = here
         .iter()
         .filter(|(w, _)| w.eq_ignore_ascii_case(word))
