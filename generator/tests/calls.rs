@@ -7,28 +7,15 @@
 //!
 //! Missing corpus: fails in CI (`CI` set), skipped with a notice elsewhere.
 
+mod common;
+
+use common::{corpus, generated_file};
 use doc2rs::Config;
 use doc2rs::ir::path::{PathTemplate, Piece};
 use doc2rs::page::PageKind;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
-
-fn corpus() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let dir = root.join("../shared/corpus/graph-docs-beta-2021-07");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "the corpus is missing at {}: CI must have it",
-            dir.display()
-        );
-    }
-    eprintln!("notice: corpus not found at {}; skipped", dir.display());
-    None
-}
 
 fn generated() -> Option<&'static (PathBuf, doc2rs::Generated)> {
     static G: OnceLock<Option<(PathBuf, doc2rs::Generated)>> = OnceLock::new();
@@ -256,12 +243,7 @@ fn every_builder_sends_a_documented_path() {
             .iter()
             .flat_map(|o| o.paths.iter().map(ir_form))
             .collect();
-    let requests = g
-        .files
-        .iter()
-        .find(|(p, _)| p.ends_with("requests.rs"))
-        .map(|(_, t)| t.as_str())
-        .expect("requests.rs");
+    let requests = generated_file(g, "requests.rs");
     // Every `http::Method::X, "<template>"` in the file, whether on one line or two.
     let mut templates = Vec::new();
     let mut rest = requests;

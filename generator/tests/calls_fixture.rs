@@ -3,6 +3,9 @@
 //! layout, paths with URLs in their query and colon paths, bodies from every form, bytes
 //! in and out, statuses, headers inside the query section, the service root.
 
+mod common;
+
+use common::generated_file;
 use doc2rs::Config;
 use doc2rs::ir::path::Piece;
 use doc2rs::ir::{Body, Ir, Operation, TypeRef};
@@ -158,18 +161,8 @@ fn bodies_bytes_statuses_and_headers() {
 #[test]
 fn the_generated_builders_say_so() {
     let (_, _, g) = fixture();
-    let requests = g
-        .files
-        .iter()
-        .find(|(p, _)| p.ends_with("requests.rs"))
-        .map(|(_, t)| t.as_str())
-        .expect("requests.rs");
-    let client = g
-        .files
-        .iter()
-        .find(|(p, _)| p.ends_with("client.rs"))
-        .map(|(_, t)| t.as_str())
-        .expect("client.rs");
+    let requests = generated_file(&g, "requests.rs");
+    let client = generated_file(&g, "client.rs");
     assert!(client.contains("DEFAULT_BASE_URL: &str = \"https://graph.microsoft.com/v1.0\""));
     // The colon path's value keeps its `/`; the `$ref` path is the documented one.
     assert!(requests.contains("\"/me/drive/root:/{/}:/content\""));

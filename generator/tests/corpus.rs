@@ -6,29 +6,13 @@
 //! The corpus lives at `../shared/corpus/graph-docs-beta-2021-07` from the workspace root.
 //! Missing corpus: the test fails in CI (`CI` set) and is skipped with a notice elsewhere.
 
+mod common;
+
+use common::corpus;
 use doc2rs::Config;
 use doc2rs::summary::Summary;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn corpus() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let dir = root.join("../shared/corpus/graph-docs-beta-2021-07");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "the corpus is missing at {}: CI must have it",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "notice: corpus not found at {}; corpus tests skipped",
-        dir.display()
-    );
-    None
-}
 
 fn run(dir: &Path, threads: usize) -> doc2rs::Generated {
     let pool = rayon::ThreadPoolBuilder::new()
