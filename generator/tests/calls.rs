@@ -273,3 +273,28 @@ fn every_builder_sends_a_documented_path() {
         "builders sending undocumented paths: {strays:#?}"
     );
 }
+
+/// An example paired with a path fills every parameter of that path, no more, no less (the
+/// pairing runs after every path is final: added from examples, repaired).
+#[test]
+fn every_example_call_fills_its_path() {
+    let Some((_, g)) = generated() else { return };
+    let ops: BTreeMap<&str, &doc2rs::ir::Operation> =
+        g.ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    let mut paired = 0;
+    let mut wrong = Vec::new();
+    for ex in &g.ir.examples {
+        let (Some(call), Some(op)) = (&ex.call, ex.operation.as_deref().and_then(|o| ops.get(o)))
+        else {
+            continue;
+        };
+        paired += 1;
+        let path = &op.paths[call.path];
+        if path.params().count() != call.values.len() {
+            wrong.push(format!("{}: `{}` with {:?}", ex.loc, path.raw, call.values));
+        }
+    }
+    println!("paired examples: {paired}");
+    assert!(paired > 2000);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -284,14 +284,17 @@ pub fn build(pages: &[Page], diags: &mut Diagnostics) -> Ir {
     time(2, "merge duplicate operations", || {
         super::ops::merge_duplicates(&mut ir, diags)
     });
-    time(2, "match example calls", || {
-        super::ops::match_example_calls(&mut ir, diags)
+    time(2, "paths from examples", || {
+        super::ops::add_example_paths(&mut ir, diags)
     });
-    ir.service_root = super::ops::service_root(&ir);
     // again for the paths the examples added
     time(2, "repair paths", || {
         super::path_repair::across(&mut ir, diags)
     });
+    time(2, "pair example calls", || {
+        super::ops::pair_example_calls(&mut ir, diags)
+    });
+    ir.service_root = super::ops::service_root(&ir);
     time(2, "hierarchy: from examples", || {
         hierarchy::from_examples(&mut ir, diags)
     });

@@ -1353,11 +1353,11 @@ fn template_from_example(path: &str) -> Option<path::PathTemplate> {
     path::parse(&raw).ok()
 }
 
-/// Map each request example's URL onto one of its operation's documented paths. What the
-/// examples show and the page does not document is evidence too: a query option an example
-/// uses is added to the operation, and a URL that matches no documented path is added as a
-/// path (its values made parameters); each is a note at the example.
-pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
+/// What the examples show and the page does not document is evidence too: a request
+/// example's URL on the service host that matches none of its operation's documented paths
+/// is added as a path (its values made parameters), a note at the example. The pairing
+/// itself is [`pair_example_calls`], once the paths are final.
+pub(super) fn add_example_paths(ir: &mut Ir, diags: &mut Diagnostics) {
     let mut added_paths: Vec<(String, path::PathTemplate)> = Vec::new();
     for ex in &ir.examples {
         let (Some(id), Some((method, url))) = (ex.operation.as_deref(), &ex.request_line) else {
@@ -1396,6 +1396,13 @@ pub(super) fn match_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
             op.paths.push(t);
         }
     }
+}
+
+/// Pair each request example with the documented path its URL matches (the values it fills
+/// in, its query), after every path is final (added from examples, repaired): fixed query
+/// pairs an example gives another value become options, and the options examples use are
+/// added (each a note).
+pub(super) fn pair_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
     // A fixed query pair an example gives another value (two pages document one path with
     // `?$filter=isof('a')` and `?$filter=isof('b')`) is the caller's: an option, not sent
     // with every request.
