@@ -39,11 +39,21 @@ const TEST_SUPPORT_SRC: &str = include_str!("../../templates/test_support.rs");
 /// reuse it).
 fn template(src: &'static str, what: &str) -> Result<String, EmitError> {
     made(src.as_ptr() as usize, String::new(), || {
-        let mut file =
-            syn::parse_file(src).map_err(|e| EmitError(format!("{what} template: {e}")))?;
-        file.attrs.clear();
-        Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+        render(src, what, |_| Ok(()))
     })
+}
+
+/// A template parsed, its inner attributes dropped, edited as a syntax tree and printed
+/// with the `@generated` header.
+fn render(
+    src: &str,
+    what: &str,
+    edit: impl FnOnce(&mut syn::File) -> Result<(), EmitError>,
+) -> Result<String, EmitError> {
+    let mut file = syn::parse_file(src).map_err(|e| EmitError(format!("{what} template: {e}")))?;
+    file.attrs.clear();
+    edit(&mut file)?;
+    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
 /// A template's text, made once per process for each key.
@@ -87,17 +97,17 @@ pub fn service_root(ir: &Ir) -> &str {
 /// tree, never text spliced into code).
 fn client_template(root: &str) -> Result<String, EmitError> {
     made(CLIENT_SRC.as_ptr() as usize, root.to_string(), || {
-        let mut file =
-            syn::parse_file(CLIENT_SRC).map_err(|e| EmitError(format!("client template: {e}")))?;
-        file.attrs.clear();
-        let constant = file.items.iter_mut().find_map(|item| match item {
-            syn::Item::Const(c) if c.ident == "DEFAULT_BASE_URL" => Some(c),
-            _ => None,
-        });
-        let constant = constant
-            .ok_or_else(|| EmitError("client template: no `DEFAULT_BASE_URL` constant".into()))?;
-        *constant.expr = syntax::str_expr(root);
-        Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+        render(CLIENT_SRC, "client", |file| {
+            let constant = file.items.iter_mut().find_map(|item| match item {
+                syn::Item::Const(c) if c.ident == "DEFAULT_BASE_URL" => Some(c),
+                _ => None,
+            });
+            let constant = constant.ok_or_else(|| {
+                EmitError("client template: no `DEFAULT_BASE_URL` constant".into())
+            })?;
+            *constant.expr = syntax::str_expr(root);
+            Ok(())
+        })
     })
 }
 
@@ -491,6 +501,8 @@ mod call_tests {
     }
 
     fn op(id: &str, method: &str, raw: &str, body: Option<Body>, response: Response) -> Operation {
+        // Hand-built IR: only `item-path` is a value spanning segments here (the parser
+        // would mark `{filename}` in `{parent-id}:/{filename}:` too).
         let mut path = path::parse(raw).unwrap();
         for piece in &mut path.pieces {
             if let Piece::Param { name, segments, .. } = piece {

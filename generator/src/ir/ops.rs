@@ -720,12 +720,7 @@ impl BodyFacts<'_> {
     /// type, multipart), the request annotation's type, the prose naming the resource (the
     /// type the operation returns), then an example alone (any JSON).
     fn infer(&self, diags: &mut Diagnostics) -> Option<Body> {
-        let media = self.paths.iter().any(|p| {
-            p.literal_segments().last().is_some_and(|s| {
-                let s = s.trim_start_matches(':').to_ascii_lowercase();
-                s == "content" || s == "$value"
-            })
-        });
+        let media = self.paths.iter().any(is_media_path);
         let json = |ct: &str| ct.contains("json");
         match self.content {
             Some((ct, loc)) if ct.starts_with("multipart/") => {
@@ -893,14 +888,17 @@ fn statuses(response: &Response, examples: &[Example], op: &str) -> Vec<u16> {
 /// `/content` or `/$value`; a response example annotated `"@odata.type": "stream"` says so
 /// too, see the caller).
 fn binary_response(method: &str, paths: &[PathTemplate]) -> bool {
-    let media = |p: &PathTemplate| {
-        let segs = p.literal_segments();
-        segs.last().is_some_and(|s| {
-            let s = s.trim_start_matches(':').to_ascii_lowercase();
-            s == "content" || s == "$value"
-        }) && matches!(p.pieces.last(), Some(Piece::Literal { .. }))
-    };
-    method == "GET" && !paths.is_empty() && paths.iter().all(media)
+    method == "GET" && !paths.is_empty() && paths.iter().all(is_media_path)
+}
+
+/// A path that addresses a media stream: it ends in the literal segment `content` or
+/// `$value` (`/items/{id}/content`, `root:/{path}:/content`, `/photo/$value`).
+fn is_media_path(p: &PathTemplate) -> bool {
+    let last = p.literal_segments().pop();
+    last.is_some_and(|s| {
+        let s = s.trim_start_matches(':').to_ascii_lowercase();
+        s == "content" || s == "$value"
+    }) && matches!(p.pieces.last(), Some(Piece::Literal { .. }))
 }
 
 /// The longest common substring of `a` and `b` (bytes), by length.
@@ -1152,7 +1150,6 @@ fn resource_bodies(ir: &mut Ir, diags: &mut Diagnostics) {
 /// What a page says about an operation besides its paths: merged into the operation that
 /// another page owns.
 struct Facts {
-    id: String,
     loc: Loc,
     query: Vec<String>,
     headers: Vec<HeaderParam>,
@@ -1163,7 +1160,6 @@ struct Facts {
 impl Facts {
     fn of(op: &Operation) -> Facts {
         Facts {
-            id: op.id.clone(),
             loc: op.loc.clone(),
             query: op.query.clone(),
             headers: op.headers.clone(),
@@ -1232,7 +1228,6 @@ impl Facts {
             }
         }
         op.response.statuses.sort_unstable();
-        let _ = self.id;
     }
 }
 

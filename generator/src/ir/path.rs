@@ -161,63 +161,58 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A request target split at its start: the host of an absolute URL (`None` for a path)
+/// and the rest (path and query, as written).
+fn split_origin(raw: &str) -> (Option<&str>, &str) {
+    let s = raw.trim();
+    let scheme = ["https://", "http://"]
+        .iter()
+        .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+    let Some(p) = scheme else {
+        return (None, s);
+    };
+    let after = &s[p.len()..];
+    let end = after.find(['/', '?']).unwrap_or(after.len());
+    (Some(&after[..end]), &after[end..])
+}
+
+/// A path split after a leading service version (`/beta`, `/v1.0`): the version, if any,
+/// and the rest.
+fn split_version(path: &str) -> (Option<&'static str>, &str) {
+    for v in ["beta", "v1.0"] {
+        if let Some(rest) = path.strip_prefix('/').and_then(|r| r.strip_prefix(v))
+            && (rest.is_empty() || rest.starts_with(['/', '?']))
+        {
+            return (Some(v), rest);
+        }
+    }
+    (None, path)
+}
+
 /// Strip scheme, host and version from the start of an absolute URL or a `/beta/...` path.
 /// Only the start: a URL inside the query (`$ref?$id=https://graph.microsoft.com/v1.0/x`)
 /// is a value and stays.
 pub fn strip_service_root(raw: &str) -> &str {
-    let mut s = raw.trim();
-    let scheme = ["https://", "http://"]
-        .iter()
-        .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
-    if let Some(p) = scheme {
-        let after = &s[p.len()..];
-        s = after.find(['/', '?']).map_or("", |j| &after[j..]);
-    }
-    for v in ["/beta", "/v1.0"] {
-        if let Some(rest) = s.strip_prefix(v)
-            && (rest.is_empty() || rest.starts_with(['/', '?']))
-        {
-            return rest;
-        }
-    }
-    s
+    split_version(split_origin(raw).1).1
 }
 
-/// The service version a request line is written against (`beta`, `v1.0`), when it says.
+/// The service version a request line on the service host is written against (`beta`,
+/// `v1.0`), when it says.
 pub fn service_version(raw: &str) -> Option<&'static str> {
-    let s = raw.trim();
-    let s = ["https://graph.microsoft.com", "http://graph.microsoft.com"]
-        .iter()
-        .find_map(|p| {
-            s.get(..p.len())
-                .filter(|h| h.eq_ignore_ascii_case(p))
-                .map(|_| &s[p.len()..])
-        })
-        .unwrap_or(s);
-    ["beta", "v1.0"].into_iter().find(|v| {
-        s.strip_prefix('/')
-            .and_then(|r| r.strip_prefix(v))
-            .is_some_and(|r| r.starts_with(['/', '?']) || r.is_empty())
-    })
+    let (host, path) = split_origin(raw);
+    host.is_none_or(is_service_host)
+        .then(|| split_version(path).0)
+        .flatten()
 }
 
 /// Whether a request line addresses the service: a relative path or a URL on Graph's host
 /// (not a pre-authenticated download URL or another host an example redirects to).
 pub fn on_service_host(raw: &str) -> bool {
-    let s = raw.trim();
-    let Some(rest) = s
-        .get(..8)
-        .filter(|h| h.eq_ignore_ascii_case("https://"))
-        .map(|_| &s[8..])
-        .or_else(|| {
-            s.get(..7)
-                .filter(|h| h.eq_ignore_ascii_case("http://"))
-                .map(|_| &s[7..])
-        })
-    else {
-        return true;
-    };
-    let host = rest.split(['/', '?']).next().unwrap_or("");
+    split_origin(raw).0.is_none_or(is_service_host)
+}
+
+/// Graph's hosts: the global service, its sub-hosts, the national clouds.
+fn is_service_host(host: &str) -> bool {
     host.eq_ignore_ascii_case("graph.microsoft.com")
         || host.to_ascii_lowercase().ends_with(".graph.microsoft.com")
         || host.eq_ignore_ascii_case("graph.microsoft.us")
