@@ -168,7 +168,8 @@ fn call(
         Reading::Bytes => return Ok(None),
         _ => template,
     };
-    let builder = super::requests::constructor_call(krate, op_names, op, c.path, &c.values, args)?;
+    let args = super::requests::str_args(&c.values).chain(args);
+    let builder = super::requests::constructor_call(krate, op_names, op, c.path, args)?;
     let send = Subst::new()
         .expr("__builder", &builder)
         .expression(template.clone());
@@ -378,7 +379,7 @@ pub fn tests_file(
         };
         tests.push(gated);
     }
-    tests.extend(call_tests(ir, op_names, areas, &krate));
+    tests.extend(call_tests(ir, op_names, areas, &krate)?);
     let parse = |tokens: TokenStream| {
         syn::parse2::<syn::File>(tokens)
             .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
@@ -391,24 +392,37 @@ pub fn tests_file(
     ))
 }
 
-/// `krate::requests::root::Op::new(values.., body..)` on an operation's first path: `"p"` for
-/// each value, `path` for a value that is a path (`root:/{item-path}:`).
+/// `krate::requests::root::Op::new(values.., body..)` on an operation's first path
+/// ([`super::requests::constructor_call`]): `"p"` for each value, `path` for a value that is
+/// a path (`root:/{item-path}:`).
 fn first_call(
     op_names: &OpNames,
     krate: &syn::Ident,
     op: &Operation,
     path: TokenStream,
     body: TokenStream,
-) -> TokenStream {
-    let root = ident::make_ident(op_names.module(&op.id));
-    let ty = op_names.ident(&op.id);
-    let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
-    let args = op.paths[0].pieces.iter().filter_map(|p| match p {
-        crate::ir::path::Piece::Param { segments: true, .. } => Some(quote! { #path }),
-        crate::ir::path::Piece::Param { .. } => Some(quote! { "p" }),
-        crate::ir::path::Piece::Literal { .. } => None,
-    });
-    quote! { #krate::requests::#root::#ty::#ctor(#(#args,)* #body) }
+) -> Result<TokenStream, EmitError> {
+    let parse = |t: TokenStream| {
+        syn::parse2::<syn::Expr>(t).map_err(|e| EmitError(format!("internal error: {e}")))
+    };
+    let path = parse(path)?;
+    let mut args: Vec<syn::Expr> = op.paths[0]
+        .pieces
+        .iter()
+        .filter_map(|p| match p {
+            crate::ir::path::Piece::Param { segments: true, .. } => Some(path.clone()),
+            crate::ir::path::Piece::Param { .. } => Some(syntax::str_expr("p")),
+            crate::ir::path::Piece::Literal { .. } => None,
+        })
+        .collect();
+    let body = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+        body,
+    )
+    .map_err(|e| EmitError(format!("internal error: {e}")))?;
+    args.extend(body);
+    let call = super::requests::constructor_call(krate, op_names, op, 0, args)?;
+    Ok(quote! { #call })
 }
 
 /// Tests of the calls the docs' exchanges may not show, each on the first documented
@@ -419,13 +433,13 @@ fn call_tests(
     op_names: &OpNames,
     areas: &super::areas::Areas,
     krate: &syn::Ident,
-) -> Vec<TokenStream> {
+) -> Result<Vec<TokenStream>, EmitError> {
     let mut tests = Vec::new();
     let first = |f: &dyn Fn(&Operation) -> bool| ir.operations.iter().find(|o| f(o));
     let download =
         first(&|o| o.method == "GET" && o.body.is_none() && Reading::of(o) == Reading::Bytes);
     if let Some(op) = download {
-        let call = first_call(op_names, krate, op, quote! { "Folder A/b.pdf" }, quote! {});
+        let call = first_call(op_names, krate, op, quote! { "Folder A/b.pdf" }, quote! {})?;
         let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
             /// A documented download gives back the bytes and the content type the server sends.
@@ -449,7 +463,7 @@ fn call_tests(
             op,
             quote! { "f/g.txt" },
             quote! { body.clone(), "text/plain" },
-        );
+        )?;
         let verb = &op.method;
         let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
@@ -480,7 +494,7 @@ fn call_tests(
             op,
             quote! { "a/b" },
             quote! { Default::default() },
-        );
+        )?;
         let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
             /// A documented PATCH answered `204 No Content` is `Ok(None)`.
@@ -497,8 +511,8 @@ fn call_tests(
         first(&|o| o.body.is_none() && o.paths[0].query.is_empty() && has_segments(&o.paths[0]));
     if let Some(op) = colon {
         let value = "Folder A/100%/x?y#z/b.txt";
-        let call = first_call(op_names, krate, op, quote! { #value }, quote! {});
-        let hostile = first_call(op_names, krate, op, quote! { value }, quote! {});
+        let call = first_call(op_names, krate, op, quote! { #value }, quote! {})?;
+        let hostile = first_call(op_names, krate, op, quote! { value }, quote! {})?;
         let verb = &op.method;
         let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
@@ -522,7 +536,7 @@ fn call_tests(
             }
         });
     }
-    tests
+    Ok(tests)
 }
 
 /// Whether a path has a value that is itself a path (`root:/{item-path}:`).

@@ -413,8 +413,9 @@ impl<'a> Ctx<'a> {
             self.op_names,
             op,
             call.path,
-            &call.values,
-            body_arg.cloned().into_iter().chain(body_args),
+            super::requests::str_args(&call.values)
+                .chain(body_arg.cloned())
+                .chain(body_args),
         )?;
         let mut chain = syn::Expr::Try(syn::ExprTry {
             attrs: Vec::new(),

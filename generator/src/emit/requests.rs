@@ -294,16 +294,16 @@ fn templates() -> syn::Result<std::rc::Rc<Templates>> {
 }
 
 /// A call of an operation's constructor from outside the crate (the generated tests):
-/// `krate::requests::root::Op::ctor("value", .., body)`, the constructor of the operation's
-/// path number `path`, given the path's values as string literals and, when the operation
-/// takes one, the body arguments (a body; bytes and their content type).
+/// `krate::requests::root::Op::ctor(args..)`, the constructor of the operation's path number
+/// `path`, given its arguments: the path's values, then, when the operation takes one, the
+/// body arguments (a body; bytes and their content type). [`str_args`] makes values of
+/// text.
 pub fn constructor_call(
     krate: &syn::Ident,
     op_names: &OpNames,
     op: &Operation,
     path: usize,
-    values: &[String],
-    body: impl IntoIterator<Item = syn::Expr>,
+    args: impl IntoIterator<Item = syn::Expr>,
 ) -> Result<syn::Expr, EmitError> {
     let template = cached("constructor call", || {
         syn::parse2(quote! { __K::requests::__root::__Ty::__ctor() })
@@ -322,9 +322,13 @@ pub fn constructor_call(
             "internal error: constructor call template".into(),
         ));
     };
-    c.args.extend(values.iter().map(|v| syntax::str_expr(v)));
-    c.args.extend(body);
+    c.args.extend(args);
     Ok(call)
+}
+
+/// Path values as string literal arguments.
+pub fn str_args(values: &[String]) -> impl Iterator<Item = syn::Expr> + '_ {
+    values.iter().map(|v| syntax::str_expr(v))
 }
 
 /// The attributes of an impl item.
