@@ -11,7 +11,7 @@ mod common;
 
 use common::{corpus, generated_file};
 use doc2rs::Config;
-use doc2rs::ir::path::{PathTemplate, Piece};
+use doc2rs::ir::path::PathTemplate;
 use doc2rs::page::PageKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -90,18 +90,6 @@ fn doc_form(target: &str) -> String {
         out.insert(0, '/');
     }
     out
-}
-
-/// The IR path in the same form.
-fn ir_form(p: &PathTemplate) -> String {
-    let mut out = String::new();
-    for piece in &p.pieces {
-        match piece {
-            Piece::Literal { text } => out.push_str(text),
-            Piece::Param { .. } => out.push_str("{}"),
-        }
-    }
-    out.to_lowercase()
 }
 
 #[test]
@@ -191,7 +179,7 @@ fn every_path_is_a_documented_path() {
             if method != op.method && !is_explained {
                 wrong.push(format!("{loc}: method {method}, operation {}", op.method));
             }
-            if doc_form(target) == ir_form(p) {
+            if doc_form(target) == p.shape() {
                 continue;
             }
             if is_explained {
@@ -209,7 +197,7 @@ fn every_path_is_a_documented_path() {
             }
             wrong.push(format!(
                 "{loc}: documented `{target}`, the operation's path `{}`",
-                ir_form(p)
+                p.shape()
             ));
         }
     }
@@ -241,7 +229,7 @@ fn every_builder_sends_a_documented_path() {
     let documented: BTreeSet<String> =
         g.ir.operations
             .iter()
-            .flat_map(|o| o.paths.iter().map(ir_form))
+            .flat_map(|o| o.paths.iter().map(PathTemplate::shape))
             .collect();
     let requests = generated_file(g, "requests.rs");
     // Every `http::Method::X, "<template>"` in the file, whether on one line or two.

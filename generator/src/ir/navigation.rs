@@ -19,14 +19,8 @@ pub(super) type Addressed = (String, bool);
 
 /// `/users/{id}/usageRights` → `["users", "{}", "usageRights"]`.
 pub(super) fn segments(p: &path::PathTemplate) -> Vec<String> {
-    let mut text = String::new();
-    for piece in &p.pieces {
-        match piece {
-            path::Piece::Literal { text: t } => text.push_str(t),
-            path::Piece::Param { .. } => text.push_str("{}"),
-        }
-    }
-    text.split('/')
+    p.blanked()
+        .split('/')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()

@@ -55,11 +55,16 @@ impl PathTemplate {
     /// A key that is equal for the same operation written two ways: parameters blanked,
     /// literals lower-cased.
     pub fn shape(&self) -> String {
+        self.blanked().to_lowercase()
+    }
+
+    /// The path as written with `{}` for every parameter (`/users/{}/usageRights`).
+    pub fn blanked(&self) -> String {
         self.pieces
             .iter()
             .map(|p| match p {
-                Piece::Literal { text } => text.to_lowercase(),
-                Piece::Param { .. } => "{}".to_string(),
+                Piece::Literal { text } => text.as_str(),
+                Piece::Param { .. } => "{}",
             })
             .collect()
     }

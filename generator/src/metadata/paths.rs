@@ -22,7 +22,7 @@
 use super::csdl_read::{Csdl, Operation, Pos, Prop, RootKind, StructType};
 use crate::diag::{Code, Diagnostic, Loc};
 use crate::ir::Ir;
-use crate::ir::path::{PathTemplate, Piece};
+use crate::ir::path::PathTemplate;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the walk has reached.
@@ -58,14 +58,7 @@ impl Segment {
 /// The template's path with `{}` for every parameter, split into segments: `/` inside
 /// parentheses or quotes does not split, and `:/…:` (path addressing) is one segment.
 pub fn segments(p: &PathTemplate) -> Vec<Segment> {
-    let mut text = String::new();
-    for piece in &p.pieces {
-        match piece {
-            Piece::Literal { text: t } => text.push_str(t),
-            Piece::Param { .. } => text.push_str("{}"),
-        }
-    }
-    split(&text)
+    split(&p.blanked())
 }
 
 fn split(text: &str) -> Vec<Segment> {
