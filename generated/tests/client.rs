@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p doc2rs -- generate`.
 
 use graph_docs_generated::client::{
-    Client, Content, Error, Operation, ReqwestTransport, RequestParts,
+    Client, Content, Error, Operation, ReqwestTransport, RequestParts, RetryPolicy,
 };
 use serde_json::Value;
 use std::future::Future;
@@ -12,11 +12,14 @@ use support::{decode, same_as, Outcome};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 mod support;
-/// A client pointed at a local server (`/beta` below its root) with a bearer token.
+/// A client pointed at a local server (`/beta` below its root) with a bearer token. The
+/// exchanges check what each call sends and reads, so nothing is retried (the runtime
+/// crate's own tests cover the retries).
 fn client_for(server: &MockServer) -> Client<ReqwestTransport> {
-    Client::new(ReqwestTransport::default())
-        .with_base_url(format!("{}/beta", server.uri()))
-        .with_bearer_token(|| "test-token".to_string())
+    Client::builder(ReqwestTransport::default(), format!("{}/beta", server.uri()))
+        .bearer_token("test-token")
+        .retry(RetryPolicy::none())
+        .build()
 }
 /// A local server on 127.0.0.1 and a client pointed at it.
 #[allow(dead_code)]
@@ -831,7 +834,8 @@ async fn graph_error_response_is_typed() {
                     br#"{"error": {"code": "Request_ResourceNotFound", "message": "Resource does not exist.", "innerError": {"request-id": "r1", "date": "2021-07-16T00:00:00"}}}"#
                         .to_vec(),
                     "application/json",
-                ),
+                )
+                .insert_header("request-id", "r1"),
         )
         .mount(&server)
         .await;
@@ -845,8 +849,10 @@ async fn graph_error_response_is_typed() {
         )
         .await
     {
-        Err(Error::Graph { status, error }) => {
-            assert_eq!(status, 404);
+        Err(e @ Error::Graph { .. }) => {
+            assert_eq!(e.status(), Some(404));
+            assert_eq!(e.request_id(), Some("r1"), "the response's request-id header");
+            let error = e.graph_error().unwrap();
             assert_eq!(error.code.as_deref(), Some("Request_ResourceNotFound"));
             assert_eq!(error.message.as_deref(), Some("Resource does not exist."));
             assert_eq!(

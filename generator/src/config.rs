@@ -2,7 +2,7 @@
 //! are and where the code goes, then `generate()`. Used by the CLI and by `build.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::emit::{self, EmitOptions, Files, Layout};
+use crate::emit::{self, EmitOptions, Files, Layout, RuntimeDep};
 use crate::ir::{self, Ir};
 use crate::load;
 use crate::write::{self, WriteReport};
@@ -82,6 +82,8 @@ pub struct Config {
     print_warnings: bool,
     selection: ir::select::Selection,
     progress: Option<std::sync::Arc<ProgressFn>>,
+    /// Where the generated crate gets `doc2rs-runtime`; `None`: see [`Config::runtime_path`].
+    runtime: Option<RuntimeDep>,
 }
 
 /// `progress(stage, done, total)`: pages as they are parsed, then one step per later stage.
@@ -104,6 +106,7 @@ impl Config {
             print_warnings: false,
             selection: Default::default(),
             progress: None,
+            runtime: None,
         }
     }
 
@@ -133,6 +136,33 @@ impl Config {
     pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
         self.emit.crate_name = name.into();
         self
+    }
+
+    /// The generated crate depends on the runtime crate at `path` (relative to the output
+    /// folder, or absolute). Unless this or [`Config::runtime_version`] is set, a generator
+    /// built from the doc2rs repository points at the repository's `runtime/` (by a path
+    /// relative to the output folder) and any other at the runtime version it was built with.
+    pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
+        self.runtime = Some(RuntimeDep::Path(path.into()));
+        self
+    }
+
+    /// The generated crate depends on the published runtime crate, `version`.
+    pub fn runtime_version(&mut self, version: impl Into<String>) -> &mut Self {
+        self.runtime = Some(RuntimeDep::Version(version.into()));
+        self
+    }
+
+    /// The runtime dependency written into the generated `Cargo.toml`.
+    pub fn runtime_dependency(&self) -> RuntimeDep {
+        if let Some(runtime) = &self.runtime {
+            return runtime.clone();
+        }
+        let repo_runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+        match relative_path(&self.resolved_out_dir(), &repo_runtime) {
+            Some(path) if repo_runtime.join("Cargo.toml").is_file() => RuntimeDep::Path(path),
+            _ => RuntimeDep::default(),
+        }
     }
 
     /// Print `cargo:rerun-if-changed` and `cargo:warning` lines (on for build scripts).
@@ -218,8 +248,12 @@ impl Config {
         // The pages are not needed any more: freed (millions of small strings) alongside the
         // emission rather than after it.
         let load::Docs { pages, files, .. } = docs;
+        let emit_options = EmitOptions {
+            runtime: self.runtime_dependency(),
+            ..self.emit.clone()
+        };
         let (emitted, ()) = rayon::join(
-            || emit::emit(&ir, &self.emit),
+            || emit::emit(&ir, &emit_options),
             || {
                 use rayon::prelude::*;
                 pages.into_par_iter().for_each(drop);
@@ -300,5 +334,59 @@ impl Config {
 
     pub fn docs_dir(&self) -> &Path {
         &self.docs
+    }
+}
+
+/// `to` as a `/`-separated path relative to the folder `from` (which need not exist yet):
+/// both made absolute with symbolic links resolved as far as they exist.
+fn relative_path(from: &Path, to: &Path) -> Option<String> {
+    fn real(path: &Path) -> Option<PathBuf> {
+        let absolute = std::path::absolute(path).ok()?;
+        let mut existing = absolute.as_path();
+        let mut rest = Vec::new();
+        loop {
+            if let Ok(real) = existing.canonicalize() {
+                let mut real = real;
+                real.extend(rest.iter().rev());
+                return Some(real);
+            }
+            rest.push(existing.file_name()?.to_os_string());
+            existing = existing.parent()?;
+        }
+    }
+    let (from, to) = (real(from)?, real(to)?);
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    for c in &to[common..] {
+        parts.push(c.as_os_str().to_str()?.to_string());
+    }
+    Some(if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    })
+}
+
+#[cfg(test)]
+mod runtime_path_tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_is_found_relative_to_the_output() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let rel = relative_path(&repo.join("generated"), &repo.join("runtime"));
+        assert_eq!(rel.as_deref(), Some("../runtime"));
+        let rel = relative_path(&repo.join("not/yet/made"), &repo.join("runtime"));
+        assert_eq!(rel.as_deref(), Some("../../../runtime"));
+        let mut c = Config::new();
+        c.out_dir(repo.join("generated"));
+        assert_eq!(
+            c.runtime_dependency(),
+            RuntimeDep::Path("../runtime".into())
+        );
+        c.runtime_version("0.1");
+        assert_eq!(c.runtime_dependency(), RuntimeDep::Version("0.1".into()));
     }
 }

@@ -45,6 +45,14 @@ enum Command {
         /// and peak memory.
         #[arg(long)]
         timings: bool,
+        /// The generated crate depends on the runtime crate at this path (relative to the
+        /// output folder, or absolute). Default: this repository's `runtime/`, when the
+        /// generator was built from it.
+        #[arg(long, value_name = "PATH", conflicts_with = "runtime_version")]
+        runtime_path: Option<String>,
+        /// The generated crate depends on the published runtime crate, this version.
+        #[arg(long, value_name = "VERSION")]
+        runtime_version: Option<String>,
     },
     /// Print the diagnostics for a docs folder and a summary by code; exit 1 on errors.
     Lint {
@@ -179,9 +187,17 @@ fn main() -> ExitCode {
             timings,
             include,
             exclude,
+            runtime_path,
+            runtime_version,
         } => {
             let mut config = Config::new();
             config.docs(&docs).out_dir(&out);
+            if let Some(path) = runtime_path {
+                config.runtime_path(path);
+            }
+            if let Some(version) = runtime_version {
+                config.runtime_version(version);
+            }
             for sel in &include {
                 if let Err(e) = config.include(sel) {
                     eprintln!("doc2rs: error: {e}");

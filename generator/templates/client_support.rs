@@ -1,4 +1,4 @@
-use graph_client::{Client, Content, Error, Operation, ReqwestTransport, RequestParts};
+use graph_client::{Client, Content, Error, Operation, ReqwestTransport, RequestParts, RetryPolicy};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -9,11 +9,14 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod support;
 
-/// A client pointed at a local server (`/beta` below its root) with a bearer token.
+/// A client pointed at a local server (`/beta` below its root) with a bearer token. The
+/// exchanges check what each call sends and reads, so nothing is retried (the runtime
+/// crate's own tests cover the retries).
 fn client_for(server: &MockServer) -> Client<ReqwestTransport> {
-    Client::new(ReqwestTransport::default())
-        .with_base_url(format!("{}/beta", server.uri()))
-        .with_bearer_token(|| "test-token".to_string())
+    Client::builder(ReqwestTransport::default(), format!("{}/beta", server.uri()))
+        .bearer_token("test-token")
+        .retry(RetryPolicy::none())
+        .build()
 }
 
 /// A local server on 127.0.0.1 and a client pointed at it.

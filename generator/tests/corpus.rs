@@ -124,4 +124,5 @@ fn user_program(sdk: &Path, target: &Path) {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.contains("user program: list, 204 update, download, upload, colon path: ok"));
+    assert!(stdout.contains("user program: user stream, delta round, streamed download, 10 MB upload session, batch of 20, retry: ok"));
 }

@@ -298,12 +298,14 @@ pub fn tests_file(
                     .respond_with(ResponseTemplate::new(404).set_body_raw(
                         br#"{"error": {"code": "Request_ResourceNotFound", "message": "Resource does not exist.", "innerError": {"request-id": "r1", "date": "2021-07-16T00:00:00"}}}"#.to_vec(),
                         "application/json",
-                    ))
+                    ).insert_header("request-id", "r1"))
                     .mount(&server)
                     .await;
                 match client.send(#ok_call.unwrap()).await {
-                    Err(Error::Graph { status, error }) => {
-                        assert_eq!(status, 404);
+                    Err(e @ Error::Graph { .. }) => {
+                        assert_eq!(e.status(), Some(404));
+                        assert_eq!(e.request_id(), Some("r1"), "the response's request-id header");
+                        let error = e.graph_error().unwrap();
                         assert_eq!(error.code.as_deref(), Some("Request_ResourceNotFound"));
                         assert_eq!(error.message.as_deref(), Some("Resource does not exist."));
                         assert_eq!(error.inner_error.as_ref().and_then(|e| e.get("request-id")).and_then(|v| v.as_str()), Some("r1"));

@@ -157,8 +157,12 @@ impl Walker<'_, '_> {
                 self.diags.emit(
                     Code::FrontMatterInvalid,
                     self.src.loc(body_offset + line_start + m.col()),
-                    format!("front matter is not valid YAML: {}", e.info()),
+                    format!(
+                        "front matter is not valid YAML: {}; its `key: value` lines are read as text",
+                        e.info()
+                    ),
                 );
+                self.page.front_matter.extend(lenient_front_matter(body));
             }
         }
     }
@@ -439,6 +443,34 @@ impl Walker<'_, '_> {
 /// was a sixth of the page model's time), with the result the parser gives. `None` when
 /// anything else appears (indentation, comments, flow or block indicators, escapes,
 /// special scalars, duplicate keys): the parser reads those.
+/// What can be read of front matter that is not valid YAML: each line `key: value` at the
+/// start of a line (the value up to its end, `: ` inside it kept, one pair of enclosing
+/// quotes removed); the first of a repeated key wins. The docs' commonest break is an
+/// unquoted title with a colon (`title: driveItem: createUploadSession`), which would
+/// otherwise lose `ms.prod` and so put the page's calls in the wrong area.
+fn lenient_front_matter(body: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for line in body.lines() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let mut key_chars = key.chars();
+        let is_key = key_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && key_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !is_key || pairs.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let value = value.trim();
+        let unquoted = [('"', '"'), ('\'', '\'')].iter().find_map(|(open, close)| {
+            value
+                .strip_prefix(*open)
+                .and_then(|v| v.strip_suffix(*close))
+        });
+        pairs.push((key.to_string(), unquoted.unwrap_or(value).to_string()));
+    }
+    pairs
+}
+
 fn simple_front_matter(body: &str) -> Option<Vec<(String, String)>> {
     // Plain scalars the YAML core schema reads as something other than their text.
     const SPECIAL: &[&str] = &[
@@ -571,6 +603,20 @@ mod tests {
     /// What the YAML parser reads.
     fn by_yaml(body: &str) -> Option<Vec<(String, String)>> {
         yaml_front_matter(body).ok()
+    }
+
+    #[test]
+    fn invalid_front_matter_keeps_its_key_value_lines() {
+        let body = "author: J\ntitle: driveItem: createUploadSession\nms.prod: \"sites-and-lists\"\n  nested: x\n- item\nauthor: again\n";
+        assert!(yaml_front_matter(body).is_err());
+        assert_eq!(
+            lenient_front_matter(body),
+            [
+                ("author".to_string(), "J".to_string()),
+                ("title".into(), "driveItem: createUploadSession".into()),
+                ("ms.prod".into(), "sites-and-lists".into()),
+            ]
+        );
     }
 
     #[test]

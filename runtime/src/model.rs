@@ -1,5 +1,5 @@
-//! Support types shared by all generated models. Written by hand (in the doc2rs
-//! repository, `generator/templates/runtime.rs`) and copied verbatim into every SDK.
+//! Support for the generated models: dates and GUIDs kept as written, collection pages,
+//! and the field tables every generated struct (de)serializes through.
 
 use serde::{Deserialize, Serialize};
 use std::any::Any;
@@ -314,7 +314,9 @@ pub fn serialize_model<M: Model, S: serde::Serializer>(
     model: &M,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    model_to_map(model).map_err(serde::ser::Error::custom)?.serialize(serializer)
+    model_to_map(model)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(serializer)
 }
 
 fn model_to_map<M: Model>(model: &M) -> Result<Map, serde_json::Error> {
@@ -347,7 +349,11 @@ fn model_from_map<M: Model>(mut object: Map) -> Result<M, serde_json::Error> {
                 .map_err(|e| serde::de::Error::custom(format_args!("`{name}`: {e}")))?;
         }
     }
-    if let Some(rest) = model.field_mut(M::FIELDS.len()).as_any_mut().downcast_mut::<Map>() {
+    if let Some(rest) = model
+        .field_mut(M::FIELDS.len())
+        .as_any_mut()
+        .downcast_mut::<Map>()
+    {
         *rest = object;
     }
     Ok(model)
@@ -422,7 +428,10 @@ pub fn serialize_object<S: serde::Serializer>(
     value: &dyn Object,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    value.to_json().map_err(serde::ser::Error::custom)?.serialize(serializer)
+    value
+        .to_json()
+        .map_err(serde::ser::Error::custom)?
+        .serialize(serializer)
 }
 
 /// One arm of an `Any...` enum's `from_json`: reads `value` as `T` and wraps it in the
@@ -450,5 +459,7 @@ fn serialize_fields<S: serde::Serializer>(
     fields: Result<serde_json::Map<String, serde_json::Value>, serde_json::Error>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    fields.map_err(serde::ser::Error::custom)?.serialize(serializer)
+    fields
+        .map_err(serde::ser::Error::custom)?
+        .serialize(serializer)
 }
