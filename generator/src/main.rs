@@ -529,9 +529,15 @@ fn peak_rss_mib() -> Option<u64> {
 }
 
 fn check(docs: PathBuf, out: PathBuf) -> ExitCode {
-    let g = match run(&docs) {
+    // The output folder matters: the runtime's path in `Cargo.toml` is relative to it.
+    let mut config = Config::new();
+    config.docs(&docs).out_dir(&out);
+    let g = match config.run() {
         Ok(g) => g,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("doc2rs: error: {e}");
+            return ExitCode::from(1);
+        }
     };
     let changes = match doc2rs::check::compare(&g.files, &out) {
         Ok(c) => c,

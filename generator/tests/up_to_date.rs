@@ -8,7 +8,9 @@ use std::path::Path;
 fn generated_crate_is_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut config = Config::new();
-    config.docs(root.join("docs"));
+    config
+        .docs(root.join("docs"))
+        .out_dir(root.join("generated"));
     let g = config.run().expect("docs generate");
     let changes = doc2rs::check::compare(&g.files, &root.join("generated")).unwrap();
     assert!(

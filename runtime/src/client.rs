@@ -272,7 +272,8 @@ impl<T: Transport> Client<T> {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let call = self.attempts(request, buffered);
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+        let call = self.attempts(request, buffered, &attempts);
         #[cfg(feature = "tracing")]
         let call = tracing::Instrument::instrument(call, span.clone());
         let result = match policies.timeouts.overall {
@@ -285,19 +286,27 @@ impl<T: Transport> Client<T> {
             None => call.await,
         };
         #[cfg(feature = "tracing")]
-        match &result {
-            Ok(response) => span.record("status", response.status().as_u16()),
-            Err(e) => span.record("status", e.status().unwrap_or(0)),
-        };
+        {
+            span.record(
+                "attempts",
+                attempts.load(std::sync::atomic::Ordering::Relaxed),
+            );
+            match &result {
+                Ok(response) => span.record("status", response.status().as_u16()),
+                Err(e) => span.record("status", e.status().unwrap_or(0)),
+            };
+        }
         result
     }
 
     /// The attempts of one call: a retryable answer or a failed attempt (of an idempotent
-    /// request) is tried again after the wait the retry policy gives.
+    /// request) is tried again after the wait the retry policy gives. `count` is how many
+    /// attempts were made (readable after a timeout cut the call short).
     async fn attempts(
         &self,
         request: http::Request<Vec<u8>>,
         buffered: bool,
+        count: &std::sync::atomic::AtomicU32,
     ) -> Result<http::Response<Body>, Error> {
         let retry = &self.inner.policies.retry;
         let mut waited = Duration::ZERO;
@@ -308,9 +317,8 @@ impl<T: Transport> Client<T> {
                 this.headers_mut()
                     .insert("retry-attempt", http::HeaderValue::from(retries));
             }
+            count.store(retries + 1, std::sync::atomic::Ordering::Relaxed);
             let outcome = self.attempt(this, buffered).await;
-            #[cfg(feature = "tracing")]
-            tracing::Span::current().record("attempts", retries + 1);
             let again = match &outcome {
                 Ok(response) if retry.retries_status(response.status().as_u16()) => {
                     Some(Some(response.headers()))

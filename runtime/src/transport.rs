@@ -6,7 +6,7 @@ use crate::{Body, Error};
 use std::future::Future;
 
 /// Sends one request and returns the answer as it arrives (the body may still be
-/// streaming). Implement it for any HTTP stack; [`ReqwestTransport`] is one. A transport
+/// streaming). Implement it for any HTTP stack; `ReqwestTransport` (feature `reqwest`) is one. A transport
 /// must not follow redirects or decode bodies itself: the client does both.
 pub trait Transport: Send + Sync + 'static {
     fn send(

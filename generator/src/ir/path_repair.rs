@@ -305,29 +305,40 @@ impl RawPath {
     }
 }
 
-/// Prefix keys, built one segment at a time (a key per segment would be quadratic in a
-/// path's length): the lower-cased segments so far, parameters as `{}`, joined by `/`.
-#[derive(Default)]
-struct PrefixKey {
-    key: String,
-    segments: usize,
+/// The prefixes of the documented paths as a trie: node 0 is the empty prefix, and each
+/// node has a child per segment that follows it (lower-cased, a parameter as `{}`). A prefix
+/// is then one number, however long the path (a key string per prefix would be quadratic in
+/// a path's length, in time and memory).
+struct Prefixes {
+    children: BTreeMap<(usize, String), usize>,
 }
 
-impl PrefixKey {
-    fn as_str(&self) -> &str {
-        &self.key
+impl Prefixes {
+    const ROOT: usize = 0;
+
+    fn new() -> Self {
+        Prefixes {
+            children: BTreeMap::new(),
+        }
     }
 
-    /// The key of the next segment: this one followed by `seg`.
-    fn push(&mut self, seg: &str) {
-        if self.segments > 0 {
-            self.key.push('/');
-        }
-        self.segments += 1;
-        match is_param_segment(seg) {
-            true => self.key.push_str("{}"),
-            false => self.key.push_str(&seg.to_lowercase()),
-        }
+    /// The node after `node` and `seg`, made when new.
+    fn child(&mut self, node: usize, seg: &str) -> usize {
+        let next = self.children.len() + 1;
+        *self.children.entry((node, word_of(seg))).or_insert(next)
+    }
+
+    /// The node after `node` and `seg`, when some documented path has that prefix.
+    fn find(&self, node: Option<usize>, seg: &str) -> Option<usize> {
+        self.children.get(&(node?, word_of(seg))).copied()
+    }
+}
+
+/// A segment as the prefixes hold it: lower-cased, a parameter as `{}`.
+fn word_of(seg: &str) -> String {
+    match is_param_segment(seg) {
+        true => "{}".to_string(),
+        false => seg.to_lowercase(),
     }
 }
 
@@ -335,38 +346,44 @@ fn is_param_segment(s: &str) -> bool {
     (s.starts_with('{') && s.ends_with('}')) || (s.starts_with('<') && s.ends_with('>'))
 }
 
-/// Lower-cased prefix (or, for [`Spelled::after`], the one segment before) → the segments
-/// that follow it (lower-cased; a parameter as `{}`) and how many paths spell each.
-type Spellings = BTreeMap<String, BTreeMap<String, usize>>;
+/// A prefix ([`Prefixes`] node, or for [`Spelled::after`] the one segment before,
+/// lower-cased) → the segments that follow it and how many paths spell each.
+type Spellings<K> = BTreeMap<K, BTreeMap<String, usize>>;
 
 struct Spelled {
+    prefixes: Prefixes,
     /// By the whole prefix, literal segments as written.
-    prefix: Spellings,
-    /// By the segment before.
-    after: Spellings,
+    prefix: Spellings<usize>,
+    /// By the segment before (lower-cased; a parameter as `{}`).
+    after: Spellings<String>,
 }
 
 fn spellings(ir: &Ir) -> Spelled {
+    let mut prefixes = Prefixes::new();
     let (mut prefix, mut after) = (Spellings::new(), Spellings::new());
     for p in ir.operations.iter().flat_map(|o| &o.paths) {
         let raw = RawPath::new(&p.raw);
-        let mut key = PrefixKey::default();
+        let mut node = Prefixes::ROOT;
         for (i, seg) in raw.segs.iter().enumerate() {
-            let word = match is_param_segment(seg) {
-                true => "{}".to_string(),
-                false => {
-                    let entry = prefix.entry(key.as_str().to_string()).or_default();
-                    *entry.entry(seg.clone()).or_default() += 1;
-                    seg.to_lowercase()
-                }
-            };
-            key.push(seg);
+            if !is_param_segment(seg) {
+                let entry: &mut BTreeMap<String, usize> = prefix.entry(node).or_default();
+                *entry.entry(seg.clone()).or_default() += 1;
+            }
+            node = prefixes.child(node, seg);
             if let Some(before) = i.checked_sub(1).map(|b| raw.segs[b].to_lowercase()) {
-                *after.entry(before).or_default().entry(word).or_default() += 1;
+                *after
+                    .entry(before)
+                    .or_default()
+                    .entry(word_of(seg))
+                    .or_default() += 1;
             }
         }
     }
-    Spelled { prefix, after }
+    Spelled {
+        prefixes,
+        prefix,
+        after,
+    }
 }
 
 /// The repairs that need every documented path: plural spellings and example literals.
@@ -377,10 +394,10 @@ pub fn across(ir: &mut Ir, diags: &mut Diagnostics) {
         for p in &mut op.paths {
             let mut raw = RawPath::new(&p.raw);
             let mut rules = Vec::new();
-            let mut key = PrefixKey::default();
+            let mut node = Some(Prefixes::ROOT);
             for i in 0..raw.segs.len() {
                 if is_placeholder_name(&raw.segs[i]) {
-                    if let Some(plural) = plural_of(&spelled.prefix, &raw, key.as_str(), i) {
+                    if let Some(plural) = plural_of(&spelled.prefix, &raw, node, i) {
                         raw.segs[i] = plural;
                         rules.push(Rule::Plural);
                     } else if let Some(param) = sibling_param(&spelled.after, &siblings, &raw, i) {
@@ -388,7 +405,7 @@ pub fn across(ir: &mut Ir, diags: &mut Diagnostics) {
                         rules.push(Rule::ExampleLiteral);
                     }
                 }
-                key.push(&raw.segs[i]);
+                node = spelled.prefixes.find(node, &raw.segs[i]);
             }
             if rules.is_empty() {
                 continue;
@@ -410,14 +427,19 @@ pub fn across(ir: &mut Ir, diags: &mut Diagnostics) {
 
 /// The plural the other paths with the same prefix spell segment `i` (before a key) in,
 /// when more paths spell it so than as written.
-fn plural_of(spelled: &Spellings, raw: &RawPath, key: &str, i: usize) -> Option<String> {
+fn plural_of(
+    spelled: &Spellings<usize>,
+    raw: &RawPath,
+    node: Option<usize>,
+    i: usize,
+) -> Option<String> {
     if !raw.is_param(i + 1) {
         return None;
     }
     let word = &raw.segs[i];
     let lower = word.to_lowercase();
     let candidates = [format!("{lower}s"), format!("{lower}es")];
-    let here = spelled.get(key)?;
+    let here = spelled.get(&node?)?;
     let singular = here
         .iter()
         .filter(|(w, _)| w.eq_ignore_ascii_case(word))
@@ -434,7 +456,7 @@ fn plural_of(spelled: &Spellings, raw: &RawPath, key: &str, i: usize) -> Option<
 /// as this one's literal, when that path does not name the literal anywhere and the docs put
 /// a parameter after that segment more often than the literal.
 fn sibling_param(
-    after: &Spellings,
+    after: &Spellings<String>,
     siblings: &[RawPath],
     raw: &RawPath,
     i: usize,
