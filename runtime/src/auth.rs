@@ -85,6 +85,29 @@ impl TokenSource for StaticToken {
     }
 }
 
+/// Any credential of the Azure SDK (`azure_identity::ClientSecretCredential`,
+/// `ManagedIdentityCredential`, `AzureCliCredential`, ...) as a [`TokenSource`] (feature
+/// `azure`). The client's cache still decides when to ask it.
+#[cfg(feature = "azure")]
+#[derive(Clone, Debug)]
+pub struct AzureCredential(pub Arc<dyn azure_core::credentials::TokenCredential>);
+
+#[cfg(feature = "azure")]
+impl TokenSource for AzureCredential {
+    fn token<'a>(&'a self, scopes: &'a [String]) -> TokenFuture<'a> {
+        Box::pin(async move {
+            let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+            let token = self
+                .0
+                .get_token(&scopes, None)
+                .await
+                .map_err(|e| Error::Auth(Box::new(e)))?;
+            let expires_at = SystemTime::from(token.expires_on);
+            Ok(AccessToken::new(token.token.secret(), expires_at))
+        })
+    }
+}
+
 /// The scope asked for by default: every permission the app was granted for Graph.
 pub const DEFAULT_SCOPE: &str = "https://graph.microsoft.com/.default";
 

@@ -41,6 +41,8 @@ mod response;
 mod transport;
 mod upload;
 
+#[cfg(feature = "azure")]
+pub use auth::AzureCredential;
 pub use auth::{AccessToken, AllowedHosts, StaticToken, TokenFuture, TokenSource, token_fn};
 pub use batch::{Batch, BatchAnswers, BatchKey};
 pub use body::Body;

@@ -270,9 +270,12 @@ async fn a_head_answer_that_names_gzip_has_no_body_to_decode() {
 
 // A `tracing` span per call --------------------------------------------------------------------
 
+/// A span's name and the field values given to it, in order.
+type Span = (String, Vec<(String, String)>);
+
 /// Records each new span's name and every field value given to it (at creation or later).
 #[derive(Clone, Default)]
-struct Spans(std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<(String, String)>)>>>);
+struct Spans(std::sync::Arc<std::sync::Mutex<Vec<Span>>>);
 
 struct Fields<'a>(&'a mut Vec<(String, String)>);
 

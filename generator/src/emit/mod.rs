@@ -510,6 +510,8 @@ fn cargo_toml(name: &str, runtime: &RuntimeDep, areas: &areas::Areas) -> String 
         "reqwest-rustls = [\"reqwest\", \"doc2rs-runtime/reqwest-rustls\"]",
         "# A `tracing` span per request.",
         "tracing = [\"doc2rs-runtime/tracing\"]",
+        "# `client::AzureCredential`: an Azure SDK credential (`azure_identity`) as the token source.",
+        "azure = [\"doc2rs-runtime/azure\"]",
         "",
         "[dev-dependencies]",
         "# The local-server tests use the reqwest transport; the areas are the ones the tests are",
