@@ -58,8 +58,9 @@ fn build_rs_regenerates_on_a_doc_edit() {
         root.join("Cargo.toml"),
         format!(
             "[package]\nname = \"build-script-test\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nhttp = \"1\"\npercent-encoding = \"2\"\n\n\
+             [dependencies]\ndoc2rs-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nhttp = \"1\"\n\n\
              [build-dependencies]\ndoc2rs = {{ path = {:?} }}\n\n[workspace]\n",
+            workspace.join("runtime").display().to_string(),
             generator.display().to_string()
         ),
     )
