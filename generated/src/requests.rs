@@ -32,6 +32,8 @@ pub mod applications {
     /// Acquire an OAuth Access token to authorize the Azure AD provisioning service to provision users into an application
     ///
     /// Documented at `api/synchronization-synchronization-acquireaccesstoken.md`. The documented success status is 204.
+    ///
+    /// `POST /applications/{applicationsId}/synchronization/acquireAccessToken` (and 1 more path, one constructor each) → `()` (`client.send`).
     pub type PostApplicationsSynchronizationAcquireAccessToken = crate::client::Request<
         kinds::PostApplicationsSynchronizationAcquireAccessToken,
     >;
@@ -151,6 +153,8 @@ pub mod applications {
     /// Retrieve a synchronization template by its identifier.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-get.md`. The documented success status is 200.
+    ///
+    /// `GET applications/{id}/synchronization/templates/{templateId}` (and 1 more path, one constructor each) → `graph::SynchronizationTemplate` (`client.send`).
     pub type GetApplicationsSynchronizationTemplates = crate::client::Request<
         kinds::GetApplicationsSynchronizationTemplates,
     >;
@@ -188,6 +192,8 @@ pub mod applications {
     /// Create a new synchronization template for a given application.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-post.md`. The documented success status is 201.
+    ///
+    /// `POST /applications/{id}/synchronization/templates/` → `graph::SynchronizationTemplate` (`client.send`).
     pub type PostApplicationsSynchronizationTemplates = crate::client::Request<
         kinds::PostApplicationsSynchronizationTemplates,
     >;
@@ -217,6 +223,8 @@ pub mod applications {
     /// Update (override) the synchronization template associated with a given application.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-update.md`. The documented success status is 204.
+    ///
+    /// `PATCH applications/{id}/synchronization/templates/{templateId}` → `()` (`client.send`).
     pub type PatchApplicationsSynchronizationTemplates = crate::client::Request<
         kinds::PatchApplicationsSynchronizationTemplates,
     >;
@@ -291,6 +299,8 @@ pub mod service_principals {
     /// Stop the synchronization job, and permanently delete all the state associated with it.
     ///
     /// Documented at `api/synchronization-synchronizationjob-delete.md`. The documented success status is 204.
+    ///
+    /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/` → `()` (`client.send`).
     pub type DeleteServicePrincipalsSynchronizationJobs = crate::client::Request<
         kinds::DeleteServicePrincipalsSynchronizationJobs,
     >;
@@ -316,6 +326,8 @@ pub mod service_principals {
     /// Retrieve the existing synchronization job and its properties.
     ///
     /// Documented at `api/synchronization-synchronizationjob-get.md`. The documented success status is 200.
+    ///
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/` → `graph::SynchronizationJob` (`client.send`).
     pub type GetServicePrincipalsSynchronizationJobs = crate::client::Request<
         kinds::GetServicePrincipalsSynchronizationJobs,
     >;
@@ -341,6 +353,8 @@ pub mod service_principals {
     /// List existing jobs for a given application instance (service principal).
     ///
     /// Documented at `api/synchronization-synchronizationjob-list.md`. The documented success status is 200.
+    ///
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/` → `runtime::Collection<graph::SynchronizationJob>` (`client.send`).
     pub type ListServicePrincipalsSynchronizationJobs = crate::client::Request<
         kinds::ListServicePrincipalsSynchronizationJobs,
     >;
@@ -368,6 +382,8 @@ pub mod service_principals {
     /// Temporarily stop synchronization. All the progress, including job state, is persisted, and the job will continue from where it left off when a Start call is made.
     ///
     /// Documented at `api/synchronization-synchronizationjob-pause.md`. The documented success status is 204.
+    ///
+    /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/pause` → `()` (`client.send`).
     pub type PostServicePrincipalsSynchronizationJobsPause = crate::client::Request<
         kinds::PostServicePrincipalsSynchronizationJobsPause,
     >;
@@ -393,6 +409,8 @@ pub mod service_principals {
     /// Create new synchronization job with a default synchronization schema. The job is created in a disabled state. Call Start job to start synchronization.
     ///
     /// Documented at `api/synchronization-synchronizationjob-post.md`. The documented success status is 201.
+    ///
+    /// `POST /servicePrincipals/{id}/synchronization/jobs/` → `graph::SynchronizationJob` (`client.send`).
     pub type PostServicePrincipalsSynchronizationJobs = crate::client::Request<
         kinds::PostServicePrincipalsSynchronizationJobs,
     >;
@@ -422,6 +440,8 @@ pub mod service_principals {
     /// Select a user and provision the account on-demand.
     ///
     /// Documented at `api/synchronization-synchronizationjob-provision-on-demand.md`. The documented success status is 200.
+    ///
+    /// `POST /servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand` → `graph::SynchronizationSecretKeyStringValuePair` (`client.send`).
     pub type PostServicePrincipalsSynchronizationJobsProvisionOnDemand = crate::client::Request<
         kinds::PostServicePrincipalsSynchronizationJobsProvisionOnDemand,
     >;
@@ -536,6 +556,8 @@ pub mod service_principals {
     /// Restart the synchronization job, forcing it to reprocess all the objects in the directory. Optionally clears existing synchronization state and previous errors.
     ///
     /// Documented at `api/synchronization-synchronizationjob-restart.md`. The documented success status is 204.
+    ///
+    /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/restart` → `()` (`client.send`).
     pub type PostServicePrincipalsSynchronizationJobsRestart = crate::client::Request<
         kinds::PostServicePrincipalsSynchronizationJobsRestart,
     >;
@@ -639,6 +661,8 @@ pub mod service_principals {
     /// Start an existing synchronization job. If the job is in a paused state, it will continue processing changes from the point where it was paused. If the job is in quarantine, the quarantine status will be cleared.
     ///
     /// Documented at `api/synchronization-synchronizationjob-start.md`. The documented success status is 204.
+    ///
+    /// `POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/start` → `()` (`client.send`).
     pub type PostServicePrincipalsSynchronizationJobsStart = crate::client::Request<
         kinds::PostServicePrincipalsSynchronizationJobsStart,
     >;
@@ -664,6 +688,8 @@ pub mod service_principals {
     /// Validate that the credentials are valid in the tenant.
     ///
     /// Documented at `api/synchronization-synchronizationjob-validatecredentials.md`. The documented success status is 204.
+    ///
+    /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials` → `()` (`client.send`).
     pub type PostServicePrincipalsSynchronizationJobsValidateCredentials = crate::client::Request<
         kinds::PostServicePrincipalsSynchronizationJobsValidateCredentials,
     >;
@@ -781,6 +807,8 @@ pub mod service_principals {
     /// Deletes the customized schema and resets the schema to the default configuration. If the schema is deleted in the context of the template, it resets the schema to the default one associated with the template's `factoryTag`.
     ///
     /// Documented at `api/synchronization-synchronizationschema-delete.md`. The documented success status is 201.
+    ///
+    /// `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` (and 1 more path, one constructor each) → `()` (`client.send`).
     pub type DeleteServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
         kinds::DeleteServicePrincipalsSynchronizationJobsSchema,
     >;
@@ -819,6 +847,8 @@ pub mod service_principals {
     /// List all operators supported in the scoping filters.
     ///
     /// Documented at `api/synchronization-synchronizationschema-filteroperators.md`. The documented success status is 200.
+    ///
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators` (and 2 more paths, one constructor each) → `runtime::Collection<graph::FilterOperatorSchema>` (`client.send`).
     pub type ListServicePrincipalsJobsSchemaFilterOperators = crate::client::Request<
         kinds::ListServicePrincipalsJobsSchemaFilterOperators,
     >;
@@ -870,6 +900,8 @@ pub mod service_principals {
     /// List all the functions currently supported in the attributeMappingSource.
     ///
     /// Documented at `api/synchronization-synchronizationschema-functions.md`. The documented success status is 200.
+    ///
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions` (and 2 more paths, one constructor each) → `runtime::Collection<graph::AttributeMappingFunctionSchema>` (`client.send`).
     pub type ListServicePrincipalsJobsSchemaFunctions = crate::client::Request<
         kinds::ListServicePrincipalsJobsSchemaFunctions,
     >;
@@ -921,6 +953,8 @@ pub mod service_principals {
     /// Retrieve the schema for a given synchronization job or template.
     ///
     /// Documented at `api/synchronization-synchronizationschema-get.md`. The documented success status is 200.
+    ///
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` (and 2 more paths, one constructor each) → `graph::SynchronizationSchema` (`client.send`).
     pub type GetServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
         kinds::GetServicePrincipalsSynchronizationJobsSchema,
     >;
@@ -970,6 +1004,8 @@ pub mod service_principals {
     /// (../resources/synchronization_attributemappingsource.md) object.
     ///
     /// Documented at `api/synchronization-synchronizationschema-parseexpression.md`. The documented success status is 200.
+    ///
+    /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression` (and 1 more path, one constructor each) → `graph::ParseExpressionResponse` (`client.send`).
     pub type PostServicePrincipalsJobsSchemaParseExpression = crate::client::Request<
         kinds::PostServicePrincipalsJobsSchemaParseExpression,
     >;
@@ -1100,6 +1136,8 @@ pub mod service_principals {
     /// Update the synchronization schema for a given job or template. This method fully replaces the current schema with the one provided in the request. To update the schema of a template, make the call on the application object. You must be the owner of the application.
     ///
     /// Documented at `api/synchronization-synchronizationschema-update.md`. The documented success status is 204.
+    ///
+    /// `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` (and 1 more path, one constructor each) → `()` (`client.send`).
     pub type PutServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
         kinds::PutServicePrincipalsSynchronizationJobsSchema,
     >;
@@ -1144,6 +1182,8 @@ pub mod service_principals {
     /// List the synchronization templates associated with a given application or service principal.
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-list.md`. The documented success status is 200.
+    ///
+    /// `GET servicePrincipals/{id}/synchronization/templates` (and 1 more path, one constructor each) → `runtime::Collection<graph::SynchronizationTemplate>` (`client.send`).
     pub type ListServicePrincipalsSynchronizationTemplates = crate::client::Request<
         kinds::ListServicePrincipalsSynchronizationTemplates,
     >;

@@ -452,10 +452,25 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/create-synchronizationjob.md:73:1 and api/create-synchronizationjob.md:103",
         method: "POST",
         path: "/servicePrincipals/{servicePrincipalsId}/synchronization/jobs",
-        request: "{\"@odata.type\":\"#microsoft.synchronization.synchronizationJob\",\"schedule\":{\"@odata.type\":\"microsoft.graph.synchronizationSchedule\"},\"status\":{\"@odata.type\":\"microsoft.graph.synchronizationStatus\"},\"synchronizationJobSettings\":[{\"@odata.type\":\"microsoft.graph.keyValuePair\"}],\"templateId\":\"String\"}",
+        request: r##"{"@odata.type":"#microsoft.synchronization.synchronizationJob","schedule":{"@odata.type":"microsoft.graph.synchronizationSchedule"},"status":{"@odata.type":"microsoft.graph.synchronizationStatus"},"synchronizationJobSettings":[{"@odata.type":"microsoft.graph.keyValuePair"}],"templateId":"String"}"##,
         status: 201u16,
         request_type: Some("application/json"),
-        response: "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"id\": \"96a8d812-d812-96a8-12d8-a89612d8a896\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
+        response: r##"{
+  "@odata.type": "#microsoft.synchronization.synchronizationJob",
+  "id": "96a8d812-d812-96a8-12d8-a89612d8a896",
+  "schedule": {
+    "@odata.type": "microsoft.graph.synchronizationSchedule"
+  },
+  "status": {
+    "@odata.type": "microsoft.graph.synchronizationStatus"
+  },
+  "synchronizationJobSettings": [
+    {
+      "@odata.type": "microsoft.graph.keyValuePair"
+    }
+  ],
+  "templateId": "String"
+}"##,
         expect: Expect::Json,
         call: |client, body| send(
             client,
@@ -472,7 +487,7 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronization-acquireaccesstoken.md:71:1 and api/synchronization-synchronization-acquireaccesstoken.md:108",
         method: "POST",
         path: "/applications/{applicationsId}/synchronization/acquireAccessToken",
-        request: "{\"credentials\":[{\"@odata.type\":\"microsoft.graph.synchronizationSecretKeyStringValuePair\"}]}",
+        request: r#"{"credentials":[{"@odata.type":"microsoft.graph.synchronizationSecretKeyStringValuePair"}]}"#,
         status: 204u16,
         request_type: Some("application/json"),
         response: "",
@@ -514,7 +529,46 @@ static EXCHANGES: &[Exchange] = &[
         request: "",
         status: 200u16,
         request_type: None,
-        response: "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
+        response: r#"{
+  "id": "{jobId}",
+  "schedule": {
+    "expiration": null,
+    "interval": "P10675199DT2H48M5.4775807S",
+    "state": "Disabled"
+  },
+  "status": {
+    "code": "Paused",
+    "countSuccessiveCompleteFailures": 0,
+    "escrowsPruned": false,
+    "lastExecution": null,
+    "lastSuccessfulExecution": null,
+    "lastSuccessfulExecutionWithExports": null,
+    "progress": [],
+    "quarantine": {
+      "currentBegan": "",
+      "error": {
+        "code": "SalesforceInvalidCredentials",
+        "message": "Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning",
+        "tenantActionable": true
+      },
+      "nextAttempt": "",
+      "reason": "",
+      "seriesBegan": "",
+      "seriesCount": 2
+    },
+    "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+    "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
+    "synchronizedEntryCountByType": [],
+    "troubleshootingUrl": null
+  },
+  "synchronizationJobSettings": [
+    {
+      "name": "QuarantineTooManyDeletesThreshold",
+      "value": "500"
+    }
+  ],
+  "templateId": "BoxOutDelta"
+}"#,
         expect: Expect::Json,
         call: |client, _| send(
             client,
@@ -533,7 +587,31 @@ static EXCHANGES: &[Exchange] = &[
         request: "",
         status: 200u16,
         request_type: None,
-        response: "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
+        response: r#"{
+  "value": [
+    {
+      "id": "{jobId}",
+      "schedule": {
+        "expiration": null,
+        "interval": "P10675199DT2H48M5.4775807S",
+        "state": "Disabled"
+      },
+      "status": {
+        "code": "Paused",
+        "countSuccessiveCompleteFailures": 0,
+        "escrowsPruned": false,
+        "lastExecution": null,
+        "lastSuccessfulExecution": null,
+        "lastSuccessfulExecutionWithExports": null,
+        "quarantine": null,
+        "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+        "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
+        "synchronizedEntryCountByType": []
+      },
+      "templateId": "BoxOutDelta"
+    }
+  ]
+}"#,
         expect: Expect::Json,
         call: |client, _| send(
             client,
@@ -567,10 +645,31 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationjob-post.md:61:1 and api/synchronization-synchronizationjob-post.md:98",
         method: "POST",
         path: "/servicePrincipals/{id}/synchronization/jobs",
-        request: "{\"templateId\":\"BoxOutDelta\"}",
+        request: r#"{"templateId":"BoxOutDelta"}"#,
         status: 200u16,
         request_type: Some("application/json"),
-        response: "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"NotConfigured\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"quarantine\": null,\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"templateId\": \"BoxOutDelta\"\n}",
+        response: r#"{
+  "id": "{jobId}",
+  "schedule": {
+    "expiration": null,
+    "interval": "P10675199DT2H48M5.4775807S",
+    "state": "Disabled"
+  },
+  "status": {
+    "code": "NotConfigured",
+    "countSuccessiveCompleteFailures": 0,
+    "escrowsPruned": false,
+    "lastExecution": null,
+    "lastSuccessfulExecution": null,
+    "lastSuccessfulExecutionWithExports": null,
+    "quarantine": null,
+    "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+    "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
+    "synchronizedEntryCountByType": [],
+    "troubleshootingUrl": null
+  },
+  "templateId": "BoxOutDelta"
+}"#,
         expect: Expect::Json,
         call: |client, body| send(
             client,
@@ -587,10 +686,14 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationjob-provision-on-demand.md:71:1 and api/synchronization-synchronizationjob-provision-on-demand.md:113",
         method: "POST",
         path: "/servicePrincipals/{servicePrincipalsId}/synchronization/jobs/{synchronizationJobId}/provisionOnDemand",
-        request: "{\"parameters\":[{\"ruleId\":\"ea807875-5618-4f0a-9125-0b46a05298ca\",\"subjects\":[{\"objectId\":\"9bb0f679-a883-4a6f-8260-35b491b8b8c8\",\"objectTypeName\":\"User\"}]}]}",
+        request: r#"{"parameters":[{"ruleId":"ea807875-5618-4f0a-9125-0b46a05298ca","subjects":[{"objectId":"9bb0f679-a883-4a6f-8260-35b491b8b8c8","objectTypeName":"User"}]}]}"#,
         status: 200u16,
         request_type: Some("application/json"),
-        response: "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair\",\n  \"key\": \"{\\\"result\\\":\\\"Skipped\\\",\\\"details\\\":{\\\"errorCode\\\":\\\"RedundantExport\\\",\\\"errorMessage\\\":\\\"The state of the user in both the source and target systems already match.\\\"}}\",\n  \"value\": \"{\\\"action\\\":\\\"Other\\\",\\\"changeId\\\":\\\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\\\",\\\"endTime\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"modifiedProperties\\\":[{\\\"displayName\\\":\\\"objectId\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\"},{\\\"displayName\\\":\\\"accountEnabled\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"True\\\"},{\\\"displayName\\\":\\\"displayName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill Bob\\\"},{\\\"displayName\\\":\\\"mailNickname\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill\\\"},{\\\"displayName\\\":\\\"userPrincipalName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"},{\\\"displayName\\\":\\\"IsSoftDeleted\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"False\\\"},{\\\"displayName\\\":\\\"appRoleAssignments\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"User\\\"}],\\\"provisioningSteps\\\":[{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Import\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"details\\\":{\\\"objectId\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\",\\\"accountEnabled\\\":\\\"True\\\",\\\"displayName\\\":\\\"Fill Bob\\\",\\\"mailNickname\\\":\\\"Bill\\\",\\\"userPrincipalName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"IsSoftDeleted\\\":\\\"False\\\",\\\"appRoleAssignments\\\":\\\"User\\\"}},{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Matching\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7214072Z\\\",\\\"details\\\":{\\\"active\\\":\\\"True\\\",\\\"displayName\\\":\\\"Bill Bob\\\",\\\"externalId\\\":\\\"Bill\\\",\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"userName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"}},{\\\"name\\\":\\\"EntrySynchronizationScoping\\\",\\\"type\\\":\\\"Scoping\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Determine if User in scope by evaluating against each scoping filter\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7526181Z\\\",\\\"details\\\":{\\\"IsActive\\\":\\\"True\\\",\\\"Assigned\\\":\\\"True\\\",\\\"IsEffectivelyEntitledForProvisioning\\\":\\\"True\\\",\\\"IsInProvisioningScopeDisplayName\\\":\\\"True\\\",\\\"ScopeEvaluationResult\\\":\\\"{}\\\"}},{\\\"name\\\":\\\"EntrySynchronizationSkip\\\",\\\"type\\\":\\\"Export\\\",\\\"status\\\":\\\"Skipped\\\",\\\"description\\\":\\\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"details\\\":{\\\"SkipReason\\\":\\\"RedundantExport\\\"}}],\\\"reportableIdentifier\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"startTime\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"statusInfo\\\":{\\\"status\\\":\\\"Skipped\\\",\\\"errorCode\\\":null,\\\"reason\\\":null,\\\"additionalDetails\\\":null,\\\"errorCategory\\\":null,\\\"recommendedAction\\\":null},\\\"sourceIdentity\\\":{\\\"id\\\":\\\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\\\",\\\"type\\\":\\\"User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"sourceSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"Azure Active Directory\\\",\\\"details\\\":null},\\\"targetIdentity\\\":{\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"type\\\":\\\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"targetSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"customappsso\\\",\\\"details\\\":null}}\"\n}",
+        response: r#"{
+  "@odata.context": "https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair",
+  "key": "{\"result\":\"Skipped\",\"details\":{\"errorCode\":\"RedundantExport\",\"errorMessage\":\"The state of the user in both the source and target systems already match.\"}}",
+  "value": "{\"action\":\"Other\",\"changeId\":\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\",\"endTime\":\"2020-06-26T13:58:24.7682084Z\",\"modifiedProperties\":[{\"displayName\":\"objectId\",\"oldValue\":null,\"newValue\":\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\"},{\"displayName\":\"accountEnabled\",\"oldValue\":null,\"newValue\":\"True\"},{\"displayName\":\"displayName\",\"oldValue\":null,\"newValue\":\"Bill Bob\"},{\"displayName\":\"mailNickname\",\"oldValue\":null,\"newValue\":\"Bill\"},{\"displayName\":\"userPrincipalName\",\"oldValue\":null,\"newValue\":\"BillBob@scimreftest.onmicrosoft.com\"},{\"displayName\":\"IsSoftDeleted\",\"oldValue\":null,\"newValue\":\"False\"},{\"displayName\":\"appRoleAssignments\",\"oldValue\":null,\"newValue\":\"User\"}],\"provisioningSteps\":[{\"name\":\"EntryImport\",\"type\":\"Import\",\"status\":\"Success\",\"description\":\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\",\"timestamp\":\"2020-06-26T13:58:24.5494971Z\",\"details\":{\"objectId\":\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\",\"accountEnabled\":\"True\",\"displayName\":\"Fill Bob\",\"mailNickname\":\"Bill\",\"userPrincipalName\":\"BillBob@scimreftest.onmicrosoft.com\",\"IsSoftDeleted\":\"False\",\"appRoleAssignments\":\"User\"}},{\"name\":\"EntryImport\",\"type\":\"Matching\",\"status\":\"Success\",\"description\":\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\",\"timestamp\":\"2020-06-26T13:58:24.7214072Z\",\"details\":{\"active\":\"True\",\"displayName\":\"Bill Bob\",\"externalId\":\"Bill\",\"id\":\"52507a19-96ec-4e73-9250-3e65ffd2d926\",\"userName\":\"BillBob@scimreftest.onmicrosoft.com\"}},{\"name\":\"EntrySynchronizationScoping\",\"type\":\"Scoping\",\"status\":\"Success\",\"description\":\"Determine if User in scope by evaluating against each scoping filter\",\"timestamp\":\"2020-06-26T13:58:24.7526181Z\",\"details\":{\"IsActive\":\"True\",\"Assigned\":\"True\",\"IsEffectivelyEntitledForProvisioning\":\"True\",\"IsInProvisioningScopeDisplayName\":\"True\",\"ScopeEvaluationResult\":\"{}\"}},{\"name\":\"EntrySynchronizationSkip\",\"type\":\"Export\",\"status\":\"Skipped\",\"description\":\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\",\"timestamp\":\"2020-06-26T13:58:24.7682084Z\",\"details\":{\"SkipReason\":\"RedundantExport\"}}],\"reportableIdentifier\":\"BillBob@scimreftest.onmicrosoft.com\",\"startTime\":\"2020-06-26T13:58:24.5494971Z\",\"statusInfo\":{\"status\":\"Skipped\",\"errorCode\":null,\"reason\":null,\"additionalDetails\":null,\"errorCategory\":null,\"recommendedAction\":null},\"sourceIdentity\":{\"id\":\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\",\"type\":\"User\",\"displayName\":null,\"details\":null},\"sourceSystem\":{\"id\":null,\"name\":\"Azure Active Directory\",\"details\":null},\"targetIdentity\":{\"id\":\"52507a19-96ec-4e73-9250-3e65ffd2d926\",\"type\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"displayName\":null,\"details\":null},\"targetSystem\":{\"id\":null,\"name\":\"customappsso\",\"details\":null}}"
+}"#,
         expect: Expect::Json,
         call: |client, body| send(
             client,
@@ -608,7 +711,7 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationjob-restart.md:66:1 and api/synchronization-synchronizationjob-restart.md:99",
         method: "POST",
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/restart",
-        request: "{\"criteria\":{\"resetScope\":\"Watermark, Escrows, QuarantineState\"}}",
+        request: r#"{"criteria":{"resetScope":"Watermark, Escrows, QuarantineState"}}"#,
         status: 204u16,
         request_type: Some("application/json"),
         response: "",
@@ -648,7 +751,7 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationjob-validatecredentials.md:64:1 and api/synchronization-synchronizationjob-validatecredentials.md:97",
         method: "POST",
         path: "/servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials",
-        request: "{\"credentials\":[{\"key\":\"UserName\",\"value\":\"user@domain.com\"},{\"key\":\"Password\",\"value\":\"password-value\"}]}",
+        request: r#"{"credentials":[{"key":"UserName","value":"user@domain.com"},{"key":"Password","value":"password-value"}]}"#,
         status: 204u16,
         request_type: Some("application/json"),
         response: "",
@@ -672,7 +775,19 @@ static EXCHANGES: &[Exchange] = &[
         request: "",
         status: 200u16,
         request_type: None,
-        response: "{\n  \"value\": [\n    {\n      \"arity\": \"Binary\",\n      \"multivaluedComparisonType\": \"All\",\n      \"name\": \"EQUALS\",\n      \"supportedAttributeTypes\": [\n        \"String\",\n        \"Integer\"\n      ]\n    }\n  ]\n}",
+        response: r#"{
+  "value": [
+    {
+      "arity": "Binary",
+      "multivaluedComparisonType": "All",
+      "name": "EQUALS",
+      "supportedAttributeTypes": [
+        "String",
+        "Integer"
+      ]
+    }
+  ]
+}"#,
         expect: Expect::Json,
         call: |client, _| send(
             client,
@@ -691,7 +806,66 @@ static EXCHANGES: &[Exchange] = &[
         request: "",
         status: 200u16,
         request_type: None,
-        response: "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#functions\",\n  \"value\": [\n    {\n      \"name\": \"Append\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"suffix\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"DefaultDomain\",\n      \"parameters\": []\n    },\n    {\n      \"name\": \"AppRoleAssignments\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"FormatDateTime\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"inputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"outputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    }\n  ]\n}",
+        response: r#"{
+  "@odata.context": "https://graph.microsoft.com/beta/$metadata#functions",
+  "value": [
+    {
+      "name": "Append",
+      "parameters": [
+        {
+          "allowMultipleOccurrences": false,
+          "name": "source",
+          "required": true,
+          "type": "String"
+        },
+        {
+          "allowMultipleOccurrences": false,
+          "name": "suffix",
+          "required": true,
+          "type": "String"
+        }
+      ]
+    },
+    {
+      "name": "DefaultDomain",
+      "parameters": []
+    },
+    {
+      "name": "AppRoleAssignments",
+      "parameters": [
+        {
+          "allowMultipleOccurrences": false,
+          "name": "source",
+          "required": true,
+          "type": "String"
+        }
+      ]
+    },
+    {
+      "name": "FormatDateTime",
+      "parameters": [
+        {
+          "allowMultipleOccurrences": false,
+          "name": "source",
+          "required": true,
+          "type": "String"
+        },
+        {
+          "allowMultipleOccurrences": false,
+          "name": "inputFormat",
+          "required": true,
+          "type": "String"
+        },
+        {
+          "allowMultipleOccurrences": false,
+          "name": "outputFormat",
+          "required": true,
+          "type": "String"
+        }
+      ]
+    }
+  ]
+}"#,
         expect: Expect::Json,
         call: |client, _| send(
             client,
@@ -710,7 +884,52 @@ static EXCHANGES: &[Exchange] = &[
         request: "",
         status: 200u16,
         request_type: None,
-        response: "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\",\n      \"objects\": [\n        {}\n      ]\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            },\n            {}\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        },\n        {}\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    },\n    {}\n  ]\n}",
+        response: r#"{
+  "directories": [
+    {
+      "name": "Azure Active Directory",
+      "objects": [
+        {
+          "attributes": [
+            {
+              "name": "userPrincipalName",
+              "type": "string"
+            }
+          ],
+          "name": "User"
+        }
+      ]
+    },
+    {
+      "name": "Salesforce",
+      "objects": [
+        {}
+      ]
+    }
+  ],
+  "synchronizationRules": [
+    {
+      "name": "USER_TO_USER",
+      "objectMappings": [
+        {
+          "attributeMappings": [
+            {
+              "source": {},
+              "targetAttributeName": "userName"
+            },
+            {}
+          ],
+          "sourceObjectName": "User",
+          "targetObjectName": "User"
+        },
+        {}
+      ],
+      "sourceDirectoryName": "Azure Active Directory",
+      "targetDirectoryName": "Salesforce"
+    },
+    {}
+  ]
+}"#,
         expect: Expect::Json,
         call: |client, _| send(
             client,
@@ -726,10 +945,51 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationschema-parseexpression.md:67:1 and api/synchronization-synchronizationschema-parseexpression.md:146",
         method: "POST",
         path: "/servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression",
-        request: "{\"expression\":\"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", ,  )\",\"targetAttributeDefinition\":null,\"testInputObject\":{\"definition\":null,\"properties\":[{\"key\":\"objectId\",\"value\":\"66E4A8CC-1B7B-435E-95F8-F06CEA133828\"},{\"key\":\"IsSoftDeleted\",\"value\":\"false\"},{\"key\":\"accountEnabled\",\"value\":\"true\"},{\"key\":\"streetAddress\",\"value\":\"1 Redmond Way\"},{\"key\":\"city\",\"value\":\"Redmond\"},{\"key\":\"state\",\"value\":\"WA\"},{\"key\":\"postalCode\",\"value\":\"98052\"},{\"key\":\"country\",\"value\":\"USA\"},{\"key\":\"department\",\"value\":\"Sales\"},{\"key\":\"displayName\",\"value\":\"John Smith\"},{\"key\":\"extensionAttribute1\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute2\",\"value\":\"Sample 2\"},{\"key\":\"extensionAttribute3\",\"value\":\"Sample 3\"},{\"key\":\"extensionAttribute4\",\"value\":\"Sample 4\"},{\"key\":\"extensionAttribute5\",\"value\":\"Sample 5\"},{\"key\":\"extensionAttribute6\",\"value\":\"Sample 6\"},{\"key\":\"extensionAttribute7\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute8\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute9\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute10\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute11\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute12\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute13\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute14\",\"value\":\"Sample 1\"},{\"key\":\"extensionAttribute15\",\"value\":\"Sample 1\"},{\"key\":\"givenName\",\"value\":\"John\"},{\"key\":\"jobTitle\",\"value\":\"Finance manager\"},{\"key\":\"mail\",\"value\":\"johns@contoso.com\"},{\"key\":\"mailNickname\",\"value\":\"johns\"},{\"key\":\"manager\",\"value\":\"maxs@contoso.com\"},{\"key\":\"mobile\",\"value\":\"425-555-0010\"},{\"key\":\"onPremisesSecurityIdentifier\",\"value\":\"66E4A8CC-1B7B-435E-95F8-F06CEA133828\"},{\"key\":\"passwordProfile.password\",\"value\":\"\"},{\"key\":\"physicalDeliveryOfficeName\",\"value\":\"Main Office\"},{\"key\":\"preferredLanguage\",\"value\":\"EN-US\"},{\"key\":\"proxyAddresses\",\"value\":\"\"},{\"key\":\"surname\",\"value\":\"Smith\"},{\"key\":\"telephoneNumber\",\"value\":\"425-555-0011\"},{\"key\":\"userPrincipalName\",\"value\":\"johns@contoso.com\"},{\"key\":\"appRoleAssignments\",\"value\":[\"Default Assignment\"],\"value@odata.type\":\"#Collection(String)\"}]}}",
+        request: r##"{"expression":"Replace([preferredLanguage], \"-\", , , \"_\", ,  )","targetAttributeDefinition":null,"testInputObject":{"definition":null,"properties":[{"key":"objectId","value":"66E4A8CC-1B7B-435E-95F8-F06CEA133828"},{"key":"IsSoftDeleted","value":"false"},{"key":"accountEnabled","value":"true"},{"key":"streetAddress","value":"1 Redmond Way"},{"key":"city","value":"Redmond"},{"key":"state","value":"WA"},{"key":"postalCode","value":"98052"},{"key":"country","value":"USA"},{"key":"department","value":"Sales"},{"key":"displayName","value":"John Smith"},{"key":"extensionAttribute1","value":"Sample 1"},{"key":"extensionAttribute2","value":"Sample 2"},{"key":"extensionAttribute3","value":"Sample 3"},{"key":"extensionAttribute4","value":"Sample 4"},{"key":"extensionAttribute5","value":"Sample 5"},{"key":"extensionAttribute6","value":"Sample 6"},{"key":"extensionAttribute7","value":"Sample 1"},{"key":"extensionAttribute8","value":"Sample 1"},{"key":"extensionAttribute9","value":"Sample 1"},{"key":"extensionAttribute10","value":"Sample 1"},{"key":"extensionAttribute11","value":"Sample 1"},{"key":"extensionAttribute12","value":"Sample 1"},{"key":"extensionAttribute13","value":"Sample 1"},{"key":"extensionAttribute14","value":"Sample 1"},{"key":"extensionAttribute15","value":"Sample 1"},{"key":"givenName","value":"John"},{"key":"jobTitle","value":"Finance manager"},{"key":"mail","value":"johns@contoso.com"},{"key":"mailNickname","value":"johns"},{"key":"manager","value":"maxs@contoso.com"},{"key":"mobile","value":"425-555-0010"},{"key":"onPremisesSecurityIdentifier","value":"66E4A8CC-1B7B-435E-95F8-F06CEA133828"},{"key":"passwordProfile.password","value":""},{"key":"physicalDeliveryOfficeName","value":"Main Office"},{"key":"preferredLanguage","value":"EN-US"},{"key":"proxyAddresses","value":""},{"key":"surname","value":"Smith"},{"key":"telephoneNumber","value":"425-555-0011"},{"key":"userPrincipalName","value":"johns@contoso.com"},{"key":"appRoleAssignments","value":["Default Assignment"],"value@odata.type":"#Collection(String)"}]}}"##,
         status: 200u16,
         request_type: Some("application/json"),
-        response: "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
+        response: r#"{
+  "error": null,
+  "evaluationResult": [
+    "EN_US"
+  ],
+  "evaluationSucceeded": true,
+  "parsedExpression": {
+    "expression": "Replace([preferredLanguage], \"-\", , , \"_\", , )",
+    "name": "Replace",
+    "parameters": [
+      {
+        "key": "source",
+        "value": {
+          "expression": "[preferredLanguage]",
+          "name": "preferredLanguage",
+          "parameters": [],
+          "type": "Attribute"
+        }
+      },
+      {
+        "key": "Find",
+        "value": {
+          "expression": "\"-\"",
+          "name": "-",
+          "parameters": [],
+          "type": "Constant"
+        }
+      },
+      {
+        "key": "Replacement",
+        "value": {
+          "expression": "\"_\"",
+          "name": "_",
+          "parameters": [],
+          "type": "Constant"
+        }
+      }
+    ],
+    "type": "Function"
+  },
+  "parsingSucceeded": true
+}"#,
         expect: Expect::Json,
         call: |client, body| send(
             client,
@@ -747,7 +1007,7 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationschema-update.md:64:1 and api/synchronization-synchronizationschema-update.md:132",
         method: "PUT",
         path: "/servicePrincipals/{id}/synchronization/jobs/{jobId}/schema",
-        request: "{\"directories\":[{\"name\":\"Azure Active Directory\",\"objects\":[{\"attributes\":[{\"name\":\"userPrincipalName\",\"type\":\"string\"}],\"name\":\"User\"}]},{\"name\":\"Salesforce\"}],\"synchronizationRules\":[{\"name\":\"USER_TO_USER\",\"objectMappings\":[{\"attributeMappings\":[{\"source\":{},\"targetAttributeName\":\"userName\"}],\"sourceObjectName\":\"User\",\"targetObjectName\":\"User\"}],\"sourceDirectoryName\":\"Azure Active Directory\",\"targetDirectoryName\":\"Salesforce\"}]}",
+        request: r#"{"directories":[{"name":"Azure Active Directory","objects":[{"attributes":[{"name":"userPrincipalName","type":"string"}],"name":"User"}]},{"name":"Salesforce"}],"synchronizationRules":[{"name":"USER_TO_USER","objectMappings":[{"attributeMappings":[{"source":{},"targetAttributeName":"userName"}],"sourceObjectName":"User","targetObjectName":"User"}],"sourceDirectoryName":"Azure Active Directory","targetDirectoryName":"Salesforce"}]}"#,
         status: 204u16,
         request_type: Some("application/json"),
         response: "",
@@ -771,7 +1031,18 @@ static EXCHANGES: &[Exchange] = &[
         request: "",
         status: 200u16,
         request_type: None,
-        response: "{\n  \"value\": [\n    {\n      \"factoryTag\": \"CustomSCIM\",\n      \"id\": \"Slack\",\n      \"schema\": {\n        \"directories\": [],\n        \"synchronizationRules\": []\n      }\n    }\n  ]\n}",
+        response: r#"{
+  "value": [
+    {
+      "factoryTag": "CustomSCIM",
+      "id": "Slack",
+      "schema": {
+        "directories": [],
+        "synchronizationRules": []
+      }
+    }
+  ]
+}"#,
         expect: Expect::Json,
         call: |client, _| send(
             client,
@@ -786,10 +1057,18 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationtemplate-post.md:61:1 and api/synchronization-synchronizationtemplate-post.md:97",
         method: "POST",
         path: "/applications/{id}/synchronization/templates",
-        request: "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"SCIM-Test1\"}",
+        request: r#"{"applicationId":"{id}","factoryTag":"CustomSCIM","id":"SCIM-Test1"}"#,
         status: 201u16,
         request_type: Some("application/json"),
-        response: "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\",\n  \"schema\": {\n    \"directories\": [],\n    \"synchronizationRules\": []\n  }\n}",
+        response: r#"{
+  "applicationId": "{id}",
+  "factoryTag": "CustomSCIM",
+  "id": "SCIM-Test1",
+  "schema": {
+    "directories": [],
+    "synchronizationRules": []
+  }
+}"#,
         expect: Expect::Json,
         call: |client, body| send(
             client,
@@ -806,7 +1085,7 @@ static EXCHANGES: &[Exchange] = &[
         at: "api/synchronization-synchronizationtemplate-update.md:64:1 and api/synchronization-synchronizationtemplate-update.md:96",
         method: "PATCH",
         path: "/applications/{id}/synchronization/templates/{templateId}",
-        request: "{\"applicationId\":\"{id}\",\"factoryTag\":\"CustomSCIM\",\"id\":\"Slack\"}",
+        request: r#"{"applicationId":"{id}","factoryTag":"CustomSCIM","id":"Slack"}"#,
         status: 204u16,
         request_type: Some("application/json"),
         response: "",

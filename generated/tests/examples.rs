@@ -260,7 +260,11 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_attributemappingsource_example_1",
         at: "resources/synchronization-attributemappingsource.md:61",
-        json: "{\n  \"expression\": \"[mail]\",\n  \"name\": \"mail\",\n  \"type\": \"Attribute\"\n}",
+        json: r#"{
+  "expression": "[mail]",
+  "name": "mail",
+  "type": "Attribute"
+}"#,
         check: Check::Model(
             model::<graph_docs_generated::graph::AttributeMappingSource>,
         ),
@@ -270,7 +274,40 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_attributemappingsource_example_2",
         at: "resources/synchronization-attributemappingsource.md:79",
-        json: "{\n  \"expression\": \"Mid([userPrincipalName], 1, 8)\",\n  \"name\": \"Mid\",\n  \"parameters\": [\n    {\n      \"key\": \"source\",\n      \"value\": {\n        \"expression\": \"[userPrincipalName]\",\n        \"name\": \"userPrincipalName\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      }\n    },\n    {\n      \"key\": \"start\",\n      \"value\": {\n        \"expression\": \"\\\"1\\\"\",\n        \"name\": \"1\",\n        \"parameters\": [],\n        \"type\": \"Constant\"\n      }\n    },\n    {\n      \"key\": \"length\",\n      \"value\": {\n        \"expression\": \"\\\"8\\\"\",\n        \"name\": \"8\",\n        \"parameters\": [],\n        \"type\": \"Constant\"\n      }\n    }\n  ],\n  \"type\": \"Function\"\n}",
+        json: r#"{
+  "expression": "Mid([userPrincipalName], 1, 8)",
+  "name": "Mid",
+  "parameters": [
+    {
+      "key": "source",
+      "value": {
+        "expression": "[userPrincipalName]",
+        "name": "userPrincipalName",
+        "parameters": [],
+        "type": "Attribute"
+      }
+    },
+    {
+      "key": "start",
+      "value": {
+        "expression": "\"1\"",
+        "name": "1",
+        "parameters": [],
+        "type": "Constant"
+      }
+    },
+    {
+      "key": "length",
+      "value": {
+        "expression": "\"8\"",
+        "name": "8",
+        "parameters": [],
+        "type": "Constant"
+      }
+    }
+  ],
+  "type": "Function"
+}"#,
         check: Check::Model(
             model::<graph_docs_generated::graph::AttributeMappingSource>,
         ),
@@ -280,7 +317,386 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_objectdefinition_example_1",
         at: "resources/synchronization-objectdefinition.md:57",
-        json: "{\n  \"attributes\": [\n    {\n      \"anchor\": true,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"objectId\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"IsSoftDeleted\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"Boolean\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"accountEnabled\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"Boolean\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"streetAddress\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"city\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"state\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"postalCode\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"country\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"companyName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"department\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"dirSyncEnabled\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"Boolean\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"displayName\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"extensionAttribute1\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"facsimileTelephoneNumber\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"givenName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"jobTitle\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"mail\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"mailNickname\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"manager\",\n      \"referencedObjects\": [\n        {\n          \"referencedObjectName\": \"User\",\n          \"referencedProperty\": null\n        }\n      ],\n      \"required\": false,\n      \"type\": \"Reference\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"mobile\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"onPremisesSecurityIdentifier\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"originalUserPrincipalName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"passwordProfile.password\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"physicalDeliveryOfficeName\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"preferredLanguage\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": true,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"proxyAddresses\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"surname\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"telephoneNumber\",\n      \"referencedObjects\": [],\n      \"required\": false,\n      \"type\": \"String\"\n    },\n    {\n      \"anchor\": false,\n      \"caseExact\": false,\n      \"defaultValue\": null,\n      \"metadata\": [],\n      \"multivalued\": false,\n      \"mutability\": \"ReadWrite\",\n      \"name\": \"userPrincipalName\",\n      \"referencedObjects\": [],\n      \"required\": true,\n      \"type\": \"String\"\n    }\n  ],\n  \"metadata\": [\n    {\n      \"key\": \"IsSoftDeletionSupported\",\n      \"value\": \"true\"\n    },\n    {\n      \"key\": \"ConnectorDataStorageRequired\",\n      \"value\": \"true\"\n    },\n    {\n      \"key\": \"IsSynchronizeAllSupported\",\n      \"value\": \"true\"\n    },\n    {\n      \"key\": \"PropertyNameAccountEnabled\",\n      \"value\": \"accountEnabled\"\n    },\n    {\n      \"key\": \"PropertyNameSoftDeleted\",\n      \"value\": \"IsSoftDeleted\"\n    }\n  ],\n  \"name\": \"User\"\n}",
+        json: r#"{
+  "attributes": [
+    {
+      "anchor": true,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "objectId",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "IsSoftDeleted",
+      "referencedObjects": [],
+      "required": true,
+      "type": "Boolean"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "accountEnabled",
+      "referencedObjects": [],
+      "required": true,
+      "type": "Boolean"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "streetAddress",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "city",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "state",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "postalCode",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "country",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "companyName",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "department",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "dirSyncEnabled",
+      "referencedObjects": [],
+      "required": false,
+      "type": "Boolean"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "displayName",
+      "referencedObjects": [],
+      "required": true,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "extensionAttribute1",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "facsimileTelephoneNumber",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "givenName",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "jobTitle",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "mail",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "mailNickname",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "manager",
+      "referencedObjects": [
+        {
+          "referencedObjectName": "User",
+          "referencedProperty": null
+        }
+      ],
+      "required": false,
+      "type": "Reference"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "mobile",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "onPremisesSecurityIdentifier",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "originalUserPrincipalName",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "passwordProfile.password",
+      "referencedObjects": [],
+      "required": true,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "physicalDeliveryOfficeName",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "preferredLanguage",
+      "referencedObjects": [],
+      "required": true,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": true,
+      "mutability": "ReadWrite",
+      "name": "proxyAddresses",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "surname",
+      "referencedObjects": [],
+      "required": true,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "telephoneNumber",
+      "referencedObjects": [],
+      "required": false,
+      "type": "String"
+    },
+    {
+      "anchor": false,
+      "caseExact": false,
+      "defaultValue": null,
+      "metadata": [],
+      "multivalued": false,
+      "mutability": "ReadWrite",
+      "name": "userPrincipalName",
+      "referencedObjects": [],
+      "required": true,
+      "type": "String"
+    }
+  ],
+  "metadata": [
+    {
+      "key": "IsSoftDeletionSupported",
+      "value": "true"
+    },
+    {
+      "key": "ConnectorDataStorageRequired",
+      "value": "true"
+    },
+    {
+      "key": "IsSynchronizeAllSupported",
+      "value": "true"
+    },
+    {
+      "key": "PropertyNameAccountEnabled",
+      "value": "accountEnabled"
+    },
+    {
+      "key": "PropertyNameSoftDeleted",
+      "value": "IsSoftDeleted"
+    }
+  ],
+  "name": "User"
+}"#,
         check: Check::Model(model::<graph_docs_generated::graph::ObjectDefinition>),
         read_as: None,
     },
@@ -288,7 +704,284 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_objectmapping_example_1",
         at: "resources/synchronization-objectmapping.md:69",
-        json: "{\n  \"attributeMappings\": [\n    {\n      \"defaultValue\": \"True\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"Not([IsSoftDeleted])\",\n        \"name\": \"Not\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[IsSoftDeleted]\",\n              \"name\": \"IsSoftDeleted\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"IsActive\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"Mid([userPrincipalName], 1, 8)\",\n        \"name\": \"Mid\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[userPrincipalName]\",\n              \"name\": \"userPrincipalName\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          },\n          {\n            \"key\": \"start\",\n            \"value\": {\n              \"expression\": \"\\\"1\\\"\",\n              \"name\": \"1\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          },\n          {\n            \"key\": \"length\",\n            \"value\": {\n              \"expression\": \"\\\"8\\\"\",\n              \"name\": \"8\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"Alias\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"[mail]\",\n        \"name\": \"mail\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"Email\"\n    },\n    {\n      \"defaultValue\": \"ISO-8859-1\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"EmailEncodingKey\"\n    },\n    {\n      \"defaultValue\": \"en_US\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"LanguageLocaleKey\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"[givenName]\",\n        \"name\": \"givenName\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"FirstName\"\n    },\n    {\n      \"defaultValue\": \".\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"[surname]\",\n        \"name\": \"surname\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"LastName\"\n    },\n    {\n      \"defaultValue\": \"en_US\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n        \"name\": \"Replace\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[preferredLanguage]\",\n              \"name\": \"preferredLanguage\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          },\n          {\n            \"key\": \"Find\",\n            \"value\": {\n              \"expression\": \"\\\"-\\\"\",\n              \"name\": \"-\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          },\n          {\n            \"key\": \"Replacement\",\n            \"value\": {\n              \"expression\": \"\\\"_\\\"\",\n              \"name\": \"_\",\n              \"parameters\": [],\n              \"type\": \"Constant\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"LocaleSidKey\"\n    },\n    {\n      \"defaultValue\": \"Chatter Free User\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": {\n        \"expression\": \"SingleAppRoleAssignment([appRoleAssignments])\",\n        \"name\": \"SingleAppRoleAssignment\",\n        \"parameters\": [\n          {\n            \"key\": \"source\",\n            \"value\": {\n              \"expression\": \"[appRoleAssignments]\",\n              \"name\": \"appRoleAssignments\",\n              \"parameters\": [],\n              \"type\": \"Attribute\"\n            }\n          }\n        ],\n        \"type\": \"Function\"\n      },\n      \"targetAttributeName\": \"ProfileName\"\n    },\n    {\n      \"defaultValue\": \"America/Los_Angeles\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"TimeZoneSidKey\"\n    },\n    {\n      \"defaultValue\": null,\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 1,\n      \"source\": {\n        \"expression\": \"[userPrincipalName]\",\n        \"name\": \"userPrincipalName\",\n        \"parameters\": [],\n        \"type\": \"Attribute\"\n      },\n      \"targetAttributeName\": \"Username\"\n    },\n    {\n      \"defaultValue\": \"False\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"UserPermissionsCallCenterAutoLogin\"\n    },\n    {\n      \"defaultValue\": \"False\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"UserPermissionsMarketingUser\"\n    },\n    {\n      \"defaultValue\": \"False\",\n      \"exportMissingReferences\": false,\n      \"flowBehavior\": \"FlowWhenChanged\",\n      \"flowType\": \"Always\",\n      \"matchingPriority\": 0,\n      \"source\": null,\n      \"targetAttributeName\": \"UserPermissionsOfflineUser\"\n    }\n  ],\n  \"enabled\": true,\n  \"flowTypes\": \"Add, Update, Delete\",\n  \"metadata\": [\n    {\n      \"key\": \"IsCustomerDefined\",\n      \"value\": \"false\"\n    },\n    {\n      \"key\": \"DisableMonitoringForChanges\",\n      \"value\": \"false\"\n    },\n    {\n      \"key\": \"Disposition\",\n      \"value\": \"\\\"Normal\\\"\"\n    },\n    {\n      \"key\": \"ExcludeFromReporting\",\n      \"value\": \"false\"\n    },\n    {\n      \"key\": \"EscrowBehavior\",\n      \"value\": \"\\\"Default\\\"\"\n    },\n    {\n      \"key\": \"Unsynchronized\",\n      \"value\": \"false\"\n    }\n  ],\n  \"name\": \"Synchronize Azure Active Directory Users to salesforce.com\",\n  \"scope\": null,\n  \"sourceObjectName\": \"User\",\n  \"targetObjectName\": \"User\"\n}",
+        json: r#"{
+  "attributeMappings": [
+    {
+      "defaultValue": "True",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "Not([IsSoftDeleted])",
+        "name": "Not",
+        "parameters": [
+          {
+            "key": "source",
+            "value": {
+              "expression": "[IsSoftDeleted]",
+              "name": "IsSoftDeleted",
+              "parameters": [],
+              "type": "Attribute"
+            }
+          }
+        ],
+        "type": "Function"
+      },
+      "targetAttributeName": "IsActive"
+    },
+    {
+      "defaultValue": null,
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "Mid([userPrincipalName], 1, 8)",
+        "name": "Mid",
+        "parameters": [
+          {
+            "key": "source",
+            "value": {
+              "expression": "[userPrincipalName]",
+              "name": "userPrincipalName",
+              "parameters": [],
+              "type": "Attribute"
+            }
+          },
+          {
+            "key": "start",
+            "value": {
+              "expression": "\"1\"",
+              "name": "1",
+              "parameters": [],
+              "type": "Constant"
+            }
+          },
+          {
+            "key": "length",
+            "value": {
+              "expression": "\"8\"",
+              "name": "8",
+              "parameters": [],
+              "type": "Constant"
+            }
+          }
+        ],
+        "type": "Function"
+      },
+      "targetAttributeName": "Alias"
+    },
+    {
+      "defaultValue": null,
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "[mail]",
+        "name": "mail",
+        "parameters": [],
+        "type": "Attribute"
+      },
+      "targetAttributeName": "Email"
+    },
+    {
+      "defaultValue": "ISO-8859-1",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": null,
+      "targetAttributeName": "EmailEncodingKey"
+    },
+    {
+      "defaultValue": "en_US",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": null,
+      "targetAttributeName": "LanguageLocaleKey"
+    },
+    {
+      "defaultValue": null,
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "[givenName]",
+        "name": "givenName",
+        "parameters": [],
+        "type": "Attribute"
+      },
+      "targetAttributeName": "FirstName"
+    },
+    {
+      "defaultValue": ".",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "[surname]",
+        "name": "surname",
+        "parameters": [],
+        "type": "Attribute"
+      },
+      "targetAttributeName": "LastName"
+    },
+    {
+      "defaultValue": "en_US",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "Replace([preferredLanguage], \"-\", , , \"_\", , )",
+        "name": "Replace",
+        "parameters": [
+          {
+            "key": "source",
+            "value": {
+              "expression": "[preferredLanguage]",
+              "name": "preferredLanguage",
+              "parameters": [],
+              "type": "Attribute"
+            }
+          },
+          {
+            "key": "Find",
+            "value": {
+              "expression": "\"-\"",
+              "name": "-",
+              "parameters": [],
+              "type": "Constant"
+            }
+          },
+          {
+            "key": "Replacement",
+            "value": {
+              "expression": "\"_\"",
+              "name": "_",
+              "parameters": [],
+              "type": "Constant"
+            }
+          }
+        ],
+        "type": "Function"
+      },
+      "targetAttributeName": "LocaleSidKey"
+    },
+    {
+      "defaultValue": "Chatter Free User",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": {
+        "expression": "SingleAppRoleAssignment([appRoleAssignments])",
+        "name": "SingleAppRoleAssignment",
+        "parameters": [
+          {
+            "key": "source",
+            "value": {
+              "expression": "[appRoleAssignments]",
+              "name": "appRoleAssignments",
+              "parameters": [],
+              "type": "Attribute"
+            }
+          }
+        ],
+        "type": "Function"
+      },
+      "targetAttributeName": "ProfileName"
+    },
+    {
+      "defaultValue": "America/Los_Angeles",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": null,
+      "targetAttributeName": "TimeZoneSidKey"
+    },
+    {
+      "defaultValue": null,
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 1,
+      "source": {
+        "expression": "[userPrincipalName]",
+        "name": "userPrincipalName",
+        "parameters": [],
+        "type": "Attribute"
+      },
+      "targetAttributeName": "Username"
+    },
+    {
+      "defaultValue": "False",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": null,
+      "targetAttributeName": "UserPermissionsCallCenterAutoLogin"
+    },
+    {
+      "defaultValue": "False",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": null,
+      "targetAttributeName": "UserPermissionsMarketingUser"
+    },
+    {
+      "defaultValue": "False",
+      "exportMissingReferences": false,
+      "flowBehavior": "FlowWhenChanged",
+      "flowType": "Always",
+      "matchingPriority": 0,
+      "source": null,
+      "targetAttributeName": "UserPermissionsOfflineUser"
+    }
+  ],
+  "enabled": true,
+  "flowTypes": "Add, Update, Delete",
+  "metadata": [
+    {
+      "key": "IsCustomerDefined",
+      "value": "false"
+    },
+    {
+      "key": "DisableMonitoringForChanges",
+      "value": "false"
+    },
+    {
+      "key": "Disposition",
+      "value": "\"Normal\""
+    },
+    {
+      "key": "ExcludeFromReporting",
+      "value": "false"
+    },
+    {
+      "key": "EscrowBehavior",
+      "value": "\"Default\""
+    },
+    {
+      "key": "Unsynchronized",
+      "value": "false"
+    }
+  ],
+  "name": "Synchronize Azure Active Directory Users to salesforce.com",
+  "scope": null,
+  "sourceObjectName": "User",
+  "targetObjectName": "User"
+}"#,
         check: Check::Model(model::<graph_docs_generated::graph::ObjectMapping>),
         read_as: None,
     },
@@ -296,7 +989,21 @@ static CASES: &[Case] = &[
     Case {
         name: "create_synchronizationjob_request_1",
         at: "api/create-synchronizationjob.md:73",
-        json: "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
+        json: r##"{
+  "@odata.type": "#microsoft.synchronization.synchronizationJob",
+  "schedule": {
+    "@odata.type": "microsoft.graph.synchronizationSchedule"
+  },
+  "status": {
+    "@odata.type": "microsoft.graph.synchronizationStatus"
+  },
+  "synchronizationJobSettings": [
+    {
+      "@odata.type": "microsoft.graph.keyValuePair"
+    }
+  ],
+  "templateId": "String"
+}"##,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs::new(
@@ -316,7 +1023,22 @@ static CASES: &[Case] = &[
     Case {
         name: "create_synchronizationjob_response_1",
         at: "api/create-synchronizationjob.md:103",
-        json: "{\n  \"@odata.type\": \"#microsoft.synchronization.synchronizationJob\",\n  \"id\": \"96a8d812-d812-96a8-12d8-a89612d8a896\",\n  \"schedule\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationSchedule\"\n  },\n  \"status\": {\n    \"@odata.type\": \"microsoft.graph.synchronizationStatus\"\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"@odata.type\": \"microsoft.graph.keyValuePair\"\n    }\n  ],\n  \"templateId\": \"String\"\n}",
+        json: r##"{
+  "@odata.type": "#microsoft.synchronization.synchronizationJob",
+  "id": "96a8d812-d812-96a8-12d8-a89612d8a896",
+  "schedule": {
+    "@odata.type": "microsoft.graph.synchronizationSchedule"
+  },
+  "status": {
+    "@odata.type": "microsoft.graph.synchronizationStatus"
+  },
+  "synchronizationJobSettings": [
+    {
+      "@odata.type": "microsoft.graph.keyValuePair"
+    }
+  ],
+  "templateId": "String"
+}"##,
         check: Check::Response(
             201u16,
             response::<
@@ -329,7 +1051,13 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronization_acquireaccesstoken_request_1",
         at: "api/synchronization-synchronization-acquireaccesstoken.md:71",
-        json: "{\n  \"credentials\": [\n    {\n      \"@odata.type\": \"microsoft.graph.synchronizationSecretKeyStringValuePair\"\n    }\n  ]\n}",
+        json: r#"{
+  "credentials": [
+    {
+      "@odata.type": "microsoft.graph.synchronizationSecretKeyStringValuePair"
+    }
+  ]
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::applications::PostApplicationsSynchronizationAcquireAccessToken::new(
@@ -415,7 +1143,46 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_get_response_1",
         at: "api/synchronization-synchronizationjob-get.md:94",
-        json: "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"Paused\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"progress\": [],\n    \"quarantine\": {\n      \"currentBegan\": \"\",\n      \"error\": {\n        \"code\": \"SalesforceInvalidCredentials\",\n        \"message\": \"Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning\",\n        \"tenantActionable\": true\n      },\n      \"nextAttempt\": \"\",\n      \"reason\": \"\",\n      \"seriesBegan\": \"\",\n      \"seriesCount\": 2\n    },\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"synchronizationJobSettings\": [\n    {\n      \"name\": \"QuarantineTooManyDeletesThreshold\",\n      \"value\": \"500\"\n    }\n  ],\n  \"templateId\": \"BoxOutDelta\"\n}",
+        json: r#"{
+  "id": "{jobId}",
+  "schedule": {
+    "expiration": null,
+    "interval": "P10675199DT2H48M5.4775807S",
+    "state": "Disabled"
+  },
+  "status": {
+    "code": "Paused",
+    "countSuccessiveCompleteFailures": 0,
+    "escrowsPruned": false,
+    "lastExecution": null,
+    "lastSuccessfulExecution": null,
+    "lastSuccessfulExecutionWithExports": null,
+    "progress": [],
+    "quarantine": {
+      "currentBegan": "",
+      "error": {
+        "code": "SalesforceInvalidCredentials",
+        "message": "Your Salesforce.com credentials are invalid.  Please obtain a current Salesforce.com administrative user name, password and security token, and enter those in the screen for configuring user provisioning",
+        "tenantActionable": true
+      },
+      "nextAttempt": "",
+      "reason": "",
+      "seriesBegan": "",
+      "seriesCount": 2
+    },
+    "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+    "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
+    "synchronizedEntryCountByType": [],
+    "troubleshootingUrl": null
+  },
+  "synchronizationJobSettings": [
+    {
+      "name": "QuarantineTooManyDeletesThreshold",
+      "value": "500"
+    }
+  ],
+  "templateId": "BoxOutDelta"
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -447,7 +1214,31 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_list_response_1",
         at: "api/synchronization-synchronizationjob-list.md:95",
-        json: "{\n  \"value\": [\n    {\n      \"id\": \"{jobId}\",\n      \"schedule\": {\n        \"expiration\": null,\n        \"interval\": \"P10675199DT2H48M5.4775807S\",\n        \"state\": \"Disabled\"\n      },\n      \"status\": {\n        \"code\": \"Paused\",\n        \"countSuccessiveCompleteFailures\": 0,\n        \"escrowsPruned\": false,\n        \"lastExecution\": null,\n        \"lastSuccessfulExecution\": null,\n        \"lastSuccessfulExecutionWithExports\": null,\n        \"quarantine\": null,\n        \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n        \"synchronizedEntryCountByType\": []\n      },\n      \"templateId\": \"BoxOutDelta\"\n    }\n  ]\n}",
+        json: r#"{
+  "value": [
+    {
+      "id": "{jobId}",
+      "schedule": {
+        "expiration": null,
+        "interval": "P10675199DT2H48M5.4775807S",
+        "state": "Disabled"
+      },
+      "status": {
+        "code": "Paused",
+        "countSuccessiveCompleteFailures": 0,
+        "escrowsPruned": false,
+        "lastExecution": null,
+        "lastSuccessfulExecution": null,
+        "lastSuccessfulExecutionWithExports": null,
+        "quarantine": null,
+        "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+        "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
+        "synchronizedEntryCountByType": []
+      },
+      "templateId": "BoxOutDelta"
+    }
+  ]
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -493,7 +1284,9 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_post_request_1",
         at: "api/synchronization-synchronizationjob-post.md:61",
-        json: "{\n  \"templateId\": \"BoxOutDelta\"\n}",
+        json: r#"{
+  "templateId": "BoxOutDelta"
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobs::new(
@@ -513,7 +1306,28 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_post_response_1",
         at: "api/synchronization-synchronizationjob-post.md:98",
-        json: "{\n  \"id\": \"{jobId}\",\n  \"schedule\": {\n    \"expiration\": null,\n    \"interval\": \"P10675199DT2H48M5.4775807S\",\n    \"state\": \"Disabled\"\n  },\n  \"status\": {\n    \"code\": \"NotConfigured\",\n    \"countSuccessiveCompleteFailures\": 0,\n    \"escrowsPruned\": false,\n    \"lastExecution\": null,\n    \"lastSuccessfulExecution\": null,\n    \"lastSuccessfulExecutionWithExports\": null,\n    \"quarantine\": null,\n    \"steadyStateFirstAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"steadyStateLastAchievedTime\": \"0001-01-01T00:00:00Z\",\n    \"synchronizedEntryCountByType\": [],\n    \"troubleshootingUrl\": null\n  },\n  \"templateId\": \"BoxOutDelta\"\n}",
+        json: r#"{
+  "id": "{jobId}",
+  "schedule": {
+    "expiration": null,
+    "interval": "P10675199DT2H48M5.4775807S",
+    "state": "Disabled"
+  },
+  "status": {
+    "code": "NotConfigured",
+    "countSuccessiveCompleteFailures": 0,
+    "escrowsPruned": false,
+    "lastExecution": null,
+    "lastSuccessfulExecution": null,
+    "lastSuccessfulExecutionWithExports": null,
+    "quarantine": null,
+    "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+    "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
+    "synchronizedEntryCountByType": [],
+    "troubleshootingUrl": null
+  },
+  "templateId": "BoxOutDelta"
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -526,7 +1340,19 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_provision_on_demand_request_1",
         at: "api/synchronization-synchronizationjob-provision-on-demand.md:71",
-        json: "{\n  \"parameters\": [\n    {\n      \"ruleId\": \"ea807875-5618-4f0a-9125-0b46a05298ca\",\n      \"subjects\": [\n        {\n          \"objectId\": \"9bb0f679-a883-4a6f-8260-35b491b8b8c8\",\n          \"objectTypeName\": \"User\"\n        }\n      ]\n    }\n  ]\n}",
+        json: r#"{
+  "parameters": [
+    {
+      "ruleId": "ea807875-5618-4f0a-9125-0b46a05298ca",
+      "subjects": [
+        {
+          "objectId": "9bb0f679-a883-4a6f-8260-35b491b8b8c8",
+          "objectTypeName": "User"
+        }
+      ]
+    }
+  ]
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsProvisionOnDemand::new(
@@ -547,7 +1373,11 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_provision_on_demand_response_1",
         at: "api/synchronization-synchronizationjob-provision-on-demand.md:113",
-        json: "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair\",\n  \"key\": \"{\\\"result\\\":\\\"Skipped\\\",\\\"details\\\":{\\\"errorCode\\\":\\\"RedundantExport\\\",\\\"errorMessage\\\":\\\"The state of the user in both the source and target systems already match.\\\"}}\",\n  \"value\": \"{\\\"action\\\":\\\"Other\\\",\\\"changeId\\\":\\\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\\\",\\\"endTime\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"modifiedProperties\\\":[{\\\"displayName\\\":\\\"objectId\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\"},{\\\"displayName\\\":\\\"accountEnabled\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"True\\\"},{\\\"displayName\\\":\\\"displayName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill Bob\\\"},{\\\"displayName\\\":\\\"mailNickname\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"Bill\\\"},{\\\"displayName\\\":\\\"userPrincipalName\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"},{\\\"displayName\\\":\\\"IsSoftDeleted\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"False\\\"},{\\\"displayName\\\":\\\"appRoleAssignments\\\",\\\"oldValue\\\":null,\\\"newValue\\\":\\\"User\\\"}],\\\"provisioningSteps\\\":[{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Import\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"details\\\":{\\\"objectId\\\":\\\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\\\",\\\"accountEnabled\\\":\\\"True\\\",\\\"displayName\\\":\\\"Fill Bob\\\",\\\"mailNickname\\\":\\\"Bill\\\",\\\"userPrincipalName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"IsSoftDeleted\\\":\\\"False\\\",\\\"appRoleAssignments\\\":\\\"User\\\"}},{\\\"name\\\":\\\"EntryImport\\\",\\\"type\\\":\\\"Matching\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7214072Z\\\",\\\"details\\\":{\\\"active\\\":\\\"True\\\",\\\"displayName\\\":\\\"Bill Bob\\\",\\\"externalId\\\":\\\"Bill\\\",\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"userName\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\"}},{\\\"name\\\":\\\"EntrySynchronizationScoping\\\",\\\"type\\\":\\\"Scoping\\\",\\\"status\\\":\\\"Success\\\",\\\"description\\\":\\\"Determine if User in scope by evaluating against each scoping filter\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7526181Z\\\",\\\"details\\\":{\\\"IsActive\\\":\\\"True\\\",\\\"Assigned\\\":\\\"True\\\",\\\"IsEffectivelyEntitledForProvisioning\\\":\\\"True\\\",\\\"IsInProvisioningScopeDisplayName\\\":\\\"True\\\",\\\"ScopeEvaluationResult\\\":\\\"{}\\\"}},{\\\"name\\\":\\\"EntrySynchronizationSkip\\\",\\\"type\\\":\\\"Export\\\",\\\"status\\\":\\\"Skipped\\\",\\\"description\\\":\\\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\\\",\\\"timestamp\\\":\\\"2020-06-26T13:58:24.7682084Z\\\",\\\"details\\\":{\\\"SkipReason\\\":\\\"RedundantExport\\\"}}],\\\"reportableIdentifier\\\":\\\"BillBob@scimreftest.onmicrosoft.com\\\",\\\"startTime\\\":\\\"2020-06-26T13:58:24.5494971Z\\\",\\\"statusInfo\\\":{\\\"status\\\":\\\"Skipped\\\",\\\"errorCode\\\":null,\\\"reason\\\":null,\\\"additionalDetails\\\":null,\\\"errorCategory\\\":null,\\\"recommendedAction\\\":null},\\\"sourceIdentity\\\":{\\\"id\\\":\\\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\\\",\\\"type\\\":\\\"User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"sourceSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"Azure Active Directory\\\",\\\"details\\\":null},\\\"targetIdentity\\\":{\\\"id\\\":\\\"52507a19-96ec-4e73-9250-3e65ffd2d926\\\",\\\"type\\\":\\\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\\\",\\\"displayName\\\":null,\\\"details\\\":null},\\\"targetSystem\\\":{\\\"id\\\":null,\\\"name\\\":\\\"customappsso\\\",\\\"details\\\":null}}\"\n}",
+        json: r#"{
+  "@odata.context": "https://graph.microsoft.com/beta/$metadata#microsoft.graph.stringKeyStringValuePair",
+  "key": "{\"result\":\"Skipped\",\"details\":{\"errorCode\":\"RedundantExport\",\"errorMessage\":\"The state of the user in both the source and target systems already match.\"}}",
+  "value": "{\"action\":\"Other\",\"changeId\":\"g8ba3be8-1d7f-4a60-ae31-a8980da0a389\",\"endTime\":\"2020-06-26T13:58:24.7682084Z\",\"modifiedProperties\":[{\"displayName\":\"objectId\",\"oldValue\":null,\"newValue\":\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\"},{\"displayName\":\"accountEnabled\",\"oldValue\":null,\"newValue\":\"True\"},{\"displayName\":\"displayName\",\"oldValue\":null,\"newValue\":\"Bill Bob\"},{\"displayName\":\"mailNickname\",\"oldValue\":null,\"newValue\":\"Bill\"},{\"displayName\":\"userPrincipalName\",\"oldValue\":null,\"newValue\":\"BillBob@scimreftest.onmicrosoft.com\"},{\"displayName\":\"IsSoftDeleted\",\"oldValue\":null,\"newValue\":\"False\"},{\"displayName\":\"appRoleAssignments\",\"oldValue\":null,\"newValue\":\"User\"}],\"provisioningSteps\":[{\"name\":\"EntryImport\",\"type\":\"Import\",\"status\":\"Success\",\"description\":\"Retrieved User 'BillBob@scimreftest.onmicrosoft.com' from Azure Active Directory\",\"timestamp\":\"2020-06-26T13:58:24.5494971Z\",\"details\":{\"objectId\":\"52cf7b7a-52be-4a9b-9c69-e4d4a4a14f76\",\"accountEnabled\":\"True\",\"displayName\":\"Fill Bob\",\"mailNickname\":\"Bill\",\"userPrincipalName\":\"BillBob@scimreftest.onmicrosoft.com\",\"IsSoftDeleted\":\"False\",\"appRoleAssignments\":\"User\"}},{\"name\":\"EntryImport\",\"type\":\"Matching\",\"status\":\"Success\",\"description\":\"Retrieved  'BillBob@scimreftest.onmicrosoft.com' from customappsso\",\"timestamp\":\"2020-06-26T13:58:24.7214072Z\",\"details\":{\"active\":\"True\",\"displayName\":\"Bill Bob\",\"externalId\":\"Bill\",\"id\":\"52507a19-96ec-4e73-9250-3e65ffd2d926\",\"userName\":\"BillBob@scimreftest.onmicrosoft.com\"}},{\"name\":\"EntrySynchronizationScoping\",\"type\":\"Scoping\",\"status\":\"Success\",\"description\":\"Determine if User in scope by evaluating against each scoping filter\",\"timestamp\":\"2020-06-26T13:58:24.7526181Z\",\"details\":{\"IsActive\":\"True\",\"Assigned\":\"True\",\"IsEffectivelyEntitledForProvisioning\":\"True\",\"IsInProvisioningScopeDisplayName\":\"True\",\"ScopeEvaluationResult\":\"{}\"}},{\"name\":\"EntrySynchronizationSkip\",\"type\":\"Export\",\"status\":\"Skipped\",\"description\":\"The state of the user in both the source and target systems already match. No change to the User 'BillBob@scimreftest.onmicrosoft.com' currently needs to be made.\",\"timestamp\":\"2020-06-26T13:58:24.7682084Z\",\"details\":{\"SkipReason\":\"RedundantExport\"}}],\"reportableIdentifier\":\"BillBob@scimreftest.onmicrosoft.com\",\"startTime\":\"2020-06-26T13:58:24.5494971Z\",\"statusInfo\":{\"status\":\"Skipped\",\"errorCode\":null,\"reason\":null,\"additionalDetails\":null,\"errorCategory\":null,\"recommendedAction\":null},\"sourceIdentity\":{\"id\":\"62cf7b7a-52be-4a9b-9c69-e5d4a4a14f67\",\"type\":\"User\",\"displayName\":null,\"details\":null},\"sourceSystem\":{\"id\":null,\"name\":\"Azure Active Directory\",\"details\":null},\"targetIdentity\":{\"id\":\"52507a19-96ec-4e73-9250-3e65ffd2d926\",\"type\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"displayName\":null,\"details\":null},\"targetSystem\":{\"id\":null,\"name\":\"customappsso\",\"details\":null}}"
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -560,7 +1390,11 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_restart_request_1",
         at: "api/synchronization-synchronizationjob-restart.md:66",
-        json: "{\n  \"criteria\": {\n    \"resetScope\": \"Watermark, Escrows, QuarantineState\"\n  }\n}",
+        json: r#"{
+  "criteria": {
+    "resetScope": "Watermark, Escrows, QuarantineState"
+  }
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsRestart::new(
@@ -627,7 +1461,18 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationjob_validatecredentials_request_1",
         at: "api/synchronization-synchronizationjob-validatecredentials.md:64",
-        json: "{\n  \"credentials\": [\n    {\n      \"key\": \"UserName\",\n      \"value\": \"user@domain.com\"\n    },\n    {\n      \"key\": \"Password\",\n      \"value\": \"password-value\"\n    }\n  ]\n}",
+        json: r#"{
+  "credentials": [
+    {
+      "key": "UserName",
+      "value": "user@domain.com"
+    },
+    {
+      "key": "Password",
+      "value": "password-value"
+    }
+  ]
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PostServicePrincipalsSynchronizationJobsValidateCredentials::new(
@@ -694,7 +1539,19 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationschema_filteroperators_response_1",
         at: "api/synchronization-synchronizationschema-filteroperators.md:96",
-        json: "{\n  \"value\": [\n    {\n      \"arity\": \"Binary\",\n      \"multivaluedComparisonType\": \"All\",\n      \"name\": \"EQUALS\",\n      \"supportedAttributeTypes\": [\n        \"String\",\n        \"Integer\"\n      ]\n    }\n  ]\n}",
+        json: r#"{
+  "value": [
+    {
+      "arity": "Binary",
+      "multivaluedComparisonType": "All",
+      "name": "EQUALS",
+      "supportedAttributeTypes": [
+        "String",
+        "Integer"
+      ]
+    }
+  ]
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -727,7 +1584,66 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationschema_functions_response_1",
         at: "api/synchronization-synchronizationschema-functions.md:97",
-        json: "{\n  \"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#functions\",\n  \"value\": [\n    {\n      \"name\": \"Append\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"suffix\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"DefaultDomain\",\n      \"parameters\": []\n    },\n    {\n      \"name\": \"AppRoleAssignments\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    },\n    {\n      \"name\": \"FormatDateTime\",\n      \"parameters\": [\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"source\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"inputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        },\n        {\n          \"allowMultipleOccurrences\": false,\n          \"name\": \"outputFormat\",\n          \"required\": true,\n          \"type\": \"String\"\n        }\n      ]\n    }\n  ]\n}",
+        json: r#"{
+  "@odata.context": "https://graph.microsoft.com/beta/$metadata#functions",
+  "value": [
+    {
+      "name": "Append",
+      "parameters": [
+        {
+          "allowMultipleOccurrences": false,
+          "name": "source",
+          "required": true,
+          "type": "String"
+        },
+        {
+          "allowMultipleOccurrences": false,
+          "name": "suffix",
+          "required": true,
+          "type": "String"
+        }
+      ]
+    },
+    {
+      "name": "DefaultDomain",
+      "parameters": []
+    },
+    {
+      "name": "AppRoleAssignments",
+      "parameters": [
+        {
+          "allowMultipleOccurrences": false,
+          "name": "source",
+          "required": true,
+          "type": "String"
+        }
+      ]
+    },
+    {
+      "name": "FormatDateTime",
+      "parameters": [
+        {
+          "allowMultipleOccurrences": false,
+          "name": "source",
+          "required": true,
+          "type": "String"
+        },
+        {
+          "allowMultipleOccurrences": false,
+          "name": "inputFormat",
+          "required": true,
+          "type": "String"
+        },
+        {
+          "allowMultipleOccurrences": false,
+          "name": "outputFormat",
+          "required": true,
+          "type": "String"
+        }
+      ]
+    }
+  ]
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -760,7 +1676,52 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationschema_get_response_1",
         at: "api/synchronization-synchronizationschema-get.md:93",
-        json: "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\",\n      \"objects\": [\n        {}\n      ]\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            },\n            {}\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        },\n        {}\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    },\n    {}\n  ]\n}",
+        json: r#"{
+  "directories": [
+    {
+      "name": "Azure Active Directory",
+      "objects": [
+        {
+          "attributes": [
+            {
+              "name": "userPrincipalName",
+              "type": "string"
+            }
+          ],
+          "name": "User"
+        }
+      ]
+    },
+    {
+      "name": "Salesforce",
+      "objects": [
+        {}
+      ]
+    }
+  ],
+  "synchronizationRules": [
+    {
+      "name": "USER_TO_USER",
+      "objectMappings": [
+        {
+          "attributeMappings": [
+            {
+              "source": {},
+              "targetAttributeName": "userName"
+            },
+            {}
+          ],
+          "sourceObjectName": "User",
+          "targetObjectName": "User"
+        },
+        {}
+      ],
+      "sourceDirectoryName": "Azure Active Directory",
+      "targetDirectoryName": "Salesforce"
+    },
+    {}
+  ]
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -773,7 +1734,178 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationschema_parseexpression_request_1",
         at: "api/synchronization-synchronizationschema-parseexpression.md:67",
-        json: "{\n  \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", ,  )\",\n  \"targetAttributeDefinition\": null,\n  \"testInputObject\": {\n    \"definition\": null,\n    \"properties\": [\n      {\n        \"key\": \"objectId\",\n        \"value\": \"66E4A8CC-1B7B-435E-95F8-F06CEA133828\"\n      },\n      {\n        \"key\": \"IsSoftDeleted\",\n        \"value\": \"false\"\n      },\n      {\n        \"key\": \"accountEnabled\",\n        \"value\": \"true\"\n      },\n      {\n        \"key\": \"streetAddress\",\n        \"value\": \"1 Redmond Way\"\n      },\n      {\n        \"key\": \"city\",\n        \"value\": \"Redmond\"\n      },\n      {\n        \"key\": \"state\",\n        \"value\": \"WA\"\n      },\n      {\n        \"key\": \"postalCode\",\n        \"value\": \"98052\"\n      },\n      {\n        \"key\": \"country\",\n        \"value\": \"USA\"\n      },\n      {\n        \"key\": \"department\",\n        \"value\": \"Sales\"\n      },\n      {\n        \"key\": \"displayName\",\n        \"value\": \"John Smith\"\n      },\n      {\n        \"key\": \"extensionAttribute1\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute2\",\n        \"value\": \"Sample 2\"\n      },\n      {\n        \"key\": \"extensionAttribute3\",\n        \"value\": \"Sample 3\"\n      },\n      {\n        \"key\": \"extensionAttribute4\",\n        \"value\": \"Sample 4\"\n      },\n      {\n        \"key\": \"extensionAttribute5\",\n        \"value\": \"Sample 5\"\n      },\n      {\n        \"key\": \"extensionAttribute6\",\n        \"value\": \"Sample 6\"\n      },\n      {\n        \"key\": \"extensionAttribute7\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute8\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute9\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute10\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute11\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute12\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute13\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute14\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"extensionAttribute15\",\n        \"value\": \"Sample 1\"\n      },\n      {\n        \"key\": \"givenName\",\n        \"value\": \"John\"\n      },\n      {\n        \"key\": \"jobTitle\",\n        \"value\": \"Finance manager\"\n      },\n      {\n        \"key\": \"mail\",\n        \"value\": \"johns@contoso.com\"\n      },\n      {\n        \"key\": \"mailNickname\",\n        \"value\": \"johns\"\n      },\n      {\n        \"key\": \"manager\",\n        \"value\": \"maxs@contoso.com\"\n      },\n      {\n        \"key\": \"mobile\",\n        \"value\": \"425-555-0010\"\n      },\n      {\n        \"key\": \"onPremisesSecurityIdentifier\",\n        \"value\": \"66E4A8CC-1B7B-435E-95F8-F06CEA133828\"\n      },\n      {\n        \"key\": \"passwordProfile.password\",\n        \"value\": \"\"\n      },\n      {\n        \"key\": \"physicalDeliveryOfficeName\",\n        \"value\": \"Main Office\"\n      },\n      {\n        \"key\": \"preferredLanguage\",\n        \"value\": \"EN-US\"\n      },\n      {\n        \"key\": \"proxyAddresses\",\n        \"value\": \"\"\n      },\n      {\n        \"key\": \"surname\",\n        \"value\": \"Smith\"\n      },\n      {\n        \"key\": \"telephoneNumber\",\n        \"value\": \"425-555-0011\"\n      },\n      {\n        \"key\": \"userPrincipalName\",\n        \"value\": \"johns@contoso.com\"\n      },\n      {\n        \"key\": \"appRoleAssignments\",\n        \"value\": [\n          \"Default Assignment\"\n        ],\n        \"value@odata.type\": \"#Collection(String)\"\n      }\n    ]\n  }\n}",
+        json: r##"{
+  "expression": "Replace([preferredLanguage], \"-\", , , \"_\", ,  )",
+  "targetAttributeDefinition": null,
+  "testInputObject": {
+    "definition": null,
+    "properties": [
+      {
+        "key": "objectId",
+        "value": "66E4A8CC-1B7B-435E-95F8-F06CEA133828"
+      },
+      {
+        "key": "IsSoftDeleted",
+        "value": "false"
+      },
+      {
+        "key": "accountEnabled",
+        "value": "true"
+      },
+      {
+        "key": "streetAddress",
+        "value": "1 Redmond Way"
+      },
+      {
+        "key": "city",
+        "value": "Redmond"
+      },
+      {
+        "key": "state",
+        "value": "WA"
+      },
+      {
+        "key": "postalCode",
+        "value": "98052"
+      },
+      {
+        "key": "country",
+        "value": "USA"
+      },
+      {
+        "key": "department",
+        "value": "Sales"
+      },
+      {
+        "key": "displayName",
+        "value": "John Smith"
+      },
+      {
+        "key": "extensionAttribute1",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute2",
+        "value": "Sample 2"
+      },
+      {
+        "key": "extensionAttribute3",
+        "value": "Sample 3"
+      },
+      {
+        "key": "extensionAttribute4",
+        "value": "Sample 4"
+      },
+      {
+        "key": "extensionAttribute5",
+        "value": "Sample 5"
+      },
+      {
+        "key": "extensionAttribute6",
+        "value": "Sample 6"
+      },
+      {
+        "key": "extensionAttribute7",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute8",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute9",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute10",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute11",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute12",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute13",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute14",
+        "value": "Sample 1"
+      },
+      {
+        "key": "extensionAttribute15",
+        "value": "Sample 1"
+      },
+      {
+        "key": "givenName",
+        "value": "John"
+      },
+      {
+        "key": "jobTitle",
+        "value": "Finance manager"
+      },
+      {
+        "key": "mail",
+        "value": "johns@contoso.com"
+      },
+      {
+        "key": "mailNickname",
+        "value": "johns"
+      },
+      {
+        "key": "manager",
+        "value": "maxs@contoso.com"
+      },
+      {
+        "key": "mobile",
+        "value": "425-555-0010"
+      },
+      {
+        "key": "onPremisesSecurityIdentifier",
+        "value": "66E4A8CC-1B7B-435E-95F8-F06CEA133828"
+      },
+      {
+        "key": "passwordProfile.password",
+        "value": ""
+      },
+      {
+        "key": "physicalDeliveryOfficeName",
+        "value": "Main Office"
+      },
+      {
+        "key": "preferredLanguage",
+        "value": "EN-US"
+      },
+      {
+        "key": "proxyAddresses",
+        "value": ""
+      },
+      {
+        "key": "surname",
+        "value": "Smith"
+      },
+      {
+        "key": "telephoneNumber",
+        "value": "425-555-0011"
+      },
+      {
+        "key": "userPrincipalName",
+        "value": "johns@contoso.com"
+      },
+      {
+        "key": "appRoleAssignments",
+        "value": [
+          "Default Assignment"
+        ],
+        "value@odata.type": "#Collection(String)"
+      }
+    ]
+  }
+}"##,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PostServicePrincipalsJobsSchemaParseExpression::new(
@@ -794,7 +1926,48 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationschema_parseexpression_response_1",
         at: "api/synchronization-synchronizationschema-parseexpression.md:146",
-        json: "{\n  \"error\": null,\n  \"evaluationResult\": [\n    \"EN_US\"\n  ],\n  \"evaluationSucceeded\": true,\n  \"parsedExpression\": {\n    \"expression\": \"Replace([preferredLanguage], \\\"-\\\", , , \\\"_\\\", , )\",\n    \"name\": \"Replace\",\n    \"parameters\": [\n      {\n        \"key\": \"source\",\n        \"value\": {\n          \"expression\": \"[preferredLanguage]\",\n          \"name\": \"preferredLanguage\",\n          \"parameters\": [],\n          \"type\": \"Attribute\"\n        }\n      },\n      {\n        \"key\": \"Find\",\n        \"value\": {\n          \"expression\": \"\\\"-\\\"\",\n          \"name\": \"-\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      },\n      {\n        \"key\": \"Replacement\",\n        \"value\": {\n          \"expression\": \"\\\"_\\\"\",\n          \"name\": \"_\",\n          \"parameters\": [],\n          \"type\": \"Constant\"\n        }\n      }\n    ],\n    \"type\": \"Function\"\n  },\n  \"parsingSucceeded\": true\n}",
+        json: r#"{
+  "error": null,
+  "evaluationResult": [
+    "EN_US"
+  ],
+  "evaluationSucceeded": true,
+  "parsedExpression": {
+    "expression": "Replace([preferredLanguage], \"-\", , , \"_\", , )",
+    "name": "Replace",
+    "parameters": [
+      {
+        "key": "source",
+        "value": {
+          "expression": "[preferredLanguage]",
+          "name": "preferredLanguage",
+          "parameters": [],
+          "type": "Attribute"
+        }
+      },
+      {
+        "key": "Find",
+        "value": {
+          "expression": "\"-\"",
+          "name": "-",
+          "parameters": [],
+          "type": "Constant"
+        }
+      },
+      {
+        "key": "Replacement",
+        "value": {
+          "expression": "\"_\"",
+          "name": "_",
+          "parameters": [],
+          "type": "Constant"
+        }
+      }
+    ],
+    "type": "Function"
+  },
+  "parsingSucceeded": true
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -807,7 +1980,46 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationschema_update_request_1",
         at: "api/synchronization-synchronizationschema-update.md:64",
-        json: "{\n  \"directories\": [\n    {\n      \"name\": \"Azure Active Directory\",\n      \"objects\": [\n        {\n          \"attributes\": [\n            {\n              \"name\": \"userPrincipalName\",\n              \"type\": \"string\"\n            }\n          ],\n          \"name\": \"User\"\n        }\n      ]\n    },\n    {\n      \"name\": \"Salesforce\"\n    }\n  ],\n  \"synchronizationRules\": [\n    {\n      \"name\": \"USER_TO_USER\",\n      \"objectMappings\": [\n        {\n          \"attributeMappings\": [\n            {\n              \"source\": {},\n              \"targetAttributeName\": \"userName\"\n            }\n          ],\n          \"sourceObjectName\": \"User\",\n          \"targetObjectName\": \"User\"\n        }\n      ],\n      \"sourceDirectoryName\": \"Azure Active Directory\",\n      \"targetDirectoryName\": \"Salesforce\"\n    }\n  ]\n}",
+        json: r#"{
+  "directories": [
+    {
+      "name": "Azure Active Directory",
+      "objects": [
+        {
+          "attributes": [
+            {
+              "name": "userPrincipalName",
+              "type": "string"
+            }
+          ],
+          "name": "User"
+        }
+      ]
+    },
+    {
+      "name": "Salesforce"
+    }
+  ],
+  "synchronizationRules": [
+    {
+      "name": "USER_TO_USER",
+      "objectMappings": [
+        {
+          "attributeMappings": [
+            {
+              "source": {},
+              "targetAttributeName": "userName"
+            }
+          ],
+          "sourceObjectName": "User",
+          "targetObjectName": "User"
+        }
+      ],
+      "sourceDirectoryName": "Azure Active Directory",
+      "targetDirectoryName": "Salesforce"
+    }
+  ]
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::service_principals::PutServicePrincipalsSynchronizationJobsSchema::new(
@@ -860,7 +2072,18 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationtemplate_list_response_1",
         at: "api/synchronization-synchronizationtemplate-list.md:92",
-        json: "{\n  \"value\": [\n    {\n      \"factoryTag\": \"CustomSCIM\",\n      \"id\": \"Slack\",\n      \"schema\": {\n        \"directories\": [],\n        \"synchronizationRules\": []\n      }\n    }\n  ]\n}",
+        json: r#"{
+  "value": [
+    {
+      "factoryTag": "CustomSCIM",
+      "id": "Slack",
+      "schema": {
+        "directories": [],
+        "synchronizationRules": []
+      }
+    }
+  ]
+}"#,
         check: Check::Response(
             200u16,
             response::<
@@ -873,7 +2096,11 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationtemplate_post_request_1",
         at: "api/synchronization-synchronizationtemplate-post.md:61",
-        json: "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\"\n}",
+        json: r#"{
+  "applicationId": "{id}",
+  "factoryTag": "CustomSCIM",
+  "id": "SCIM-Test1"
+}"#,
         check: Check::Request(Request {
             build: |body| {
                 graph_docs_generated::requests::applications::PostApplicationsSynchronizationTemplates::new(
@@ -893,7 +2120,15 @@ static CASES: &[Case] = &[
     Case {
         name: "synchronization_synchronizationtemplate_post_response_1",
         at: "api/synchronization-synchronizationtemplate-post.md:97",
-        json: "{\n  \"applicationId\": \"{id}\",\n  \"factoryTag\": \"CustomSCIM\",\n  \"id\": \"SCIM-Test1\",\n  \"schema\": {\n    \"directories\": [],\n    \"synchronizationRules\": []\n  }\n}",
+        json: r#"{
+  "applicationId": "{id}",
+  "factoryTag": "CustomSCIM",
+  "id": "SCIM-Test1",
+  "schema": {
+    "directories": [],
+    "synchronizationRules": []
+  }
+}"#,
         check: Check::Response(
             201u16,
             response::<

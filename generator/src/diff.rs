@@ -13,7 +13,8 @@
 //! silently send a different request):
 //! - removed type, enum, property, enum member, operation, path, query option or header:
 //!   breaking (the item, field, variant, builder, constructor or setter disappears);
-//! - added type, enum, operation, path, query option or header: compatible; an added
+//! - added type, enum, operation, path, query option or header: compatible (an added derived
+//!   type is a new variant of its base's `Any…` enum, which is `#[non_exhaustive]`); an added
 //!   property is compatible because every field is `Option<T>`; an added enum member is
 //!   compatible by policy because enums are open (`Undocumented(String)`), although an
 //!   exhaustive `match` sees a new variant and the value no longer reads as `Undocumented`;

@@ -213,3 +213,100 @@ fn breaking_means_the_old_consumer_stops_compiling() {
     }
     println!("{}", table.join("\n"));
 }
+
+/// A resource page in `area` with an optional base type.
+fn shape_page(name: &str, area: &str, base: Option<&str>) -> (String, String) {
+    let base = base.map_or(String::new(), |b| {
+        format!(", \"baseType\": \"microsoft.graph.{b}\"")
+    });
+    let text = format!(
+        "---\ntitle: \"{name} resource type\"\nms.prod: \"{area}\"\ndoc_type: resourcePageType\n---\n\n\
+         # {name} resource type\n\nNamespace: microsoft.graph\n\n## Properties\n\n\
+         | Property | Type | Description |\n|:---|:---|:---|\n| id | String | Id. |\n| {name}Size | Int32 | Size. |\n\n\
+         ## JSON representation\n\n<!-- {{ \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\", \"keyProperty\": \"id\"{base} }} -->\n\
+         ```json\n{{ \"id\": \"String\", \"{name}Size\": 1 }}\n```\n"
+    );
+    (format!("resources/{name}.md"), text)
+}
+
+/// `cargo check` of a consumer crate against `sdk_dir` with only `features` of the SDK.
+fn consumer_compiles_with(
+    root: &Path,
+    name: &str,
+    sdk_dir: &Path,
+    features: &[&str],
+    code: &str,
+) -> Result<(), String> {
+    let dir = root.join(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nsdk = {{ package = \"graph-docs-generated\", path = {:?}, default-features = false, features = {features:?} }}\n\n[workspace]\n",
+            sdk_dir.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), code).unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet"])
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/compile-consequence-test"),
+        )
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// Cargo unifies features: another crate in the build may turn on one more area of the SDK,
+/// and the `Any…` enum of a base with derived types in that area gains variants. A user's
+/// `match` that compiles with one area must compile with two; the enum being
+/// `#[non_exhaustive]`, a `match` without a `_` arm is refused from the start.
+#[test]
+fn one_more_area_does_not_break_a_users_match() {
+    let tmp = tempfile::tempdir().unwrap();
+    let drawing = "---\ntitle: \"drawing resource type\"\nms.prod: \"area-a\"\ndoc_type: resourcePageType\n---\n\n\
+                   # drawing resource type\n\nNamespace: microsoft.graph\n\n## Properties\n\n\
+                   | Property | Type | Description |\n|:---|:---|:---|\n| id | String | Id. |\n| shapes | [shape](shape.md) collection | Shapes. |\n\n\
+                   ## JSON representation\n\n<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.drawing\", \"keyProperty\": \"id\" } -->\n\
+                   ```json\n{ \"id\": \"String\", \"shapes\": [{\"@odata.type\": \"microsoft.graph.shape\"}] }\n```\n";
+    let pages = vec![
+        ("resources/drawing.md".to_string(), drawing.to_string()),
+        shape_page("shape", "area-a", None),
+        shape_page("circle", "area-a", Some("shape")),
+        shape_page("square", "area-b", Some("shape")),
+    ];
+    let sdk = tmp.path().join("shapes");
+    generate(&sdk, &pages);
+    let graph = std::fs::read_to_string(sdk.join("sdk/src/graph.rs")).unwrap();
+    assert!(graph.contains("#[non_exhaustive]\npub enum AnyShape"), "{graph}");
+    assert!(graph.contains("Square(Box<Square>)"), "{graph}");
+    let user = "pub fn kind(s: &sdk::graph::AnyShape) -> &'static str {\n    \
+                match s {\n        sdk::graph::AnyShape::Shape(_) => \"shape\",\n        \
+                sdk::graph::AnyShape::Circle(_) => \"circle\",\n        _ => \"another shape\",\n    }\n}\n";
+    for features in [&["area-a"][..], &["area-a", "area-b"]] {
+        let name = format!("user_{}", features.join("_").replace('-', "_"));
+        let compiled = consumer_compiles_with(tmp.path(), &name, &sdk.join("sdk"), features, user);
+        assert!(compiled.is_ok(), "{features:?}: {}", compiled.unwrap_err());
+    }
+    let exhaustive = "pub fn kind(s: &sdk::graph::AnyShape) -> &'static str {\n    \
+                      match s {\n        sdk::graph::AnyShape::Shape(_) => \"shape\",\n        \
+                      sdk::graph::AnyShape::Circle(_) => \"circle\",\n    }\n}\n";
+    let refused = consumer_compiles_with(
+        tmp.path(),
+        "user_exhaustive",
+        &sdk.join("sdk"),
+        &["area-a"],
+        exhaustive,
+    );
+    let message = refused.expect_err("a match without `_` is refused");
+    assert!(message.contains("E0004"), "{message}");
+}

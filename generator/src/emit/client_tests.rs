@@ -247,10 +247,10 @@ pub fn tests_file(
             .str("__at", &at)
             .str("__method", verb)
             .str("__path", &path)
-            .str("__request", &request)
+            .text("__request", &request)
             .expr("__status", &status)
             .expr("__request_type", &request_type)
-            .str("__response", &response)
+            .text("__response", &response)
             .ident("__expect", &expect)
             .expr("__call", &call)
             .expression(t.row.clone());

@@ -5,16 +5,45 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Clean one description: whitespace collapsed, rustdoc-sensitive characters escaped.
+/// Clean one description: whitespace collapsed, rustdoc-sensitive characters escaped, bare
+/// URLs made links (`<https://...>`, which rustdoc's `bare_urls` lint asks for).
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        push_clean(&mut out, word);
+        match split_url(word) {
+            Some((before, url, after)) => {
+                push_clean(&mut out, before);
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                push_clean(&mut out, after);
+            }
+            None => push_clean(&mut out, word),
+        }
     }
     out
+}
+
+/// A word holding an `http(s)://` URL: the text before it, the URL (only URL characters,
+/// trailing punctuation left out) and the text after it. `None` when the word holds no URL
+/// or a character that could end the `<...>` link early or start markup.
+fn split_url(word: &str) -> Option<(&str, &str, &str)> {
+    let start = word.find("https://").or_else(|| word.find("http://"))?;
+    let rest = &word[start..];
+    let len = rest
+        .find(|c: char| {
+            !(c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c))
+        })
+        .unwrap_or(rest.len());
+    let url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '!', '?']);
+    let scheme_end = url.find("://")? + 3;
+    if url.len() <= scheme_end || word[..start].ends_with('(') && url.contains('(') {
+        return None;
+    }
+    Some((&word[..start], url, &word[start + url.len()..]))
 }
 
 /// One word of [`clean`]: invisible and control characters dropped, rustdoc-sensitive
@@ -98,6 +127,16 @@ mod tests {
             clean("see [x]  <br> a_b\n`c`"),
             "see \\[x\\] \\<br> a_b `c`"
         );
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        assert_eq!(
+            clean("See https://aka.ms/x. and (http://a.b/c?d=1&e=[2]), or https://"),
+            "See <https://aka.ms/x>. and (<http://a.b/c?d=1&e=>\\[2\\]), or https://"
+        );
+        assert_eq!(clean("x<https://a.b/<c>"), "x\\<<https://a.b/>\\<c>");
+        assert_eq!(clean("[link](https://a.b/c)"), "\\[link\\](<https://a.b/c>)");
     }
 
     #[test]

@@ -606,7 +606,7 @@ pub fn tests_file(
                 let mut row = Subst::new()
                     .str("__name", &name)
                     .str("__at", &at)
-                    .str("__json", &json)
+                    .text("__json", &json)
                     .expr("__check", &check)
                     .expr("__read_as", &read_as)
                     .expression(t.row.clone());

@@ -10,7 +10,10 @@
 //!   `Debug`, `PartialEq` and `type_name()` go through it instead of a `match` arm per variant
 //!   each. Variants are boxed, so the enum is two words and never makes a by-value cycle.
 //! - A variant whose type a cargo feature leaves out is left out too (its `cfg`), and such a
-//!   value reads as the base, with everything in `additional_properties`.
+//!   value reads as the base, with everything in `additional_properties`. The enum is
+//!   `#[non_exhaustive]`: cargo unifies features, so another crate in the build turning on one
+//!   more area adds variants, and a user's `match` must already have a `_` arm for them (as it
+//!   must for a derived type the docs add later).
 //!
 //! An unknown or missing `@odata.type` yields the base variant with nothing lost; the struct of
 //! each variant keeps `odata_type` and unknown members, so serialization writes back what came.
@@ -101,6 +104,7 @@ pub fn any_enum(
 fn any_template() -> TokenStream {
     quote! {
         #[derive(Clone)]
+        #[non_exhaustive]
         pub enum __Any {
             __variants,
         }

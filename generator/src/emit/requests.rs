@@ -159,6 +159,40 @@ fn json_output(ir_names: &Names, op: &Operation) -> Result<Option<syn::Type>, Em
     }))
 }
 
+/// What a builder's page says first: the call, what it returns and its setters
+/// (` `GET /users` → `runtime::Collection<graph::User>` (`client.send`). Setters: ...`),
+/// since rustdoc shows an alias's own doc but not the `Kind` that decides its output. The
+/// text is the docs' path and the generator's own type names, inside a string literal.
+fn call_summary(names: &Names, op: &Operation, setters: &[String]) -> Result<String, EmitError> {
+    let text = |t: &syn::Type| quote!(#t).to_string().replace(' ', "").replace("crate::", "");
+    let json = || -> Result<String, EmitError> {
+        Ok(json_output(names, op)?.map_or_else(|| "()".to_string(), |t| text(&t)))
+    };
+    let output = match Reading::of(op) {
+        Reading::Json => json()?,
+        Reading::JsonOrEmpty => format!("Option<{}>", json()?),
+        Reading::Bytes => "client::Content".to_string(),
+        Reading::NoContent => "()".to_string(),
+    };
+    let path = op.paths.first().map_or("", |p| p.raw.as_str());
+    let more = match op.paths.len() {
+        0 | 1 => String::new(),
+        2 => " (and 1 more path, one constructor each)".to_string(),
+        n => format!(" (and {} more paths, one constructor each)", n - 1),
+    };
+    let setters = match setters {
+        [] => String::new(),
+        _ => {
+            let list: Vec<String> = setters.iter().map(|s| format!("`{s}`")).collect();
+            format!(" Setters: {}.", list.join(", "))
+        }
+    };
+    Ok(format!(
+        " `{} {path}`{more} → `{output}` (`client.send`).{setters}",
+        op.method
+    ))
+}
+
 /// The `client::ResponseBody` the operation's `Kind` names: `crate::client::Json<X>` and the
 /// like.
 fn response_type(ir_names: &Names, op: &Operation) -> Result<syn::Type, EmitError> {
@@ -491,7 +525,9 @@ fn operation_item(
         "Documented at `{}`.{status}{reading}",
         op.id
     )));
-    let doc = docs::attr_list(&doc)?;
+    let mut doc = docs::attr_list(&doc)?;
+    doc.push(syntax::doc_attr("")?);
+    doc.push(syntax::doc_attr(&call_summary(names, op, &setters)?)?);
     let mut items = Subst::new()
         .ident("__T", &ident)
         .ty("__R", &response_ty)

@@ -415,6 +415,28 @@ impl VisitMut for CrateRoots {
     }
 }
 
+/// `text` as a raw string literal with as many `#` as it needs, when it spans lines or holds
+/// `"` or `\`; an ordinary literal when it needs none of that or cannot be raw (a carriage
+/// return, which no string literal may hold unescaped). The literal's value is `text`
+/// either way (a test checks it).
+pub fn raw_lit(text: &str) -> syn::LitStr {
+    if !text.contains(['\n', '"', '\\']) || text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return syn::LitStr::new(text, Span::call_site());
+    }
+    // One `#` more than the longest run of `#` after a `"` in the text.
+    let mut longest = 0;
+    for (i, _) in text.match_indices('"') {
+        let run = text[i + 1..].bytes().take_while(|b| *b == b'#').count();
+        longest = longest.max(run);
+    }
+    let hashes = "#".repeat(longest + 1);
+    let token = format!("r{hashes}\"{text}\"{hashes}");
+    match token.parse::<proc_macro2::Literal>().map(syn::Lit::new) {
+        Ok(syn::Lit::Str(lit)) if lit.value() == text => lit,
+        _ => syn::LitStr::new(text, Span::call_site()),
+    }
+}
+
 /// Placeholders of a template and what fills them. Placeholder names start with `__`, which
 /// no generated name does.
 #[derive(Default)]
@@ -422,6 +444,8 @@ pub struct Subst<'a> {
     idents: Vec<(&'static str, &'a syn::Ident)>,
     types: Vec<(&'static str, &'a syn::Type)>,
     strs: Vec<(&'static str, &'a str)>,
+    /// String literals written raw (`r#"..."#`) where that reads better.
+    texts: Vec<(&'static str, &'a str)>,
     ints: Vec<(&'static str, usize)>,
     arms: Vec<(&'static str, Vec<syn::Arm>)>,
     elems: Vec<(&'static str, Vec<syn::Expr>)>,
@@ -454,6 +478,13 @@ impl<'a> Subst<'a> {
     /// The string literal `"name"` becomes `"with"`.
     pub fn str(mut self, name: &'static str, with: &'a str) -> Self {
         self.strs.push((name, with));
+        self
+    }
+    /// The string literal `"name"` becomes `with` as a raw string literal (`r#"..."#`) when
+    /// it spans lines or holds quotes or backslashes (the JSON of generated tests, readable
+    /// in a diff), else as an ordinary one.
+    pub fn text(mut self, name: &'static str, with: &'a str) -> Self {
+        self.texts.push((name, with));
         self
     }
     /// The integer literal `value` (written in the template as a placeholder number, such
@@ -622,10 +653,12 @@ impl VisitMut for Subst<'_> {
 
     fn visit_lit_mut(&mut self, l: &mut syn::Lit) {
         match l {
-            syn::Lit::Str(s) if !self.strs.is_empty() => {
+            syn::Lit::Str(s) if !self.strs.is_empty() || !self.texts.is_empty() => {
                 let value = s.value();
                 if let Some((_, with)) = self.strs.iter().find(|(n, _)| *n == value) {
                     *s = syn::LitStr::new(with, Span::call_site());
+                } else if let Some((_, with)) = self.texts.iter().find(|(n, _)| *n == value) {
+                    *s = raw_lit(with);
                 }
             }
             syn::Lit::Int(i) => {
@@ -707,6 +740,32 @@ impl VisitMut for Subst<'_> {
 const ARM_NAMES: &[&str] = &["__arms", "__arms2", "__arms_mut"];
 /// Names of placeholder elements, fields and variants.
 const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants", "__args", "__stmts"];
+
+#[cfg(test)]
+mod raw_tests {
+    use super::raw_lit;
+
+    #[test]
+    fn raw_literals_keep_the_text_exactly() {
+        for text in [
+            "{\n  \"a\": \"b\\\"c\"\n}",
+            "\"#\"## and \"### too",
+            "no quotes at all",
+            "tab\there \"q\"",
+            "cr\r\n\"q\"",
+            "\u{0}\"",
+            "",
+        ] {
+            let lit = raw_lit(text);
+            assert_eq!(lit.value(), text);
+            let printed = quote::quote!(#lit).to_string();
+            let reparsed: syn::LitStr = syn::parse_str(&printed).unwrap();
+            assert_eq!(reparsed.value(), text, "{printed}");
+        }
+        let json = raw_lit("{\n\"a\": 1\n}");
+        assert!(quote::quote!(#json).to_string().starts_with("r#\""));
+    }
+}
 
 #[cfg(test)]
 mod tests {
