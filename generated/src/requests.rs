@@ -154,7 +154,7 @@ pub mod applications {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-get.md`. The documented success status is 200.
     ///
-    /// `GET applications/{id}/synchronization/templates/{templateId}` (and 1 more path, one constructor each) → `graph::SynchronizationTemplate` (`client.send`).
+    /// `GET applications/{id}/synchronization/templates/{templateId}` (and 1 more path, one constructor each) → `graph::SynchronizationTemplate` (`client.send`). Setters: `select`, `expand`.
     pub type GetApplicationsSynchronizationTemplates = crate::client::Request<
         kinds::GetApplicationsSynchronizationTemplates,
     >;
@@ -180,6 +180,16 @@ pub mod applications {
                 "/servicePrincipals/{}/synchronization/templates/{}",
                 &[("id", id), ("templateId", template_id)],
             )
+        }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
         }
     }
     #[cfg(feature = "applications")]
@@ -327,7 +337,7 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-get.md`. The documented success status is 200.
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/` → `graph::SynchronizationJob` (`client.send`).
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/` → `graph::SynchronizationJob` (`client.send`). Setters: `select`, `expand`.
     pub type GetServicePrincipalsSynchronizationJobs = crate::client::Request<
         kinds::GetServicePrincipalsSynchronizationJobs,
     >;
@@ -342,6 +352,16 @@ pub mod service_principals {
                 &[("id", id), ("jobId", job_id)],
             )
         }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
+        }
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::GetServicePrincipalsSynchronizationJobs {
@@ -354,7 +374,7 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationjob-list.md`. The documented success status is 200.
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/jobs/` → `runtime::Collection<graph::SynchronizationJob>` (`client.send`).
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/` → `runtime::Collection<graph::SynchronizationJob>` (`client.send`). Setters: `select`, `expand`, `filter`, `orderby`, `top`, `skip`, `count`, `search`.
     pub type ListServicePrincipalsSynchronizationJobs = crate::client::Request<
         kinds::ListServicePrincipalsSynchronizationJobs,
     >;
@@ -368,6 +388,46 @@ pub mod service_principals {
                 "/servicePrincipals/{}/synchronization/jobs",
                 &[("id", id)],
             )
+        }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
+        }
+        /// Sets the `$filter` query option.
+        #[inline]
+        pub fn filter(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$filter", value.into())
+        }
+        /// Sets the `$orderby` query option.
+        #[inline]
+        pub fn orderby(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$orderby", values.join(","))
+        }
+        /// Sets the `$top` query option.
+        #[inline]
+        pub fn top(self, value: u64) -> Self {
+            crate::client::with_query(self, "$top", value.to_string())
+        }
+        /// Sets the `$skip` query option.
+        #[inline]
+        pub fn skip(self, value: u64) -> Self {
+            crate::client::with_query(self, "$skip", value.to_string())
+        }
+        /// Sets the `$count` query option.
+        #[inline]
+        pub fn count(self, value: bool) -> Self {
+            crate::client::with_query(self, "$count", value.to_string())
+        }
+        /// Sets the `$search` query option.
+        #[inline]
+        pub fn search(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$search", value.into())
         }
     }
     #[cfg(feature = "applications")]
@@ -698,14 +758,14 @@ pub mod service_principals {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
         #[inline]
         pub fn new(
-            id: &str,
-            id_2: &str,
+            service_principal_id: &str,
+            job_id: &str,
             body: PostServicePrincipalsSynchronizationJobsValidateCredentialsBody,
         ) -> Result<Self, crate::client::Error> {
             crate::client::request_json(
                 http::Method::POST,
                 "/servicePrincipals/{}/synchronization/jobs/{}/validateCredentials",
-                &[("id", id), ("id", id_2)],
+                &[("id", service_principal_id), ("id", job_id)],
                 &body,
             )
         }
@@ -848,7 +908,7 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-filteroperators.md`. The documented success status is 200.
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators` (and 2 more paths, one constructor each) → `runtime::Collection<graph::FilterOperatorSchema>` (`client.send`).
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/filterOperators` (and 2 more paths, one constructor each) → `runtime::Collection<graph::FilterOperatorSchema>` (`client.send`). Setters: `select`, `expand`, `filter`, `orderby`, `top`, `skip`, `count`, `search`.
     pub type ListServicePrincipalsJobsSchemaFilterOperators = crate::client::Request<
         kinds::ListServicePrincipalsJobsSchemaFilterOperators,
     >;
@@ -887,6 +947,46 @@ pub mod service_principals {
                 &[("id", id), ("templateId", template_id)],
             )
         }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
+        }
+        /// Sets the `$filter` query option.
+        #[inline]
+        pub fn filter(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$filter", value.into())
+        }
+        /// Sets the `$orderby` query option.
+        #[inline]
+        pub fn orderby(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$orderby", values.join(","))
+        }
+        /// Sets the `$top` query option.
+        #[inline]
+        pub fn top(self, value: u64) -> Self {
+            crate::client::with_query(self, "$top", value.to_string())
+        }
+        /// Sets the `$skip` query option.
+        #[inline]
+        pub fn skip(self, value: u64) -> Self {
+            crate::client::with_query(self, "$skip", value.to_string())
+        }
+        /// Sets the `$count` query option.
+        #[inline]
+        pub fn count(self, value: bool) -> Self {
+            crate::client::with_query(self, "$count", value.to_string())
+        }
+        /// Sets the `$search` query option.
+        #[inline]
+        pub fn search(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$search", value.into())
+        }
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsJobsSchemaFilterOperators {
@@ -901,7 +1001,7 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-functions.md`. The documented success status is 200.
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions` (and 2 more paths, one constructor each) → `runtime::Collection<graph::AttributeMappingFunctionSchema>` (`client.send`).
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema/functions` (and 2 more paths, one constructor each) → `runtime::Collection<graph::AttributeMappingFunctionSchema>` (`client.send`). Setters: `select`, `expand`, `filter`, `orderby`, `top`, `skip`, `count`, `search`.
     pub type ListServicePrincipalsJobsSchemaFunctions = crate::client::Request<
         kinds::ListServicePrincipalsJobsSchemaFunctions,
     >;
@@ -940,6 +1040,46 @@ pub mod service_principals {
                 &[("id", id), ("templateId", template_id)],
             )
         }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
+        }
+        /// Sets the `$filter` query option.
+        #[inline]
+        pub fn filter(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$filter", value.into())
+        }
+        /// Sets the `$orderby` query option.
+        #[inline]
+        pub fn orderby(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$orderby", values.join(","))
+        }
+        /// Sets the `$top` query option.
+        #[inline]
+        pub fn top(self, value: u64) -> Self {
+            crate::client::with_query(self, "$top", value.to_string())
+        }
+        /// Sets the `$skip` query option.
+        #[inline]
+        pub fn skip(self, value: u64) -> Self {
+            crate::client::with_query(self, "$skip", value.to_string())
+        }
+        /// Sets the `$count` query option.
+        #[inline]
+        pub fn count(self, value: bool) -> Self {
+            crate::client::with_query(self, "$count", value.to_string())
+        }
+        /// Sets the `$search` query option.
+        #[inline]
+        pub fn search(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$search", value.into())
+        }
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::ListServicePrincipalsJobsSchemaFunctions {
@@ -954,7 +1094,7 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationschema-get.md`. The documented success status is 200.
     ///
-    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` (and 2 more paths, one constructor each) → `graph::SynchronizationSchema` (`client.send`).
+    /// `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema` (and 2 more paths, one constructor each) → `graph::SynchronizationSchema` (`client.send`). Setters: `select`, `expand`.
     pub type GetServicePrincipalsSynchronizationJobsSchema = crate::client::Request<
         kinds::GetServicePrincipalsSynchronizationJobsSchema,
     >;
@@ -993,6 +1133,16 @@ pub mod service_principals {
                 &[("id", id), ("templateId", template_id)],
             )
         }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
+        }
     }
     #[cfg(feature = "applications")]
     impl crate::client::Kind for kinds::GetServicePrincipalsSynchronizationJobsSchema {
@@ -1014,28 +1164,28 @@ pub mod service_principals {
         /// `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
         #[inline]
         pub fn new(
-            id: &str,
-            id_2: &str,
+            service_principal_id: &str,
+            job_id: &str,
             body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
             crate::client::request_json(
                 http::Method::POST,
                 "/servicePrincipals/{}/synchronization/jobs/{}/schema/parseExpression",
-                &[("id", id), ("id", id_2)],
+                &[("id", service_principal_id), ("id", job_id)],
                 &body,
             )
         }
         /// `POST /servicePrincipals/{id}/synchronization/templates/{id}/schema/parseExpression`
         #[inline]
         pub fn service_principals_synchronization_templates(
-            id: &str,
-            id_2: &str,
+            service_principal_id: &str,
+            template_id: &str,
             body: PostServicePrincipalsJobsSchemaParseExpressionBody,
         ) -> Result<Self, crate::client::Error> {
             crate::client::request_json(
                 http::Method::POST,
                 "/servicePrincipals/{}/synchronization/templates/{}/schema/parseExpression",
-                &[("id", id), ("id", id_2)],
+                &[("id", service_principal_id), ("id", template_id)],
                 &body,
             )
         }
@@ -1183,7 +1333,7 @@ pub mod service_principals {
     ///
     /// Documented at `api/synchronization-synchronizationtemplate-list.md`. The documented success status is 200.
     ///
-    /// `GET servicePrincipals/{id}/synchronization/templates` (and 1 more path, one constructor each) → `runtime::Collection<graph::SynchronizationTemplate>` (`client.send`).
+    /// `GET servicePrincipals/{id}/synchronization/templates` (and 1 more path, one constructor each) → `runtime::Collection<graph::SynchronizationTemplate>` (`client.send`). Setters: `select`, `expand`, `filter`, `orderby`, `top`, `skip`, `count`, `search`.
     pub type ListServicePrincipalsSynchronizationTemplates = crate::client::Request<
         kinds::ListServicePrincipalsSynchronizationTemplates,
     >;
@@ -1206,6 +1356,46 @@ pub mod service_principals {
                 "/applications/{}/synchronization/templates",
                 &[("id", id)],
             )
+        }
+        /// Sets the `$select` query option.
+        #[inline]
+        pub fn select(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$select", values.join(","))
+        }
+        /// Sets the `$expand` query option.
+        #[inline]
+        pub fn expand(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$expand", values.join(","))
+        }
+        /// Sets the `$filter` query option.
+        #[inline]
+        pub fn filter(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$filter", value.into())
+        }
+        /// Sets the `$orderby` query option.
+        #[inline]
+        pub fn orderby(self, values: &[&str]) -> Self {
+            crate::client::with_query(self, "$orderby", values.join(","))
+        }
+        /// Sets the `$top` query option.
+        #[inline]
+        pub fn top(self, value: u64) -> Self {
+            crate::client::with_query(self, "$top", value.to_string())
+        }
+        /// Sets the `$skip` query option.
+        #[inline]
+        pub fn skip(self, value: u64) -> Self {
+            crate::client::with_query(self, "$skip", value.to_string())
+        }
+        /// Sets the `$count` query option.
+        #[inline]
+        pub fn count(self, value: bool) -> Self {
+            crate::client::with_query(self, "$count", value.to_string())
+        }
+        /// Sets the `$search` query option.
+        #[inline]
+        pub fn search(self, value: impl Into<String>) -> Self {
+            crate::client::with_query(self, "$search", value.into())
         }
     }
     #[cfg(feature = "applications")]

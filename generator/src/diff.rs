@@ -551,7 +551,7 @@ impl Diff<'_> {
         self.paths(o, n);
         let lists = |op: &Operation| {
             [
-                op.query.clone(),
+                requests::query_options(op),
                 op.headers.iter().map(|h| h.name.clone()).collect(),
             ]
         };

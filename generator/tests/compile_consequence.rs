@@ -287,7 +287,10 @@ fn one_more_area_does_not_break_a_users_match() {
     let sdk = tmp.path().join("shapes");
     generate(&sdk, &pages);
     let graph = std::fs::read_to_string(sdk.join("sdk/src/graph.rs")).unwrap();
-    assert!(graph.contains("#[non_exhaustive]\npub enum AnyShape"), "{graph}");
+    assert!(
+        graph.contains("#[non_exhaustive]\npub enum AnyShape"),
+        "{graph}"
+    );
     assert!(graph.contains("Square(Box<Square>)"), "{graph}");
     let user = "pub fn kind(s: &sdk::graph::AnyShape) -> &'static str {\n    \
                 match s {\n        sdk::graph::AnyShape::Shape(_) => \"shape\",\n        \

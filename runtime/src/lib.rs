@@ -32,6 +32,8 @@ pub mod auth;
 mod batch;
 mod body;
 mod client;
+#[cfg(feature = "time")]
+mod dates;
 mod error;
 pub mod middleware;
 pub mod model;
@@ -47,6 +49,8 @@ pub use auth::{AccessToken, AllowedHosts, StaticToken, TokenFuture, TokenSource,
 pub use batch::{Batch, BatchAnswers, BatchKey};
 pub use body::Body;
 pub use client::{Client, ClientBuilder, Download};
+#[cfg(feature = "time")]
+pub use dates::DateError;
 pub use error::{Error, GraphError, error_for};
 pub use middleware::{Policies, RedirectPolicy, RetryPolicy, Timeouts};
 pub use paging::{Items, Pages};

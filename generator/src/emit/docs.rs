@@ -34,9 +34,7 @@ fn split_url(word: &str) -> Option<(&str, &str, &str)> {
     let start = word.find("https://").or_else(|| word.find("http://"))?;
     let rest = &word[start..];
     let len = rest
-        .find(|c: char| {
-            !(c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c))
-        })
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c)))
         .unwrap_or(rest.len());
     let url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '!', '?']);
     let scheme_end = url.find("://")? + 3;
@@ -136,7 +134,10 @@ mod tests {
             "See <https://aka.ms/x>. and (<http://a.b/c?d=1&e=>\\[2\\]), or https://"
         );
         assert_eq!(clean("x<https://a.b/<c>"), "x\\<<https://a.b/>\\<c>");
-        assert_eq!(clean("[link](https://a.b/c)"), "\\[link\\](<https://a.b/c>)");
+        assert_eq!(
+            clean("[link](https://a.b/c)"),
+            "\\[link\\](<https://a.b/c>)"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! model or operation, or a small closure calling a request builder); each row carries its
 //! area's `cfg`. The support code is `templates/example_support.rs`.
 
-use super::requests::{OpNames, QueryKind, Reading, setter_names};
+use super::requests::{self, OpNames, QueryKind, Reading, setter_names};
 use super::syntax::{self, Subst};
 use super::{EmitError, names::Names};
 use crate::ident;
@@ -351,9 +351,10 @@ impl<'a> Ctx<'a> {
             return Err("method differs from the operation's".into());
         }
         let setter = setter_names(self.op_names, op);
+        let options = requests::query_options(op);
         let mut setters = Vec::new();
         for (k, v) in &call.query {
-            let Some(i) = op.query.iter().position(|q| q == k) else {
+            let Some(i) = options.iter().position(|q| q == k) else {
                 return Err("uses a query option the page does not document".into());
             };
             let f = ident::make_ident(&setter[i]);

@@ -509,6 +509,8 @@ fn cargo_toml(name: &str, runtime: &RuntimeDep, areas: &areas::Areas) -> String 
         "reqwest-rustls = [\"reqwest\", \"doc2rs-runtime/reqwest-rustls\"]",
         "# A `tracing` span per request.",
         "tracing = [\"doc2rs-runtime/tracing\"]",
+        "# Typed views of dates, times and durations (`to_offset_date_time()`, ...), from the `time` crate.",
+        "time = [\"doc2rs-runtime/time\"]",
         "# `client::AzureCredential`: an Azure SDK credential (`azure_identity`) as the token source.",
         "azure = [\"doc2rs-runtime/azure\"]",
         "",

@@ -51,8 +51,35 @@ pub fn setter_names(op_names: &OpNames, op: &Operation) -> Vec<String> {
     for c in op_names.constructors(&op.id) {
         namer.reserve(c);
     }
-    let names = op.query.iter().chain(op.headers.iter().map(|h| &h.name));
+    let query = query_options(op);
+    let names = query.iter().chain(op.headers.iter().map(|h| &h.name));
     names.map(|n| namer.claim(ident::field_name(n))).collect()
+}
+
+/// The OData system query options every `GET` takes, whether its page lists them or not.
+const ANY_GET: [&str; 2] = ["$select", "$expand"];
+/// ... and every `GET` of a collection.
+const COLLECTION_GET: [&str; 6] = ["$filter", "$orderby", "$top", "$skip", "$count", "$search"];
+
+/// The query options an operation's builder has a setter for: those its page documents, as
+/// spelt there, then the OData system query options a `GET` takes that the page leaves out
+/// (`$select` and `$expand`; on a collection also `$filter`, `$orderby`, `$top`, `$skip`,
+/// `$count`, `$search`), compared ignoring case.
+pub fn query_options(op: &Operation) -> Vec<String> {
+    let mut options = op.query.clone();
+    if op.method.eq_ignore_ascii_case("GET") {
+        let collection: &[&str] = if op.response.collection {
+            &COLLECTION_GET
+        } else {
+            &[]
+        };
+        for o in ANY_GET.iter().chain(collection) {
+            if !options.iter().any(|q| q.eq_ignore_ascii_case(o)) {
+                options.push(o.to_string());
+            }
+        }
+    }
+    options
 }
 
 /// Literal path text made safe: anything outside the RFC 3986 path characters is encoded.
@@ -72,14 +99,38 @@ fn path_literal(text: &str) -> String {
 }
 
 /// Parameter names of one path, as Rust idents (unique; the constructor's locals reserved).
+/// A name the path uses more than once (`/classes/{id}/assignments/{id}`) is named from the
+/// segment before each (`class_id`, `assignment_id`), so the arguments say which is which.
 pub fn param_names(path: &PathTemplate) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
     // Locals and body arguments of the generated constructor.
     for local in ["body", "content_type", "path", "parts"] {
         namer.reserve(local);
     }
-    path.params()
-        .map(|(name, _)| namer.claim(ident::field_name(name)))
+    // Each parameter's name and the plain word segment just before it, if any.
+    let mut params: Vec<(String, Option<&str>)> = Vec::new();
+    let mut before: Option<&str> = None;
+    for piece in &path.pieces {
+        match piece {
+            Piece::Literal { text } => {
+                before = text
+                    .strip_suffix('/')
+                    .and_then(|t| t.rsplit('/').next())
+                    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()));
+            }
+            Piece::Param { name, .. } => params.push((ident::field_name(name), before.take())),
+        }
+    }
+    let repeated = |n: &str| params.iter().filter(|(m, _)| m == n).count() > 1;
+    params
+        .iter()
+        .map(|(name, before)| match before {
+            Some(word) if repeated(name) => {
+                let word = crate::ir::path_repair::singular(word);
+                namer.claim(ident::field_name(&format!("{word}_{name}")))
+            }
+            _ => namer.claim(name.clone()),
+        })
         .collect()
 }
 
@@ -164,7 +215,12 @@ fn json_output(ir_names: &Names, op: &Operation) -> Result<Option<syn::Type>, Em
 /// since rustdoc shows an alias's own doc but not the `Kind` that decides its output. The
 /// text is the docs' path and the generator's own type names, inside a string literal.
 fn call_summary(names: &Names, op: &Operation, setters: &[String]) -> Result<String, EmitError> {
-    let text = |t: &syn::Type| quote!(#t).to_string().replace(' ', "").replace("crate::", "");
+    let text = |t: &syn::Type| {
+        quote!(#t)
+            .to_string()
+            .replace(' ', "")
+            .replace("crate::", "")
+    };
     let json = || -> Result<String, EmitError> {
         Ok(json_output(names, op)?.map_or_else(|| "()".to_string(), |t| text(&t)))
     };
@@ -479,7 +535,8 @@ fn operation_item(
         fns.push(f);
     }
     let setters = setter_names(op_names, op);
-    for (q, f) in op.query.iter().zip(&setters) {
+    let query = query_options(op);
+    for (q, f) in query.iter().zip(&setters) {
         let f = ident::make_ident(f);
         let shape = match QueryKind::of(q) {
             QueryKind::Number => &t.set_number,
@@ -495,7 +552,7 @@ fn operation_item(
         impl_item_attrs(&mut item)?.insert(0, doc);
         fns.push(item);
     }
-    for (h, f) in op.headers.iter().zip(&setters[op.query.len()..]) {
+    for (h, f) in op.headers.iter().zip(&setters[query.len()..]) {
         let f = ident::make_ident(f);
         let doc = vec![
             docs::clean(&format!("Sets the `{}` header.", h.name)),

@@ -420,7 +420,11 @@ impl VisitMut for CrateRoots {
 /// return, which no string literal may hold unescaped). The literal's value is `text`
 /// either way (a test checks it).
 pub fn raw_lit(text: &str) -> syn::LitStr {
-    if !text.contains(['\n', '"', '\\']) || text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if !text.contains(['\n', '"', '\\'])
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return syn::LitStr::new(text, Span::call_site());
     }
     // One `#` more than the longest run of `#` after a `"` in the text.

@@ -87,7 +87,7 @@ pub fn is_unbraced_placeholder(seg: &str) -> bool {
 }
 
 /// `classes` → `class`, `policies` → `policy`, `cases` → `case`.
-fn singular(word: &str) -> String {
+pub(crate) fn singular(word: &str) -> String {
     let lower = word.to_ascii_lowercase();
     if let Some(stem) = word.strip_suffix("ies").filter(|_| lower.len() > 4) {
         return format!("{stem}y");
