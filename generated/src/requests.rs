@@ -16,6 +16,9 @@ pub mod applications {
     #[cfg(feature = "applications")]
     pub use super::service_principals::ListServicePrincipalsSynchronizationTemplates;
     /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+    /// Hidden from the docs (each builder's page says what it returns);
+    /// listed, they would make the runtime's `Kind` page list every one.
+    #[doc(hidden)]
     pub mod kinds {
         #[cfg(feature = "applications")]
         pub enum PostApplicationsSynchronizationAcquireAccessToken {}
@@ -269,6 +272,9 @@ pub mod service_principals {
     #[cfg(feature = "applications")]
     pub use super::applications::GetApplicationsSynchronizationTemplates;
     /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+    /// Hidden from the docs (each builder's page says what it returns);
+    /// listed, they would make the runtime's `Kind` page list every one.
+    #[doc(hidden)]
     pub mod kinds {
         #[cfg(feature = "applications")]
         pub enum DeleteServicePrincipalsSynchronizationJobs {}

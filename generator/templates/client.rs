@@ -4,6 +4,7 @@
 //! the doc2rs repository, `generator/templates/client.rs`); the generator sets
 //! `DEFAULT_BASE_URL`.
 
+#[doc(no_inline)]
 pub use ::doc2rs_runtime::*;
 
 /// The service root of the docs this SDK was generated from (the root the docs' requests
@@ -24,7 +25,10 @@ pub fn builder<T: Transport>(transport: T) -> ClientBuilder<T> {
 /// A request for the documented operation whose marker type is `K`: the builders in
 /// `requests` are aliases of it (`type GetUsers = Request<kinds::GetUsers>`), each with its
 /// own constructors and setters. It is this crate's own type (so the builders can have
-/// inherent constructors) around the runtime's request, which does the work.
+/// inherent constructors) around the runtime's request, which does the work. Hidden from
+/// the docs: each builder's own page shows its constructors and setters (this page would
+/// list every operation's).
+#[doc(hidden)]
 pub struct Request<K>(::doc2rs_runtime::Request<K>);
 
 impl<K> Request<K> {

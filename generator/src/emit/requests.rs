@@ -656,6 +656,9 @@ pub fn requests_module(
                         pub use super::__M::__T;
                         pub enum __T {}
                         /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+                        /// Hidden from the docs (each builder's page says what it returns);
+                        /// listed, they would make the runtime's `Kind` page list every one.
+                        #[doc(hidden)]
                         pub mod kinds {}
                     })?;
                     let mut items = items.into_iter();
