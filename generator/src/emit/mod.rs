@@ -438,6 +438,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
     let runtime_decl = quote! {
         /// Support for the generated models (dates, durations, GUIDs, collections): the
         /// runtime crate's `model` module.
+        #[doc(no_inline)]
         pub use ::doc2rs_runtime::model as #runtime;
     };
     let decls = std::iter::once(runtime_decl).chain(decl_list.iter().map(|(m, doc, relaxed)| {
