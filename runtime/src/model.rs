@@ -1,6 +1,8 @@
 //! Support for the generated models: dates and GUIDs kept as written, collection pages,
 //! and the field tables every generated struct (de)serializes through.
 
+use serde::de::{DeserializeSeed, MapAccess, Visitor};
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::any::Any;
 use std::fmt;
@@ -89,42 +91,95 @@ pub struct Collection<T> {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<T: serde::de::DeserializeOwned> Collection<T> {
-    fn from_fields(mut f: Fields) -> Result<Self, serde_json::Error> {
-        let value = f.take("value")?;
-        let missing = || serde::de::Error::missing_field("value");
-        Ok(Collection {
-            value: value.ok_or_else(missing)?,
-            odata_context: f.take("@odata.context")?,
-            odata_count: f.take("@odata.count")?,
-            odata_next_link: f.take("@odata.nextLink")?,
-            odata_delta_link: f.take("@odata.deltaLink")?,
-            additional_properties: f.into_rest(),
-        })
-    }
-}
+/// The JSON names of a [`Collection`]'s members, in the order they are written.
+const PAGE_FIELDS: [&str; 5] = [
+    "@odata.context",
+    "@odata.count",
+    "@odata.deltaLink",
+    "@odata.nextLink",
+    "value",
+];
 
-impl<T: Serialize> Collection<T> {
-    fn to_fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
-        let mut f = Fields::from_rest(&self.additional_properties);
-        f.0.insert("value".to_string(), serde_json::to_value(&self.value)?);
-        f.put("@odata.context", &self.odata_context)?;
-        f.put("@odata.count", &self.odata_count)?;
-        f.put("@odata.nextLink", &self.odata_next_link)?;
-        f.put("@odata.deltaLink", &self.odata_delta_link)?;
-        Ok(f.into_rest())
-    }
-}
-
+/// `Serialize` of a [`Collection`]: its members written straight to the serializer, then
+/// the undocumented properties whose names are not set members.
 impl<T: Serialize> Serialize for Collection<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_fields(self.to_fields(), serializer)
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.odata_context {
+            map.serialize_entry(PAGE_FIELDS[0], v)?;
+        }
+        if let Some(v) = &self.odata_count {
+            map.serialize_entry(PAGE_FIELDS[1], v)?;
+        }
+        if let Some(v) = &self.odata_delta_link {
+            map.serialize_entry(PAGE_FIELDS[2], v)?;
+        }
+        if let Some(v) = &self.odata_next_link {
+            map.serialize_entry(PAGE_FIELDS[3], v)?;
+        }
+        map.serialize_entry(PAGE_FIELDS[4], &self.value)?;
+        for (key, value) in &self.additional_properties {
+            let set = match PAGE_FIELDS.iter().position(|f| f == key) {
+                Some(0) => self.odata_context.is_some(),
+                Some(1) => self.odata_count.is_some(),
+                Some(2) => self.odata_delta_link.is_some(),
+                Some(3) => self.odata_next_link.is_some(),
+                Some(_) => true,
+                None => false,
+            };
+            if !set {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
     }
 }
 
+/// `Deserialize` of a [`Collection`]: its members read straight from the deserializer
+/// (absent or `null` is `None`; `value` is required), the rest kept as JSON values; a
+/// repeated member, the last one.
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Collection<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_fields(deserializer, Self::from_fields)
+        deserializer.deserialize_map(PageVisitor(std::marker::PhantomData))
+    }
+}
+
+struct PageVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for PageVisitor<T> {
+    type Value = Collection<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Collection<T>, A::Error> {
+        let mut page = Collection::default();
+        let mut value = None;
+        let keys = KeySeed {
+            fields: &PAGE_FIELDS,
+            table: None,
+        };
+        while let Some(key) = map.next_key_seed(keys)? {
+            let i = match key {
+                Key::Field(i) => i,
+                Key::Other(name) => {
+                    let v = map.next_value()?;
+                    page.additional_properties.insert(name, v);
+                    continue;
+                }
+            };
+            let read = match i {
+                0 => map.next_value().map(|v| page.odata_context = v),
+                1 => map.next_value().map(|v| page.odata_count = v),
+                2 => map.next_value().map(|v| page.odata_delta_link = v),
+                3 => map.next_value().map(|v| page.odata_next_link = v),
+                _ => map.next_value().map(|v| value = v),
+            };
+            read.map_err(|e| field_error(PAGE_FIELDS[i], e))?;
+        }
+        page.value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+        Ok(page)
     }
 }
 
@@ -152,51 +207,18 @@ pub fn odata_type_key(value: &serde_json::Value) -> String {
         .unwrap_or_default()
 }
 
-/// A JSON object on its way into or out of a [`Collection`] (generated structs go through
-/// [`Model`]): `from_fields` takes its members out by JSON name (what is left is its
-/// `additional_properties`); `to_fields` puts them in.
-struct Fields(serde_json::Map<String, serde_json::Value>);
-
-impl Fields {
-    /// Starts from the properties the docs do not describe.
-    fn from_rest(rest: &serde_json::Map<String, serde_json::Value>) -> Self {
-        Fields(rest.clone())
-    }
-
-    /// Removes and reads `key`; absent or `null` is `None`.
-    fn take<T: serde::de::DeserializeOwned>(
-        &mut self,
-        key: &str,
-    ) -> Result<Option<T>, serde_json::Error> {
-        match self.0.remove(key) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(value) => T::deserialize(value)
-                .map(Some)
-                .map_err(|e| serde::de::Error::custom(format_args!("`{key}`: {e}"))),
-        }
-    }
-
-    /// Writes `key` when `value` is set (a documented property wins over an undocumented
-    /// one of the same name).
-    fn put<T: Serialize>(&mut self, key: &str, value: &Option<T>) -> Result<(), serde_json::Error> {
-        if let Some(v) = value {
-            self.0.insert(key.to_string(), serde_json::to_value(v)?);
-        }
-        Ok(())
-    }
-
-    /// The object as it stands.
-    fn into_rest(self) -> serde_json::Map<String, serde_json::Value> {
-        self.0
-    }
-}
-
 /// A JSON object as a map (the `additional_properties` of every generated struct).
 pub type Map = serde_json::Map<String, serde_json::Value>;
 
 /// One optional field of a generated struct, seen through a trait object: what the shared
 /// serde, `Clone`, `Debug` and `PartialEq` code of [`Model`] works with, so that no struct
 /// needs a line of its own per field and per trait (see ARCHITECTURE.md, "Generated code").
+///
+/// Reading goes straight from the deserializer into the field: [`deserialize_model`] hands
+/// each value to its slot through one of the `read_*` methods, a method per deserializer
+/// this crate knows (serde_json reading bytes or a string, a `serde_json::Value`), so the
+/// field's own `Deserialize` runs on the concrete deserializer; any other deserializer is
+/// reached through `erased_serde`.
 pub trait Slot: Any {
     /// Whether the field holds a value.
     fn is_set(&self) -> bool;
@@ -204,6 +226,37 @@ pub trait Slot: Any {
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
     /// Replaces the value with `value` read as the field's type (`null` is `None`).
     fn read_json(&mut self, value: serde_json::Value) -> Result<(), serde_json::Error>;
+    /// Replaces the value with the one `de` (serde_json reading bytes) is at.
+    #[doc(hidden)]
+    fn read_slice<'de>(
+        &mut self,
+        de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    ) -> Result<(), serde_json::Error>;
+    /// Replaces the value with the one `de` (serde_json reading a string) is at.
+    #[doc(hidden)]
+    fn read_str<'de>(
+        &mut self,
+        de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+    ) -> Result<(), serde_json::Error>;
+    /// Replaces the value with the one `de` (any other deserializer) is at.
+    #[doc(hidden)]
+    fn read_erased<'de>(
+        &mut self,
+        de: &mut dyn erased_serde::Deserializer<'de>,
+    ) -> Result<(), erased_serde::Error>;
+    /// The value, to serialize (when set; `null` otherwise).
+    #[doc(hidden)]
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+    /// Writes the value (when set; `null` otherwise) with `ser` (serde_json writing to a
+    /// `Vec<u8>`).
+    #[doc(hidden)]
+    fn write_vec(
+        &self,
+        ser: &mut serde_json::Serializer<&mut Vec<u8>>,
+    ) -> Result<(), serde_json::Error>;
+    /// Writes `name` and the value to `map` when the field is set.
+    #[doc(hidden)]
+    fn write_entry(&self, name: &str, map: &mut JsonMap<'_, '_>) -> Result<(), serde_json::Error>;
     /// The value for `Debug` output.
     fn debug(&self) -> &dyn fmt::Debug;
     fn as_any(&self) -> &dyn Any;
@@ -227,6 +280,48 @@ where
     fn read_json(&mut self, value: serde_json::Value) -> Result<(), serde_json::Error> {
         *self = Option::<T>::deserialize(value)?;
         Ok(())
+    }
+    fn read_slice<'de>(
+        &mut self,
+        de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    ) -> Result<(), serde_json::Error> {
+        *self = Option::<T>::deserialize(de)?;
+        Ok(())
+    }
+    fn read_str<'de>(
+        &mut self,
+        de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+    ) -> Result<(), serde_json::Error> {
+        *self = Option::<T>::deserialize(de)?;
+        Ok(())
+    }
+    fn read_erased<'de>(
+        &mut self,
+        de: &mut dyn erased_serde::Deserializer<'de>,
+    ) -> Result<(), erased_serde::Error> {
+        *self = erased_serde::deserialize::<Option<T>>(de)?;
+        Ok(())
+    }
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        match self {
+            Some(value) => value,
+            None => self,
+        }
+    }
+    fn write_vec(
+        &self,
+        ser: &mut serde_json::Serializer<&mut Vec<u8>>,
+    ) -> Result<(), serde_json::Error> {
+        match self {
+            Some(value) => value.serialize(ser),
+            None => serde::Serializer::serialize_unit(ser),
+        }
+    }
+    fn write_entry(&self, name: &str, map: &mut JsonMap<'_, '_>) -> Result<(), serde_json::Error> {
+        match self {
+            Some(value) => map.serialize_entry(name, value),
+            None => Ok(()),
+        }
     }
     fn debug(&self) -> &dyn fmt::Debug {
         self
@@ -270,6 +365,42 @@ impl Slot for Map {
         *self = Map::deserialize(value)?;
         Ok(())
     }
+    fn read_slice<'de>(
+        &mut self,
+        de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    ) -> Result<(), serde_json::Error> {
+        *self = Map::deserialize(de)?;
+        Ok(())
+    }
+    fn read_str<'de>(
+        &mut self,
+        de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+    ) -> Result<(), serde_json::Error> {
+        *self = Map::deserialize(de)?;
+        Ok(())
+    }
+    fn read_erased<'de>(
+        &mut self,
+        de: &mut dyn erased_serde::Deserializer<'de>,
+    ) -> Result<(), erased_serde::Error> {
+        *self = erased_serde::deserialize::<Map>(de)?;
+        Ok(())
+    }
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+    fn write_vec(
+        &self,
+        ser: &mut serde_json::Serializer<&mut Vec<u8>>,
+    ) -> Result<(), serde_json::Error> {
+        self.serialize(ser)
+    }
+    fn write_entry(&self, name: &str, map: &mut JsonMap<'_, '_>) -> Result<(), serde_json::Error> {
+        match self.is_empty() {
+            true => Ok(()),
+            false => map.serialize_entry(name, self),
+        }
+    }
     fn debug(&self) -> &dyn fmt::Debug {
         self
     }
@@ -303,60 +434,492 @@ pub trait Model: Default + 'static {
     fn field_mut(&mut self, i: usize) -> &mut dyn Slot;
 }
 
-/// The undocumented properties of `model`.
-fn rest<M: Model>(model: &M) -> Option<&Map> {
-    model.field(M::FIELDS.len()).as_any().downcast_ref()
+/// A [`Model`] as a trait object (`Model` has constants and is not one): what the serde
+/// code shared by all models works on, so that it is compiled once per serializer or
+/// deserializer, not once per model.
+trait Fields {
+    fn slot(&self, i: usize) -> &dyn Slot;
+    fn slot_mut(&mut self, i: usize) -> &mut dyn Slot;
+    /// Calls `f` with each set field (not the undocumented properties) and its index, in
+    /// order, while `f` returns `true`. (The loop is compiled per model, with `field`'s
+    /// `match` inlined: one virtual call per field, `is_set`.)
+    fn each_set(&self, f: &mut dyn FnMut(usize, &dyn Slot) -> bool);
+    /// Writes each set field, named `fields[i]`, to `map` (serde_json writing to a
+    /// `Vec<u8>`): one virtual call per field, [`Slot::write_entry`].
+    fn write_entries(
+        &self,
+        fields: &[&str],
+        map: &mut JsonMap<'_, '_>,
+    ) -> Result<(), serde_json::Error>;
 }
 
-/// `Serialize` of a generated struct: the set fields and the undocumented properties, as one
-/// JSON object (a documented property wins over an undocumented one of the same name).
+/// An object being written by serde_json to a `Vec<u8>`.
+#[doc(hidden)]
+pub type JsonMap<'a, 'b> =
+    serde_json::ser::Compound<'a, &'b mut Vec<u8>, serde_json::ser::CompactFormatter>;
+
+impl<M: Model> Fields for M {
+    fn slot(&self, i: usize) -> &dyn Slot {
+        self.field(i)
+    }
+    fn slot_mut(&mut self, i: usize) -> &mut dyn Slot {
+        self.field_mut(i)
+    }
+    fn each_set(&self, f: &mut dyn FnMut(usize, &dyn Slot) -> bool) {
+        for i in 0..M::FIELDS.len() {
+            let slot = self.field(i);
+            if slot.is_set() && !f(i, slot) {
+                return;
+            }
+        }
+    }
+    fn write_entries(
+        &self,
+        fields: &[&str],
+        map: &mut JsonMap<'_, '_>,
+    ) -> Result<(), serde_json::Error> {
+        for (i, name) in fields.iter().enumerate() {
+            self.field(i).write_entry(name, map)?;
+        }
+        Ok(())
+    }
+}
+
+/// A model with its field names and their lookup table.
+#[derive(Clone, Copy)]
+#[doc(hidden)]
+pub struct ModelRef<'a> {
+    model: &'a dyn Fields,
+    fields: &'static [&'static str],
+    table: &'static Table,
+}
+
+impl<'a> ModelRef<'a> {
+    fn new<M: Model>(model: &'a M) -> Self {
+        ModelRef {
+            model,
+            fields: M::FIELDS,
+            table: table_of::<M>(),
+        }
+    }
+}
+
+/// `Serialize` of a generated struct: the set fields in declaration order, then the
+/// undocumented properties, as one JSON object written straight to the serializer (an
+/// undocumented property named as a set field is left out: the field wins).
 pub fn serialize_model<M: Model, S: serde::Serializer>(
     model: &M,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    model_to_map(model)
-        .map_err(serde::ser::Error::custom)?
-        .serialize(serializer)
+    ModelRef::new(model).serialize(serializer)
 }
 
-fn model_to_map<M: Model>(model: &M) -> Result<Map, serde_json::Error> {
-    let mut object = rest(model).cloned().unwrap_or_default();
-    for (i, name) in M::FIELDS.iter().enumerate() {
-        let field = model.field(i);
-        if field.is_set() {
-            object.insert(name.to_string(), field.to_json()?);
+impl Serialize for ModelRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let serializer = match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
+            Ok(json) => return self.write_json(json).map(same).map_err(json_ser_error),
+            Err(serializer) => serializer,
+        };
+        let ModelRef {
+            model,
+            fields,
+            table,
+        } = *self;
+        let mut map = serializer.serialize_map(None)?;
+        let mut failed = None;
+        model.each_set(
+            &mut |i, slot| match map.serialize_entry(fields[i], &SlotValue(slot)) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            },
+        );
+        if let Some(e) = failed {
+            return Err(e);
         }
+        if let Some(rest) = model.slot(fields.len()).as_any().downcast_ref::<Map>() {
+            for (key, value) in rest {
+                match table.find(fields, key) {
+                    Some(i) if model.slot(i).is_set() => {}
+                    _ => map.serialize_entry(key, value)?,
+                }
+            }
+        }
+        map.end()
     }
-    Ok(object)
 }
 
-/// `Deserialize` of a generated struct: the object is read once, each documented property
-/// taken out by its JSON name (absent or `null` is `None`), the rest kept.
+impl ModelRef<'_> {
+    /// [`Serialize`] on serde_json writing to a `Vec<u8>` (`to_vec`, `to_string`, ...): each
+    /// field writes its own entry, one virtual call per field.
+    fn write_json(
+        &self,
+        json: &mut serde_json::Serializer<&mut Vec<u8>>,
+    ) -> Result<(), serde_json::Error> {
+        let ModelRef {
+            model,
+            fields,
+            table,
+        } = *self;
+        let mut map = serde::Serializer::serialize_map(json, None)?;
+        model.write_entries(fields, &mut map)?;
+        if let Some(rest) = model.slot(fields.len()).as_any().downcast_ref::<Map>() {
+            for (key, value) in rest {
+                match table.find(fields, key) {
+                    Some(i) if model.slot(i).is_set() => {}
+                    _ => map.serialize_entry(key, value)?,
+                }
+            }
+        }
+        SerializeMap::end(map)
+    }
+}
+
+/// A set field's value, written on the concrete serializer when it is one the slot has a
+/// method for (serde_json writing to a `Vec<u8>`: `to_vec`, `to_string`, `to_writer` on a
+/// `&mut Vec<u8>`; `serde_json::to_value`), else through `erased_serde`.
+struct SlotValue<'a>(&'a dyn Slot);
+
+impl Serialize for SlotValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let slot = self.0;
+        let s = match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
+            Ok(json) => return slot.write_vec(json).map(same).map_err(json_ser_error),
+            Err(s) => s,
+        };
+        let s = match cast::<S, serde_json::value::Serializer>(s) {
+            Ok(_) => return slot.to_json().map(same).map_err(json_ser_error),
+            Err(s) => s,
+        };
+        slot.as_serialize().serialize(s)
+    }
+}
+
+/// A value of a type known (by [`cast`]) to be `To` already.
+fn same<From, To>(value: From) -> To {
+    match cast::<From, To>(value) {
+        Ok(value) => value,
+        Err(_) => unreachable!("`same` of different types"),
+    }
+}
+
+/// A serde_json error as the serializer's error (the same type when it is serde_json's).
+fn json_ser_error<E: serde::ser::Error>(error: serde_json::Error) -> E {
+    cast::<serde_json::Error, E>(error).unwrap_or_else(E::custom)
+}
+
+/// `Deserialize` of a generated struct: each member of the object is read straight into
+/// its field (absent or `null` is `None`), found by its JSON name in a table built once per
+/// type; members the docs do not describe are kept in `additional_properties`. A member
+/// that appears twice: the last one counts (as when the object went through a map). An
+/// error names the member (`` `name`: ... ``).
 pub fn deserialize_model<'de, M: Model, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<M, D::Error> {
-    let object = Map::deserialize(deserializer)?;
-    model_from_map(object).map_err(serde::de::Error::custom)
+    let mut model = M::default();
+    deserialize_into(&mut model, deserializer)?;
+    Ok(model)
 }
 
-fn model_from_map<M: Model>(mut object: Map) -> Result<M, serde_json::Error> {
-    let mut model = M::default();
-    for (i, name) in M::FIELDS.iter().enumerate() {
-        if let Some(value) = object.remove(*name) {
-            model
-                .field_mut(i)
-                .read_json(value)
-                .map_err(|e| serde::de::Error::custom(format_args!("`{name}`: {e}")))?;
+/// [`deserialize_model`] into a value in place (a default one).
+fn deserialize_into<'de, M: Model, D: serde::Deserializer<'de>>(
+    model: &mut M,
+    deserializer: D,
+) -> Result<(), D::Error> {
+    deserializer.deserialize_map(ModelVisitor {
+        model,
+        keys: KeySeed {
+            fields: M::FIELDS,
+            table: Some(table_of::<M>()),
+        },
+    })
+}
+
+struct ModelVisitor<'a> {
+    model: &'a mut dyn Fields,
+    keys: KeySeed<'a>,
+}
+
+impl<'de> Visitor<'de> for ModelVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let ModelVisitor { model, keys } = self;
+        let mut rest = Map::new();
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                Key::Field(i) => map
+                    .next_value_seed(SlotSeed(model.slot_mut(i)))
+                    .map_err(|e| field_error(keys.fields[i], e))?,
+                Key::Other(name) => {
+                    let value = map.next_value()?;
+                    rest.insert(name, value);
+                }
+            }
+        }
+        if !rest.is_empty() {
+            let slot = model.slot_mut(keys.fields.len()).as_any_mut();
+            if let Some(slot) = slot.downcast_mut::<Map>() {
+                *slot = rest;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `` `name`: `` before an error in a member's value. serde_json ends a message with the
+/// position, and adds the position again when the error leaves the object: the inner one is
+/// dropped, so the message ends in one position, the place of the error.
+fn field_error<E: serde::de::Error>(name: &str, error: E) -> E {
+    let text = error.to_string();
+    E::custom(format_args!("`{name}`: {}", without_position(&text)))
+}
+
+/// `text` without a trailing ` at line L column C`.
+fn without_position(text: &str) -> &str {
+    let Some(at) = text.rfind(" at line ") else {
+        return text;
+    };
+    let tail = &text[at + " at line ".len()..];
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match tail.split_once(" column ") {
+        Some((line, column)) if number(line) && number(column) => &text[..at],
+        _ => text,
+    }
+}
+
+/// A member's name, read as the index of the field it names or, for a name the type does
+/// not have, the name itself (for `additional_properties`).
+enum Key {
+    Field(usize),
+    Other(String),
+}
+
+/// Reads a member's name into a [`Key`]: by the type's table, or, for the five members of a
+/// [`Collection`], by comparing.
+#[derive(Clone, Copy)]
+struct KeySeed<'a> {
+    fields: &'static [&'static str],
+    table: Option<&'a Table>,
+}
+
+impl KeySeed<'_> {
+    fn find(&self, key: &str) -> Option<usize> {
+        match self.table {
+            Some(table) => table.find(self.fields, key),
+            None => self.fields.iter().position(|f| *f == key),
         }
     }
-    if let Some(rest) = model
-        .field_mut(M::FIELDS.len())
-        .as_any_mut()
-        .downcast_mut::<Map>()
-    {
-        *rest = object;
+
+    /// The [`Key`] of a name read earlier.
+    fn key(&self, name: Name<'_>) -> Key {
+        match (self.find(name.as_str()), name) {
+            (Some(i), _) => Key::Field(i),
+            (None, Name::Borrowed(name)) => Key::Other(name.to_owned()),
+            (None, Name::Owned(name)) => Key::Other(name),
+        }
     }
-    Ok(model)
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match self.find(key) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(key.to_owned()),
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key, E> {
+        Ok(match self.find(&key) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(key),
+        })
+    }
+}
+
+/// Reads a member's value into its slot: on the concrete deserializer when it is one the
+/// slot has a method for (serde_json on bytes or a string, a `serde_json::Value`, an erased
+/// one), else through `erased_serde`.
+struct SlotSeed<'a>(&'a mut dyn Slot);
+
+impl<'de> DeserializeSeed<'de> for SlotSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        use serde_json::de::{SliceRead, StrRead};
+        let slot = self.0;
+        let d = match cast::<D, &mut serde_json::Deserializer<SliceRead<'de>>>(deserializer) {
+            Ok(de) => return slot.read_slice(de).map_err(json_error),
+            Err(d) => d,
+        };
+        let d = match cast::<D, &mut serde_json::Deserializer<StrRead<'de>>>(d) {
+            Ok(de) => return slot.read_str(de).map_err(json_error),
+            Err(d) => d,
+        };
+        let d = match cast::<D, serde_json::Value>(d) {
+            Ok(value) => return slot.read_json(value).map_err(json_error),
+            Err(d) => d,
+        };
+        let d = match cast::<D, &mut dyn erased_serde::Deserializer<'de>>(d) {
+            Ok(de) => return slot.read_erased(de).map_err(serde::de::Error::custom),
+            Err(d) => d,
+        };
+        let mut erased = <dyn erased_serde::Deserializer>::erase(d);
+        slot.read_erased(&mut erased)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// `value` as a `To` when `From` is `To` (up to lifetimes).
+///
+/// What lets the slot methods run on the concrete deserializer: `From` is the generic
+/// parameter of a serde function, `To` a type a [`Slot`] method takes. The comparison is of
+/// constants and disappears in each instantiation.
+fn cast<From, To>(value: From) -> Result<To, From> {
+    if typeid::of::<From>() != typeid::of::<To>() {
+        return Err(value);
+    }
+    let value = std::mem::ManuallyDrop::new(value);
+    // SAFETY: `From` and `To` are the same type up to lifetimes (`typeid::of` ignores them),
+    // so they have the same layout and validity, and `value` is not dropped (it is moved).
+    // The lifetimes agree where it matters: the deserializers cast here are serde_json's
+    // `&mut Deserializer<SliceRead<'a>>`, `&mut Deserializer<StrRead<'a>>` and an erased
+    // `&mut dyn Deserializer<'a>`, whose `Deserializer<'de>` impls hold only for `'a = 'de`
+    // (the `'de` of the call); the outer borrow is used only within the call that has it.
+    Ok(unsafe { std::mem::transmute_copy::<From, To>(&value) })
+}
+
+/// A serde_json error as the deserializer's error: the same type when the deserializer is
+/// serde_json's (no information lost), else its message.
+fn json_error<E: serde::de::Error>(error: serde_json::Error) -> E {
+    cast::<serde_json::Error, E>(error).unwrap_or_else(E::custom)
+}
+
+/// Where each JSON name of a model's `FIELDS` is: an open-addressing hash table (linear
+/// probing, at most half full) of indexes into `FIELDS`, built once per type
+/// ([`table_of`]).
+#[doc(hidden)]
+pub struct Table {
+    slots: Box<[u32]>,
+    shift: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl Table {
+    fn new(fields: &[&str]) -> Table {
+        let bits = (fields.len() * 2)
+            .max(8)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut table = Table {
+            slots: vec![EMPTY; 1 << bits].into_boxed_slice(),
+            shift: 64 - bits,
+        };
+        for (i, name) in fields.iter().enumerate() {
+            let mut at = table.start(name);
+            loop {
+                match table.slots[at] {
+                    // the first of two fields of one name keeps it (as `FIELDS.position`)
+                    EMPTY => table.slots[at] = i as u32,
+                    j if fields[j as usize] == *name => {}
+                    _ => {
+                        at = (at + 1) & (table.slots.len() - 1);
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+        table
+    }
+
+    /// The probe start of `key`: a multiplicative hash of its bytes, 8 at a time, its top bits.
+    fn start(&self, key: &str) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let bytes = key.as_bytes();
+        let mut h = bytes.len() as u64;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        (h >> self.shift) as usize
+    }
+
+    /// The index of `key` in `fields` (the names the table was built from).
+    fn find(&self, fields: &[&str], key: &str) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = self.start(key);
+        loop {
+            let i = self.slots[at];
+            if i == EMPTY {
+                return None;
+            }
+            if fields[i as usize] == key {
+                return Some(i as usize);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// The field table of `M`, built on first use and kept for the life of the program (one
+/// per type: a few KB for the largest). Each thread keeps its own index of the tables it
+/// has used, so the shared one is locked only the first time a thread meets a type.
+fn table_of<M: Model>() -> &'static Table {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    type Index = HashMap<std::any::TypeId, &'static Table>;
+    static SHARED: Mutex<Option<Index>> = Mutex::new(None);
+    thread_local! {
+        static LOCAL: RefCell<Index> = RefCell::new(HashMap::new());
+    }
+    let id = std::any::TypeId::of::<M>();
+    let shared = || -> &'static Table {
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        shared
+            .get_or_insert_with(HashMap::new)
+            .entry(id)
+            .or_insert_with(|| Box::leak(Box::new(Table::new(M::FIELDS))))
+    };
+    LOCAL
+        .try_with(|local| {
+            if let Some(table) = local.borrow().get(&id) {
+                return *table;
+            }
+            let table = shared();
+            local.borrow_mut().insert(id, table);
+            table
+        })
+        .unwrap_or_else(|_| shared())
 }
 
 /// `Clone` of a generated struct.
@@ -398,6 +961,9 @@ pub trait Object: Any {
     fn type_name(&self) -> &'static str;
     /// The value as a JSON object.
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    /// The value as a model, to serialize.
+    #[doc(hidden)]
+    fn model_ref(&self) -> ModelRef<'_>;
     /// The value for `Debug` output.
     fn debug(&self) -> &dyn fmt::Debug;
     fn as_any(&self) -> &dyn Any;
@@ -410,7 +976,10 @@ impl<M: Model + fmt::Debug + PartialEq> Object for M {
         M::NAME
     }
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        model_to_map(self).map(serde_json::Value::Object)
+        serde_json::to_value(ModelRef::new(self))
+    }
+    fn model_ref(&self) -> ModelRef<'_> {
+        ModelRef::new(self)
     }
     fn debug(&self) -> &dyn fmt::Debug {
         self
@@ -428,38 +997,743 @@ pub fn serialize_object<S: serde::Serializer>(
     value: &dyn Object,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    value
-        .to_json()
-        .map_err(serde::ser::Error::custom)?
-        .serialize(serializer)
+    value.model_ref().serialize(serializer)
 }
 
-/// One arm of an `Any...` enum's `from_json`: reads `value` as `T` and wraps it in the
-/// variant `wrap`.
-pub fn read_boxed<T: Model, E>(
-    value: serde_json::Value,
-    wrap: fn(Box<T>) -> E,
-) -> Result<E, serde_json::Error> {
-    let object = Map::deserialize(value)?;
-    model_from_map(object).map(|model| wrap(Box::new(model)))
-}
-
-/// `Deserialize` of a [`Collection`]: the object is read once, then `read` (its
-/// `from_fields`) takes it apart.
-fn deserialize_fields<'de, D: serde::Deserializer<'de>, T>(
+/// `Deserialize` of an `Any...` enum (and its `from_json`): the object is read once,
+/// straight into the variant its `@odata.type` names, with no intermediate JSON value.
+/// `read` is the enum's own: it maps the lower-cased `@odata.type` (without `#`) to a
+/// variant and reads it with [`read_variant`]; an unknown or missing one, the base.
+///
+/// - `@odata.type` first (as Graph writes it): the variant is known at once and the members
+///   are read into it as they come.
+/// - Otherwise the members are read into the base as they come. When an `@odata.type` that
+///   names another type follows, what was read so far is carried over as JSON to that
+///   type's variant, and reading goes on there (so no object is buffered whole).
+pub fn deserialize_any<'de, E, D: serde::Deserializer<'de>>(
     deserializer: D,
-    read: fn(Fields) -> Result<T, serde_json::Error>,
-) -> Result<T, D::Error> {
-    let object = serde_json::Map::deserialize(deserializer)?;
-    read(Fields(object)).map_err(serde::de::Error::custom)
+    read: fn(&str, &mut dyn ReadVariant<'de>) -> Result<E, VariantError>,
+) -> Result<E, D::Error> {
+    deserializer.deserialize_map(AnyVisitor { read })
 }
 
-/// `Serialize` of a [`Collection`]: writes the object its `to_fields` built.
-fn serialize_fields<S: serde::Serializer>(
-    fields: Result<serde_json::Map<String, serde_json::Value>, serde_json::Error>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    fields
-        .map_err(serde::ser::Error::custom)?
-        .serialize(serializer)
+/// One arm of an `Any...` enum's `read`: reads the object as `T` and wraps it in the
+/// variant `wrap`.
+pub fn read_variant<T: Model, E>(
+    reader: &mut dyn ReadVariant<'_>,
+    wrap: fn(Box<T>) -> E,
+) -> Result<E, VariantError> {
+    let mut model = Box::<T>::default();
+    reader.read_into(Target {
+        model: &mut *model,
+        fields: T::FIELDS,
+        table: table_of::<T>(),
+        name: T::NAME,
+    })?;
+    Ok(wrap(model))
+}
+
+/// The object an `Any...` enum is reading, as its `read` sees it (see [`deserialize_any`]).
+pub trait ReadVariant<'de> {
+    /// Reads the object's members into `target`.
+    #[doc(hidden)]
+    fn read_into(&mut self, target: Target<'_>) -> Result<(), VariantError>;
+}
+
+/// A model to read an object into (see [`read_variant`]).
+#[doc(hidden)]
+pub struct Target<'a> {
+    model: &'a mut dyn Fields,
+    fields: &'static [&'static str],
+    table: &'static Table,
+    name: &'static str,
+}
+
+/// Why [`read_variant`] stopped: the deserializer's error (kept by the reader), or an
+/// `@odata.type` that names another variant (its key).
+#[derive(Debug)]
+pub struct VariantError(Option<String>);
+
+struct AnyVisitor<'de, E> {
+    read: fn(&str, &mut dyn ReadVariant<'de>) -> Result<E, VariantError>,
+}
+
+impl<'de, E> Visitor<'de> for AnyVisitor<'de, E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<E, A::Error> {
+        let (mut reader, key) = Reader::start(map)?;
+        let mut result = (self.read)(&key, &mut reader);
+        if let Err(VariantError(Some(key))) = result {
+            result = (self.read)(&key, &mut reader);
+        }
+        result.map_err(|_| reader.error())
+    }
+}
+
+/// The members' reader behind [`ReadVariant`].
+struct Reader<'de, A: MapAccess<'de>> {
+    map: A,
+    /// The first member's name, read before the type was known.
+    pending: Option<Name<'de>>,
+    /// The `@odata.type` read before the variant was chosen.
+    odata_type: Option<String>,
+    /// What an earlier variant read, to read again into the one `@odata.type` named.
+    carried: Option<Map>,
+    /// The variant is chosen: a later `@odata.type` is read like any member.
+    decided: bool,
+    error: Option<A::Error>,
+}
+
+/// The key of the variant an `@odata.type` names: without `#`, lower-cased.
+fn type_key(odata_type: &str) -> String {
+    odata_type.trim_start_matches('#').to_ascii_lowercase()
+}
+
+impl<'de, A: MapAccess<'de>> Reader<'de, A> {
+    /// Reads the first member's name, and when it is `@odata.type`, its value: the key of
+    /// the variant to read (empty: the base).
+    fn start(map: A) -> Result<(Self, String), A::Error> {
+        let mut reader = Reader {
+            map,
+            pending: None,
+            odata_type: None,
+            carried: None,
+            decided: false,
+            error: None,
+        };
+        let mut key = String::new();
+        match reader.map.next_key_seed(NameSeed)? {
+            Some(name) if name.as_str() == "@odata.type" => {
+                let value: Option<String> = reader
+                    .map
+                    .next_value()
+                    .map_err(|e| field_error("@odata.type", e))?;
+                if let Some(value) = value {
+                    key = type_key(&value);
+                    reader.decided = true;
+                    reader.odata_type = Some(value);
+                }
+            }
+            name => reader.pending = name,
+        }
+        Ok((reader, key))
+    }
+
+    /// The deserializer's error that stopped the reading.
+    fn error(&mut self) -> A::Error {
+        self.error
+            .take()
+            .unwrap_or_else(|| serde::de::Error::custom("`@odata.type`: read twice"))
+    }
+
+    /// Reads the members into `target`; `Ok(Some(key))`: an `@odata.type` named the
+    /// variant `key`, and what was read is carried over.
+    fn fill(&mut self, target: Target<'_>) -> Result<Option<String>, A::Error> {
+        let Target {
+            model,
+            fields,
+            table,
+            name,
+        } = target;
+        let keys = KeySeed {
+            fields,
+            table: Some(table),
+        };
+        let mut rest = Map::new();
+        // What was read before this variant was chosen.
+        let mut before = self.carried.take().unwrap_or_default();
+        if let Some(t) = self.odata_type.take() {
+            before.insert("@odata.type".into(), t.into());
+        }
+        for (key, value) in before {
+            match table.find(fields, &key) {
+                Some(i) => model
+                    .slot_mut(i)
+                    .read_json(value)
+                    .map_err(|e| field_error(fields[i], json_error::<A::Error>(e)))?,
+                None => {
+                    rest.insert(key, value);
+                }
+            }
+        }
+        // The member whose name was read to look for `@odata.type`, then the others.
+        if let Some(first) = self.pending.take() {
+            let key = keys.key(first);
+            if let Some(next) = self.member(key, &mut rest, (model, fields, table, name))? {
+                return Ok(Some(next));
+            }
+        }
+        while let Some(key) = self.map.next_key_seed(keys)? {
+            if let Some(next) = self.member(key, &mut rest, (model, fields, table, name))? {
+                return Ok(Some(next));
+            }
+        }
+        if !rest.is_empty() {
+            let slot = model.slot_mut(fields.len()).as_any_mut();
+            if let Some(slot) = slot.downcast_mut::<Map>() {
+                *slot = rest;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads one member's value; an `@odata.type` that names another type than `name`
+    /// before the type was decided: the key of its variant, what was read carried over.
+    fn member(
+        &mut self,
+        key: Key,
+        rest: &mut Map,
+        (model, fields, table, name): (
+            &mut dyn Fields,
+            &'static [&'static str],
+            &'static Table,
+            &str,
+        ),
+    ) -> Result<Option<String>, A::Error> {
+        match key {
+            Key::Field(i) if !self.decided && fields[i] == "@odata.type" => {
+                let value: Option<String> = self
+                    .map
+                    .next_value()
+                    .map_err(|e| field_error(fields[i], e))?;
+                let Some(value) = value else {
+                    return Ok(None);
+                };
+                self.decided = true;
+                if value.trim_start_matches('#').eq_ignore_ascii_case(name) {
+                    model
+                        .slot_mut(i)
+                        .read_json(value.into())
+                        .map_err(|e| field_error(fields[i], json_error::<A::Error>(e)))?;
+                    return Ok(None);
+                }
+                let carried = ModelRef {
+                    model: &*model,
+                    fields,
+                    table,
+                };
+                let mut carried = match serde_json::to_value(carried) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    Ok(_) => Map::new(),
+                    Err(e) => return Err(json_error(e)),
+                };
+                carried.append(rest);
+                self.carried = Some(carried);
+                let key = type_key(&value);
+                self.odata_type = Some(value);
+                Ok(Some(key))
+            }
+            Key::Field(i) => {
+                self.map
+                    .next_value_seed(SlotSeed(model.slot_mut(i)))
+                    .map_err(|e| field_error(fields[i], e))?;
+                Ok(None)
+            }
+            Key::Other(key) => {
+                let value = self.map.next_value()?;
+                rest.insert(key, value);
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> ReadVariant<'de> for Reader<'de, A> {
+    fn read_into(&mut self, target: Target<'_>) -> Result<(), VariantError> {
+        match self.fill(target) {
+            Ok(None) => Ok(()),
+            Ok(Some(key)) => Err(VariantError(Some(key))),
+            Err(e) => {
+                self.error = Some(e);
+                Err(VariantError(None))
+            }
+        }
+    }
+}
+
+/// A member's name as read, before the type that says what it means is known.
+enum Name<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Name<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Borrowed(s) => s,
+            Name::Owned(s) => s,
+        }
+    }
+}
+
+/// Reads a member's name as a [`Name`] (borrowed from the input when it can be).
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Name<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Name<'de>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed {
+    type Value = Name<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, name: &'de str) -> Result<Name<'de>, E> {
+        Ok(Name::Borrowed(name))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Name<'de>, E> {
+        Ok(Name::Owned(name.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Name<'de>, E> {
+        Ok(Name::Owned(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// The impls the generator writes for a struct, by hand.
+    macro_rules! model {
+        ($t:ident, $name:literal, [$($i:literal => $json:literal: $f:ident),*], $rest:ident) => {
+            impl Model for $t {
+                const NAME: &'static str = $name;
+                const FIELDS: &'static [&'static str] = &[$($json),*];
+                fn field(&self, i: usize) -> &dyn Slot {
+                    match i {
+                        $($i => &self.$f,)*
+                        _ => &self.$rest,
+                    }
+                }
+                fn field_mut(&mut self, i: usize) -> &mut dyn Slot {
+                    match i {
+                        $($i => &mut self.$f,)*
+                        _ => &mut self.$rest,
+                    }
+                }
+            }
+            impl Serialize for $t {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    serialize_model(self, s)
+                }
+            }
+            impl<'de> Deserialize<'de> for $t {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    deserialize_model(d)
+                }
+            }
+            impl Clone for $t {
+                fn clone(&self) -> Self {
+                    clone_model(self)
+                }
+            }
+            impl PartialEq for $t {
+                fn eq(&self, other: &Self) -> bool {
+                    eq_model(self, other)
+                }
+            }
+            impl fmt::Debug for $t {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    debug_model(self, f)
+                }
+            }
+        };
+    }
+
+    #[derive(Default)]
+    struct Inner {
+        name: Option<String>,
+        count: Option<i32>,
+        odata_type: Option<String>,
+        rest: Map,
+    }
+    model!(Inner, "test.inner", [0 => "name": name, 1 => "count": count, 2 => "@odata.type": odata_type], rest);
+
+    #[derive(Default)]
+    struct Outer {
+        id: Option<String>,
+        enabled: Option<bool>,
+        inner: Option<Inner>,
+        items: Option<Vec<Inner>>,
+        tags: Option<Vec<String>>,
+        when: Option<DateTimeOffset>,
+        extra: Option<Value>,
+        odata_type: Option<String>,
+        rest: Map,
+    }
+    model!(Outer, "test.outer", [
+        0 => "id": id, 1 => "enabled": enabled, 2 => "inner": inner, 3 => "items": items,
+        4 => "tags": tags, 5 => "when": when, 6 => "extra": extra, 7 => "@odata.type": odata_type
+    ], rest);
+
+    /// `text` read through every kind of deserializer: serde_json on a string, on bytes, on
+    /// a reader (reached through `erased_serde`), a `Value` (owned and borrowed), each
+    /// result checked equal to the first.
+    fn read_all_ways<T: serde::de::DeserializeOwned + PartialEq + fmt::Debug>(
+        text: &str,
+    ) -> Result<T, String> {
+        let first: T = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let from_slice: T = serde_json::from_slice(text.as_bytes()).unwrap();
+        let from_reader: T = serde_json::from_reader(text.as_bytes()).unwrap();
+        let value: Value = serde_json::from_str(text).unwrap();
+        let from_ref = T::deserialize(&value).unwrap();
+        let from_value: T = serde_json::from_value(value).unwrap();
+        for other in [from_slice, from_reader, from_ref, from_value] {
+            assert_eq!(other, first);
+        }
+        Ok(first)
+    }
+
+    /// Every way of reading `text` fails; the messages.
+    fn errors<T: serde::de::DeserializeOwned + fmt::Debug>(text: &str) -> Vec<String> {
+        let value: Value = serde_json::from_str(text).unwrap();
+        vec![
+            serde_json::from_str::<T>(text).unwrap_err().to_string(),
+            serde_json::from_slice::<T>(text.as_bytes())
+                .unwrap_err()
+                .to_string(),
+            serde_json::from_reader::<_, T>(text.as_bytes())
+                .unwrap_err()
+                .to_string(),
+            T::deserialize(&value).unwrap_err().to_string(),
+            serde_json::from_value::<T>(value).unwrap_err().to_string(),
+        ]
+    }
+
+    #[test]
+    fn unknown_members_are_kept_and_written_back() {
+        let text = r#"{"id":"a","mystery":{"deep":[1,null]},"nothing":null,"n":1.5}"#;
+        let outer: Outer = read_all_ways(text).unwrap();
+        assert_eq!(outer.id.as_deref(), Some("a"));
+        assert_eq!(
+            Value::Object(outer.rest.clone()),
+            json!({"mystery": {"deep": [1, null]}, "nothing": null, "n": 1.5})
+        );
+        let back = serde_json::to_value(&outer).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+    }
+
+    #[test]
+    fn null_reads_as_none_and_is_not_written() {
+        let text = r#"{"id":null,"enabled":null,"inner":null,"items":null,"extra":null}"#;
+        let outer: Outer = read_all_ways(text).unwrap();
+        assert_eq!(outer, Outer::default());
+        assert!(outer.rest.is_empty());
+        assert_eq!(serde_json::to_string(&outer).unwrap(), "{}");
+        // `null` after a value: the last one counts.
+        let outer: Outer = read_all_ways(r#"{"id":"a","id":null}"#).unwrap();
+        assert_eq!(outer.id, None);
+    }
+
+    #[test]
+    fn a_repeated_member_reads_as_its_last_value() {
+        let outer: Outer = read_all_ways(r#"{"id":"a","x":1,"id":"b","x":2}"#).unwrap();
+        assert_eq!(outer.id.as_deref(), Some("b"));
+        assert_eq!(outer.rest.get("x"), Some(&json!(2)));
+    }
+
+    #[test]
+    fn a_set_field_wins_over_an_undocumented_property_of_its_name() {
+        let mut outer = Outer {
+            id: Some("field".into()),
+            ..Outer::default()
+        };
+        outer.rest.insert("id".into(), json!("map"));
+        outer.rest.insert("enabled".into(), json!("map"));
+        outer.rest.insert("other".into(), json!(1));
+        let text = serde_json::to_string(&outer).unwrap();
+        // Each name once: the set field, the unset field's map entry, the rest.
+        assert_eq!(text, r#"{"id":"field","enabled":"map","other":1}"#);
+        assert_eq!(
+            outer.to_json().unwrap(),
+            json!({"id": "field", "enabled": "map", "other": 1})
+        );
+    }
+
+    #[test]
+    fn nested_models_and_lists_of_them_round_trip() {
+        let text = r##"{"@odata.type":"#test.outer","id":"x","enabled":true,
+            "inner":{"name":"n","count":3,"inner-extra":"kept"},
+            "items":[{"name":"a"},{"count":-1,"@odata.type":"#test.inner"},{}],
+            "tags":["t1","t2"],"when":"2021-07-01T10:00:00.1234567Z","extra":{"any":["json"]}}"##;
+        let outer: Outer = read_all_ways(text).unwrap();
+        let inner = outer.inner.as_ref().unwrap();
+        assert_eq!((inner.name.as_deref(), inner.count), (Some("n"), Some(3)));
+        assert_eq!(inner.rest.get("inner-extra"), Some(&json!("kept")));
+        let items = outer.items.as_ref().unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[1].odata_type.as_deref(), Some("#test.inner"));
+        assert_eq!(
+            outer.when.as_ref().unwrap().as_str(),
+            "2021-07-01T10:00:00.1234567Z"
+        );
+        assert_eq!(outer.odata_type.as_deref(), Some("#test.outer"));
+        // Written back: the same JSON, and read again: the same value.
+        let back = serde_json::to_value(&outer).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+        let again: Outer = serde_json::from_value(back).unwrap();
+        assert_eq!(again, outer);
+        assert_eq!(outer.clone(), outer);
+        let debug = format!("{outer:?}");
+        assert!(debug.starts_with("test.outer { id: Some(\"x\")"), "{debug}");
+    }
+
+    #[test]
+    fn an_error_names_the_member_and_says_where_once() {
+        for message in errors::<Outer>(r#"{"id":"a", "enabled":"yes"}"#) {
+            assert!(
+                message.starts_with("`enabled`: invalid type: string \"yes\", expected a boolean"),
+                "{message}"
+            );
+            assert!(message.matches(" at line ").count() <= 1, "{message}");
+        }
+        let nested = r#"{"items":[{"name":"a"},{"count":"x"}]}"#;
+        for message in errors::<Outer>(nested) {
+            assert!(
+                message.starts_with("`items`: `count`: invalid type: string \"x\", expected i32"),
+                "{message}"
+            );
+        }
+        let text = serde_json::from_str::<Outer>("{\n\"enabled\": 7}")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            text,
+            "`enabled`: invalid type: integer `7`, expected a boolean at line 2 column 13"
+        );
+        // Not an object at all.
+        for message in errors::<Outer>(r#"["id"]"#) {
+            assert!(
+                message.starts_with("invalid type: sequence, expected a map"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn collections_read_and_write_their_members_and_keep_the_rest() {
+        let text = r#"{"@odata.context":"ctx","@odata.count":2,"value":[{"id":"a"},{"id":"b","z":0}],
+            "@odata.nextLink":"next","@odata.etag":"e"}"#;
+        let page: Collection<Outer> = read_all_ways(text).unwrap();
+        assert_eq!(page.value.len(), 2);
+        assert_eq!(page.odata_count, Some(2));
+        assert_eq!(page.odata_next_link.as_deref(), Some("next"));
+        assert_eq!(
+            page.additional_properties.get("@odata.etag"),
+            Some(&json!("e"))
+        );
+        assert_eq!(
+            serde_json::to_value(&page).unwrap(),
+            serde_json::from_str::<Value>(text).unwrap()
+        );
+        // A set member wins over a kept property of its name; `value` is always set.
+        let mut page = page;
+        page.additional_properties.insert("value".into(), json!(1));
+        page.additional_properties
+            .insert("@odata.count".into(), json!(9));
+        page.additional_properties
+            .insert("@odata.deltaLink".into(), json!("kept"));
+        let back = serde_json::to_value(&page).unwrap();
+        assert_eq!(
+            (
+                back["value"].as_array().map(Vec::len),
+                &back["@odata.count"]
+            ),
+            (Some(2), &json!(2))
+        );
+        assert_eq!(back["@odata.deltaLink"], json!("kept"));
+        for message in errors::<Collection<Outer>>(r#"{"@odata.nextLink":"x"}"#) {
+            assert!(message.starts_with("missing field `value`"), "{message}");
+        }
+        for message in errors::<Collection<Outer>>(r#"{"value":null}"#) {
+            assert!(message.starts_with("missing field `value`"), "{message}");
+        }
+        for message in errors::<Collection<Outer>>(r#"{"value":[],"@odata.count":"two"}"#) {
+            assert!(
+                message.starts_with("`@odata.count`: invalid type"),
+                "{message}"
+            );
+        }
+        for message in errors::<Collection<Outer>>(r#"{"value":[{"enabled":1}]}"#) {
+            assert!(
+                message.starts_with("`value`: `enabled`: invalid type"),
+                "{message}"
+            );
+        }
+    }
+
+    /// A type derived from `Inner`: its fields first, then its own.
+    #[derive(Default)]
+    struct Special {
+        name: Option<String>,
+        count: Option<i32>,
+        level: Option<u8>,
+        odata_type: Option<String>,
+        rest: Map,
+    }
+    model!(Special, "test.special", [
+        0 => "name": name, 1 => "count": count, 2 => "level": level, 3 => "@odata.type": odata_type
+    ], rest);
+
+    /// What the generator writes for a polymorphic `Inner`, by hand.
+    #[derive(Clone)]
+    enum AnyInner {
+        Inner(Box<Inner>),
+        Special(Box<Special>),
+    }
+
+    impl AnyInner {
+        fn read(key: &str, reader: &mut dyn ReadVariant<'_>) -> Result<Self, VariantError> {
+            match key {
+                "test.special" => read_variant(reader, Self::Special),
+                _ => read_variant(reader, Self::Inner),
+            }
+        }
+        fn as_object(&self) -> &dyn Object {
+            match self {
+                Self::Inner(v) => &**v,
+                Self::Special(v) => &**v,
+            }
+        }
+    }
+
+    impl Serialize for AnyInner {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize_object(self.as_object(), s)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for AnyInner {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_any(d, Self::read)
+        }
+    }
+
+    impl PartialEq for AnyInner {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_object().eq_object(other.as_object())
+        }
+    }
+
+    impl fmt::Debug for AnyInner {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.as_object().debug().fmt(f)
+        }
+    }
+
+    /// `text` read as an `AnyInner` every way: the type it was read as; written back, the
+    /// same JSON.
+    fn read_any(text: &str) -> AnyInner {
+        let any: AnyInner = read_all_ways(text).unwrap();
+        assert_eq!(
+            serde_json::to_value(&any).unwrap(),
+            serde_json::from_str::<Value>(text).unwrap()
+        );
+        let written: Value = serde_json::from_str(&serde_json::to_string(&any).unwrap()).unwrap();
+        assert_eq!(written, any.as_object().to_json().unwrap());
+        any
+    }
+
+    #[test]
+    fn a_polymorphic_value_is_read_as_the_type_its_odata_type_names_wherever_it_stands() {
+        let first = r##"{"@odata.type":"#test.special","name":"n","level":3,"x":1}"##;
+        let middle = r##"{"name":"n","level":3,"@odata.type":"#test.special","x":1}"##;
+        let last = r##"{"name":"n","level":3,"x":1,"@odata.type":"#Test.Special"}"##;
+        for text in [first, middle, last] {
+            let AnyInner::Special(v) = read_any(text) else {
+                panic!("{text}: not read as test.special");
+            };
+            assert_eq!((v.name.as_deref(), v.level), (Some("n"), Some(3)), "{text}");
+            // `level` is the derived type's field, not an undocumented property.
+            assert_eq!(Value::Object(v.rest.clone()), json!({"x": 1}), "{text}");
+        }
+        // No `@odata.type`, `null`, an unknown one (first or not), or the base's own: the base.
+        for text in [
+            r#"{"name":"n","level":3}"#,
+            r##"{"@odata.type":"#test.unknown","name":"n","level":3}"##,
+            r##"{"name":"n","level":3,"@odata.type":"#test.unknown","count":1}"##,
+            r##"{"name":"n","@odata.type":"#TEST.INNER","level":3}"##,
+            "{}",
+        ] {
+            let AnyInner::Inner(v) = read_any(text) else {
+                panic!("{text}: not read as the base");
+            };
+            assert_eq!(
+                v.rest.get("level"),
+                text.contains("level").then_some(&json!(3)),
+                "{text}"
+            );
+        }
+        let null: AnyInner = read_all_ways(r#"{"@odata.type":null,"name":"n"}"#).unwrap();
+        assert_eq!(null.as_object().to_json().unwrap(), json!({"name": "n"}));
+        let page: Collection<AnyInner> =
+            read_all_ways(&format!(r#"{{"value":[{first},{{}},{last}]}}"#)).unwrap();
+        let types: Vec<&str> = page
+            .value
+            .iter()
+            .map(|v| v.as_object().type_name())
+            .collect();
+        assert_eq!(types, ["test.special", "test.inner", "test.special"]);
+    }
+
+    #[test]
+    fn an_error_in_a_polymorphic_value_names_the_member() {
+        let cases = [
+            (
+                r##"{"@odata.type":"#test.special","level":"high"}"##,
+                "`level`: invalid type",
+            ),
+            (
+                r##"{"level":1,"count":"x","@odata.type":"#test.special"}"##,
+                "`count`: invalid type",
+            ),
+            (
+                r##"{"level":300,"@odata.type":"#test.special"}"##,
+                "`level`: invalid value",
+            ),
+            (
+                r##"{"name":"n","@odata.type":"#test.special","level":-1}"##,
+                "`level`: invalid value",
+            ),
+            (r#"{"@odata.type":7}"#, "`@odata.type`: invalid type"),
+        ];
+        for (text, start) in cases {
+            for message in errors::<AnyInner>(text) {
+                assert!(message.starts_with(start), "{text}: {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_finds_every_name_and_only_those() {
+        let names: Vec<String> = (0..700).map(|i| format!("property{i}Name")).collect();
+        let mut fields: Vec<&str> = names.iter().map(String::as_str).collect();
+        fields.extend(["", "a", "@odata.type", "property3Name"]);
+        let table = Table::new(&fields);
+        for (i, name) in fields.iter().enumerate().take(703) {
+            assert_eq!(table.find(&fields, name), Some(i), "{name}");
+        }
+        // A name given twice: the first.
+        assert_eq!(table.find(&fields, "property3Name"), Some(3));
+        for missing in ["property700Name", "b", "@odata.typ", "Property1Name"] {
+            assert_eq!(table.find(&fields, missing), None);
+        }
+    }
 }

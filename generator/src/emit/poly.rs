@@ -3,9 +3,11 @@
 //! (`AnyDirectoryObject::User(Box<User>)`), chosen by the value's `@odata.type`.
 //!
 //! Shaped for compile cost (the root entity has about a thousand descendants):
-//! - `Deserialize` reads the value into a `serde_json::Value` once and hands it to one
-//!   non-generic `from_json`, so the big `match` is compiled once, not once per deserializer;
-//!   each arm is one call, `runtime::read_boxed(value, Self::Variant)` (no `?`, no closure).
+//! - `Deserialize` (and `from_json`) is one call, `runtime::deserialize_any(deserializer,
+//!   Self::read)`: the runtime reads the object straight into the variant (no intermediate
+//!   JSON value) and asks one non-generic `read` which variant a lower-cased `@odata.type`
+//!   names, so the big `match` is compiled once, not once per deserializer; each arm is one
+//!   call, `runtime::read_variant(reader, Self::Variant)` (no `?`, no closure).
 //! - One `as_object` match hands out the value as `&dyn runtime::Object`; `Serialize`,
 //!   `Debug`, `PartialEq` and `type_name()` go through it instead of a `match` arm per variant
 //!   each. Variants are boxed, so the enum is two words and never makes a by-value cycle.
@@ -42,7 +44,7 @@ pub fn any_enum(
     let (variant, read, object) = cached("any member", || {
         let v: syn::Variant = syn::parse2(quote! { __V(Box<__P>) })?;
         let read: syn::Arm =
-            syn::parse2(quote! { "__key" => crate::runtime::read_boxed(value, Self::__V), })?;
+            syn::parse2(quote! { "__key" => crate::runtime::read_variant(reader, Self::__V), })?;
         let object: syn::Arm = syn::parse2(quote! { Self::__V(v) => &**v, })?;
         Ok((v, read, object))
     })?;
@@ -112,9 +114,18 @@ fn any_template() -> TokenStream {
             /// Read a JSON value as the type its `@odata.type` names, else as the base type.
             #[inline]
             pub fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                match crate::runtime::odata_type_key(&value).as_str() {
+                crate::runtime::deserialize_any(value, Self::read)
+            }
+            /// Reads the object as the variant `key` (a lower-cased `@odata.type` without
+            /// `#`) names, else as the base type.
+            #[inline]
+            fn read(
+                key: &str,
+                reader: &mut dyn crate::runtime::ReadVariant<'_>,
+            ) -> Result<Self, crate::runtime::VariantError> {
+                match key {
                     __arms => (),
-                    _ => crate::runtime::read_boxed(value, Self::__Base),
+                    _ => crate::runtime::read_variant(reader, Self::__Base),
                 }
             }
             /// The value, whichever type it was read as.
@@ -139,8 +150,7 @@ fn any_template() -> TokenStream {
         impl<'de> serde::Deserialize<'de> for __Any {
             #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                Self::from_json(value).map_err(serde::de::Error::custom)
+                crate::runtime::deserialize_any(deserializer, Self::read)
             }
         }
         impl PartialEq for __Any {
