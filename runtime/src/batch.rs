@@ -1,6 +1,7 @@
 //! JSON batching: up to 20 typed requests in one `POST $batch`, each answer read by its own
 //! operation, `dependsOn` for order, and throttled answers inside the batch sent again.
 
+use crate::response::{Json, ResponseBody};
 use crate::{Client, Error, Operation, RequestParts, Transport};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -250,16 +251,7 @@ impl<T: Transport> Client<T> {
                 .collect::<Result<Vec<_>, _>>()?;
             let parts =
                 RequestParts::at_json(http::Method::POST, "/$batch", &[], &WireBatch { requests })?;
-            let response = self.send_parts(parts).await?;
-            let (head, body) = response.into_parts();
-            if !head.status.is_success() {
-                return Err(crate::error::error_for(
-                    head.status.as_u16(),
-                    head.headers,
-                    &body,
-                ));
-            }
-            let wire: WireAnswers = serde_json::from_slice(&body)?;
+            let wire: WireAnswers = Json::<WireAnswers>::read(self.send_parts(parts).await?)?;
             let mut again = BTreeSet::new();
             // The wait each throttled answer asks for (`None`: past the policy's limits).
             let mut waits = Vec::new();

@@ -113,11 +113,11 @@ impl std::fmt::Debug for Body {
 /// Decodes a `Content-Encoding: gzip` body chunk by chunk as it streams. A body with no
 /// bytes at all (the answer to a `HEAD`, a `204`, a `304` that name the encoding) is empty,
 /// not a truncated gzip stream.
-pub(crate) fn gunzip(mut body: Body) -> Body {
+pub(crate) fn gunzip(body: Body) -> Body {
     use std::io::Write;
     let decoder = flate2::write::GzDecoder::new(Vec::new());
     let stream = futures_util::stream::unfold(
-        (body_take(&mut body), Some(decoder), false),
+        (body, Some(decoder), false),
         |(mut body, decoder, mut started)| async move {
             let mut decoder = decoder?;
             loop {
@@ -146,8 +146,4 @@ pub(crate) fn gunzip(mut body: Body) -> Body {
         },
     );
     Body::from_stream(stream)
-}
-
-fn body_take(body: &mut Body) -> Body {
-    std::mem::replace(body, Body::empty())
 }

@@ -4,6 +4,7 @@
 //! session says it still expects (`nextExpectedRanges`).
 
 use crate::client::NoToken;
+use crate::response::{Json, ResponseBody};
 use crate::{Client, Error, Transport};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -184,15 +185,8 @@ impl<T: Transport> Client<T> {
             .map_err(|e| Error::Request(e.to_string()))?;
         request.extensions_mut().insert(NoToken);
         let (head, body) = self.execute(request, true).await?.into_parts();
-        let body = body.collect().await?;
-        if !head.status.is_success() {
-            return Err(crate::error::error_for(
-                head.status.as_u16(),
-                head.headers,
-                &body,
-            ));
-        }
-        let state: SessionState = serde_json::from_slice(&body)?;
+        let response = http::Response::from_parts(head, body.collect().await?);
+        let state = Json::<SessionState>::read(response)?;
         state
             .next_offset()
             .ok_or_else(|| Error::Upload("the session expects no more ranges".into()))
