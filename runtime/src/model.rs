@@ -1488,8 +1488,19 @@ mod tests {
         // Written back: the same JSON, and read again: the same value.
         let back = serde_json::to_value(&outer).unwrap();
         assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
-        let again: Outer = serde_json::from_value(back).unwrap();
+        let again: Outer = serde_json::from_value(back.clone()).unwrap();
         assert_eq!(again, outer);
+        // Every serializer writes the same: serde_json to a `Vec` (the slots' own method),
+        // pretty or to another writer (through erased-serde), `to_value`.
+        let mut cursor = std::io::Cursor::new(Vec::new());
+        serde_json::to_writer(&mut cursor, &outer).unwrap();
+        for text in [
+            serde_json::to_string(&outer).unwrap(),
+            serde_json::to_string_pretty(&outer).unwrap(),
+            String::from_utf8(cursor.into_inner()).unwrap(),
+        ] {
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), back);
+        }
         assert_eq!(outer.clone(), outer);
         let debug = format!("{outer:?}");
         assert!(debug.starts_with("test.outer { id: Some(\"x\")"), "{debug}");
