@@ -197,8 +197,8 @@ impl<T> Default for Collection<T> {
 }
 
 /// The `@odata.type` of a JSON object, without the leading `#` and lower-cased (type names
-/// are unique regardless of case), or an empty string. Used by the generated `Any...` enums
-/// to pick the variant.
+/// are unique regardless of case), or an empty string: the key an `Any...` enum's variants
+/// are matched by (see [`deserialize_any`], which reads it as the object streams by).
 pub fn odata_type_key(value: &serde_json::Value) -> String {
     value
         .get("@odata.type")
@@ -818,8 +818,7 @@ fn json_error<E: serde::de::Error>(error: serde_json::Error) -> E {
 /// Where each JSON name of a model's `FIELDS` is: an open-addressing hash table (linear
 /// probing, at most half full) of indexes into `FIELDS`, built once per type
 /// ([`table_of`]).
-#[doc(hidden)]
-pub struct Table {
+struct Table {
     slots: Box<[u32]>,
     shift: u32,
 }
