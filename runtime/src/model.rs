@@ -197,8 +197,8 @@ impl<T> Default for Collection<T> {
 }
 
 /// The `@odata.type` of a JSON object, without the leading `#` and lower-cased (type names
-/// are unique regardless of case), or an empty string. Used by the generated `Any...` enums
-/// to pick the variant.
+/// are unique regardless of case), or an empty string: the key an `Any...` enum's variants
+/// are matched by (see [`deserialize_any`], which reads it as the object streams by).
 pub fn odata_type_key(value: &serde_json::Value) -> String {
     value
         .get("@odata.type")
@@ -818,8 +818,7 @@ fn json_error<E: serde::de::Error>(error: serde_json::Error) -> E {
 /// Where each JSON name of a model's `FIELDS` is: an open-addressing hash table (linear
 /// probing, at most half full) of indexes into `FIELDS`, built once per type
 /// ([`table_of`]).
-#[doc(hidden)]
-pub struct Table {
+struct Table {
     slots: Box<[u32]>,
     shift: u32,
 }
@@ -1488,8 +1487,19 @@ mod tests {
         // Written back: the same JSON, and read again: the same value.
         let back = serde_json::to_value(&outer).unwrap();
         assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
-        let again: Outer = serde_json::from_value(back).unwrap();
+        let again: Outer = serde_json::from_value(back.clone()).unwrap();
         assert_eq!(again, outer);
+        // Every serializer writes the same: serde_json to a `Vec` (the slots' own method),
+        // pretty or to another writer (through erased-serde), `to_value`.
+        let mut cursor = std::io::Cursor::new(Vec::new());
+        serde_json::to_writer(&mut cursor, &outer).unwrap();
+        for text in [
+            serde_json::to_string(&outer).unwrap(),
+            serde_json::to_string_pretty(&outer).unwrap(),
+            String::from_utf8(cursor.into_inner()).unwrap(),
+        ] {
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), back);
+        }
         assert_eq!(outer.clone(), outer);
         let debug = format!("{outer:?}");
         assert!(debug.starts_with("test.outer { id: Some(\"x\")"), "{debug}");
