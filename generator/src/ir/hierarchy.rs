@@ -504,7 +504,9 @@ pub(super) fn drop_inherited_rows(ir: &mut Ir) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Claim, ancestors, assign_stated, derives_from, descendants, finish};
+    use crate::diag::{Code, Diagnostics, Loc};
+    use crate::ir::{BaseSource, Ir, TypeKind, TypeRef};
     use crate::ir::{Primitive, Property, TypeDef, namespace_of};
 
     fn ty(name: &str, base: Option<&str>, key: bool) -> TypeDef {

@@ -1897,7 +1897,9 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
 
 #[cfg(test)]
 mod duplicate_tests {
-    use super::*;
+    use super::merge_duplicates;
+    use crate::diag::{Diagnostics, Loc};
+    use crate::ir::{Ir, Operation, Response, path};
 
     fn op(id: &str, method: &str, paths: &[&str], stub: bool) -> Operation {
         let loc = Loc {

@@ -384,7 +384,9 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        Piece, on_service_host, parse, percent_decode, service_version, strip_service_root,
+    };
 
     fn shape(raw: &str) -> String {
         parse(raw).unwrap().shape()

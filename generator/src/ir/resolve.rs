@@ -246,7 +246,7 @@ impl Resolver<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{NameIndex, Target};
 
     fn index() -> NameIndex {
         let mut ix = NameIndex::default();
