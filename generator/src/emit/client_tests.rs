@@ -185,11 +185,41 @@ pub fn tests_file(
 ) -> Result<(String, usize), EmitError> {
     let krate = ident::make_ident(&crate_name.replace('-', "_"));
     let mut file = super::syntax::support_file(SUPPORT, "client support", &krate)?;
+    let t = templates()?;
+    let cases = exchange_rows(ir, names, op_names, areas, &krate, &t)?;
+    let count = cases.len();
+    let table = Subst::new().elems("__elems", cases).items(t.table.clone());
+    let mut tests: Vec<TokenStream> = Vec::new();
+    // Error, paging and path-injection tests on the first suitable operations.
+    tests.extend(error_and_path_tests(ir, op_names, areas, &krate));
+    tests.extend(paging_test(ir, op_names, areas, &krate));
+    tests.extend(call_tests(ir, op_names, areas, &krate)?);
+    let parse = |tokens: TokenStream| {
+        syn::parse2::<syn::File>(tokens)
+            .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
+    };
+    file.items.extend(table);
+    file.items.extend(parse(quote! { #(#tests)* })?.items);
+    Ok((
+        format!("{}\n{}", super::HEADER, super::print_file(file)),
+        count,
+    ))
+}
+
+/// A row of the exchange table per request example paired with its response, when the
+/// client can be shown it over HTTP and would read it as documented.
+fn exchange_rows(
+    ir: &Ir,
+    names: &super::names::Names,
+    op_names: &OpNames,
+    areas: &super::areas::Areas,
+    krate: &syn::Ident,
+    t: &Templates,
+) -> Result<Vec<syn::Expr>, EmitError> {
     let ops: BTreeMap<&str, &Operation> =
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
     let checker = crate::ir::validate::ExampleChecker::new(ir, names.polymorphic());
     let mut cases = Vec::new();
-    let t = templates()?;
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for (req, resp) in pairs(ir) {
         let Some(op) = req.operation.as_deref().and_then(|id| ops.get(id)) else {
@@ -198,7 +228,7 @@ pub fn tests_file(
         if resp.mismatch.is_some() || req.mismatch.is_some() {
             continue;
         }
-        let Some((call, request, request_type)) = call(&t, op_names, &krate, op, req)? else {
+        let Some((call, request, request_type)) = call(t, op_names, krate, op, req)? else {
             continue;
         };
         let status = resp.status.or(op.response.status).unwrap_or(200);
@@ -257,10 +287,17 @@ pub fn tests_file(
         syntax::prepend_expr_attrs(&mut row, syntax::attrs(cfg)?)?;
         cases.push(row);
     }
-    let count = cases.len();
-    let table = Subst::new().elems("__elems", cases).items(t.table.clone());
-    let mut tests: Vec<TokenStream> = Vec::new();
-    // Error, paging and path-injection tests on the first suitable operations.
+    Ok(cases)
+}
+
+/// A Graph error response and hostile path values, on the first GET of one value whose
+/// path has a parameter.
+fn error_and_path_tests(
+    ir: &Ir,
+    op_names: &OpNames,
+    areas: &super::areas::Areas,
+    krate: &syn::Ident,
+) -> Option<TokenStream> {
     let single_get = ir.operations.iter().find(|o| {
         o.method == "GET"
             && !o.response.collection
@@ -270,128 +307,124 @@ pub fn tests_file(
             // Each value one segment (a value that is a path has its own test).
             && !has_segments(&o.paths[0])
     });
-    if let Some(op) = single_get {
-        let root = ident::make_ident(op_names.module(&op.id));
-        let ty = op_names.ident(&op.id);
-        let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
-        let n = op.paths[0].params().count();
-        let fill = |v: TokenStream| {
-            let args = (0..n).map(|i| {
-                if i + 1 == n {
-                    v.clone()
-                } else {
-                    quote! { "p" }
-                }
-            });
-            quote! { #krate::requests::#root::#ty::#ctor(#(#args),*) }
-        };
-        let ok_call = fill(quote! { "missing" });
-        let inj_call = fill(quote! { value });
-        let cfg = areas.cfg_of(&op.id);
-        let gated = quote! {
-            /// A Graph error response becomes a typed `Error::Graph`.
-            #cfg
-            #[tokio::test]
-            async fn graph_error_response_is_typed() {
-                let (server, client) = local().await;
-                Mock::given(method("GET"))
-                    .respond_with(ResponseTemplate::new(404).set_body_raw(
-                        br#"{"error": {"code": "Request_ResourceNotFound", "message": "Resource does not exist.", "innerError": {"request-id": "r1", "date": "2021-07-16T00:00:00"}}}"#.to_vec(),
-                        "application/json",
-                    ).insert_header("request-id", "r1"))
-                    .mount(&server)
-                    .await;
-                match client.send(#ok_call.unwrap()).await {
-                    Err(e @ Error::Graph { .. }) => {
-                        assert_eq!(e.status(), Some(404));
-                        assert_eq!(e.request_id(), Some("r1"), "the response's request-id header");
-                        let error = e.graph_error().unwrap();
-                        assert_eq!(error.code.as_deref(), Some("Request_ResourceNotFound"));
-                        assert_eq!(error.message.as_deref(), Some("Resource does not exist."));
-                        assert_eq!(error.inner_error.as_ref().and_then(|e| e.get("request-id")).and_then(|v| v.as_str()), Some("r1"));
-                    }
-                    other => panic!("expected a Graph error, got {other:?}"),
-                }
+    let op = single_get?;
+    let root = ident::make_ident(op_names.module(&op.id));
+    let ty = op_names.ident(&op.id);
+    let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
+    let n = op.paths[0].params().count();
+    let fill = |v: TokenStream| {
+        let args = (0..n).map(|i| {
+            if i + 1 == n {
+                v.clone()
+            } else {
+                quote! { "p" }
             }
+        });
+        quote! { #krate::requests::#root::#ty::#ctor(#(#args),*) }
+    };
+    let ok_call = fill(quote! { "missing" });
+    let inj_call = fill(quote! { value });
+    let cfg = areas.cfg_of(&op.id);
+    let gated = quote! {
+        /// A Graph error response becomes a typed `Error::Graph`.
+        #cfg
+        #[tokio::test]
+        async fn graph_error_response_is_typed() {
+            let (server, client) = local().await;
+            Mock::given(method("GET"))
+                .respond_with(ResponseTemplate::new(404).set_body_raw(
+                    br#"{"error": {"code": "Request_ResourceNotFound", "message": "Resource does not exist.", "innerError": {"request-id": "r1", "date": "2021-07-16T00:00:00"}}}"#.to_vec(),
+                    "application/json",
+                ).insert_header("request-id", "r1"))
+                .mount(&server)
+                .await;
+            match client.send(#ok_call.unwrap()).await {
+                Err(e @ Error::Graph { .. }) => {
+                    assert_eq!(e.status(), Some(404));
+                    assert_eq!(e.request_id(), Some("r1"), "the response's request-id header");
+                    let error = e.graph_error().unwrap();
+                    assert_eq!(error.code.as_deref(), Some("Request_ResourceNotFound"));
+                    assert_eq!(error.message.as_deref(), Some("Resource does not exist."));
+                    assert_eq!(error.inner_error.as_ref().and_then(|e| e.get("request-id")).and_then(|v| v.as_str()), Some("r1"));
+                }
+                other => panic!("expected a Graph error, got {other:?}"),
+            }
+        }
 
-            /// Values that try to change the path reach the server as one encoded segment.
-            #cfg
-            #[tokio::test]
-            async fn path_values_cannot_change_the_path() {
-                let (server, client) = local().await;
-                Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_raw(b"{}".to_vec(), "application/json")).mount(&server).await;
-                let hostile = ["a/b", "a?b=c", "a#b", "a%2Fb", "../..", "a/../b", "...", "a b", "ünï/cödé", "x'y", "%"];
-                for value in hostile {
-                    client.send(#inj_call.unwrap()).await.expect("request succeeds");
-                }
-                let received = server.received_requests().await.unwrap();
-                assert_eq!(received.len(), hostile.len());
-                let documented = #ok_call.unwrap().into_parts().unwrap().path;
-                let depth = documented.matches('/').count() + 1; // + the /beta prefix
-                for (request, value) in received.iter().zip(hostile) {
-                    let raw = request.url.path();
-                    assert_eq!(raw.matches('/').count(), depth, "{value:?} changed the path: {raw}");
-                    let last = raw.rsplit('/').next().unwrap();
-                    assert_eq!(decode(last), value, "{value:?} arrives intact");
-                    assert!(request.url.query().is_none() && request.url.fragment().is_none(), "{value:?} leaked into query or fragment");
-                }
-                for value in ["", ".", ".."] {
-                    assert!(matches!(#inj_call, Err(Error::InvalidPathValue(_))), "{value:?} is rejected");
-                }
+        /// Values that try to change the path reach the server as one encoded segment.
+        #cfg
+        #[tokio::test]
+        async fn path_values_cannot_change_the_path() {
+            let (server, client) = local().await;
+            Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_raw(b"{}".to_vec(), "application/json")).mount(&server).await;
+            let hostile = ["a/b", "a?b=c", "a#b", "a%2Fb", "../..", "a/../b", "...", "a b", "ünï/cödé", "x'y", "%"];
+            for value in hostile {
+                client.send(#inj_call.unwrap()).await.expect("request succeeds");
             }
-        };
-        tests.push(gated);
-    }
+            let received = server.received_requests().await.unwrap();
+            assert_eq!(received.len(), hostile.len());
+            let documented = #ok_call.unwrap().into_parts().unwrap().path;
+            let depth = documented.matches('/').count() + 1; // + the /beta prefix
+            for (request, value) in received.iter().zip(hostile) {
+                let raw = request.url.path();
+                assert_eq!(raw.matches('/').count(), depth, "{value:?} changed the path: {raw}");
+                let last = raw.rsplit('/').next().unwrap();
+                assert_eq!(decode(last), value, "{value:?} arrives intact");
+                assert!(request.url.query().is_none() && request.url.fragment().is_none(), "{value:?} leaked into query or fragment");
+            }
+            for value in ["", ".", ".."] {
+                assert!(matches!(#inj_call, Err(Error::InvalidPathValue(_))), "{value:?} is rejected");
+            }
+        }
+    };
+    Some(gated)
+}
+
+/// Paging through `@odata.nextLink`, on the first GET of a collection.
+fn paging_test(
+    ir: &Ir,
+    op_names: &OpNames,
+    areas: &super::areas::Areas,
+    krate: &syn::Ident,
+) -> Option<TokenStream> {
     let list = ir.operations.iter().find(|o| {
         o.method == "GET" && o.response.collection && o.response.ty.is_some() && o.body.is_none()
     });
-    if let Some(op) = list {
-        let root = ident::make_ident(op_names.module(&op.id));
-        let ty = op_names.ident(&op.id);
-        let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
-        let args = op.paths[0].params().map(|_| quote! { "p" });
-        let cfg = areas.cfg_of(&op.id);
-        let gated = quote! {
-            /// A collection that spans two pages is followed through `@odata.nextLink`.
-            #cfg
-            #[tokio::test]
-            async fn next_link_is_followed() {
-                let (server, client) = local().await;
-                let next = format!("{}/beta/page-two?$skiptoken=abc", server.uri());
-                Mock::given(method("GET"))
-                    .and(wiremock::matchers::path("/beta/page-two"))
-                    .and(wiremock::matchers::query_param("$skiptoken", "abc"))
-                    .and(header("authorization", "Bearer test-token"))
-                    .respond_with(ResponseTemplate::new(200).set_body_raw(br#"{"value": [{"id": "3"}]}"#.to_vec(), "application/json"))
-                    .expect(1)
-                    .mount(&server)
-                    .await;
-                let first = format!(r#"{{"value": [{{"id": "1"}}, {{"id": "2"}}], "@odata.nextLink": "{next}"}}"#);
-                Mock::given(method("GET"))
-                    .and(wiremock::matchers::path_regex("^/beta/[^p]"))
-                    .respond_with(ResponseTemplate::new(200).set_body_raw(first.into_bytes(), "application/json"))
-                    .expect(1)
-                    .mount(&server)
-                    .await;
-                let all = client.send_all(#krate::requests::#root::#ty::#ctor(#(#args),*).unwrap()).await.unwrap();
-                let ids: Vec<_> = all.iter().map(|item| item.additional_properties.get("id").cloned().or_else(|| serde_json::to_value(item).ok().and_then(|v| v.get("id").cloned()))).collect();
-                assert_eq!(ids.len(), 3);
-                assert_eq!(serde_json::to_value(&all).unwrap(), serde_json::json!([{"id": "1"}, {"id": "2"}, {"id": "3"}]));
-            }
-        };
-        tests.push(gated);
-    }
-    tests.extend(call_tests(ir, op_names, areas, &krate)?);
-    let parse = |tokens: TokenStream| {
-        syn::parse2::<syn::File>(tokens)
-            .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
+    let op = list?;
+    let root = ident::make_ident(op_names.module(&op.id));
+    let ty = op_names.ident(&op.id);
+    let ctor = ident::make_ident(&op_names.constructors(&op.id)[0]);
+    let args = op.paths[0].params().map(|_| quote! { "p" });
+    let cfg = areas.cfg_of(&op.id);
+    let gated = quote! {
+        /// A collection that spans two pages is followed through `@odata.nextLink`.
+        #cfg
+        #[tokio::test]
+        async fn next_link_is_followed() {
+            let (server, client) = local().await;
+            let next = format!("{}/beta/page-two?$skiptoken=abc", server.uri());
+            Mock::given(method("GET"))
+                .and(wiremock::matchers::path("/beta/page-two"))
+                .and(wiremock::matchers::query_param("$skiptoken", "abc"))
+                .and(header("authorization", "Bearer test-token"))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(br#"{"value": [{"id": "3"}]}"#.to_vec(), "application/json"))
+                .expect(1)
+                .mount(&server)
+                .await;
+            let first = format!(r#"{{"value": [{{"id": "1"}}, {{"id": "2"}}], "@odata.nextLink": "{next}"}}"#);
+            Mock::given(method("GET"))
+                .and(wiremock::matchers::path_regex("^/beta/[^p]"))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(first.into_bytes(), "application/json"))
+                .expect(1)
+                .mount(&server)
+                .await;
+            let all = client.send_all(#krate::requests::#root::#ty::#ctor(#(#args),*).unwrap()).await.unwrap();
+            let ids: Vec<_> = all.iter().map(|item| item.additional_properties.get("id").cloned().or_else(|| serde_json::to_value(item).ok().and_then(|v| v.get("id").cloned()))).collect();
+            assert_eq!(ids.len(), 3);
+            assert_eq!(serde_json::to_value(&all).unwrap(), serde_json::json!([{"id": "1"}, {"id": "2"}, {"id": "3"}]));
+        }
     };
-    file.items.extend(table);
-    file.items.extend(parse(quote! { #(#tests)* })?.items);
-    Ok((
-        format!("{}\n{}", super::HEADER, super::print_file(file)),
-        count,
-    ))
+    Some(gated)
 }
 
 /// `krate::requests::root::Op::new(values.., body..)` on an operation's first path

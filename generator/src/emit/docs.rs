@@ -91,33 +91,10 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
     lines
 }
 
-/// Doc attributes that `///` comments cannot carry as they are: a carriage return (not
-/// allowed in a doc comment) becomes a line break or a space. Run over every generated file
-/// before printing, so no source of doc text (descriptions, paths, file names) can make
-/// the printed code fail to parse.
-pub fn fix_doc_attrs(file: &mut syn::File) {
-    struct Fix;
-    impl syn::visit_mut::VisitMut for Fix {
-        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
-            if let syn::Meta::NameValue(nv) = &mut attr.meta
-                && nv.path.is_ident("doc")
-                && let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) = &mut nv.value
-                && s.value().contains('\r')
-            {
-                let text = s.value().replace("\r\n", "\n").replace('\r', " ");
-                *s = syn::LitStr::new(&text, s.span());
-            }
-        }
-    }
-    syn::visit_mut::VisitMut::visit_file_mut(&mut Fix, file);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::print::fix_doc_attrs;
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {

@@ -431,6 +431,104 @@ fn impl_item_attrs(item: &mut syn::ImplItem) -> Result<&mut Vec<syn::Attribute>,
     }
 }
 
+/// The constructor of an operation's builder for one of its paths: the path's values (and
+/// the body) as arguments, the path as one template, its fixed query pairs.
+fn constructor(
+    t: &Templates,
+    op: &Operation,
+    ctor: &str,
+    path: &PathTemplate,
+    body_ty: Option<&syn::Type>,
+    method: &syn::Expr,
+) -> Result<syn::ImplItem, EmitError> {
+    let ctor = ident::make_ident(ctor);
+    let params: Vec<syn::Ident> = param_names(path)
+        .iter()
+        .map(|p| ident::make_ident(p))
+        .collect();
+    // The path as one template: literal text, `{}` or `{'}` where a value goes.
+    let mut template = String::new();
+    let mut pi = params.iter();
+    let mut values = Vec::new();
+    for piece in &path.pieces {
+        match piece {
+            Piece::Literal { text } => template.push_str(&path_literal(text)),
+            Piece::Param {
+                name,
+                quoted,
+                segments,
+            } => {
+                template.push_str(match (*segments, *quoted) {
+                    (true, _) => "{/}",
+                    (false, true) => "{'}",
+                    (false, false) => "{}",
+                });
+                let id = pi.next().expect("one ident per param");
+                values.push(
+                    Subst::new()
+                        .str("__name", name)
+                        .ident("__p", id)
+                        .expression(t.value.clone()),
+                );
+            }
+        }
+    }
+    let mut args: Vec<syn::FnArg> = params
+        .iter()
+        .map(|p| Subst::new().ident("__p", p).arg(t.param.clone()))
+        .collect();
+    let call = match (body_ty, &op.body) {
+        (Some(b), _) => {
+            args.push(Subst::new().ty("__B", b).arg(t.body_param.clone()));
+            t.request_json.clone()
+        }
+        (None, Some(Body::Binary { .. })) => {
+            args.extend(t.bytes_params.iter().cloned());
+            t.request_bytes.clone()
+        }
+        (None, _) => t.request.clone(),
+    };
+    let parts = Subst::new()
+        .expr("__m", method)
+        .str("__path", &template)
+        .elems("__elems", values)
+        .expression(call);
+    let query: Vec<syn::Stmt> = path
+        .query
+        .iter()
+        .map(|(k, v)| {
+            Subst::new()
+                .str("__k", k)
+                .str("__v", v)
+                .stmt(t.query.clone())
+        })
+        .collect();
+    let shape = if query.is_empty() {
+        &t.ctor
+    } else {
+        &t.ctor_query
+    };
+    let mut f = Subst::new()
+        .ident("__c", &ctor)
+        .args("__args", args)
+        .expr("__body", &parts)
+        .stmts("__stmts", query)
+        .impl_item(shape.clone());
+    let mut doc = vec![syntax::doc_attr(&format!(" `{} {}`", op.method, path.raw))?];
+    if let Some(Body::Binary { content_type }) = &op.body {
+        let shown = content_type
+            .as_ref()
+            .map(|c| format!(" (the docs show `{c}`)"))
+            .unwrap_or_default();
+        doc.push(syntax::doc_attr("")?);
+        doc.extend(docs::attr_list(&[docs::clean(&format!(
+            "The body is sent as it is, with `content_type` as its `Content-Type`{shown}."
+        ))])?);
+    }
+    impl_item_attrs(&mut f)?.splice(0..0, doc);
+    Ok(f)
+}
+
 /// The builder (an alias of `client::Request` over the operation's marker type in `kinds`),
 /// its constructors and setters, its `Kind` impl and its body struct, each prefixed with `cfg`.
 fn operation_item(
@@ -447,92 +545,7 @@ fn operation_item(
     let method = method_expr(&op.method)?;
     let mut fns: Vec<syn::ImplItem> = Vec::new();
     for (ctor, path) in op_names.constructors(&op.id).iter().zip(&op.paths) {
-        let ctor = ident::make_ident(ctor);
-        let params: Vec<syn::Ident> = param_names(path)
-            .iter()
-            .map(|p| ident::make_ident(p))
-            .collect();
-        // The path as one template: literal text, `{}` or `{'}` where a value goes.
-        let mut template = String::new();
-        let mut pi = params.iter();
-        let mut values = Vec::new();
-        for piece in &path.pieces {
-            match piece {
-                Piece::Literal { text } => template.push_str(&path_literal(text)),
-                Piece::Param {
-                    name,
-                    quoted,
-                    segments,
-                } => {
-                    template.push_str(match (*segments, *quoted) {
-                        (true, _) => "{/}",
-                        (false, true) => "{'}",
-                        (false, false) => "{}",
-                    });
-                    let id = pi.next().expect("one ident per param");
-                    values.push(
-                        Subst::new()
-                            .str("__name", name)
-                            .ident("__p", id)
-                            .expression(t.value.clone()),
-                    );
-                }
-            }
-        }
-        let mut args: Vec<syn::FnArg> = params
-            .iter()
-            .map(|p| Subst::new().ident("__p", p).arg(t.param.clone()))
-            .collect();
-        let call = match (&body_ty, &op.body) {
-            (Some(b), _) => {
-                args.push(Subst::new().ty("__B", b).arg(t.body_param.clone()));
-                t.request_json.clone()
-            }
-            (None, Some(Body::Binary { .. })) => {
-                args.extend(t.bytes_params.iter().cloned());
-                t.request_bytes.clone()
-            }
-            (None, _) => t.request.clone(),
-        };
-        let parts = Subst::new()
-            .expr("__m", &method)
-            .str("__path", &template)
-            .elems("__elems", values)
-            .expression(call);
-        let query: Vec<syn::Stmt> = path
-            .query
-            .iter()
-            .map(|(k, v)| {
-                Subst::new()
-                    .str("__k", k)
-                    .str("__v", v)
-                    .stmt(t.query.clone())
-            })
-            .collect();
-        let shape = if query.is_empty() {
-            &t.ctor
-        } else {
-            &t.ctor_query
-        };
-        let mut f = Subst::new()
-            .ident("__c", &ctor)
-            .args("__args", args)
-            .expr("__body", &parts)
-            .stmts("__stmts", query)
-            .impl_item(shape.clone());
-        let mut doc = vec![syntax::doc_attr(&format!(" `{} {}`", op.method, path.raw))?];
-        if let Some(Body::Binary { content_type }) = &op.body {
-            let shown = content_type
-                .as_ref()
-                .map(|c| format!(" (the docs show `{c}`)"))
-                .unwrap_or_default();
-            doc.push(syntax::doc_attr("")?);
-            doc.extend(docs::attr_list(&[docs::clean(&format!(
-                "The body is sent as it is, with `content_type` as its `Content-Type`{shown}."
-            ))])?);
-        }
-        impl_item_attrs(&mut f)?.splice(0..0, doc);
-        fns.push(f);
+        fns.push(constructor(&t, op, ctor, path, body_ty.as_ref(), &method)?);
     }
     let setters = setter_names(op_names, op);
     let query = query_options(op);

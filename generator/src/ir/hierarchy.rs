@@ -18,9 +18,11 @@
 //! "Inherited from outlookItem" where the annotation says `entity`), it is taken. A
 //! statement that contradicts the chosen chain is a diagnostic at its line.
 
-use super::*;
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use super::path::Piece;
+use super::{BaseOrigin, BaseSource, Ir, TypeKind, TypeRef, effective_properties};
+use crate::diag::{Code, Diagnostic, Diagnostics, Loc};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One resolved statement: `ty` derives (directly or not) from `base`.
 #[derive(Debug, Clone)]
@@ -350,8 +352,8 @@ fn addressed_by_key(ir: &Ir) -> BTreeMap<String, Loc> {
         for p in &op.paths {
             let n = p.pieces.len();
             let keyed = n >= 2
-                && matches!(&p.pieces[n - 1], path::Piece::Param { quoted: false, .. })
-                && matches!(&p.pieces[n - 2], path::Piece::Literal { text } if text.ends_with('/'));
+                && matches!(&p.pieces[n - 1], Piece::Param { quoted: false, .. })
+                && matches!(&p.pieces[n - 2], Piece::Literal { text } if text.ends_with('/'));
             if keyed && ir.types.contains_key(name) {
                 out.entry(name.clone())
                     .or_insert_with(|| p.loc.clone().unwrap_or_else(|| op.loc.clone()));
@@ -435,7 +437,7 @@ pub(super) fn finish(ir: &mut Ir, diags: &mut Diagnostics) {
             );
         }
     }
-    super::build::break_base_cycles(ir, diags);
+    break_base_cycles(ir, diags);
     let entities: Vec<String> = ir
         .types
         .values()
@@ -452,9 +454,60 @@ pub(super) fn finish(ir: &mut Ir, diags: &mut Diagnostics) {
     }
 }
 
+/// Types whose base chain comes back to them lose their base (a diagnostic each).
+fn break_base_cycles(ir: &mut Ir, diags: &mut Diagnostics) {
+    let names: Vec<String> = ir.types.keys().cloned().collect();
+    for name in names {
+        let mut seen = vec![name.clone()];
+        let mut cur = ir.types[&name].base.clone();
+        while let Some(b) = cur {
+            if seen.contains(&b) {
+                let t = ir.types.get_mut(&name).unwrap();
+                diags.emit(
+                    Code::BaseTypeCycle,
+                    t.loc.clone(),
+                    format!("base types of `{name}` form a cycle; base dropped"),
+                );
+                t.base = None;
+                break;
+            }
+            seen.push(b.clone());
+            cur = ir.types.get(&b).and_then(|t| t.base.clone());
+        }
+    }
+}
+
+/// Rows repeated from a base type ("Inherited from [x]") are not the derived type's own.
+pub(super) fn drop_inherited_rows(ir: &mut Ir) {
+    let names: Vec<String> = ir.types.keys().cloned().collect();
+    for name in names {
+        let mut inherited: Vec<String> = Vec::new();
+        let mut cur = ir.types[&name].base.clone();
+        while let Some(b) = cur {
+            let Some(t) = ir.types.get(&b) else { break };
+            inherited.extend(
+                t.properties
+                    .iter()
+                    .chain(&t.navigation)
+                    .map(|p| p.name.clone()),
+            );
+            cur = t.base.clone();
+        }
+        if inherited.is_empty() {
+            continue;
+        }
+        let t = ir.types.get_mut(&name).unwrap();
+        t.properties.retain(|p| !inherited.contains(&p.name));
+        t.navigation.retain(|p| !inherited.contains(&p.name));
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Claim, ancestors, assign_stated, derives_from, descendants, finish};
+    use crate::diag::{Code, Diagnostics, Loc};
+    use crate::ir::{BaseSource, Ir, TypeKind, TypeRef};
+    use crate::ir::{Primitive, Property, TypeDef, namespace_of};
 
     fn ty(name: &str, base: Option<&str>, key: bool) -> TypeDef {
         TypeDef {

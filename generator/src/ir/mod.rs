@@ -5,13 +5,17 @@
 //! maps are sorted so output is deterministic.
 
 pub mod build;
+pub mod call;
+pub mod enums;
 pub mod hierarchy;
 pub mod navigation;
 pub mod ops;
 pub mod path;
 pub mod path_repair;
 pub mod possible_values;
+pub mod representation;
 pub mod resolve;
+pub mod resources;
 pub mod select;
 pub mod service;
 pub mod shape;
@@ -378,6 +382,11 @@ pub fn declaring_type<'a>(ir: &'a Ir, t: &'a TypeDef, name: &str) -> Option<&'a 
         cur = t.base.as_ref().and_then(|b| ir.types.get(b));
     }
     None
+}
+
+/// Whether `t` or one of its base types has a property named `name`.
+pub fn has_property(ir: &Ir, t: &TypeDef, name: &str) -> bool {
+    declaring_type(ir, t, name).is_some()
 }
 
 impl TypeRef {

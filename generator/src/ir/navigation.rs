@@ -10,34 +10,20 @@
 //! prefix addresses adds one, typed by what the operation returns. Segments that call a
 //! function (`f(...)`), `$value`, `$ref`, `$count` end the walk.
 
-use super::*;
-use crate::diag::{Code, Diagnostics};
+use super::call::call;
+use super::path::{is_identifier, segments};
+use super::{Ir, Property, TypeRef, effective_properties};
+use crate::diag::{Code, Diagnostics, Loc};
 use std::collections::BTreeMap;
 
 /// What a path prefix addresses: a type, single or a collection.
 pub(super) type Addressed = (String, bool);
-
-/// `/users/{id}/usageRights` → `["users", "{}", "usageRights"]`.
-pub(super) fn segments(p: &path::PathTemplate) -> Vec<String> {
-    p.blanked()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 fn key(segs: &[String]) -> String {
     segs.iter()
         .map(|s| s.to_lowercase())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// A plain OData identifier segment (`usageRights`), as properties and operations are named.
-pub(super) fn is_property_segment(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// What the documented paths say they address, for [`walk`].
@@ -74,7 +60,7 @@ impl PathFacts {
 }
 
 /// A GET path's segments, what it returns, its line, the request line (`GET /x`) and
-/// whether its last segment calls an operation (see [`super::service::call`]).
+/// whether its last segment calls an operation (see [`call`]).
 type GetPath = (Vec<String>, Addressed, Loc, String, bool);
 
 /// Every GET path returning a structured type. A path ending in a key also documents its
@@ -104,8 +90,8 @@ fn get_paths(ir: &Ir) -> Vec<GetPath> {
                 documented.push((coll, c, loc.clone(), line.clone(), false));
                 documented.push((segs, (ty.clone(), false), loc, line, false));
             } else {
-                let call = super::service::call(ir, op, &segs).is_some();
-                documented.push((segs, (ty.clone(), collection), loc, line, call));
+                let calls = call(ir, op, &segs).is_some();
+                documented.push((segs, (ty.clone(), collection), loc, line, calls));
             }
         }
     }
@@ -129,7 +115,7 @@ pub(super) fn from_paths(ir: &mut Ir, diags: &mut Diagnostics) {
             documented
                 .par_iter()
                 .map(|(segs, _, _, _, _)| {
-                    let last = segs.last().filter(|s| is_property_segment(s))?;
+                    let last = segs.last().filter(|s| is_identifier(s))?;
                     if segs.len() < 2 {
                         return None;
                     }
@@ -227,7 +213,7 @@ fn step(
         let cast = lower.get(&last.to_lowercase())?;
         return Some((cast.clone(), collection));
     }
-    if collection || !is_property_segment(last) {
+    if collection || !is_identifier(last) {
         return None;
     }
     let t = ir.types.get(&ty)?;

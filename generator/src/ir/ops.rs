@@ -1,15 +1,25 @@
 //! API pages → [`Operation`]s and their examples: the HTTP request section (method and every
 //! path), query options, request headers, request body (a type or an action's parameter
-//! table), the response (status and type), and the request/response examples.
+//! table), the response (status and type), and the request/response examples. Each section
+//! of a page has its reader; [`collect_api`] puts what they read together.
 
-use super::build::{Resolver, body_loc, http_body, page_ns, rows};
+use super::hierarchy;
 use super::path::{self, PathTemplate, Piece};
+use super::path_repair;
+use super::resolve::Resolver;
 use super::typespell::{Base, parse_type_spelling};
-use super::*;
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use super::{
+    Body, Example, ExampleCall, ExampleKind, HeaderParam, Ir, Operation, Response, TypeRef,
+    area_of, has_property,
+};
+use crate::diag::{Code, Diagnostic, Diagnostics, Loc};
 use crate::jsonc;
-use crate::page::{BlockKind, Page, TableKind};
+use crate::page::{
+    Annotation, BlockKind, CodeBlock, Link, Page, PageKind, Paragraph, Spanned, Table, TableKind,
+};
+use rayon::prelude::*;
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 static REQUEST_LINE: LazyLock<Regex> =
@@ -56,12 +66,7 @@ fn under(headings: &Headings, section: Option<usize>, pred: impl Fn(&str) -> boo
 }
 
 /// The first link in a paragraph that names an entity or complex type.
-fn first_type_link(
-    r: &Resolver,
-    links: &[crate::page::Link],
-    ns: &str,
-    loc: &Loc,
-) -> Option<TypeRef> {
+fn first_type_link(r: &Resolver, links: &[Link], ns: &str, loc: &Loc) -> Option<TypeRef> {
     links.iter().find_map(|l| {
         match r.named(
             &l.label,
@@ -76,6 +81,26 @@ fn first_type_link(
     })
 }
 
+/// Every API page's examples and operations (each page on its own, in parallel; each reads
+/// only the types), combined in page order.
+pub(super) fn collect(pages: &[&Page], r: &Resolver, ir: &mut Ir, diags: &mut Diagnostics) {
+    let types: &Ir = ir;
+    let apis: Vec<(Vec<Example>, Vec<Operation>, Diagnostics)> = pages
+        .par_iter()
+        .filter(|page| page.kind == PageKind::Api)
+        .map(|page| {
+            let mut d = Diagnostics::default();
+            let (examples, operations) = collect_api(page, r, types, &mut d);
+            (examples, operations, d)
+        })
+        .collect();
+    for (examples, operations, d) in apis {
+        ir.examples.extend(examples);
+        ir.operations.extend(operations);
+        diags.extend(d);
+    }
+}
+
 /// One API page's examples and operations (`ir`: the types, already resolved).
 pub(super) fn collect_api(
     page: &Page,
@@ -83,14 +108,117 @@ pub(super) fn collect_api(
     ir: &Ir,
     diags: &mut Diagnostics,
 ) -> (Vec<Example>, Vec<Operation>) {
-    let ns = page_ns(page);
+    let ns = page.ns();
     let headings = Headings::new(page);
-    let mut operations = Vec::new();
     let Some(title) = &page.title else {
-        return (Vec::new(), operations);
+        return (Vec::new(), Vec::new());
     };
+    let Some(by_method) = page_request_lines(page, &headings, diags) else {
+        return (Vec::new(), Vec::new());
+    };
+    let ids = OpIds::new(page, &by_method);
+    let method = ids.method.clone();
+    let places = places(page, &headings);
+    let ResponseSection {
+        mut response,
+        loc: response_loc,
+        at: response_at,
+    } = response_section(page, &places, r, &ns);
+    let query = query_section(page, &headings, &places, response_at);
+    let headers = request_headers(page, &headings, &places, diags);
+    let body_section = request_body_section(page, &places, response_at, r, &ns, diags);
+    let mut body = body_section.body.clone();
+    if body.is_none() && takes_body(&method) {
+        body = body_section.link.clone().map(|ty| Body::Type {
+            ty,
+            collection: false,
+        });
+    }
+    let mut read = examples_section(page, &ids, r, ir, &ns, &body, &mut response, diags);
+    if body.is_none() && takes_body(&method) {
+        body = infer_body(
+            ir,
+            &ids,
+            &by_method[0].1,
+            &body_section,
+            &response,
+            &mut read,
+            diags,
+        );
+    }
+    let primary = ids.of(&method);
+    single_response(
+        &mut response,
+        &read.examples,
+        &primary,
+        response_loc,
+        title,
+        diags,
+    );
+    response.statuses = statuses(&response, &read.examples, &primary);
+    response.binary = binary_response(&method, &by_method[0].1) || read.streams.contains(&primary);
+    if response.binary {
+        response.ty = None;
+        response.collection = false;
+    }
+    let common = Common {
+        name: title.value.trim().to_string(),
+        description: page
+            .front_matter
+            .get("description")
+            .cloned()
+            .unwrap_or_default(),
+        stub: page.placeholders > 0,
+        area: area_of(page),
+        query,
+        headers,
+        body,
+        loc: title.loc.clone(),
+    };
+    let operations = operations(by_method, &ids, common, response, &read.examples);
+    (read.examples, operations)
+}
+
+fn takes_body(method: &str) -> bool {
+    matches!(method, "POST" | "PATCH" | "PUT")
+}
+
+/// The ids of a page's operations: the page's file for its first method (the primary
+/// operation), `file#METHOD` for the others.
+struct OpIds {
+    file: String,
+    method: String,
+    methods: Vec<String>,
+}
+
+impl OpIds {
+    fn new(page: &Page, by_method: &[(String, Vec<PathTemplate>)]) -> Self {
+        OpIds {
+            file: page.file.clone(),
+            method: by_method[0].0.clone(),
+            methods: by_method.iter().map(|(m, _)| m.clone()).collect(),
+        }
+    }
+
+    fn of(&self, m: &str) -> String {
+        if m == self.method || !self.methods.iter().any(|mm| mm == m) {
+            self.file.clone()
+        } else {
+            format!("{}#{m}", self.file)
+        }
+    }
+}
+
+/// The request lines of a page by method: its `HTTP request` section's, else (a note)
+/// those outside its examples. `None` when it has none; a page whose request lines are all
+/// in its examples says so.
+fn page_request_lines(
+    page: &Page,
+    headings: &Headings,
+    diags: &mut Diagnostics,
+) -> Option<Vec<(String, Vec<PathTemplate>)>> {
     let mut first = Diagnostics::default();
-    let mut by_method = request_lines(page, &headings, Section::Request, &mut first);
+    let mut by_method = request_lines(page, headings, Section::Request, &mut first);
     let malformed = first
         .iter()
         .any(|d| matches!(d.code, Code::PathMalformed | Code::RequestLineMalformed));
@@ -100,7 +228,7 @@ pub(super) fn collect_api(
         // outside the examples (`## Get the tenant's root site`, a block under the
         // permissions), are the page's definitions.
         let mut found = Diagnostics::default();
-        by_method = request_lines(page, &headings, Section::Elsewhere, &mut found);
+        by_method = request_lines(page, headings, Section::Elsewhere, &mut found);
         if let Some(first) = by_method
             .iter()
             .flat_map(|(_, p)| p)
@@ -115,69 +243,120 @@ pub(super) fn collect_api(
         }
     }
     by_method.retain(|(_, p)| !p.is_empty());
-    if by_method.is_empty() {
-        // A page about something else, or nothing usable (malformed lines are diagnosed
-        // above); a page whose request lines are all in its examples says so.
-        let example_line = page.code_blocks().find_map(|(_, c)| {
-            let (i, _) = c
-                .text
-                .lines()
-                .enumerate()
-                .find(|(_, l)| REQUEST_LINE.is_match(l.trim()))?;
-            Some(Loc {
-                file: page.file.clone(),
-                line: c.body_line + i as u32,
-                col: 1,
-            })
-        });
-        if let Some(loc) = example_line.filter(|_| !malformed) {
-            diags.emit(
-                Code::PageWithoutOperation,
-                loc,
-                "the page's request lines are all in its examples (no `HTTP request` section defines a path); no operation",
-            );
-        }
-        return (Vec::new(), operations);
+    if !by_method.is_empty() {
+        return Some(by_method);
     }
-    let method = by_method[0].0.clone();
-    let methods: Vec<String> = by_method.iter().map(|(m, _)| m.clone()).collect();
-    let op_id = |m: &str| {
-        if m == method || !methods.iter().any(|mm| mm == m) {
-            page.file.clone()
-        } else {
-            format!("{}#{m}", page.file)
-        }
-    };
+    // A page about something else, or nothing usable (malformed lines are diagnosed
+    // above); a page whose request lines are all in its examples says so.
+    let example_line = page.code_blocks().find_map(|(_, c)| {
+        let (i, _) = c
+            .text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| REQUEST_LINE.is_match(l.trim()))?;
+        Some(Loc {
+            file: page.file.clone(),
+            line: c.body_line + i as u32,
+            col: 1,
+        })
+    });
+    if let Some(loc) = example_line.filter(|_| !malformed) {
+        diags.emit(
+            Code::PageWithoutOperation,
+            loc,
+            "the page's request lines are all in its examples (no `HTTP request` section defines a path); no operation",
+        );
+    }
+    None
+}
 
-    let mut query: Vec<String> = Vec::new();
-    let mut headers: Vec<HeaderParam> = Vec::new();
-    let mut body: Option<Body> = None;
-    let mut body_link: Option<TypeRef> = None;
-    // The request body section says "supply the values for relevant fields" (the resource's
-    // own properties), or names multipart content.
-    let mut prose_body: Option<Loc> = None;
-    let mut multipart: Option<Loc> = None;
-    let mut response = Response::default();
-    let mut response_loc = None;
-    let mut seen_response = false;
-    for block in &page.blocks {
-        let sec = block.section;
-        let in_examples = under(&headings, sec, |h| h.starts_with("example"));
-        match &block.kind {
-            BlockKind::Paragraph(p)
-                if !seen_response && !in_examples && p.text.contains("return") =>
-            {
-                // The first success status named (`... 201 Created ... or 507 ...`).
-                let named = || STATUS.captures_iter(&p.text).map(|m| m[1].to_string());
-                if let Some(m) = named().find(|m| m.starts_with('2')) {
-                    seen_response = true;
-                    response_loc = Some(p.loc.clone());
-                    response.status = m.parse().ok();
-                    response.collection = p.text.contains("collection");
-                    response.ty = first_type_link(r, &p.links, &ns, &p.loc);
-                }
+/// Where a block sits: under which of the headings the section readers look for.
+struct Place {
+    /// Under an `Example...` heading.
+    examples: bool,
+    /// Under a heading naming query parameters.
+    query: bool,
+    /// Under a heading naming the request body.
+    body: bool,
+    /// Under a heading naming the response.
+    response: bool,
+}
+
+fn places(page: &Page, headings: &Headings) -> Vec<Place> {
+    page.blocks
+        .iter()
+        .map(|b| {
+            let sec = b.section;
+            Place {
+                examples: under(headings, sec, |h| h.starts_with("example")),
+                query: under(headings, sec, |h| h.contains("query param")),
+                body: under(headings, sec, |h| h.contains("request body")),
+                response: under(headings, sec, |h| h.contains("response")),
             }
-            BlockKind::Paragraph(p) if under(&headings, sec, |h| h.contains("query param")) => {
+        })
+        .collect()
+}
+
+/// The Response section as prose says it: the first paragraph outside the examples that
+/// mentions a return and names a success status.
+struct ResponseSection {
+    response: Response,
+    loc: Option<Loc>,
+    /// The index of that paragraph among the page's blocks.
+    at: Option<usize>,
+}
+
+fn response_section(page: &Page, places: &[Place], r: &Resolver, ns: &str) -> ResponseSection {
+    let mut response = Response::default();
+    for (i, (block, place)) in page.blocks.iter().zip(places).enumerate() {
+        let BlockKind::Paragraph(p) = &block.kind else {
+            continue;
+        };
+        if place.examples || !p.text.contains("return") {
+            continue;
+        }
+        // The first success status named (`... 201 Created ... or 507 ...`).
+        let named = || STATUS.captures_iter(&p.text).map(|m| m[1].to_string());
+        if let Some(m) = named().find(|m| m.starts_with('2')) {
+            response.status = m.parse().ok();
+            response.collection = p.text.contains("collection");
+            response.ty = first_type_link(r, &p.links, ns, &p.loc);
+            return ResponseSection {
+                response,
+                loc: Some(p.loc.clone()),
+                at: Some(i),
+            };
+        }
+    }
+    ResponseSection {
+        response,
+        loc: None,
+        at: None,
+    }
+}
+
+/// Whether the response reader reads paragraph `i`: one outside the examples mentioning a
+/// return, up to the one that names the response (every such one, when none does). No other
+/// reader reads it.
+fn read_as_response(i: usize, p: &Paragraph, place: &Place, at: Option<usize>) -> bool {
+    !place.examples && p.text.contains("return") && at.is_none_or(|a| i <= a)
+}
+
+/// The query options the query parameters section names: `$x` in its prose, the names in
+/// its tables (other than a headers table, or a table of the properties `$filter` takes).
+fn query_section(
+    page: &Page,
+    headings: &Headings,
+    places: &[Place],
+    response_at: Option<usize>,
+) -> Vec<String> {
+    let mut query: Vec<String> = Vec::new();
+    for (i, (block, place)) in page.blocks.iter().zip(places).enumerate() {
+        if !place.query {
+            continue;
+        }
+        match &block.kind {
+            BlockKind::Paragraph(p) if !read_as_response(i, p, place, response_at) => {
                 for m in QUERY_OPTION.captures_iter(&p.text) {
                     let opt = format!("${}", &m[1]);
                     if !query.contains(&opt) {
@@ -185,111 +364,190 @@ pub(super) fn collect_api(
                     }
                 }
             }
-            BlockKind::Table(t) if under(&headings, sec, |h| h.contains("query param")) => {
-                let nearest = sec.map_or("", |i| headings.lower[i].as_str());
-                if nearest.contains("header") || t.kind == TableKind::Headers {
-                    // `### Optional request headers` inside the query parameters section.
-                    if let Some(row) = t.rows.first().and_then(|r| r.first()) {
-                        diags.emit(
-                            Code::HeaderInQuerySection,
-                            row.loc.clone(),
-                            "a request headers table inside the query parameters section; read as headers",
-                        );
-                    }
-                    push_headers(t, &mut headers);
+            BlockKind::Table(t) => {
+                let nearest = block.section.map_or("", |i| headings.lower[i].as_str());
+                if is_headers_in_query(nearest, t)
+                    || nearest.contains("attribute")
+                    || nearest.contains("supported by")
+                {
+                    // Headers, or properties a `$filter` accepts: not options.
                     continue;
                 }
-                if nearest.contains("attribute") || nearest.contains("supported by") {
-                    // Properties a `$filter` accepts, not options.
-                    continue;
-                }
-                let col = t
-                    .column(&["name", "parameter", "query parameter", "parameter name"])
-                    .unwrap_or(0);
-                for row in &t.rows {
-                    let name = row
-                        .get(col)
-                        .map(|c| c.text.trim().trim_matches(['`', '_', '*']).to_string())
-                        .unwrap_or_default();
-                    let plain = name
-                        .strip_prefix('$')
-                        .unwrap_or(&name)
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-                    if !name.is_empty()
-                        && plain
-                        && !query.iter().any(|q| q.eq_ignore_ascii_case(&name))
-                    {
-                        query.push(name);
-                    }
-                }
+                push_query_names(t, &mut query);
             }
-            BlockKind::Table(t) if t.kind == TableKind::Headers && !in_examples => {
+            _ => {}
+        }
+    }
+    query
+}
+
+/// A table in the query parameters section that is a request headers table (`### Optional
+/// request headers` inside it).
+fn is_headers_in_query(nearest: &str, t: &Table) -> bool {
+    nearest.contains("header") || t.kind == TableKind::Headers
+}
+
+/// The option names of a query parameters table, each once.
+fn push_query_names(t: &Table, query: &mut Vec<String>) {
+    let col = t
+        .column(&["name", "parameter", "query parameter", "parameter name"])
+        .unwrap_or(0);
+    for row in &t.rows {
+        let name = row
+            .get(col)
+            .map(|c| c.text.trim().trim_matches(['`', '_', '*']).to_string())
+            .unwrap_or_default();
+        let plain = name
+            .strip_prefix('$')
+            .unwrap_or(&name)
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !name.is_empty() && plain && !query.iter().any(|q| q.eq_ignore_ascii_case(&name)) {
+            query.push(name);
+        }
+    }
+}
+
+/// The request headers: every headers table outside the examples, wherever it sits (one
+/// inside the query parameters section is a note).
+fn request_headers(
+    page: &Page,
+    headings: &Headings,
+    places: &[Place],
+    diags: &mut Diagnostics,
+) -> Vec<HeaderParam> {
+    let mut headers: Vec<HeaderParam> = Vec::new();
+    for (block, place) in page.blocks.iter().zip(places) {
+        let BlockKind::Table(t) = &block.kind else {
+            continue;
+        };
+        if place.query {
+            let nearest = block.section.map_or("", |i| headings.lower[i].as_str());
+            if is_headers_in_query(nearest, t) {
+                if let Some(row) = t.rows.first().and_then(|r| r.first()) {
+                    diags.emit(
+                        Code::HeaderInQuerySection,
+                        row.loc.clone(),
+                        "a request headers table inside the query parameters section; read as headers",
+                    );
+                }
                 push_headers(t, &mut headers);
             }
+        } else if t.kind == TableKind::Headers && !place.examples {
+            push_headers(t, &mut headers);
+        }
+    }
+    headers
+}
+
+/// What the request body section says.
+struct BodySection {
+    /// From its tables: the parameters (a parameters or `Name | Value` table, or a
+    /// properties table when no type is linked).
+    body: Option<Body>,
+    /// The type its prose links.
+    link: Option<TypeRef>,
+    /// It says "supply the values for relevant fields" (the resource's own properties).
+    prose: Option<Loc>,
+    /// It names multipart content.
+    multipart: Option<Loc>,
+}
+
+fn request_body_section(
+    page: &Page,
+    places: &[Place],
+    response_at: Option<usize>,
+    r: &Resolver,
+    ns: &str,
+    diags: &mut Diagnostics,
+) -> BodySection {
+    let mut s = BodySection {
+        body: None,
+        link: None,
+        prose: None,
+        multipart: None,
+    };
+    for (i, (block, place)) in page.blocks.iter().zip(places).enumerate() {
+        if !place.body || place.query {
+            continue;
+        }
+        match &block.kind {
             BlockKind::Paragraph(p)
-                if under(&headings, sec, |h| h.contains("request body"))
-                    && !under(&headings, sec, |h| h.contains("response"))
-                    && body_link.is_none() =>
+                if !place.response
+                    && s.link.is_none()
+                    && !read_as_response(i, p, place, response_at) =>
             {
-                body_link = first_type_link(r, &p.links, &ns, &p.loc);
+                s.link = first_type_link(r, &p.links, ns, &p.loc);
                 let lower = p.text.to_lowercase();
-                if prose_body.is_none()
+                if s.prose.is_none()
                     && (lower.contains("supply the values")
                         || lower.contains("values for relevant")
                         || lower.contains("properties that should be updated")
                         || lower.contains("fields that should be updated"))
                 {
-                    prose_body = Some(p.loc.clone());
+                    s.prose = Some(p.loc.clone());
                 }
                 if lower.contains("multipart") {
-                    multipart = Some(p.loc.clone());
+                    s.multipart = Some(p.loc.clone());
                 }
             }
             BlockKind::Table(t)
-                if under(&headings, sec, |h| h.contains("request body"))
-                    && t.kind == TableKind::Unknown
+                if t.kind == TableKind::Unknown
                     && t.column(&["name"]).is_some()
                     && t.column(&["value"]).is_some()
-                    && body.is_none() =>
+                    && s.body.is_none() =>
             {
                 // `Name | Value | Description`: the parameters, typed in the Value column.
-                let props = r.props(&rows(t, diags), &ns, diags);
+                let props = r.props(&t.property_rows(diags), ns, diags);
                 if !props.is_empty() {
                     diags.emit(
                         Code::BodyInferred,
                         t.loc.clone(),
                         "a `Name | Value` table in the request body: read as the body's parameters, typed by the Value column",
                     );
-                    body = Some(Body::Parameters { properties: props });
+                    s.body = Some(Body::Parameters { properties: props });
                 }
             }
             BlockKind::Table(t)
-                if under(&headings, sec, |h| h.contains("request body"))
-                    && matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
+                if matches!(t.kind, TableKind::Properties | TableKind::Parameters) =>
             {
-                let props = r.props(&rows(t, diags), &ns, diags);
-                if (t.kind == TableKind::Parameters || body_link.is_none()) && body.is_none() {
-                    body = Some(Body::Parameters { properties: props });
+                let props = r.props(&t.property_rows(diags), ns, diags);
+                if (t.kind == TableKind::Parameters || s.link.is_none()) && s.body.is_none() {
+                    s.body = Some(Body::Parameters { properties: props });
                 }
             }
             _ => {}
         }
     }
-    if body.is_none() && matches!(method.as_str(), "POST" | "PATCH" | "PUT") {
-        body = body_link.map(|ty| Body::Type {
-            ty,
-            collection: false,
-        });
-    }
+    s
+}
 
-    let name = title.value.trim().to_string();
-    let mut examples = Vec::new();
+/// What a page's request and response examples say.
+#[derive(Default)]
+struct ExamplesRead {
+    examples: Vec<Example>,
+    /// (operation, Content-Type, where) of each request example that names one.
+    request_content: Vec<(String, String, Loc)>,
+    /// Operations a response example shows as a `stream`.
+    streams: Vec<String>,
+}
+
+/// The page's request and response examples, each of the operation its request line (or
+/// the request before it) names; a response example's type is the response's when the
+/// Response section named none.
+#[allow(clippy::too_many_arguments)]
+fn examples_section(
+    page: &Page,
+    ids: &OpIds,
+    r: &Resolver,
+    ir: &Ir,
+    ns: &str,
+    body: &Option<Body>,
+    response: &mut Response,
+    diags: &mut Diagnostics,
+) -> ExamplesRead {
+    let mut read = ExamplesRead::default();
     let mut last_request_op = page.file.clone();
-    // (operation, Content-Type, where) of each request example that names one.
-    let mut request_content: Vec<(String, String, Loc)> = Vec::new();
-    // Operations a response example shows as a `stream`.
-    let mut streams: Vec<String> = Vec::new();
     for (_, c) in page.code_blocks() {
         let Some(ann) = &c.annotation else { continue };
         let kind = match ann.block_type() {
@@ -313,14 +571,13 @@ pub(super) fn collect_api(
         let (text, offset) = if c.lang == "json" {
             (Some(c.text.trim_end()), 0)
         } else {
-            http_body(&c.text)
+            c.http_body()
         };
         if kind == ExampleKind::Request
             && let Some((m, _)) = &request_line
             && let Some(ct) = content_type(&c.text)
         {
-            let loc = body_loc(c, &c.text, 0);
-            request_content.push((op_id(m), ct, loc));
+            read.request_content.push((ids.of(m), ct, c.body_loc(0)));
         }
         let mut collection = ann.flag("isCollection");
         let mut type_name = None;
@@ -330,36 +587,15 @@ pub(super) fn collect_api(
         });
         if stream {
             if kind == ExampleKind::Response {
-                streams.push(last_request_op.clone());
+                read.streams.push(last_request_op.clone());
             }
         } else if let Some(t) = ann.odata_type() {
-            let t = t.trim();
-            let inner = t
-                .get(..11)
-                .filter(|p| p.eq_ignore_ascii_case("collection("))
-                .and_then(|_| t[11..].strip_suffix(')'))
-                .inspect(|_| collection = true)
-                .unwrap_or(t);
-            match r.named(inner, None, &ns, &ann.loc, diags) {
-                Some(TypeRef::Complex { name }) => type_name = Some(name),
-                Some(_) => {}
-                None => {
-                    if parse_type_spelling(inner)
-                        .is_ok_and(|s| matches!(s.base, Base::Named { .. }))
-                    {
-                        diags.emit(
-                            Code::TypeUnresolved,
-                            ann.loc.clone(),
-                            format!("example type `{inner}` is not defined in the docs"),
-                        );
-                    }
-                }
-            }
+            type_name = annotated_type(t, ann, r, ns, &mut collection, diags);
         } else if kind == ExampleKind::Request {
             if let Some(Body::Type {
                 ty: TypeRef::Complex { name },
                 ..
-            }) = &body
+            }) = body
             {
                 type_name = Some(name.clone());
             }
@@ -374,37 +610,10 @@ pub(super) fn collect_api(
                 response.collection = collection;
             }
         }
-        let body_value = match text.filter(|b| b.trim_start().starts_with(['{', '['])) {
-            None => {
-                if type_name.is_some() && kind == ExampleKind::Response && status != Some(204) {
-                    diags.emit(
-                        Code::ExampleNoBody,
-                        ann.loc.clone(),
-                        "typed response example has no body",
-                    );
-                }
-                None
-            }
-            Some(b) => match jsonc::parse_lenient(b) {
-                Ok(v) => {
-                    if let Some(rep) = v.repairs.first() {
-                        diags.emit(
-                            Code::JsonRepaired,
-                            body_loc(c, &c.text, offset + rep.offset),
-                            format!("example JSON repaired ({:?})", rep.kind),
-                        );
-                    }
-                    Some(v.value)
-                }
-                Err(e) => {
-                    diags.emit(
-                        Code::JsonInvalid,
-                        body_loc(c, &c.text, offset + e.offset),
-                        format!("example JSON does not parse: {}", e.message),
-                    );
-                    continue;
-                }
-            },
+        let typed_response = type_name.is_some() && kind == ExampleKind::Response;
+        let Ok(body_value) = example_json(c, ann, text, offset, typed_response, status, diags)
+        else {
+            continue;
         };
         if let (Some(serde_json::Value::Object(obj)), false, Some(t)) =
             (&body_value, collection, &type_name)
@@ -412,7 +621,7 @@ pub(super) fn collect_api(
             let has_value_prop = ir
                 .types
                 .get(t)
-                .is_some_and(|t| super::build::has_property(ir, t, "value"));
+                .is_some_and(|t| has_property(ir, t, "value"));
             if obj.get("value").is_some_and(|v| v.is_array()) && !has_value_prop {
                 collection = true;
             }
@@ -420,12 +629,12 @@ pub(super) fn collect_api(
         if kind == ExampleKind::Request && body_value.is_none() && request_line.is_none() {
             continue;
         }
-        examples.push(Example {
+        read.examples.push(Example {
             kind,
             name: ann.str("name").map(str::to_string),
             operation: Some(match &request_line {
                 Some((m, _)) => {
-                    last_request_op = op_id(m);
+                    last_request_op = ids.of(m);
                     last_request_op.clone()
                 }
                 None => last_request_op.clone(),
@@ -446,60 +655,159 @@ pub(super) fn collect_api(
             collection,
             body: body_value.unwrap_or(serde_json::Value::Null),
             mismatch: None,
-            loc: body_loc(c, &c.text, offset),
+            loc: c.body_loc(offset),
         });
     }
-    if body.is_none() && matches!(method.as_str(), "POST" | "PATCH" | "PUT") {
-        let primary = op_id(&method);
-        let facts = BodyFacts {
-            ir,
-            method: &method,
-            paths: &by_method[0].1,
-            content: request_content
-                .iter()
-                .find(|(o, _, _)| *o == primary)
-                .map(|(_, ct, loc)| (ct.as_str(), loc)),
-            multipart: multipart.as_ref(),
-            prose: prose_body.as_ref(),
-            response: &response,
-            example: {
-                let mine = || {
-                    examples.iter().filter(|e| {
-                        e.kind == ExampleKind::Request
-                            && e.operation.as_deref() == Some(&primary)
-                            && (e.body.is_object() || e.body.is_array())
-                    })
-                };
-                // One annotated with its type, else the first.
-                mine()
-                    .find(|e| e.type_name.is_some())
-                    .or_else(|| mine().next())
-            },
-        };
-        body = facts.infer(diags);
-        if let Some(Body::Type {
-            ty: TypeRef::Complex { name },
-            ..
-        }) = &body
-        {
-            for e in &mut examples {
-                if e.kind == ExampleKind::Request
-                    && e.operation.as_deref() == Some(&primary)
-                    && e.type_name.is_none()
-                    && e.body.is_object()
-                {
-                    e.type_name = Some(name.clone());
-                }
+    read
+}
+
+/// The type an example's annotation names (`x`, or `Collection(x)`, which sets
+/// `collection`), when it is a defined entity or complex type.
+fn annotated_type(
+    t: &str,
+    ann: &Annotation,
+    r: &Resolver,
+    ns: &str,
+    collection: &mut bool,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let t = t.trim();
+    let inner = t
+        .get(..11)
+        .filter(|p| p.eq_ignore_ascii_case("collection("))
+        .and_then(|_| t[11..].strip_suffix(')'))
+        .inspect(|_| *collection = true)
+        .unwrap_or(t);
+    match r.named(inner, None, ns, &ann.loc, diags) {
+        Some(TypeRef::Complex { name }) => Some(name),
+        Some(_) => None,
+        None => {
+            if parse_type_spelling(inner).is_ok_and(|s| matches!(s.base, Base::Named { .. })) {
+                diags.emit(
+                    Code::TypeUnresolved,
+                    ann.loc.clone(),
+                    format!("example type `{inner}` is not defined in the docs"),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// An example's JSON body (`None` without one; a typed response example without one is a
+/// note); `Err` when it does not parse (a diagnostic; the example is left out).
+fn example_json(
+    c: &CodeBlock,
+    ann: &Annotation,
+    text: Option<&str>,
+    offset: usize,
+    typed_response: bool,
+    status: Option<u16>,
+    diags: &mut Diagnostics,
+) -> Result<Option<serde_json::Value>, ()> {
+    let Some(b) = text.filter(|b| b.trim_start().starts_with(['{', '['])) else {
+        if typed_response && status != Some(204) {
+            diags.emit(
+                Code::ExampleNoBody,
+                ann.loc.clone(),
+                "typed response example has no body",
+            );
+        }
+        return Ok(None);
+    };
+    match jsonc::parse_lenient(b) {
+        Ok(v) => {
+            if let Some(rep) = v.repairs.first() {
+                diags.emit(
+                    Code::JsonRepaired,
+                    c.body_loc(offset + rep.offset),
+                    format!("example JSON repaired ({:?})", rep.kind),
+                );
+            }
+            Ok(Some(v.value))
+        }
+        Err(e) => {
+            diags.emit(
+                Code::JsonInvalid,
+                c.body_loc(offset + e.offset),
+                format!("example JSON does not parse: {}", e.message),
+            );
+            Err(())
+        }
+    }
+}
+
+/// A body that neither a table nor a linked type gives, from the other facts ([`BodyFacts`]);
+/// a type found so is the type of the operation's untyped request examples too.
+fn infer_body(
+    ir: &Ir,
+    ids: &OpIds,
+    paths: &[PathTemplate],
+    section: &BodySection,
+    response: &Response,
+    read: &mut ExamplesRead,
+    diags: &mut Diagnostics,
+) -> Option<Body> {
+    let primary = ids.of(&ids.method);
+    let facts = BodyFacts {
+        ir,
+        method: &ids.method,
+        paths,
+        content: read
+            .request_content
+            .iter()
+            .find(|(o, _, _)| *o == primary)
+            .map(|(_, ct, loc)| (ct.as_str(), loc)),
+        multipart: section.multipart.as_ref(),
+        prose: section.prose.as_ref(),
+        response,
+        example: {
+            let mine = || {
+                read.examples.iter().filter(|e| {
+                    e.kind == ExampleKind::Request
+                        && e.operation.as_deref() == Some(&primary)
+                        && (e.body.is_object() || e.body.is_array())
+                })
+            };
+            // One annotated with its type, else the first.
+            mine()
+                .find(|e| e.type_name.is_some())
+                .or_else(|| mine().next())
+        },
+    };
+    let body = facts.infer(diags);
+    if let Some(Body::Type {
+        ty: TypeRef::Complex { name },
+        ..
+    }) = &body
+    {
+        for e in &mut read.examples {
+            if e.kind == ExampleKind::Request
+                && e.operation.as_deref() == Some(&primary)
+                && e.type_name.is_none()
+                && e.body.is_object()
+            {
+                e.type_name = Some(name.clone());
             }
         }
     }
-    // The Response section says "a collection of [x]" but every response example of the
-    // operation is one `x` (annotated so, no `value` array): the examples show what the
-    // service sends.
-    let primary = op_id(&method);
+    body
+}
+
+/// The Response section says "a collection of [x]" but every response example of the
+/// operation is one `x` (annotated so, no `value` array): the examples show what the
+/// service sends.
+fn single_response(
+    response: &mut Response,
+    examples: &[Example],
+    primary: &str,
+    response_loc: Option<Loc>,
+    title: &Spanned<String>,
+    diags: &mut Diagnostics,
+) {
     let single: Vec<&Example> = examples
         .iter()
-        .filter(|e| e.kind == ExampleKind::Response && e.operation.as_deref() == Some(&primary))
+        .filter(|e| e.kind == ExampleKind::Response && e.operation.as_deref() == Some(primary))
         .filter(|e| e.body.is_object())
         .collect();
     let response_type = match &response.ty {
@@ -512,61 +820,82 @@ pub(super) fn collect_api(
             !e.collection && e.type_name.is_some() && e.type_name.as_ref() == response_type
         })
     {
+        let message = format!(
+            "the response is described as a collection, but its {} response example{} one `{}`; the operation returns one",
+            single.len(),
+            if single.len() == 1 {
+                " is"
+            } else {
+                "s are each"
+            },
+            response_type.map_or("", |t| t.rsplit('.').next().unwrap_or(t))
+        );
         response.collection = false;
         diags.push(
             Diagnostic::new(
                 Code::ResponseSingle,
-                response_loc.clone().unwrap_or_else(|| title.loc.clone()),
-                format!(
-                    "the response is described as a collection, but its {} response example{} one `{}`; the operation returns one",
-                    single.len(),
-                    if single.len() == 1 { " is" } else { "s are each" },
-                    response_type.map_or("", |t| t.rsplit('.').next().unwrap_or(t))
-                ),
+                response_loc.unwrap_or_else(|| title.loc.clone()),
+                message,
             )
             .with_related(single[0].loc.clone()),
         );
     }
-    let description = page
-        .front_matter
-        .get("description")
-        .cloned()
-        .unwrap_or_default();
-    response.statuses = statuses(&response, &examples, &primary);
-    response.binary = binary_response(&method, &by_method[0].1) || streams.contains(&primary);
-    if response.binary {
-        response.ty = None;
-        response.collection = false;
-    }
+}
+
+/// What every operation of a page shares.
+struct Common {
+    name: String,
+    description: String,
+    stub: bool,
+    area: String,
+    query: Vec<String>,
+    headers: Vec<HeaderParam>,
+    body: Option<Body>,
+    loc: Loc,
+}
+
+/// An operation per method: the first is the page's (its response the Response
+/// section's); another one's response is what its examples show.
+fn operations(
+    by_method: Vec<(String, Vec<PathTemplate>)>,
+    ids: &OpIds,
+    common: Common,
+    response: Response,
+    examples: &[Example],
+) -> Vec<Operation> {
+    let mut operations = Vec::new();
     for (m, paths) in by_method {
-        let primary = m == method;
-        let takes_body = matches!(m.as_str(), "POST" | "PATCH" | "PUT");
+        let primary = m == ids.method;
         operations.push(Operation {
-            id: op_id(&m),
+            id: ids.of(&m),
             name: if primary {
-                name.clone()
+                common.name.clone()
             } else {
-                format!("{name} ({m})")
+                format!("{} ({m})", common.name)
             },
-            stub: page.placeholders > 0,
-            area: area_of(page),
-            description: description.clone(),
-            body: if takes_body { body.clone() } else { None },
+            stub: common.stub,
+            area: common.area.clone(),
+            description: common.description.clone(),
+            body: if takes_body(&m) {
+                common.body.clone()
+            } else {
+                None
+            },
             // The page's own examples: no other page's example is of this page's operation.
             response: if primary {
                 response.clone()
             } else {
-                secondary_response(&examples, &op_id(&m))
+                secondary_response(examples, &ids.of(&m))
             },
             method: m,
             paths,
-            query: query.clone(),
-            headers: headers.clone(),
-            loc: title.loc.clone(),
+            query: common.query.clone(),
+            headers: common.headers.clone(),
+            loc: common.loc.clone(),
             also_documented_at: vec![],
         });
     }
-    (examples, operations)
+    operations
 }
 
 /// Where request lines are read from: the `HTTP request` section, or anywhere outside the
@@ -636,7 +965,7 @@ fn request_lines(
                 }
             };
             let paths = &mut by_method[i].1;
-            match super::path_repair::parse(&m[2], &loc, diags) {
+            match path_repair::parse(&m[2], &loc, diags) {
                 Ok(t) if !paths.iter().any(|p| p.shape() == t.shape()) => {
                     paths.push(PathTemplate {
                         loc: Some(loc),
@@ -653,7 +982,7 @@ fn request_lines(
 
 /// The rows of a request headers table, each header once (Authorization, Content-Type and
 /// Content-Length are the client's).
-fn push_headers(t: &crate::page::Table, headers: &mut Vec<HeaderParam>) {
+fn push_headers(t: &Table, headers: &mut Vec<HeaderParam>) {
     let name_col = t.column(&["header", "name", "header name"]).unwrap_or(0);
     let desc_col = t.column(&["description", "value"]);
     for row in &t.rows {
@@ -777,7 +1106,7 @@ impl BodyFacts<'_> {
                 return false;
             };
             obj.keys()
-                .all(|k| k.starts_with('@') || super::build::has_property(self.ir, t, k))
+                .all(|k| k.starts_with('@') || has_property(self.ir, t, k))
         };
         if let (Some(e), true, Some(ty @ TypeRef::Complex { name })) =
             (example, created, &self.response.ty)
@@ -964,58 +1293,7 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
             .map(|op| op.paths.iter().map(PathTemplate::shape).collect())
             .collect()
     };
-    let homes = resource_homes(ir, &ops, &shapes);
-    // (method, shape) → the best claimant's index, with its rank once a second page claims
-    let mut owner: BTreeMap<(&str, &str), (usize, Option<Rank>)> = BTreeMap::new();
-    type Rank<'a> = (bool, bool, bool, std::cmp::Reverse<usize>, &'a str);
-    for (i, op) in ops.iter().enumerate() {
-        for (p, shape) in op.paths.iter().zip(&shapes[i]) {
-            // The claimant's path of this shape (its first, when it documents several).
-            let rank = |j: usize| {
-                let o: &Operation = &ops[j];
-                let path = o
-                    .paths
-                    .iter()
-                    .zip(&shapes[j])
-                    .find(|(_, s)| *s == shape)
-                    .map_or(p, |(q, _)| q);
-                (
-                    o.stub,
-                    // A page that writes the path bare documents the call itself; one
-                    // that writes it with fixed query pairs (`/users?$expand=manager`)
-                    // documents a use of it.
-                    !path.query.is_empty(),
-                    !homes
-                        .get(shape.as_str())
-                        .is_some_and(|stem| in_family(&o.id, stem)),
-                    std::cmp::Reverse(claim_strength(&o.id, path)),
-                    o.id.as_str(),
-                )
-            };
-            owner
-                .entry((op.method.as_str(), shape.as_str()))
-                .and_modify(|(j, best)| {
-                    let best = best.get_or_insert_with(|| rank(*j));
-                    let mine = rank(i);
-                    if mine < *best {
-                        (*j, *best) = (i, mine);
-                    }
-                })
-                .or_insert((i, None));
-        }
-    }
-    // Each path's owner, by operation and path index.
-    let owners: Vec<Vec<usize>> = ops
-        .iter()
-        .zip(&shapes)
-        .map(|(op, shapes)| {
-            shapes
-                .iter()
-                .map(|s| owner[&(op.method.as_str(), s.as_str())].0)
-                .collect()
-        })
-        .collect();
-    drop(owner);
+    let owners = claim_owners(ir, &ops, &shapes);
     let locs: Vec<(Loc, String)> = ops.iter().map(|o| (o.loc.clone(), o.id.clone())).collect();
     // What each page that lost a claim says about the call: merged into the winner.
     let mut facts: Vec<(usize, Facts)> = Vec::new();
@@ -1106,6 +1384,60 @@ pub(super) fn merge_duplicates(ir: &mut Ir, diags: &mut Diagnostics) {
     follow_moved_examples(&mut ir.examples, &lost_shapes, &renamed);
     ir.operations = kept;
     resource_bodies(ir, diags);
+}
+
+/// The owner of each path of each operation (by operation and path index): for each
+/// (method, path shape), the best claimant by the rank [`merge_duplicates`] describes.
+fn claim_owners(ir: &Ir, ops: &[Operation], shapes: &[Vec<String>]) -> Vec<Vec<usize>> {
+    let homes = resource_homes(ir, ops, shapes);
+    // (method, shape) → the best claimant's index, with its rank once a second page claims
+    let mut owner: BTreeMap<(&str, &str), (usize, Option<Rank>)> = BTreeMap::new();
+    type Rank<'a> = (bool, bool, bool, std::cmp::Reverse<usize>, &'a str);
+    for (i, op) in ops.iter().enumerate() {
+        for (p, shape) in op.paths.iter().zip(&shapes[i]) {
+            // The claimant's path of this shape (its first, when it documents several).
+            let rank = |j: usize| {
+                let o: &Operation = &ops[j];
+                let path = o
+                    .paths
+                    .iter()
+                    .zip(&shapes[j])
+                    .find(|(_, s)| *s == shape)
+                    .map_or(p, |(q, _)| q);
+                (
+                    o.stub,
+                    // A page that writes the path bare documents the call itself; one
+                    // that writes it with fixed query pairs (`/users?$expand=manager`)
+                    // documents a use of it.
+                    !path.query.is_empty(),
+                    !homes
+                        .get(shape.as_str())
+                        .is_some_and(|stem| in_family(&o.id, stem)),
+                    std::cmp::Reverse(claim_strength(&o.id, path)),
+                    o.id.as_str(),
+                )
+            };
+            owner
+                .entry((op.method.as_str(), shape.as_str()))
+                .and_modify(|(j, best)| {
+                    let best = best.get_or_insert_with(|| rank(*j));
+                    let mine = rank(i);
+                    if mine < *best {
+                        (*j, *best) = (i, mine);
+                    }
+                })
+                .or_insert((i, None));
+        }
+    }
+    ops.iter()
+        .zip(shapes)
+        .map(|(op, shapes)| {
+            shapes
+                .iter()
+                .map(|s| owner[&(op.method.as_str(), s.as_str())].0)
+                .collect()
+        })
+        .collect()
 }
 
 /// An update whose page says only "supply the values for relevant fields" (a JSON body of
@@ -1534,10 +1866,10 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
         let Some(TypeRef::Complex { name }) = &op.response.ty else {
             continue;
         };
-        if name != t && super::hierarchy::ancestors(ir, name).contains(&t) {
+        if name != t && hierarchy::ancestors(ir, name).contains(&t) {
             let wider = widen
                 .get(id)
-                .is_none_or(|(w, _)| super::hierarchy::ancestors(ir, w).contains(&t));
+                .is_none_or(|(w, _)| hierarchy::ancestors(ir, w).contains(&t));
             if wider {
                 widen.insert(id.to_string(), (t.to_string(), ex.loc.clone()));
             }
@@ -1565,7 +1897,9 @@ pub(super) fn widen_responses(ir: &mut Ir, diags: &mut Diagnostics) {
 
 #[cfg(test)]
 mod duplicate_tests {
-    use super::*;
+    use super::merge_duplicates;
+    use crate::diag::{Diagnostics, Loc};
+    use crate::ir::{Ir, Operation, Response, path};
 
     fn op(id: &str, method: &str, paths: &[&str], stub: bool) -> Operation {
         let loc = Loc {

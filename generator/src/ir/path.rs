@@ -138,7 +138,6 @@ impl PathTemplate {
     }
 }
 
-/// `%XX` sequences decoded (invalid ones kept as written).
 /// The argument names of a call's parentheses, in order: `a={a},b='{b}'` → `a`, `b`.
 pub fn call_argument_names(inner: &str) -> impl Iterator<Item = &str> {
     inner
@@ -146,6 +145,31 @@ pub fn call_argument_names(inner: &str) -> impl Iterator<Item = &str> {
         .filter_map(|kv| kv.split_once('=').map(|(k, _)| k.trim()))
 }
 
+/// `/users/{id}/usageRights` → `["users", "{}", "usageRights"]`.
+pub fn segments(p: &PathTemplate) -> Vec<String> {
+    p.blanked()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A plain OData identifier segment (`usageRights`), as properties and operations are named.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `f(...)` → (`f`, the text inside); a segment without parentheses → (itself, `None`).
+pub fn split_call(seg: &str) -> (&str, Option<&str>) {
+    match seg.split_once('(') {
+        Some((head, rest)) => (head, Some(rest.strip_suffix(')').unwrap_or(rest))),
+        None => (seg, None),
+    }
+}
+
+/// `%XX` sequences decoded (invalid ones kept as written).
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -360,7 +384,9 @@ pub fn parse(raw: &str) -> Result<PathTemplate, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        Piece, on_service_host, parse, percent_decode, service_version, strip_service_root,
+    };
 
     fn shape(raw: &str) -> String {
         parse(raw).unwrap().shape()

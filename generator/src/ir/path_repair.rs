@@ -485,7 +485,10 @@ fn sibling_param(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Rule, across, is_sample_value, parse, repair_text, singular};
+    use crate::diag::{Code, Diagnostics, Loc};
+    use crate::ir::Ir;
+    use crate::ir::path::{self, PathTemplate};
     use crate::ir::{Operation, Response};
 
     fn repaired(raw: &str) -> (String, Vec<Rule>) {

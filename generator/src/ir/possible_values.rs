@@ -7,7 +7,7 @@
 //! if unique. The generated SDK gets the open enum (unknown values still round trip) and the
 //! schema says what the service says. A note records each decision.
 
-use super::*;
+use super::{Ir, Primitive, TypeRef};
 use crate::diag::{Code, Diagnostics};
 use regex::Regex;
 use std::sync::LazyLock;

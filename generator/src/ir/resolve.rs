@@ -1,6 +1,12 @@
 //! The global name index: resolves type names as the docs write them (qualified, bare,
-//! wrong namespace, wrong case, or only a link to the defining page) to defined types.
+//! wrong namespace, wrong case, or only a link to the defining page) to defined types; and
+//! the [`Resolver`] that turns names, Type cells and property rows into the IR's types
+//! with their diagnostics.
 
+use super::typespell::{Base, SpellingError, parse_type_spelling};
+use super::{Property, TypeRef, namespace_of, simple_name};
+use crate::diag::{Code, Diagnostic, Diagnostics, Loc};
+use crate::page::{Cell, PropertyRow};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +48,7 @@ impl NameIndex {
             .entry(lc)
             .or_insert_with(|| (qualified.to_string(), target));
         self.simple
-            .entry(super::simple_name(qualified).to_lowercase())
+            .entry(simple_name(qualified).to_lowercase())
             .or_default()
             .insert(qualified.to_string());
         if let Some(stem) = link_stem(file) {
@@ -90,7 +96,7 @@ impl NameIndex {
         let pick = |ns: &str| {
             candidates
                 .iter()
-                .find(|q| super::namespace_of(q).eq_ignore_ascii_case(ns))
+                .find(|q| namespace_of(q).eq_ignore_ascii_case(ns))
         };
         let q = pick(page_ns)
             .or_else(|| pick("microsoft.graph"))
@@ -104,9 +110,143 @@ impl NameIndex {
     }
 }
 
+/// `x` on a page of namespace `ns` → `ns.x`; a qualified name (`#` dropped) stays.
+pub fn qualify(name: &str, ns: &str) -> String {
+    let name = name.trim().trim_start_matches('#');
+    if name.contains('.') {
+        name.to_string()
+    } else {
+        format!("{ns}.{name}")
+    }
+}
+
+/// Names, Type cells and property rows resolved against the index, each irregularity a
+/// diagnostic.
+pub struct Resolver<'a> {
+    index: &'a NameIndex,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(index: &'a NameIndex) -> Self {
+        Resolver { index }
+    }
+}
+
+impl Resolver<'_> {
+    pub fn props(&self, raw: &[PropertyRow], ns: &str, diags: &mut Diagnostics) -> Vec<Property> {
+        let mut out: Vec<Property> = Vec::new();
+        // Name → position in `out`: duplicates found in one lookup (tables can be long).
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in raw {
+            if let Some(&prev) = seen.get(p.name.as_str()) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PropertyDuplicate,
+                        p.loc.clone(),
+                        format!("property `{}` is listed twice; the first row wins", p.name),
+                    )
+                    .with_related(out[prev].loc.clone()),
+                );
+                continue;
+            }
+            seen.insert(&p.name, out.len());
+            let (ty, collection) = self.cell(&p.ty, ns, diags);
+            let lower = p.description.to_lowercase();
+            out.push(Property {
+                name: p.name.clone(),
+                ty,
+                collection,
+                read_only: lower.contains("read-only") || lower.contains("readonly"),
+                nullable: if lower.contains("not nullable") || lower.contains("non-nullable") {
+                    Some(false)
+                } else if lower.contains("nullable") {
+                    Some(true)
+                } else {
+                    None
+                },
+                description: p.description.clone(),
+                loc: p.loc.clone(),
+            });
+        }
+        out
+    }
+
+    /// Resolve one Type cell.
+    pub fn cell(&self, cell: &Cell, ns: &str, diags: &mut Diagnostics) -> (TypeRef, bool) {
+        match parse_type_spelling(&cell.raw) {
+            Ok(s) => {
+                let ty = match s.base {
+                    Base::Primitive(p) => TypeRef::Primitive { primitive: p },
+                    Base::Named { name, link } => self
+                        .named(&name, link.as_deref(), ns, &cell.loc, diags)
+                        .unwrap_or_else(|| {
+                            diags.emit(
+                                Code::TypeUnresolved,
+                                cell.loc.clone(),
+                                format!(
+                                    "type `{name}` is not defined in the docs; kept as raw JSON"
+                                ),
+                            );
+                            TypeRef::Opaque {
+                                spelling: cell.text.clone(),
+                            }
+                        }),
+                };
+                (ty, s.collection)
+            }
+            Err(e) => {
+                let why = match e {
+                    SpellingError::Empty => "empty type cell".to_string(),
+                    SpellingError::Placeholder => "type is a TODO placeholder".to_string(),
+                    SpellingError::NoType => "type cell says `None`".to_string(),
+                    SpellingError::Unrecognised(s) => format!("unrecognised type spelling `{s}`"),
+                };
+                diags.emit(
+                    Code::TypeSpellingUnrecognised,
+                    cell.loc.clone(),
+                    format!("{why}; kept as raw JSON"),
+                );
+                (
+                    TypeRef::Opaque {
+                        spelling: cell.text.clone(),
+                    },
+                    false,
+                )
+            }
+        }
+    }
+
+    /// Resolve a type name; diagnoses a namespace mismatch, returns None when undefined.
+    pub fn named(
+        &self,
+        name: &str,
+        link: Option<&str>,
+        ns: &str,
+        loc: &Loc,
+        diags: &mut Diagnostics,
+    ) -> Option<TypeRef> {
+        let Resolved {
+            name: q,
+            target,
+            namespace_mismatch,
+        } = self.index.resolve(name, link, ns)?;
+        if let Some(wrong) = namespace_mismatch {
+            diags.emit(
+                Code::NamespaceMismatch,
+                loc.clone(),
+                format!("`{name}` names namespace `{wrong}`; resolved to `{q}`"),
+            );
+        }
+        Some(match target {
+            Target::Type => TypeRef::Complex { name: q },
+            Target::Enum => TypeRef::Enum { name: q },
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{NameIndex, Target};
 
     fn index() -> NameIndex {
         let mut ix = NameIndex::default();

@@ -18,26 +18,16 @@
 //! unresolved entity (`binding.ty == None`); a one-segment path is unbound (an import).
 //! Functions are composable when a documented path goes on after the call.
 
-use super::navigation::{PathFacts, is_property_segment as is_identifier, segments};
-use super::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CallKind {
-    Action,
-    Function,
-}
-
-/// What a path's last segment calls, read off the segment, the method and the title alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
-    pub kind: CallKind,
-    /// The namespace written before the name, if any (`microsoft.graph`).
-    pub qualifier: Option<String>,
-    pub name: String,
-    /// Parameter names written in the parentheses (`f(a={a},b='{b}')` → `a`, `b`).
-    pub params: Vec<String>,
-}
+pub use super::call::{Call, CallKind, call};
+use super::navigation::PathFacts;
+use super::path::{is_identifier, segments, split_call};
+use super::{
+    Body, Ir, Operation, Primitive, Property, TypeRef, effective_properties,
+    most_populous_namespace, namespace_of, simple_name,
+};
+use crate::diag::Loc;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The binding parameter of a bound operation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -78,57 +68,6 @@ pub struct Service {
     pub roots: Vec<Root>,
     /// Sorted by namespace, name and binding; one per (kind, name, binding).
     pub operations: Vec<ServiceOperation>,
-}
-
-/// `f(...)` → (`f`, the text inside); a segment without parentheses → (itself, `None`).
-fn split_call(seg: &str) -> (&str, Option<&str>) {
-    match seg.split_once('(') {
-        Some((head, rest)) => (head, Some(rest.strip_suffix(')').unwrap_or(rest))),
-        None => (seg, None),
-    }
-}
-
-/// The operation `segs`' last segment calls, by the syntactic signs (see the module docs).
-/// POST and GET only.
-pub fn call(ir: &Ir, op: &Operation, segs: &[String]) -> Option<Call> {
-    let kind = match op.method.as_str() {
-        "GET" => CallKind::Function,
-        "POST" => CallKind::Action,
-        _ => return None,
-    };
-    let (head, inner) = split_call(segs.last()?);
-    let (qualifier, name) = match head.rsplit_once('.') {
-        Some((ns, name)) => (Some(ns), name),
-        None => (None, head),
-    };
-    if !is_identifier(name) || qualifier.is_some_and(|q| !q.split('.').all(is_identifier)) {
-        return None;
-    }
-    let is_type =
-        |q: &str| ir.types.contains_key(q) || ir.types.keys().any(|k| k.eq_ignore_ascii_case(q));
-    let titled = op
-        .name
-        .split_once(':')
-        .is_some_and(|(_, n)| n.trim().eq_ignore_ascii_case(name));
-    let params = match inner {
-        Some(inner) if inner.trim().is_empty() => Some(vec![]),
-        Some(inner) if inner.contains('=') => Some(
-            path::call_argument_names(inner)
-                .filter(|k| is_identifier(k))
-                .map(str::to_string)
-                .collect(),
-        ),
-        Some(_) => return None,
-        None if qualifier.is_some() && !is_type(head) => Some(vec![]),
-        None if titled => Some(vec![]),
-        None => None,
-    }?;
-    Some(Call {
-        kind,
-        qualifier: qualifier.map(str::to_string),
-        name: name.to_string(),
-        params,
-    })
 }
 
 /// The service the IR's paths describe.

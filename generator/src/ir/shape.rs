@@ -72,7 +72,8 @@ pub fn family(p: Primitive) -> Family {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::infer;
+    use crate::ir::typespell::{Base, Primitive};
     use serde_json::json;
 
     #[test]

@@ -411,8 +411,10 @@ fn strip_word_ci<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Base, Primitive, SpellingError, TypeSpelling, parse_type_spelling};
+    use regex::Regex;
     use std::collections::HashMap;
+    use std::sync::LazyLock;
 
     /// Compact rendering: `String`, `name`, `name@link`, with `[]` for collections.
     fn show(t: &TypeSpelling) -> String {

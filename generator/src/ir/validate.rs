@@ -6,9 +6,15 @@
 //! table; the table's mistake is reported). Every other mismatch is reported and recorded
 //! on the example.
 
-use super::*;
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use super::hierarchy::{Tree, polymorphic_bases};
+use super::representation::JsonHints;
+use super::{
+    Body, Example, ExampleKind, Ir, Primitive, Property, TypeRef, declaring_type,
+    effective_properties, simple_name,
+};
+use crate::diag::{Code, Diagnostic, Diagnostics, Loc};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One place where an example does not fit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +45,7 @@ impl Mismatch {
 pub struct ExampleChecker<'a> {
     ir: &'a Ir,
     poly: &'a BTreeSet<String>,
-    tree: super::hierarchy::Tree<'a>,
+    tree: Tree<'a>,
 }
 
 impl<'a> ExampleChecker<'a> {
@@ -47,7 +53,7 @@ impl<'a> ExampleChecker<'a> {
         ExampleChecker {
             ir,
             poly,
-            tree: super::hierarchy::Tree::new(ir),
+            tree: Tree::new(ir),
         }
     }
 
@@ -267,11 +273,11 @@ fn own(owner: Option<(&str, &str)>) -> Option<(String, String)> {
 /// Reconcile properties that the data examples contradict, then record what still does not
 /// fit. A property is retyped when the JSON representation agrees with the examples (two
 /// sources against the table), or made a collection when examples carry an array for it.
-pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &mut Diagnostics) {
+pub fn reconcile_examples(ir: &mut Ir, hints: &JsonHints, diags: &mut Diagnostics) {
     // (type, property) → (the JSON representation's type, the first example that disagrees)
     type Fix = (Option<(TypeRef, bool)>, Loc);
     let mut fixes: BTreeMap<(String, String), Fix> = BTreeMap::new();
-    let poly = super::hierarchy::polymorphic_bases(ir);
+    let poly = polymorphic_bases(ir);
     let found = ExampleChecker::new(ir, &poly).all(false);
     for (ex, mismatches) in ir.examples.iter().zip(found) {
         for m in mismatches {
@@ -313,7 +319,7 @@ pub fn reconcile_examples(ir: &mut Ir, hints: &super::build::JsonHints, diags: &
             Diagnostic::new(Code::ExampleInvalid, prop.loc.clone(), message).with_related(example),
         );
     }
-    let poly = super::hierarchy::polymorphic_bases(ir);
+    let poly = polymorphic_bases(ir);
     let results = ExampleChecker::new(ir, &poly).all(true);
     for (ex, mismatches) in ir.examples.iter_mut().zip(results) {
         if let Some(first) = mismatches.first() {

@@ -5,9 +5,11 @@
 pub mod parse;
 pub mod table;
 
-use crate::diag::Loc;
+use crate::diag::{Code, Diagnostics, Loc};
+use regex::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 pub use table::TableKind;
 
@@ -180,5 +182,158 @@ impl Page {
             BlockKind::Paragraph(p) => Some((b.section, p)),
             _ => None,
         })
+    }
+
+    /// The page's `Namespace:` without its trailing `.`; [`DEFAULT_NAMESPACE`] when it
+    /// names none.
+    pub fn ns(&self) -> String {
+        self.namespace
+            .as_ref()
+            .map(|n| n.value.trim_end_matches('.').to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string())
+    }
+}
+
+/// The namespace of a page that names none.
+pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
+
+/// `x resource type` → `x`: the name a page title gives.
+pub fn name_from_title(title: &str) -> String {
+    let mut t = title.trim().to_string();
+    for suffix in [
+        " resource type",
+        " resource",
+        " complex type",
+        " entity type",
+        " enum type",
+        " enumeration type",
+        " enum",
+        " type",
+        " object",
+    ] {
+        if t.to_lowercase().ends_with(suffix) {
+            t.truncate(t.len() - suffix.len());
+            break;
+        }
+    }
+    t.trim().trim_matches('`').to_string()
+}
+
+impl CodeBlock {
+    /// The location of a byte offset inside the block's text.
+    pub fn body_loc(&self, offset: usize) -> Loc {
+        let body = &self.text;
+        let (line, col) = crate::source::LineIndex::new(body).line_col(body, offset);
+        Loc {
+            file: self.loc.file.clone(),
+            line: self.body_line + line - 1,
+            col,
+        }
+    }
+
+    /// An `http` example split into its JSON body (after the first line and the headers)
+    /// and the body's byte offset.
+    pub fn http_body(&self) -> (Option<&str>, usize) {
+        let text = self.text.as_str();
+        let mut offset = 0;
+        let mut in_headers = true;
+        let mut first = true;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            if first {
+                first = false;
+                offset += line.len();
+                if trimmed.starts_with('{') || trimmed.starts_with('[') {
+                    return (Some(text), 0);
+                }
+                continue;
+            }
+            if in_headers && trimmed.is_empty() {
+                in_headers = false;
+                offset += line.len();
+                continue;
+            }
+            if in_headers && !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+                offset += line.len();
+                continue;
+            }
+            let body = text[offset..].trim_end();
+            return ((!body.trim().is_empty()).then_some(body), offset);
+        }
+        (None, offset)
+    }
+}
+
+static PROPERTY_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^@?[A-Za-z0-9_][A-Za-z0-9_.@-]*$").unwrap());
+
+/// One row of a properties, relationships or parameters table, as written.
+pub struct PropertyRow {
+    pub name: String,
+    /// The Type cell (a `Name | Value` table's Value cell).
+    pub ty: Cell,
+    pub description: String,
+    pub loc: Loc,
+}
+
+impl Table {
+    /// The rows naming a property (or relationship, or parameter) and its type; a row
+    /// without a property name is skipped (a diagnostic), an empty row silently.
+    pub fn property_rows(&self, diags: &mut Diagnostics) -> Vec<PropertyRow> {
+        let name_col = self
+            .column(&[
+                "property",
+                "property name",
+                "name",
+                "relationship",
+                "relationship name",
+                "parameter",
+                "parameter name",
+            ])
+            .unwrap_or(0);
+        // A `Name | Value | Description` request body table types its rows in the Value
+        // column.
+        let Some(type_col) = self.column(&["type"]).or_else(|| self.column(&["value"])) else {
+            return vec![];
+        };
+        let desc_col = self.column(&["description"]);
+        let mut out = Vec::new();
+        for row in &self.rows {
+            let (Some(name), Some(ty)) = (row.get(name_col), row.get(type_col)) else {
+                diags.emit(
+                    Code::TableMalformed,
+                    self.loc.clone(),
+                    "table row has too few cells",
+                );
+                continue;
+            };
+            let clean = name
+                .text
+                .trim()
+                .trim_matches(|c| c == '*' || c == '`' || c == '\\')
+                .trim();
+            if clean.is_empty() && ty.text.trim().is_empty() {
+                continue;
+            }
+            if !PROPERTY_NAME.is_match(clean) {
+                diags.emit(
+                    Code::TableMalformed,
+                    name.loc.clone(),
+                    format!("`{}` is not a property name; row skipped", name.text),
+                );
+                continue;
+            }
+            out.push(PropertyRow {
+                name: clean.to_string(),
+                ty: ty.clone(),
+                description: desc_col
+                    .and_then(|c| row.get(c))
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
+                loc: name.loc.clone(),
+            });
+        }
+        out
     }
 }
