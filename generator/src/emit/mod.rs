@@ -1,6 +1,6 @@
 //! IR → Rust files. Every item is built as a `syn` tree, printed by prettyplease: the
 //! high-volume shapes (models, enums, request builders) from templates parsed once per
-//! thread ([`syntax`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
+//! thread ([`template`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
 //! the docs only ever enters as string literals.
 
 pub mod areas;
@@ -15,6 +15,7 @@ pub mod poly;
 pub mod request_names;
 pub mod requests;
 pub mod syntax;
+pub mod template;
 
 use crate::ident;
 use crate::ir::Ir;
@@ -169,7 +170,12 @@ impl Default for EmitOptions {
     }
 }
 
-/// Errors are bugs in the generator (tokens that do not parse), reported, never panicked.
+/// An internal error: a bug in the generator, whatever the docs hold (a template or
+/// hand-written support file that does not parse, a template filled wrongly — see
+/// [`template`] —, generated tokens that do not parse). Nothing a caller does can act on it
+/// but reporting it, so it is one type carrying its message, with no variants to match. It
+/// is returned, never panicked, so the CLI and a build script report it like any other
+/// failure (`config::Error::Emit`) and the tests and the fuzzer name the template.
 #[derive(Debug, Clone)]
 pub struct EmitError(pub String);
 
