@@ -370,4 +370,33 @@ mod tests {
         );
         assert!(props::check_rust(&files).is_ok());
     }
+
+    #[test]
+    fn a_placeholder_left_in_the_output_is_detected() {
+        // A run makes the model template, whose placeholders include `"__name"`, `999002`.
+        props::run(&props::wrap("ident", "thing")).unwrap();
+        let check = |text: &str| {
+            let mut files = doc2rs::emit::Files::new();
+            files.insert("src/x.rs".into(), text.into());
+            props::check_rust(&files)
+        };
+        for left in [
+            "pub struct __T;",
+            "fn f() { r#__x(); }",
+            "const NAME: &str = \"__name\";",
+            "const NAME: &str = r#\"__name\"#;",
+            "const N: usize = 999002;",
+        ] {
+            let e = check(left).unwrap_err();
+            assert!(e.starts_with("template placeholder"), "{left}: {e}");
+        }
+        for fine in [
+            "pub struct T_;",
+            "const NAME: &str = \"__no_such_placeholder\";",
+            "const N: u64 = 999002u64;",
+            "/// \"__name\" in prose\nfn f() {}",
+        ] {
+            assert!(check(fine).is_ok(), "{fine}");
+        }
+    }
 }

@@ -116,19 +116,50 @@ pub fn check_diagnostics(pages: &[(String, String)], diags: &[Diagnostic]) -> Re
     Ok(())
 }
 
-/// Every identifier token of a Rust text (recursing into groups).
-fn idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+/// Every identifier token of a Rust text (recursing into groups), and every literal.
+fn tokens_of(
+    tokens: proc_macro2::TokenStream,
+    idents: &mut Vec<String>,
+    literals: &mut Vec<proc_macro2::Literal>,
+) {
     for t in tokens {
         match t {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
-            _ => {}
+            proc_macro2::TokenTree::Ident(i) => idents.push(i.to_string()),
+            proc_macro2::TokenTree::Literal(l) => literals.push(l),
+            proc_macro2::TokenTree::Group(g) => tokens_of(g.stream(), idents, literals),
+            proc_macro2::TokenTree::Punct(_) => {}
         }
     }
 }
 
-/// Every `.rs` file parses with `syn::parse_file`, and no identifier equals [`MARKER`]
-/// (text from the docs only ever enters as literals and doc attributes).
+/// No template placeholder reached the code: no identifier starts with `__` (placeholder
+/// identifiers do, generated names never), and no literal is one a template holds
+/// (`"__name"`, `999002`; see `doc2rs::emit::template`).
+fn check_placeholders(
+    path: &str,
+    idents: &[String],
+    literals: &[proc_macro2::Literal],
+) -> Result<(), String> {
+    if let Some(i) = idents
+        .iter()
+        .find(|i| i.trim_start_matches("r#").starts_with("__"))
+    {
+        return Err(format!(
+            "template placeholder `{i}` left in generated {path}"
+        ));
+    }
+    if let Some(l) = literals
+        .iter()
+        .find(|l| doc2rs::emit::template::is_placeholder_literal(&syn::Lit::new((*l).clone())))
+    {
+        return Err(format!("template placeholder {l} left in generated {path}"));
+    }
+    Ok(())
+}
+
+/// Every `.rs` file parses with `syn::parse_file`, no identifier equals [`MARKER`] (text
+/// from the docs only ever enters as literals and doc attributes), and no template
+/// placeholder is left in it.
 pub fn check_rust(files: &Files) -> Result<(), String> {
     // Most files repeat from run to run (templates, unchanged modules): check each text once.
     static CHECKED: Mutex<BTreeSet<u64>> = Mutex::new(BTreeSet::new());
@@ -145,13 +176,14 @@ pub fn check_rust(files: &Files) -> Result<(), String> {
         let tokens: proc_macro2::TokenStream = text
             .parse()
             .map_err(|e| format!("generated {path} does not tokenize: {e}"))?;
-        let mut names = Vec::new();
-        idents(tokens, &mut names);
+        let (mut names, mut literals) = (Vec::new(), Vec::new());
+        tokens_of(tokens, &mut names, &mut literals);
         if names.iter().any(|n| n == MARKER || n == "r#evil__Injected") {
             return Err(format!(
                 "injection: identifier `{MARKER}` appears as code in generated {path}"
             ));
         }
+        check_placeholders(path, &names, &literals)?;
         if let Ok(mut c) = CHECKED.lock() {
             if c.len() > 100_000 {
                 c.clear();

@@ -9,7 +9,8 @@
 //! `%2F`, `..`, spaces, non-ASCII).
 
 use super::requests::{OpNames, Reading};
-use super::syntax::{self, Subst};
+use super::syntax;
+use super::template::{Subst, Template};
 use super::{EmitError, examples};
 use crate::ident;
 use crate::ir::{Body, Example, ExampleKind, Ir, Operation};
@@ -53,55 +54,67 @@ fn pairs(ir: &Ir) -> Vec<(&Example, &Example)> {
     out
 }
 
-/// The templates of the rows, parsed once per thread (see [`syntax`]).
-#[derive(Clone)]
+/// The templates of the rows, parsed once per thread (see [`super::template`]).
 struct Templates {
-    send_json: syn::Expr,
-    send: syn::Expr,
-    send_bytes: syn::Expr,
-    send_bytes_body: syn::Expr,
+    send_json: Template<syn::Expr>,
+    send: Template<syn::Expr>,
+    send_bytes: Template<syn::Expr>,
+    send_bytes_body: Template<syn::Expr>,
     body: syn::Expr,
     default_body: syn::Expr,
     bytes_body: syn::Expr,
     none: syn::Expr,
-    some_str: syn::Expr,
-    row: syn::Expr,
-    table: Vec<syn::Item>,
+    some_str: Template<syn::Expr>,
+    row: Template<syn::Expr>,
+    table: Template<syn::Item>,
 }
 
-fn templates() -> Result<Templates, EmitError> {
+fn templates() -> Result<std::rc::Rc<Templates>, EmitError> {
     syntax::cached("client exchanges", || {
         let e = |t: TokenStream| syn::parse2::<syn::Expr>(t);
         Ok(Templates {
-            send_json: e(
+            send_json: Template::parse(
+                "send with json body",
                 quote! { |client, body| send(client, json(body).and_then(|body| __builder)) },
             )?,
-            send: e(quote! { |client, _| send(client, __builder) })?,
-            send_bytes: e(quote! { |client, _| send_bytes(client, __builder) })?,
-            send_bytes_body: e(quote! { |client, body| send(client, __builder) })?,
+            send: Template::parse("send", quote! { |client, _| send(client, __builder) })?,
+            send_bytes: Template::parse(
+                "send for bytes",
+                quote! { |client, _| send_bytes(client, __builder) },
+            )?,
+            send_bytes_body: Template::parse(
+                "send bytes",
+                quote! { |client, body| send(client, __builder) },
+            )?,
             body: e(quote! { body })?,
             default_body: e(quote! { Default::default() })?,
             bytes_body: e(quote! { body.as_bytes() })?,
             none: e(quote! { None })?,
-            some_str: e(quote! { Some("__s") })?,
-            row: e(quote! {
-                Exchange {
-                    name: "__name",
-                    at: "__at",
-                    method: "__method",
-                    path: "__path",
-                    request: "__request",
-                    status: __status,
-                    request_type: __request_type,
-                    response: "__response",
-                    expect: Expect::__expect,
-                    call: __call,
-                }
-            })?,
-            table: syntax::items(quote! {
-                /// Every documented exchange that can be replayed, in the order of the docs.
-                static EXCHANGES: &[Exchange] = &[__elems];
-            })?,
+            some_str: Template::parse("some text", quote! { Some("__s") })?,
+            row: Template::parse(
+                "exchange row",
+                quote! {
+                    Exchange {
+                        name: "__name",
+                        at: "__at",
+                        method: "__method",
+                        path: "__path",
+                        request: "__request",
+                        status: __status,
+                        request_type: __request_type,
+                        response: "__response",
+                        expect: Expect::__expect,
+                        call: __call,
+                    }
+                },
+            )?,
+            table: Template::parse(
+                "exchange table",
+                quote! {
+                    /// Every documented exchange that can be replayed, in the order of the docs.
+                    static EXCHANGES: &[Exchange] = &[__elems];
+                },
+            )?,
         })
     })
 }
@@ -124,8 +137,8 @@ fn call(
     }
     let json_type = || {
         Subst::new()
-            .str("__s", "application/json")
-            .expression(t.some_str.clone())
+            .with_str("__s", "application/json")
+            .apply(&t.some_str)
     };
     let mut args = Vec::new();
     let (template, request, request_type) = match (&op.body, &req.body) {
@@ -143,20 +156,20 @@ fn call(
             args.push(t.bytes_body.clone());
             args.push(syntax::str_expr(content_type));
             let request_type = Subst::new()
-                .str("__s", content_type)
-                .expression(t.some_str.clone());
+                .with_str("__s", content_type)
+                .apply(&t.some_str)?;
             (&t.send_bytes_body, text, request_type)
         }
         (Some(_), serde_json::Value::Null) => {
             args.push(t.default_body.clone());
-            (&t.send, String::new(), json_type())
+            (&t.send, String::new(), json_type()?)
         }
         (Some(_), body) => {
             let Ok(request) = serde_json::to_string(body) else {
                 return Ok(None);
             };
             args.push(t.body.clone());
-            (&t.send_json, request, json_type())
+            (&t.send_json, request, json_type()?)
         }
         (None, serde_json::Value::Null) => (&t.send, String::new(), t.none.clone()),
         (None, _) => return Ok(None),
@@ -171,8 +184,8 @@ fn call(
     let args = super::requests::str_args(&c.values).chain(args);
     let builder = super::requests::constructor_call(krate, op_names, op, c.path, args)?;
     let send = Subst::new()
-        .expr("__builder", &builder)
-        .expression(template.clone());
+        .with_expr("__builder", &builder)
+        .apply(template)?;
     Ok(Some((send, request, request_type)))
 }
 
@@ -188,7 +201,7 @@ pub fn tests_file(
     let t = templates()?;
     let cases = exchange_rows(ir, names, op_names, areas, &krate, &t)?;
     let count = cases.len();
-    let table = Subst::new().elems("__elems", cases).items(t.table.clone());
+    let table = Subst::new().with_elems("__elems", cases).apply(&t.table)?;
     let mut tests: Vec<TokenStream> = Vec::new();
     // Error, paging and path-injection tests on the first suitable operations.
     tests.extend(error_and_path_tests(ir, op_names, areas, &krate));
@@ -198,7 +211,7 @@ pub fn tests_file(
         syn::parse2::<syn::File>(tokens)
             .map_err(|e| EmitError(format!("internal error: tests/client.rs: {e}")))
     };
-    file.items.extend(table);
+    file.items.push(table);
     file.items.extend(parse(quote! { #(#tests)* })?.items);
     Ok((
         format!("{}\n{}", super::HEADER, super::print_file(file)),
@@ -273,17 +286,17 @@ fn exchange_rows(
         let status = syntax::lit_suffixed(status, "u16");
         let expect = syntax::id(expect);
         let mut row = Subst::new()
-            .str("__name", &name)
-            .str("__at", &at)
-            .str("__method", verb)
-            .str("__path", &path)
-            .text("__request", &request)
-            .expr("__status", &status)
-            .expr("__request_type", &request_type)
-            .text("__response", &response)
-            .ident("__expect", &expect)
-            .expr("__call", &call)
-            .expression(t.row.clone());
+            .with_str("__name", &name)
+            .with_str("__at", &at)
+            .with_str("__method", verb)
+            .with_str("__path", &path)
+            .with_text("__request", &request)
+            .with_expr("__status", &status)
+            .with_expr("__request_type", &request_type)
+            .with_text("__response", &response)
+            .with_ident("__expect", &expect)
+            .with_expr("__call", &call)
+            .apply(&t.row)?;
         syntax::prepend_expr_attrs(&mut row, syntax::attrs(cfg)?)?;
         cases.push(row);
     }

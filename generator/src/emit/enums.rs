@@ -21,17 +21,21 @@ pub fn enum_item(
     cfg: &[syn::Attribute],
     out: &mut Vec<syn::Item>,
 ) -> Result<(), EmitError> {
-    use super::syntax::{Subst, cached, items, push_items};
+    use super::syntax::{cached, push_items};
+    use super::template::{Subst, Template};
     let ident = names.ident(&e.name);
     let mut namer = Namer::new(Style::Camel);
     namer.reserve(CATCH_ALL);
     let mut seen = BTreeSet::new();
-    let (variant, to_str, from_str) = cached("enum member", || {
-        let v: syn::Variant = syn::parse2(quote! { __V })?;
-        let to: syn::Arm = syn::parse2(quote! { Self::__V => "__wire", })?;
-        let from: syn::Arm = syn::parse2(quote! { "__wire" => Self::__V, })?;
+    let member = cached("enum member", || {
+        let v: Template<syn::Variant> = Template::parse("enum variant", quote! { __V })?;
+        let to: Template<syn::Arm> =
+            Template::parse("enum as_str arm", quote! { Self::__V => "__wire", })?;
+        let from: Template<syn::Arm> =
+            Template::parse("enum from arm", quote! { "__wire" => Self::__V, })?;
         Ok((v, to, from))
     })?;
+    let (variant, to_str, from_str) = &*member;
     let mut variants = Vec::new();
     let mut to_strs = Vec::new();
     let mut from_strs = Vec::new();
@@ -41,12 +45,16 @@ pub fn enum_item(
         if let Some(value) = &m.value {
             doc.push(docs::clean(&format!("Numeric value {value}.")));
         }
-        let subst = || Subst::new().ident("__V", &v).str("__wire", &m.name);
-        let mut variant = subst().variant(variant.clone());
+        let mut variant = Subst::new().with_ident("__V", &v).apply(variant)?;
         variant.attrs = docs::attr_list(&doc)?;
         variants.push(variant);
-        to_strs.push(subst().arm(to_str.clone()));
-        from_strs.push(subst().arm(from_str.clone()));
+        let subst = || {
+            Subst::new()
+                .with_ident("__V", &v)
+                .with_str("__wire", &m.name)
+        };
+        to_strs.push(subst().apply(to_str)?);
+        from_strs.push(subst().apply(from_str)?);
     }
     let mut doc = vec![docs::clean(&e.description)];
     doc.push(docs::clean(&format!(
@@ -61,18 +69,18 @@ pub fn enum_item(
     )));
     let doc = docs::attr_list(&doc)?;
     let catch_all = ident::make_ident(CATCH_ALL);
-    let template = cached("enum", || items(enum_template()))?;
+    let template = cached("enum", || Template::items("enum", enum_template()))?;
     let made = Subst::new()
-        .ident("__T", &ident)
-        .ident("__Catch", &catch_all)
-        .variants("__variants", variants)
-        .arms("__arms", to_strs)
-        .arms("__arms2", from_strs)
-        .items(template);
+        .with_ident("__T", &ident)
+        .with_ident("__Catch", &catch_all)
+        .with_variants("__variants", variants)
+        .with_arms("__arms", to_strs)
+        .with_arms("__arms2", from_strs)
+        .apply(&template)?;
     push_items(made, &doc, cfg, out)
 }
 
-/// The enum and its impls, with placeholders (see [`super::syntax`]).
+/// The enum and its impls, with placeholders (see [`super::template`]).
 fn enum_template() -> TokenStream {
     quote! {
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -13,7 +13,8 @@
 //! area's `cfg`. The support code is `templates/example_support.rs`.
 
 use super::requests::{self, OpNames, QueryKind, Reading, setter_names};
-use super::syntax::{self, Subst};
+use super::syntax;
+use super::template::{Subst, Template};
 use super::{EmitError, names::Names};
 use crate::ident;
 use crate::ir::{Example, ExampleKind, Ir, Operation, TypeRef};
@@ -73,73 +74,87 @@ impl From<EmitError> for NoCase {
     }
 }
 
-/// The expression templates of the cases, parsed once per thread (see [`syntax`]).
-#[derive(Clone)]
+/// The expression templates of the cases, parsed once per thread (see [`super::template`]).
 struct Templates {
-    model_type: syn::Type,
-    collection_type: syn::Type,
-    body_type: syn::Type,
-    mismatch: syn::Expr,
-    model: syn::Expr,
-    empty: syn::Expr,
-    response: syn::Expr,
-    bytes: syn::Expr,
-    request: syn::Expr,
-    build_body: syn::Expr,
-    build_none: syn::Expr,
+    model_type: Template<syn::Type>,
+    collection_type: Template<syn::Type>,
+    body_type: Template<syn::Type>,
+    mismatch: Template<syn::Expr>,
+    model: Template<syn::Expr>,
+    empty: Template<syn::Expr>,
+    response: Template<syn::Expr>,
+    bytes: Template<syn::Expr>,
+    request: Template<syn::Expr>,
+    build_body: Template<syn::Expr>,
+    build_none: Template<syn::Expr>,
     json_body: syn::Expr,
     default_body: syn::Expr,
     bytes_body: syn::Expr,
     none: syn::Expr,
-    some_str: syn::Expr,
-    read_as: syn::Expr,
-    row: syn::Expr,
-    table: Vec<syn::Item>,
+    some_str: Template<syn::Expr>,
+    read_as: Template<syn::Expr>,
+    row: Template<syn::Expr>,
+    table: Template<syn::Item>,
 }
 
-fn templates() -> Result<Templates, EmitError> {
+fn templates() -> Result<std::rc::Rc<Templates>, EmitError> {
     syntax::cached("example cases", || {
         let e = |t: TokenStream| syn::parse2::<syn::Expr>(t);
-        let t = |t: TokenStream| syn::parse2::<syn::Type>(t);
         Ok(Templates {
-            model_type: t(quote! { __K::__module::__Model })?,
-            collection_type: t(quote! { __K::runtime::Collection<__K::__module::__Model> })?,
-            body_type: t(quote! { __K::requests::__root::__Body })?,
-            mismatch: e(quote! { Check::Mismatch(model::<__P>) })?,
-            model: e(quote! { Check::Model(model::<__P>) })?,
-            empty: e(quote! { Check::Empty(__status, response::<__K::requests::__root::__Ty>) })?,
-            bytes: e(
+            model_type: Template::parse("model type", quote! { __K::__module::__Model })?,
+            collection_type: Template::parse(
+                "collection type",
+                quote! { __K::runtime::Collection<__K::__module::__Model> },
+            )?,
+            body_type: Template::parse("body type", quote! { __K::requests::__root::__Body })?,
+            mismatch: Template::parse("mismatch check", quote! { Check::Mismatch(model::<__P>) })?,
+            model: Template::parse("model check", quote! { Check::Model(model::<__P>) })?,
+            empty: Template::parse(
+                "empty check",
+                quote! { Check::Empty(__status, response::<__K::requests::__root::__Ty>) },
+            )?,
+            bytes: Template::parse(
+                "bytes check",
                 quote! { Check::Bytes(__status, __K::requests::__root::__Ty::parse_response) },
             )?,
-            response: e(
+            response: Template::parse(
+                "response check",
                 quote! { Check::Response(__status, response::<__K::requests::__root::__Ty>) },
             )?,
-            request: e(quote! {
-                Check::Request(Request {
-                    build: __build,
-                    method: "__method",
-                    path: "__path",
-                    query: __query,
-                    bytes: __bytes,
-                })
-            })?,
-            build_body: e(quote! { |body| __call })?,
-            build_none: e(quote! { |_| __call })?,
+            request: Template::parse(
+                "request check",
+                quote! {
+                    Check::Request(Request {
+                        build: __build,
+                        method: "__method",
+                        path: "__path",
+                        query: __query,
+                        bytes: __bytes,
+                    })
+                },
+            )?,
+            build_body: Template::parse("build with body", quote! { |body| __call })?,
+            build_none: Template::parse("build without body", quote! { |_| __call })?,
             json_body: e(quote! { json(body)? })?,
             default_body: e(quote! { Default::default() })?,
             bytes_body: e(quote! { body.as_bytes() })?,
             none: e(quote! { None })?,
-            some_str: e(quote! { Some("__s") })?,
-            read_as: e(
+            some_str: Template::parse("some text", quote! { Some("__s") })?,
+            read_as: Template::parse(
+                "read-as check",
                 quote! { Some(ReadAs(|json| __reader(json, __K::__module::__Any::type_name), __expected)) },
             )?,
-            row: e(
+            row: Template::parse(
+                "example row",
                 quote! { Case { name: "__name", at: "__at", json: "__json", check: __check, read_as: __read_as } },
             )?,
-            table: syntax::items(quote! {
-                /// Every example the docs give that can be checked, in the order of the docs.
-                static CASES: &[Case] = &[__elems];
-            })?,
+            table: Template::parse(
+                "example table",
+                quote! {
+                    /// Every example the docs give that can be checked, in the order of the docs.
+                    static CASES: &[Case] = &[__elems];
+                },
+            )?,
         })
     })
 }
@@ -176,7 +191,12 @@ pub(super) fn unparsed_status(status: u16) -> Option<&'static str> {
 
 impl<'a> Ctx<'a> {
     /// The model path of a type (its `Any` enum when it has one), maybe in a `Collection`.
-    fn model_path(&self, t: &Templates, ty: &str, collection: bool) -> syn::Type {
+    fn model_path(
+        &self,
+        t: &Templates,
+        ty: &str,
+        collection: bool,
+    ) -> Result<syn::Type, EmitError> {
         let module = ident::make_ident(self.names.module_of(ty));
         let model = self
             .names
@@ -188,10 +208,10 @@ impl<'a> Ctx<'a> {
             &t.model_type
         };
         Subst::new()
-            .ident("__K", &self.krate)
-            .ident("__module", &module)
-            .ident("__Model", &model)
-            .type_(template.clone())
+            .with_ident("__K", &self.krate)
+            .with_ident("__module", &module)
+            .with_ident("__Model", &model)
+            .apply(template)
     }
 
     /// The types the `@odata.type`s in a JSON value name, at any depth.
@@ -224,7 +244,7 @@ impl<'a> Ctx<'a> {
             // by its `@odata.type` must be compiled (an area that leaves one out reads the
             // value as its base, which may fit).
             let (path, owner) = match (&ex.type_name, op) {
-                (Some(ty), _) => (self.model_path(t, ty, ex.collection), ty.as_str()),
+                (Some(ty), _) => (self.model_path(t, ty, ex.collection)?, ty.as_str()),
                 (None, Some(op)) if ex.kind == ExampleKind::Request => {
                     let Some(crate::ir::Body::Parameters { .. }) = &op.body else {
                         return Err("no type".into());
@@ -232,10 +252,10 @@ impl<'a> Ctx<'a> {
                     let root = ident::make_ident(self.op_names.module(&op.id));
                     let body = self.op_names.body_ident(&op.id);
                     let path = Subst::new()
-                        .ident("__K", &self.krate)
-                        .ident("__root", &root)
-                        .ident("__Body", &body)
-                        .type_(t.body_type.clone());
+                        .with_ident("__K", &self.krate)
+                        .with_ident("__root", &root)
+                        .with_ident("__Body", &body)
+                        .apply(&t.body_type)?;
                     (path, op.id.as_str())
                 }
                 _ => return Err("no type".into()),
@@ -244,7 +264,7 @@ impl<'a> Ctx<'a> {
             self.named_types(&ex.body, &mut needs);
             return Ok(CaseParts {
                 json: json(&ex.body),
-                check: Subst::new().ty("__P", &path).expression(t.mismatch.clone()),
+                check: Subst::new().with_type("__P", &path).apply(&t.mismatch)?,
                 read_as: t.none.clone(),
                 needs,
             });
@@ -260,13 +280,13 @@ impl<'a> Ctx<'a> {
                 let ty = self.op_names.ident(&op.id);
                 let needs = vec![op.id.as_str()];
                 let status = syntax::lit_suffixed(status, "u16");
-                let check = |template: &syn::Expr| {
+                let check = |template: &Template<syn::Expr>| {
                     Subst::new()
-                        .ident("__K", &self.krate)
-                        .ident("__root", &root)
-                        .ident("__Ty", &ty)
-                        .expr("__status", &status)
-                        .expression(template.clone())
+                        .with_ident("__K", &self.krate)
+                        .with_ident("__root", &root)
+                        .with_ident("__Ty", &ty)
+                        .with_expr("__status", &status)
+                        .apply(template)
                 };
                 let reading = Reading::of(op);
                 if reading == Reading::Bytes {
@@ -278,7 +298,7 @@ impl<'a> Ctx<'a> {
                     };
                     return Ok(CaseParts {
                         json: text.clone(),
-                        check: check(&t.bytes),
+                        check: check(&t.bytes)?,
                         read_as: t.none.clone(),
                         needs,
                     });
@@ -286,7 +306,7 @@ impl<'a> Ctx<'a> {
                 if reading == Reading::JsonOrEmpty && ex.body.is_null() {
                     return Ok(CaseParts {
                         json: String::new(),
-                        check: check(&t.empty),
+                        check: check(&t.empty)?,
                         read_as: t.none.clone(),
                         needs,
                     });
@@ -295,7 +315,7 @@ impl<'a> Ctx<'a> {
                     if ex.body.is_null() {
                         return Ok(CaseParts {
                             json: String::new(),
-                            check: check(&t.empty),
+                            check: check(&t.empty)?,
                             read_as: t.none.clone(),
                             needs,
                         });
@@ -317,7 +337,7 @@ impl<'a> Ctx<'a> {
                 };
                 Ok(CaseParts {
                     json: json(&ex.body),
-                    check: check(&t.response),
+                    check: check(&t.response)?,
                     read_as,
                     needs,
                 })
@@ -329,10 +349,10 @@ impl<'a> Ctx<'a> {
     /// A data example: a value of its type, round-tripped.
     fn model_case(&self, t: &Templates, ex: &'a Example) -> Result<CaseParts<'a>, NoCase> {
         let ty = ex.type_name.as_deref().ok_or("type unknown")?;
-        let path = self.model_path(t, ty, ex.collection);
+        let path = self.model_path(t, ty, ex.collection)?;
         Ok(CaseParts {
             json: serde_json::to_string_pretty(&ex.body).unwrap_or_default(),
-            check: Subst::new().ty("__P", &path).expression(t.model.clone()),
+            check: Subst::new().with_type("__P", &path).apply(&t.model)?,
             read_as: self.read_as(t, ty, ex.collection, &ex.body)?,
             needs: vec![ty],
         })
@@ -395,8 +415,8 @@ impl<'a> Ctx<'a> {
                     .unwrap_or("application/octet-stream");
                 body_args.push(syntax::str_expr(content_type));
                 bytes = Subst::new()
-                    .str("__s", content_type)
-                    .expression(t.some_str.clone());
+                    .with_str("__s", content_type)
+                    .apply(&t.some_str)?;
                 (&t.build_body, Some(&t.bytes_body), text)
             }
             (Some(_), true) => (
@@ -438,9 +458,7 @@ impl<'a> Ctx<'a> {
             chain = method_call(chain, f, Some(arg));
         }
         chain = method_call(chain, syntax::id("into_parts"), None);
-        let build = Subst::new()
-            .expr("__call", &chain)
-            .expression(build.clone());
+        let build = Subst::new().with_expr("__call", &chain).apply(build)?;
         let (path, query) = expected_path_and_query(url, &op.paths[call.path]);
         let query = syntax::slice_ref(query.iter().map(|(k, v)| {
             let mut elems = syn::punctuated::Punctuated::new();
@@ -453,12 +471,12 @@ impl<'a> Ctx<'a> {
             })
         }));
         let check = Subst::new()
-            .expr("__build", &build)
-            .str("__method", &op.method)
-            .str("__path", &path)
-            .expr("__query", &query)
-            .expr("__bytes", &bytes)
-            .expression(t.request.clone());
+            .with_expr("__build", &build)
+            .with_str("__method", &op.method)
+            .with_str("__path", &path)
+            .with_expr("__query", &query)
+            .with_expr("__bytes", &bytes)
+            .apply(&t.request)?;
         Ok(CaseParts {
             json: body,
             check,
@@ -513,13 +531,13 @@ impl<'a> Ctx<'a> {
         let module = ident::make_ident(self.names.module_of(ty));
         let reader = syntax::id(if collection { "read_all" } else { "read_one" });
         let expected = syntax::slice_ref(elems);
-        Ok(Subst::new()
-            .ident("__K", &self.krate)
-            .ident("__module", &module)
-            .ident("__Any", &any)
-            .ident("__reader", &reader)
-            .expr("__expected", &expected)
-            .expression(t.read_as.clone()))
+        Subst::new()
+            .with_ident("__K", &self.krate)
+            .with_ident("__module", &module)
+            .with_ident("__Any", &any)
+            .with_ident("__reader", &reader)
+            .with_expr("__expected", &expected)
+            .apply(&t.read_as)
     }
 }
 
@@ -605,12 +623,12 @@ pub fn tests_file(
                 needs,
             }) => {
                 let mut row = Subst::new()
-                    .str("__name", &name)
-                    .str("__at", &at)
-                    .text("__json", &json)
-                    .expr("__check", &check)
-                    .expr("__read_as", &read_as)
-                    .expression(t.row.clone());
+                    .with_str("__name", &name)
+                    .with_str("__at", &at)
+                    .with_text("__json", &json)
+                    .with_expr("__check", &check)
+                    .with_expr("__read_as", &read_as)
+                    .apply(&t.row)?;
                 syntax::prepend_expr_attrs(&mut row, syntax::attrs(areas.cfg_all(&needs))?)?;
                 cases.push(row);
             }
@@ -623,7 +641,7 @@ pub fn tests_file(
         skipped,
     };
     file.items
-        .extend(Subst::new().elems("__elems", cases).items(t.table.clone()));
+        .push(Subst::new().with_elems("__elems", cases).apply(&t.table)?);
     let text = super::print_file(file);
     Ok((format!("{}\n{text}", super::HEADER), report))
 }

@@ -1,6 +1,6 @@
 //! IR → Rust files. Every item is built as a `syn` tree, printed by prettyplease: the
 //! high-volume shapes (models, enums, request builders) from templates parsed once per
-//! thread ([`syntax`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
+//! thread ([`template`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
 //! the docs only ever enters as string literals.
 
 pub mod areas;
@@ -16,6 +16,7 @@ pub mod print;
 pub mod request_names;
 pub mod requests;
 pub mod syntax;
+pub mod template;
 
 use crate::ident;
 use crate::ir::Ir;

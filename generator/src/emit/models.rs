@@ -248,18 +248,17 @@ pub fn struct_items(
     props: &[&Property],
     out: &mut Vec<syn::Item>,
 ) -> Result<(), EmitError> {
-    use super::syntax::{Subst, cached, items, push_items};
+    use super::syntax::{cached, push_items};
+    use super::template::{Subst, Template};
     let mut namer = Namer::new(Style::Snake);
     namer.reserve(ODATA_TYPE);
     namer.reserve(ADDITIONAL);
     let field_template = cached("model field", || {
-        let f: syn::FieldsNamed = syn::parse2(quote! { { pub __f: Option<__Ty> } })?;
-        Ok(f.named.into_iter().next())
-    })?
-    .ok_or_else(|| EmitError("internal error: model field template".into()))?;
+        Template::field("model field", quote! { pub __f: Option<__Ty> })
+    })?;
     let arm_template = cached("model arms", || {
-        let read: syn::Arm = syn::parse2(quote! { 999001 => &self.__f, })?;
-        let write: syn::Arm = syn::parse2(quote! { 999001 => &mut self.__f, })?;
+        let read = Template::parse("model read arm", quote! { 999001 => &self.__f, })?;
+        let write = Template::parse("model write arm", quote! { 999001 => &mut self.__f, })?;
         Ok((read, write))
     })?;
     let mut fields = Vec::with_capacity(props.len());
@@ -276,35 +275,35 @@ pub fn struct_items(
             )));
         }
         let mut decl = Subst::new()
-            .ident("__f", &field)
-            .ty("__Ty", &ty)
-            .field(field_template.clone());
+            .with_ident("__f", &field)
+            .with_type("__Ty", &ty)
+            .apply(&field_template)?;
         decl.attrs = docs::attr_list(&doc)?;
         fields.push(decl);
         json_names.push(super::syntax::str_expr(&p.name));
-        let subst = || Subst::new().ident("__f", &field).int("999001", i);
-        reads.push(subst().arm(arm_template.0.clone()));
-        writes.push(subst().arm(arm_template.1.clone()));
+        let subst = || Subst::new().with_ident("__f", &field).with_int("999001", i);
+        reads.push(subst().apply(&arm_template.0)?);
+        writes.push(subst().apply(&arm_template.1)?);
     }
     let name = if shape.owner.is_empty() {
         shape.ident.to_string()
     } else {
         shape.owner.to_string()
     };
-    let template = cached("model", || items(model_template()))?;
+    let template = cached("model", || Template::items("model", model_template()))?;
     let made = Subst::new()
-        .ident("__T", &shape.ident)
-        .str("__name", &name)
-        .int("999002", fields.len())
-        .fields("__fields", fields)
-        .elems("__elems", json_names)
-        .arms("__arms", reads)
-        .arms("__arms_mut", writes)
-        .items(template);
+        .with_ident("__T", &shape.ident)
+        .with_str("__name", &name)
+        .with_int("999002", fields.len())
+        .with_fields("__fields", fields)
+        .with_elems("__elems", json_names)
+        .with_arms("__arms", reads)
+        .with_arms("__arms_mut", writes)
+        .apply(&template)?;
     push_items(made, &docs::attr_list(&shape.doc)?, &shape.cfg, out)
 }
 
-/// The struct and impls of every model, with placeholders (see [`super::syntax`]).
+/// The struct and impls of every model, with placeholders (see [`super::template`]).
 fn model_template() -> TokenStream {
     quote! {
         #[derive(Default)]

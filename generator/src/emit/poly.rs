@@ -33,7 +33,8 @@ pub fn any_enum(
     base: &str,
     out: &mut Vec<syn::Item>,
 ) -> Result<(), EmitError> {
-    use super::syntax::{Subst, attrs, cached, doc_attr, items, push_items};
+    use super::syntax::{attrs, cached, doc_attr, push_items};
+    use super::template::{Subst, Template};
     let Some(any) = names.any_ident(base) else {
         return Ok(());
     };
@@ -41,13 +42,17 @@ pub fn any_enum(
     let mut members = vec![base];
     members.extend(names.derived(base).iter().map(String::as_str));
     let mut namer = Namer::new(Style::Camel);
-    let (variant, read, object) = cached("any member", || {
-        let v: syn::Variant = syn::parse2(quote! { __V(Box<__P>) })?;
-        let read: syn::Arm =
-            syn::parse2(quote! { "__key" => crate::runtime::read_variant(reader, Self::__V), })?;
-        let object: syn::Arm = syn::parse2(quote! { Self::__V(v) => &**v, })?;
+    let member = cached("any member", || {
+        let v: Template<syn::Variant> = Template::parse("any variant", quote! { __V(Box<__P>) })?;
+        let read: Template<syn::Arm> = Template::parse(
+            "any from_json arm",
+            quote! { "__key" => crate::runtime::read_variant(reader, Self::__V), },
+        )?;
+        let object: Template<syn::Arm> =
+            Template::parse("any as_object arm", quote! { Self::__V(v) => &**v, })?;
         Ok((v, read, object))
     })?;
+    let (variant, read, object) = &*member;
     let mut defs = Vec::with_capacity(members.len());
     let mut arms = Vec::with_capacity(members.len());
     let mut objects = Vec::with_capacity(members.len());
@@ -64,22 +69,22 @@ pub fn any_enum(
             attrs(areas.cfg_of(q))?
         };
         let key = q.to_lowercase();
-        let subst = || {
-            Subst::new()
-                .ident("__V", v)
-                .ty("__P", &path)
-                .str("__key", &key)
-        };
-        let mut def = subst().variant(variant.clone());
+        let mut def = Subst::new()
+            .with_ident("__V", v)
+            .with_type("__P", &path)
+            .apply(variant)?;
         def.attrs = cfg.clone();
         def.attrs.push(doc_attr(&format!(" A `{q}`."))?);
         defs.push(def);
         if *q != base {
-            let mut arm = subst().arm(read.clone());
+            let mut arm = Subst::new()
+                .with_ident("__V", v)
+                .with_str("__key", &key)
+                .apply(read)?;
             arm.attrs = cfg.clone();
             arms.push(arm);
         }
-        let mut arm = subst().arm(object.clone());
+        let mut arm = Subst::new().with_ident("__V", v).apply(object)?;
         arm.attrs = cfg;
         objects.push(arm);
     }
@@ -91,18 +96,18 @@ pub fn any_enum(
     );
     let doc = doc_attr(&doc)?;
     let cfg = attrs(areas.cfg_of(base))?;
-    let template = cached("any enum", || items(any_template()))?;
+    let template = cached("any enum", || Template::items("any enum", any_template()))?;
     let made = Subst::new()
-        .ident("__Any", &any)
-        .ident("__Base", &variants[0])
-        .variants("__variants", defs)
-        .arms("__arms", arms)
-        .arms("__arms2", objects)
-        .items(template);
+        .with_ident("__Any", &any)
+        .with_ident("__Base", &variants[0])
+        .with_variants("__variants", defs)
+        .with_arms("__arms", arms)
+        .with_arms("__arms2", objects)
+        .apply(&template)?;
     push_items(made, &[doc], &cfg, out)
 }
 
-/// The enum and its impls, with placeholders (see [`super::syntax`]).
+/// The enum and its impls, with placeholders (see [`super::template`]).
 fn any_template() -> TokenStream {
     quote! {
         #[derive(Clone)]

@@ -8,12 +8,12 @@
 
 use super::models::{self, Boxing, StructShape};
 use super::names::Names;
-use super::syntax::{Subst, cached};
+use super::syntax::cached;
+use super::template::{Subst, Template};
 use super::{EmitError, docs, syntax};
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};
 use crate::ir::{Body, Ir, Operation, TypeRef};
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
@@ -137,8 +137,10 @@ pub fn param_names(path: &PathTemplate) -> Vec<String> {
 /// `http::Method::GET` and the like.
 fn method_expr(method: &str) -> Result<syn::Expr, EmitError> {
     let m = format_ident!("{}", if method.is_empty() { "GET" } else { method });
-    let template = cached("method", || syn::parse2(quote! { http::Method::__M }))?;
-    Ok(Subst::new().ident("__M", &m).expression(template))
+    let template = cached("method", || {
+        Template::parse("method", quote! { http::Method::__M })
+    })?;
+    Subst::new().with_ident("__M", &m).apply(&template)
 }
 
 /// The Rust type of the body the caller passes, if any.
@@ -202,9 +204,12 @@ fn json_output(ir_names: &Names, op: &Operation) -> Result<Option<syn::Type>, Em
     let t = ir_names.ty(name, MODULE);
     Ok(Some(if op.response.collection {
         let template = cached("collection type", || {
-            syn::parse2(quote! { crate::runtime::Collection<__X> })
+            Template::parse(
+                "collection type",
+                quote! { crate::runtime::Collection<__X> },
+            )
         })?;
-        Subst::new().ty("__X", &t).type_(template)
+        Subst::new().with_type("__X", &t).apply(&template)?
     } else {
         t
     }))
@@ -264,123 +269,158 @@ fn response_type(ir_names: &Names, op: &Operation) -> Result<syn::Type, EmitErro
         Reading::NoContent => "no-content response",
     };
     let template = cached(key, || {
-        syn::parse2(match reading {
-            Reading::Json => quote! { crate::client::Json<__X> },
-            Reading::JsonOrEmpty => quote! { crate::client::JsonOrEmpty<__X> },
-            Reading::Bytes => quote! { crate::client::Bytes },
-            Reading::NoContent => quote! { crate::client::NoContent },
-        })
+        Template::parse(
+            key,
+            match reading {
+                Reading::Json => quote! { crate::client::Json<__X> },
+                Reading::JsonOrEmpty => quote! { crate::client::JsonOrEmpty<__X> },
+                Reading::Bytes => quote! { crate::client::Bytes },
+                Reading::NoContent => quote! { crate::client::NoContent },
+            },
+        )
     })?;
-    Ok(match json {
-        Some(t) => Subst::new().ty("__X", &t).type_(template),
-        None => template,
-    })
+    match &json {
+        Some(t) => Subst::new().with_type("__X", t).apply(&template),
+        None => Subst::new().apply(&template),
+    }
 }
 
-/// The templates of an operation's items (see [`super::syntax`]).
+/// The templates of an operation's items (see [`super::template`]).
 struct Templates {
-    /// The alias, the inherent impl (empty) and the `Kind` impl.
-    items: Vec<syn::Item>,
+    /// The builder: an alias of `client::Request` over the operation's marker type, its
+    /// inherent impl (empty: the constructors and setters go in) and its `Kind` impl.
+    alias: Template<syn::Item>,
+    inherent: Template<syn::ItemImpl>,
+    kind: Template<syn::Item>,
     /// A constructor: `{ __body }` and the one that adds fixed query options.
-    ctor: syn::ImplItem,
-    ctor_query: syn::ImplItem,
+    ctor: Template<syn::ImplItem>,
+    ctor_query: Template<syn::ImplItem>,
     /// `__p: &str`, `body: __B`, and a body of bytes with its content type.
-    param: syn::FnArg,
-    body_param: syn::FnArg,
+    param: Template<syn::FnArg>,
+    body_param: Template<syn::FnArg>,
     bytes_params: Vec<syn::FnArg>,
     /// The call that makes the request parts, without and with a body, and one path value.
-    request: syn::Expr,
-    request_json: syn::Expr,
-    request_bytes: syn::Expr,
-    value: syn::Expr,
+    request: Template<syn::Expr>,
+    request_json: Template<syn::Expr>,
+    request_bytes: Template<syn::Expr>,
+    value: Template<syn::Expr>,
     /// `let parts = with_query(parts, k, v);`
-    query: syn::Stmt,
+    query: Template<syn::Stmt>,
     /// Setters: a query option of each `QueryKind`, a header.
-    set_number: syn::ImplItem,
-    set_flag: syn::ImplItem,
-    set_list: syn::ImplItem,
-    set_text: syn::ImplItem,
-    set_header: syn::ImplItem,
+    set_number: Template<syn::ImplItem>,
+    set_flag: Template<syn::ImplItem>,
+    set_list: Template<syn::ImplItem>,
+    set_text: Template<syn::ImplItem>,
+    set_header: Template<syn::ImplItem>,
 }
 
-fn templates() -> syn::Result<std::rc::Rc<Templates>> {
-    let impl_item = |t: TokenStream| syn::parse2::<syn::ImplItem>(t);
-    let block: syn::Block = syn::parse2(quote! {
-        { let parts = crate::client::with_query(parts, "__k", "__v".to_string()); }
-    })?;
-    Ok(std::rc::Rc::new(Templates {
-        items: syntax::items(quote! {
-            pub type __T = crate::client::Request<kinds::__T>;
-            impl __T {}
-            impl crate::client::Kind for kinds::__T {
-                type Response = __R;
-            }
-        })?,
-        ctor: impl_item(quote! {
-            #[inline]
-            pub fn __c(__args: ()) -> Result<Self, crate::client::Error> {
-                __body
-            }
-        })?,
-        ctor_query: impl_item(quote! {
-            #[inline]
-            pub fn __c(__args: ()) -> Result<Self, crate::client::Error> {
-                let parts = __body?;
-                __stmts;
-                Ok(parts)
-            }
-        })?,
-        param: syn::parse2(quote! { __p: &str })?,
-        body_param: syn::parse2(quote! { body: __B })?,
+fn templates() -> syn::Result<Templates> {
+    Ok(Templates {
+        alias: Template::parse(
+            "builder alias",
+            quote! { pub type __T = crate::client::Request<kinds::__T>; },
+        )?,
+        inherent: Template::parse("builder impl", quote! { impl __T {} })?,
+        kind: Template::parse(
+            "builder kind",
+            quote! {
+                impl crate::client::Kind for kinds::__T {
+                    type Response = __R;
+                }
+            },
+        )?,
+        ctor: Template::parse(
+            "constructor",
+            quote! {
+                #[inline]
+                pub fn __c(__args: ()) -> Result<Self, crate::client::Error> {
+                    __body
+                }
+            },
+        )?,
+        ctor_query: Template::parse(
+            "constructor with query",
+            quote! {
+                #[inline]
+                pub fn __c(__args: ()) -> Result<Self, crate::client::Error> {
+                    let parts = __body?;
+                    __stmts;
+                    Ok(parts)
+                }
+            },
+        )?,
+        param: Template::parse("path parameter", quote! { __p: &str })?,
+        body_param: Template::parse("body parameter", quote! { body: __B })?,
         bytes_params: {
             let f: syn::ItemFn =
                 syn::parse2(quote! { fn f(body: impl Into<Vec<u8>>, content_type: &str) {} })?;
             f.sig.inputs.into_iter().collect()
         },
-        request: syn::parse2(quote! { crate::client::request(__m, "__path", &[__elems]) })?,
-        request_json: syn::parse2(
+        request: Template::parse(
+            "request",
+            quote! { crate::client::request(__m, "__path", &[__elems]) },
+        )?,
+        request_json: Template::parse(
+            "json request",
             quote! { crate::client::request_json(__m, "__path", &[__elems], &body) },
         )?,
-        request_bytes: syn::parse2(quote! {
-            crate::client::request_bytes(__m, "__path", &[__elems], body.into(), content_type)
-        })?,
-        value: syn::parse2(quote! { ("__name", __p) })?,
-        query: block
-            .stmts
-            .into_iter()
-            .next()
-            .ok_or_else(|| syn::Error::new(proc_macro2::Span::call_site(), "no query statement"))?,
-        set_number: impl_item(quote! {
-            #[inline]
-            pub fn __f(self, value: u64) -> Self {
-                crate::client::with_query(self, "__q", value.to_string())
-            }
-        })?,
-        set_flag: impl_item(quote! {
-            #[inline]
-            pub fn __f(self, value: bool) -> Self {
-                crate::client::with_query(self, "__q", value.to_string())
-            }
-        })?,
-        set_list: impl_item(quote! {
-            #[inline]
-            pub fn __f(self, values: &[&str]) -> Self {
-                crate::client::with_query(self, "__q", values.join(","))
-            }
-        })?,
-        set_text: impl_item(quote! {
-            #[inline]
-            pub fn __f(self, value: impl Into<String>) -> Self {
-                crate::client::with_query(self, "__q", value.into())
-            }
-        })?,
-        set_header: impl_item(quote! {
-            #[inline]
-            pub fn __f(self, value: impl Into<String>) -> Self {
-                crate::client::with_header(self, "__q", value.into())
-            }
-        })?,
-    }))
+        request_bytes: Template::parse(
+            "bytes request",
+            quote! {
+                crate::client::request_bytes(__m, "__path", &[__elems], body.into(), content_type)
+            },
+        )?,
+        value: Template::parse("path value", quote! { ("__name", __p) })?,
+        query: Template::parse(
+            "fixed query option",
+            quote! { let parts = crate::client::with_query(parts, "__k", "__v".to_string()); },
+        )?,
+        set_number: Template::parse(
+            "number setter",
+            quote! {
+                #[inline]
+                pub fn __f(self, value: u64) -> Self {
+                    crate::client::with_query(self, "__q", value.to_string())
+                }
+            },
+        )?,
+        set_flag: Template::parse(
+            "flag setter",
+            quote! {
+                #[inline]
+                pub fn __f(self, value: bool) -> Self {
+                    crate::client::with_query(self, "__q", value.to_string())
+                }
+            },
+        )?,
+        set_list: Template::parse(
+            "list setter",
+            quote! {
+                #[inline]
+                pub fn __f(self, values: &[&str]) -> Self {
+                    crate::client::with_query(self, "__q", values.join(","))
+                }
+            },
+        )?,
+        set_text: Template::parse(
+            "text setter",
+            quote! {
+                #[inline]
+                pub fn __f(self, value: impl Into<String>) -> Self {
+                    crate::client::with_query(self, "__q", value.into())
+                }
+            },
+        )?,
+        set_header: Template::parse(
+            "header setter",
+            quote! {
+                #[inline]
+                pub fn __f(self, value: impl Into<String>) -> Self {
+                    crate::client::with_header(self, "__q", value.into())
+                }
+            },
+        )?,
+    })
 }
 
 /// A call of an operation's constructor from outside the crate (the generated tests):
@@ -396,24 +436,22 @@ pub fn constructor_call(
     args: impl IntoIterator<Item = syn::Expr>,
 ) -> Result<syn::Expr, EmitError> {
     let template = cached("constructor call", || {
-        syn::parse2(quote! { __K::requests::__root::__Ty::__ctor() })
+        Template::parse(
+            "constructor call",
+            quote! { __K::requests::__root::__Ty::__ctor() },
+        )
     })?;
     let root = ident::make_ident(op_names.module(&op.id));
     let ty = op_names.ident(&op.id);
     let ctor = ident::make_ident(&op_names.constructors(&op.id)[path]);
-    let mut call = Subst::new()
-        .ident("__K", krate)
-        .ident("__root", &root)
-        .ident("__Ty", &ty)
-        .ident("__ctor", &ctor)
-        .expression(template);
-    let syn::Expr::Call(c) = &mut call else {
-        return Err(EmitError(
-            "internal error: constructor call template".into(),
-        ));
-    };
-    c.args.extend(args);
-    Ok(call)
+    let mut call: syn::ExprCall = Subst::new()
+        .with_ident("__K", krate)
+        .with_ident("__root", &root)
+        .with_ident("__Ty", &ty)
+        .with_ident("__ctor", &ctor)
+        .apply(&template)?;
+    call.args.extend(args);
+    Ok(syn::Expr::Call(call))
 }
 
 /// Path values as string literal arguments.
@@ -466,54 +504,52 @@ fn constructor(
                 let id = pi.next().expect("one ident per param");
                 values.push(
                     Subst::new()
-                        .str("__name", name)
-                        .ident("__p", id)
-                        .expression(t.value.clone()),
+                        .with_str("__name", name)
+                        .with_ident("__p", id)
+                        .apply(&t.value)?,
                 );
             }
         }
     }
-    let mut args: Vec<syn::FnArg> = params
+    let mut args = params
         .iter()
-        .map(|p| Subst::new().ident("__p", p).arg(t.param.clone()))
-        .collect();
+        .map(|p| Subst::new().with_ident("__p", p).apply(&t.param))
+        .collect::<Result<Vec<syn::FnArg>, EmitError>>()?;
     let call = match (body_ty, &op.body) {
         (Some(b), _) => {
-            args.push(Subst::new().ty("__B", b).arg(t.body_param.clone()));
-            t.request_json.clone()
+            args.push(Subst::new().with_type("__B", b).apply(&t.body_param)?);
+            &t.request_json
         }
         (None, Some(Body::Binary { .. })) => {
             args.extend(t.bytes_params.iter().cloned());
-            t.request_bytes.clone()
+            &t.request_bytes
         }
-        (None, _) => t.request.clone(),
+        (None, _) => &t.request,
     };
     let parts = Subst::new()
-        .expr("__m", method)
-        .str("__path", &template)
-        .elems("__elems", values)
-        .expression(call);
-    let query: Vec<syn::Stmt> = path
+        .with_expr("__m", method)
+        .with_str("__path", &template)
+        .with_elems("__elems", values)
+        .apply(call)?;
+    let query = path
         .query
         .iter()
         .map(|(k, v)| {
             Subst::new()
-                .str("__k", k)
-                .str("__v", v)
-                .stmt(t.query.clone())
+                .with_str("__k", k)
+                .with_str("__v", v)
+                .apply(&t.query)
         })
-        .collect();
-    let shape = if query.is_empty() {
-        &t.ctor
+        .collect::<Result<Vec<syn::Stmt>, EmitError>>()?;
+    let f = Subst::new()
+        .with_ident("__c", &ctor)
+        .with_args("__args", args)
+        .with_expr("__body", &parts);
+    let mut f = if query.is_empty() {
+        f.apply(&t.ctor)?
     } else {
-        &t.ctor_query
+        f.with_stmts("__stmts", query).apply(&t.ctor_query)?
     };
-    let mut f = Subst::new()
-        .ident("__c", &ctor)
-        .args("__args", args)
-        .expr("__body", &parts)
-        .stmts("__stmts", query)
-        .impl_item(shape.clone());
     let mut doc = vec![syntax::doc_attr(&format!(" `{} {}`", op.method, path.raw))?];
     if let Some(Body::Binary { content_type }) = &op.body {
         let shown = content_type
@@ -558,9 +594,9 @@ fn operation_item(
             QueryKind::Text => &t.set_text,
         };
         let mut item = Subst::new()
-            .ident("__f", &f)
-            .str("__q", q)
-            .impl_item(shape.clone());
+            .with_ident("__f", &f)
+            .with_str("__q", q)
+            .apply(shape)?;
         let doc = syntax::doc_attr(&format!(" Sets the `{q}` query option."))?;
         impl_item_attrs(&mut item)?.insert(0, doc);
         fns.push(item);
@@ -572,9 +608,9 @@ fn operation_item(
             docs::clean(&h.description),
         ];
         let mut item = Subst::new()
-            .ident("__f", &f)
-            .str("__q", &h.name)
-            .impl_item(t.set_header.clone());
+            .with_ident("__f", &f)
+            .with_str("__q", &h.name)
+            .apply(&t.set_header)?;
         impl_item_attrs(&mut item)?.splice(0..0, docs::attr_list(&doc)?);
         fns.push(item);
     }
@@ -598,13 +634,14 @@ fn operation_item(
     let mut doc = docs::attr_list(&doc)?;
     doc.push(syntax::doc_attr("")?);
     doc.push(syntax::doc_attr(&call_summary(names, op, &setters)?)?);
-    let mut items = Subst::new()
-        .ident("__T", &ident)
-        .ty("__R", &response_ty)
-        .items(t.items.clone());
-    if let Some(syn::Item::Impl(i)) = items.get_mut(1) {
-        i.items = fns;
-    }
+    let builder = || Subst::new().with_ident("__T", &ident);
+    let mut inherent = builder().apply(&t.inherent)?;
+    inherent.items = fns;
+    let items = vec![
+        builder().apply(&t.alias)?,
+        syn::Item::Impl(inherent),
+        builder().with_type("__R", &response_ty).apply(&t.kind)?,
+    ];
     syntax::push_items(items, &doc, cfg, out)?;
     match &op.body {
         Some(Body::Parameters { properties }) => {
@@ -623,6 +660,15 @@ fn operation_item(
         }
         _ => Ok(()),
     }
+}
+
+/// The items at the head of each module of `requests`: a re-export of an operation homed in
+/// another module, the marker type of each operation homed here, and the `kinds` module
+/// that holds them.
+struct Prelude {
+    reexport: Template<syn::Item>,
+    marker: Template<syn::Item>,
+    kinds: syn::ItemMod,
 }
 
 /// The `requests` module: one inline module per path root, formatted in parallel (one
@@ -664,23 +710,21 @@ pub fn requests_module(
                     .map_err(|e| EmitError(format!("internal error: module head: {e}")))
             };
             let prelude = |out: &mut Vec<syn::Item>| {
-                let (reexport, marker, kinds) = cached("requests prelude", || {
-                    let items = syntax::items(quote! {
-                        pub use super::__M::__T;
-                        pub enum __T {}
-                        /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
-                        /// Hidden from the docs (each builder's page says what it returns);
-                        /// listed, they would make the runtime's `Kind` page list every one.
-                        #[doc(hidden)]
-                        pub mod kinds {}
-                    })?;
-                    let mut items = items.into_iter();
-                    let none = || syn::Error::new(proc_macro2::Span::call_site(), "prelude");
-                    Ok((
-                        items.next().ok_or_else(none)?,
-                        items.next().ok_or_else(none)?,
-                        items.next().ok_or_else(none)?,
-                    ))
+                let prelude = cached("requests prelude", || {
+                    Ok(Prelude {
+                        reexport: Template::parse(
+                            "re-export",
+                            quote! { pub use super::__M::__T; },
+                        )?,
+                        marker: Template::parse("marker type", quote! { pub enum __T {} })?,
+                        kinds: syn::parse2(quote! {
+                            /// The operations' marker types: `Request<kinds::X>` is the builder `X`.
+                            /// Hidden from the docs (each builder's page says what it returns);
+                            /// listed, they would make the runtime's `Kind` page list every one.
+                            #[doc(hidden)]
+                            pub mod kinds {}
+                        })?,
+                    })
                 })?;
                 for op in reexported {
                     let home_id = ident::make_ident(op_names.module(&op.id));
@@ -691,10 +735,10 @@ pub fn requests_module(
                     }
                     for ty in &names {
                         let item = Subst::new()
-                            .ident("__M", &home_id)
-                            .ident("__T", ty)
-                            .items(vec![reexport.clone()]);
-                        syntax::push_items(item, &[], &cfg, out)?;
+                            .with_ident("__M", &home_id)
+                            .with_ident("__T", ty)
+                            .apply(&prelude.reexport)?;
+                        syntax::push_items(vec![item], &[], &cfg, out)?;
                     }
                 }
                 if !homed.is_empty() {
@@ -702,14 +746,12 @@ pub fn requests_module(
                     for op in homed {
                         let ty = op_names.ident(&op.id);
                         let cfg = syntax::attrs(areas.cfg_of(&op.id))?;
-                        let item = Subst::new().ident("__T", &ty).items(vec![marker.clone()]);
-                        syntax::push_items(item, &[], &cfg, &mut markers)?;
+                        let item = Subst::new().with_ident("__T", &ty).apply(&prelude.marker)?;
+                        syntax::push_items(vec![item], &[], &cfg, &mut markers)?;
                     }
-                    let mut kinds = kinds;
-                    if let syn::Item::Mod(m) = &mut kinds {
-                        m.content = Some((Default::default(), markers));
-                    }
-                    out.push(kinds);
+                    let mut kinds = prelude.kinds.clone();
+                    kinds.content = Some((Default::default(), markers));
+                    out.push(syn::Item::Mod(kinds));
                 }
                 Ok(())
             };

@@ -1,21 +1,14 @@
-//! Syntax trees built without printing and re-parsing tokens.
-//!
-//! The high-volume emitters (models, enums, `Any` enums, request builders) produce the same
-//! few shapes thousands of times. Building each as tokens (`quote!`) and parsing them back
-//! into `syn` was most of the emit time, so those shapes are written once as templates
-//! (`quote!` with placeholder names such as `__T`), parsed once per thread (syntax trees are
-//! not `Send`), and each use clones the template and fills the placeholders ([`Subst`]):
-//! idents with idents, string literals with string literals, a placeholder arm, field,
-//! variant or array element with a list of them. Text from the docs only ever becomes a
-//! string literal or goes through [`crate::ident::make_ident`], exactly as with `quote!`,
-//! so nothing in it can change the code; the trees are the ones parsing would give, so
-//! prettyplease prints the same text.
+//! Syntax trees built without printing and re-parsing tokens: small constructors (paths,
+//! literals, generic types), attributes, the per-thread cache of templates ([`cached`]; the
+//! templates themselves are [`super::template`]), and items built and printed in parallel
+//! chunks ([`format_items`], [`format_module`]).
 
 use super::EmitError;
 use proc_macro2::{Span, TokenStream};
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 
@@ -23,22 +16,23 @@ thread_local! {
     static CACHE: RefCell<HashMap<&'static str, Box<dyn Any>>> = RefCell::new(HashMap::new());
 }
 
-/// A template parsed once per thread and cloned for each use. `key` names it (one parse
-/// function per key).
-pub fn cached<T: Clone + 'static>(
+/// Templates parsed once per thread (syntax trees are not `Send`) and shared by every use
+/// on it. `key` names them (one parse function per key).
+pub fn cached<T: 'static>(
     key: &'static str,
     parse: impl FnOnce() -> syn::Result<T>,
-) -> Result<T, EmitError> {
+) -> Result<Rc<T>, EmitError> {
     let hit = CACHE.with(|c| {
         c.borrow()
             .get(key)
-            .and_then(|t| t.downcast_ref::<T>())
+            .and_then(|t| t.downcast_ref::<Rc<T>>())
             .cloned()
     });
     if let Some(t) = hit {
         return Ok(t);
     }
     let t = parse().map_err(|e| EmitError(format!("internal error: template {key}: {e}")))?;
+    let t = Rc::new(t);
     CACHE.with(|c| c.borrow_mut().insert(key, Box::new(t.clone())));
     Ok(t)
 }
@@ -59,13 +53,14 @@ pub fn attrs(tokens: TokenStream) -> Result<Vec<syn::Attribute>, EmitError> {
 
 /// `#[doc = "text"]`.
 pub fn doc_attr(text: &str) -> Result<syn::Attribute, EmitError> {
-    let mut attr = cached("doc attribute", || {
+    let mut attr = (*cached("doc attribute", || {
         let mut a = syn::parse::Parser::parse2(
             syn::Attribute::parse_outer,
             quote::quote! { #[doc = "__doc"] },
         )?;
         Ok(a.remove(0))
-    })?;
+    })?)
+    .clone();
     if let syn::Meta::NameValue(nv) = &mut attr.meta
         && let syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
@@ -441,310 +436,6 @@ pub fn raw_lit(text: &str) -> syn::LitStr {
     }
 }
 
-/// Placeholders of a template and what fills them. Placeholder names start with `__`, which
-/// no generated name does.
-#[derive(Default)]
-pub struct Subst<'a> {
-    idents: Vec<(&'static str, &'a syn::Ident)>,
-    types: Vec<(&'static str, &'a syn::Type)>,
-    strs: Vec<(&'static str, &'a str)>,
-    /// String literals written raw (`r#"..."#`) where that reads better.
-    texts: Vec<(&'static str, &'a str)>,
-    ints: Vec<(&'static str, usize)>,
-    arms: Vec<(&'static str, Vec<syn::Arm>)>,
-    elems: Vec<(&'static str, Vec<syn::Expr>)>,
-    fields: Vec<(&'static str, Vec<syn::Field>)>,
-    variants: Vec<(&'static str, Vec<syn::Variant>)>,
-    exprs: Vec<(&'static str, &'a syn::Expr)>,
-    args: Vec<(&'static str, Vec<syn::FnArg>)>,
-    stmts: Vec<(&'static str, Vec<syn::Stmt>)>,
-}
-
-impl<'a> Subst<'a> {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The identifier `name` becomes `with`.
-    pub fn ident(mut self, name: &'static str, with: &'a syn::Ident) -> Self {
-        self.idents.push((name, with));
-        self
-    }
-    /// The type named `name` (a lone identifier) becomes `with`.
-    pub fn ty(mut self, name: &'static str, with: &'a syn::Type) -> Self {
-        self.types.push((name, with));
-        self
-    }
-    /// The expression `name` (a lone identifier) becomes `with`.
-    pub fn expr(mut self, name: &'static str, with: &'a syn::Expr) -> Self {
-        self.exprs.push((name, with));
-        self
-    }
-    /// The string literal `"name"` becomes `"with"`.
-    pub fn str(mut self, name: &'static str, with: &'a str) -> Self {
-        self.strs.push((name, with));
-        self
-    }
-    /// The string literal `"name"` becomes `with` as a raw string literal (`r#"..."#`) when
-    /// it spans lines or holds quotes or backslashes (the JSON of generated tests, readable
-    /// in a diff), else as an ordinary one.
-    pub fn text(mut self, name: &'static str, with: &'a str) -> Self {
-        self.texts.push((name, with));
-        self
-    }
-    /// The integer literal `value` (written in the template as a placeholder number, such
-    /// as `999001`) becomes the unsuffixed `with`.
-    pub fn int(mut self, value: &'static str, with: usize) -> Self {
-        self.ints.push((value, with));
-        self
-    }
-    /// The match arm whose pattern is the identifier `name` becomes `with` (any number).
-    pub fn arms(mut self, name: &'static str, with: Vec<syn::Arm>) -> Self {
-        self.arms.push((name, with));
-        self
-    }
-    /// The array element `name` (a lone identifier) becomes `with` (any number).
-    pub fn elems(mut self, name: &'static str, with: Vec<syn::Expr>) -> Self {
-        self.elems.push((name, with));
-        self
-    }
-    /// The named field `name` becomes `with` (any number).
-    pub fn fields(mut self, name: &'static str, with: Vec<syn::Field>) -> Self {
-        self.fields.push((name, with));
-        self
-    }
-    /// The enum variant `name` becomes `with` (any number).
-    pub fn variants(mut self, name: &'static str, with: Vec<syn::Variant>) -> Self {
-        self.variants.push((name, with));
-        self
-    }
-
-    /// The function argument `name: ()` becomes `with` (any number).
-    pub fn args(mut self, name: &'static str, with: Vec<syn::FnArg>) -> Self {
-        self.args.push((name, with));
-        self
-    }
-    /// The statement `name;` becomes `with` (any number).
-    pub fn stmts(mut self, name: &'static str, with: Vec<syn::Stmt>) -> Self {
-        self.stmts.push((name, with));
-        self
-    }
-
-    /// Fill the placeholders of items.
-    pub fn items(mut self, mut items: Vec<syn::Item>) -> Vec<syn::Item> {
-        for item in &mut items {
-            self.visit_item_mut(item);
-        }
-        items
-    }
-    /// Fill the placeholders of one arm.
-    pub fn arm(mut self, mut arm: syn::Arm) -> syn::Arm {
-        self.visit_arm_mut(&mut arm);
-        arm
-    }
-    /// Fill the placeholders of one field.
-    pub fn field(mut self, mut field: syn::Field) -> syn::Field {
-        self.visit_field_mut(&mut field);
-        field
-    }
-    /// Fill the placeholders of one variant.
-    pub fn variant(mut self, mut variant: syn::Variant) -> syn::Variant {
-        self.visit_variant_mut(&mut variant);
-        variant
-    }
-    /// Fill the placeholders of one impl item.
-    pub fn impl_item(mut self, mut item: syn::ImplItem) -> syn::ImplItem {
-        self.visit_impl_item_mut(&mut item);
-        item
-    }
-    /// Fill the placeholders of one function argument.
-    pub fn arg(mut self, mut arg: syn::FnArg) -> syn::FnArg {
-        self.visit_fn_arg_mut(&mut arg);
-        arg
-    }
-    /// Fill the placeholders of one statement.
-    pub fn stmt(mut self, mut stmt: syn::Stmt) -> syn::Stmt {
-        self.visit_stmt_mut(&mut stmt);
-        stmt
-    }
-    /// Fill the placeholders of one type.
-    pub fn type_(mut self, mut ty: syn::Type) -> syn::Type {
-        self.visit_type_mut(&mut ty);
-        ty
-    }
-    /// Fill the placeholders of one expression.
-    pub fn expression(mut self, mut expr: syn::Expr) -> syn::Expr {
-        self.visit_expr_mut(&mut expr);
-        expr
-    }
-}
-
-/// The identifier a path is, if it is one lone identifier.
-fn lone_ident(path: &syn::Path) -> Option<&syn::Ident> {
-    match (&path.leading_colon, path.segments.first()) {
-        (None, Some(s)) if path.segments.len() == 1 && s.arguments.is_none() => Some(&s.ident),
-        _ => None,
-    }
-}
-
-/// Replace the elements of a list for which `is` holds by `with` (taken from the list on
-/// first use): match arms, statements.
-fn splice_vec<T>(
-    list: &mut Vec<T>,
-    is: impl Fn(&T) -> Option<&'static str>,
-    with: &mut [(&'static str, Vec<T>)],
-) {
-    if !list.iter().any(|t| is(t).is_some()) {
-        return;
-    }
-    for t in std::mem::take(list) {
-        match is(&t).and_then(|name| with.iter_mut().find(|(n, _)| *n == name)) {
-            Some((_, new)) => list.append(new),
-            None => list.push(t),
-        }
-    }
-}
-
-/// [`splice_vec`] for a punctuated list (array elements, fields, arguments, variants),
-/// keeping a trailing separator.
-fn splice<T, P: Default>(
-    list: &mut Punctuated<T, P>,
-    is: impl Fn(&T) -> Option<&'static str>,
-    with: &mut [(&'static str, Vec<T>)],
-) {
-    if !list.iter().any(|t| is(t).is_some()) {
-        return;
-    }
-    let trailing = list.trailing_punct();
-    let mut items: Vec<T> = std::mem::take(list).into_iter().collect();
-    splice_vec(&mut items, is, with);
-    list.extend(items);
-    if trailing && !list.is_empty() {
-        list.push_punct(P::default());
-    }
-}
-
-impl VisitMut for Subst<'_> {
-    fn visit_ident_mut(&mut self, i: &mut syn::Ident) {
-        if let Some((_, with)) = self.idents.iter().find(|(n, _)| i == n) {
-            *i = (*with).clone();
-        }
-    }
-
-    fn visit_type_mut(&mut self, t: &mut syn::Type) {
-        if let syn::Type::Path(p) = t
-            && p.qself.is_none()
-            && let Some(id) = lone_ident(&p.path)
-            && let Some((_, with)) = self.types.iter().find(|(n, _)| id == n)
-        {
-            *t = (*with).clone();
-            return;
-        }
-        visit_mut::visit_type_mut(self, t);
-    }
-
-    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
-        if !self.exprs.is_empty()
-            && let syn::Expr::Path(p) = e
-            && p.qself.is_none()
-            && let Some(id) = lone_ident(&p.path)
-            && let Some((_, with)) = self.exprs.iter().find(|(n, _)| id == n)
-        {
-            *e = (*with).clone();
-            return;
-        }
-        visit_mut::visit_expr_mut(self, e);
-    }
-
-    fn visit_lit_mut(&mut self, l: &mut syn::Lit) {
-        match l {
-            syn::Lit::Str(s) if !self.strs.is_empty() || !self.texts.is_empty() => {
-                let value = s.value();
-                if let Some((_, with)) = self.strs.iter().find(|(n, _)| *n == value) {
-                    *s = syn::LitStr::new(with, Span::call_site());
-                } else if let Some((_, with)) = self.texts.iter().find(|(n, _)| *n == value) {
-                    *s = raw_lit(with);
-                }
-            }
-            syn::Lit::Int(i) => {
-                if let Some((_, with)) = self.ints.iter().find(|(n, _)| *n == i.base10_digits()) {
-                    *i = lit_usize(*with);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
-        visit_mut::visit_expr_match_mut(self, m);
-        if self.arms.is_empty() {
-            return;
-        }
-        let placeholder = |a: &syn::Arm| match &a.pat {
-            syn::Pat::Ident(p) => ARM_NAMES.iter().copied().find(|n| p.ident == n),
-            _ => None,
-        };
-        splice_vec(&mut m.arms, placeholder, &mut self.arms);
-    }
-
-    fn visit_expr_array_mut(&mut self, a: &mut syn::ExprArray) {
-        visit_mut::visit_expr_array_mut(self, a);
-        let is = |e: &syn::Expr| match e {
-            syn::Expr::Path(p) if p.qself.is_none() => {
-                lone_ident(&p.path).and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
-            }
-            _ => None,
-        };
-        splice(&mut a.elems, is, &mut self.elems);
-    }
-
-    fn visit_fields_named_mut(&mut self, f: &mut syn::FieldsNamed) {
-        visit_mut::visit_fields_named_mut(self, f);
-        let is = |f: &syn::Field| {
-            f.ident
-                .as_ref()
-                .and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
-        };
-        splice(&mut f.named, is, &mut self.fields);
-    }
-
-    fn visit_signature_mut(&mut self, sig: &mut syn::Signature) {
-        visit_mut::visit_signature_mut(self, sig);
-        let is = |a: &syn::FnArg| match a {
-            syn::FnArg::Typed(t) => match &*t.pat {
-                syn::Pat::Ident(p) => LIST_NAMES.iter().copied().find(|n| p.ident == n),
-                _ => None,
-            },
-            _ => None,
-        };
-        splice(&mut sig.inputs, is, &mut self.args);
-    }
-
-    fn visit_block_mut(&mut self, b: &mut syn::Block) {
-        visit_mut::visit_block_mut(self, b);
-        if self.stmts.is_empty() {
-            return;
-        }
-        let is = |s: &syn::Stmt| match s {
-            syn::Stmt::Expr(syn::Expr::Path(p), _) if p.qself.is_none() => {
-                lone_ident(&p.path).and_then(|id| LIST_NAMES.iter().copied().find(|n| id == n))
-            }
-            _ => None,
-        };
-        splice_vec(&mut b.stmts, is, &mut self.stmts);
-    }
-
-    fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
-        visit_mut::visit_item_enum_mut(self, e);
-        let is = |v: &syn::Variant| LIST_NAMES.iter().copied().find(|n| v.ident == n);
-        splice(&mut e.variants, is, &mut self.variants);
-    }
-}
-
-/// Names of placeholder arms.
-const ARM_NAMES: &[&str] = &["__arms", "__arms2", "__arms_mut"];
-/// Names of placeholder elements, fields and variants.
-const LIST_NAMES: &[&str] = &["__elems", "__fields", "__variants", "__args", "__stmts"];
-
 #[cfg(test)]
 mod raw_tests {
     use super::raw_lit;
@@ -780,59 +471,6 @@ mod tests {
     fn parse_into(tokens: TokenStream, out: &mut Vec<syn::Item>) -> Result<(), EmitError> {
         out.append(&mut syn::parse2::<syn::File>(tokens).unwrap().items);
         Ok(())
-    }
-
-    #[test]
-    fn placeholders_are_filled() {
-        let t = syn::Ident::new("Thing", Span::call_site());
-        let f = syn::Ident::new("field", Span::call_site());
-        let arm: syn::Arm = syn::parse2(quote! { 999001 => &self.__f, }).unwrap();
-        let arms = (0..2)
-            .map(|i| {
-                Subst::new()
-                    .ident("__f", &f)
-                    .int("999001", i)
-                    .arm(arm.clone())
-            })
-            .collect();
-        let field = syn::parse2::<syn::FieldsNamed>(quote! { { pub __f: Option<__Ty> } })
-            .unwrap()
-            .named
-            .into_iter()
-            .next()
-            .unwrap();
-        let ty = generic_type("Vec", path_type(path([&t])));
-        let field = Subst::new().ident("__f", &f).ty("__Ty", &ty).field(field);
-        let template = items(quote! {
-            pub struct __T { __fields: (), pub last: u8 }
-            impl __T {
-                const N: &'static [&'static str] = &[__elems, "last"];
-                const S: &'static str = "__name";
-                fn f(&self, i: usize) -> u8 { match i { __arms => 0, _ => 1 } }
-            }
-        })
-        .unwrap();
-        let out = Subst::new()
-            .ident("__T", &t)
-            .str("__name", "a \"name\"")
-            .arms("__arms", arms)
-            .fields("__fields", vec![field])
-            .elems("__elems", vec![syn::parse2(quote! { "x" }).unwrap()])
-            .items(template);
-        let expected = items(quote! {
-            pub struct Thing { pub field: Option<Vec<Thing>>, pub last: u8 }
-            impl Thing {
-                const N: &'static [&'static str] = &["x", "last"];
-                const S: &'static str = "a \"name\"";
-                fn f(&self, i: usize) -> u8 { match i { 0 => &self.field, 1 => &self.field, _ => 1 } }
-            }
-        })
-        .unwrap();
-        let print = |items: Vec<syn::Item>| prettyplease::unparse(&file(items));
-        assert_eq!(print(out.clone()), print(expected));
-        // The same tokens as writing it out.
-        let tokens = quote! { #(#out)* }.to_string();
-        assert!(tokens.contains("Option < Vec < Thing > >"), "{tokens}");
     }
 
     /// Items whose printing wraps, numbered so every chunk differs (as in `emit::tests`).
