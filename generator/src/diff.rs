@@ -484,7 +484,7 @@ impl Diff<'_> {
             let shapes: BTreeSet<String> = o.paths.iter().map(PathTemplate::shape).collect();
             new.operations.iter().enumerate().position(|(j, n)| {
                 !taken[j]
-                    && n.method.eq_ignore_ascii_case(&o.method)
+                    && n.method == o.method
                     && n.paths.iter().any(|p| shapes.contains(&p.shape()))
             })
         };
@@ -543,7 +543,7 @@ impl Diff<'_> {
             let d = format!("now documented at `{}` (was `{}`)", n.id, o.id);
             self.push(Compatible, OperationMoved, &s, d, at);
         }
-        if !o.method.eq_ignore_ascii_case(&n.method) {
+        if o.method != n.method {
             let (a, b) = (&o.method, &n.method);
             let d = format!("`{a}` → `{b}`: the builder sends another request");
             self.push(Breaking, MethodChanged, &s, d, at);

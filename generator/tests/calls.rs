@@ -176,7 +176,7 @@ fn every_path_is_a_documented_path() {
             };
             checked += 1;
             let is_explained = explained.contains(&(loc.file.as_str(), loc.line));
-            if method != op.method && !is_explained {
+            if method != op.method.as_str() && !is_explained {
                 wrong.push(format!("{loc}: method {method}, operation {}", op.method));
             }
             if doc_form(target) == p.shape() {

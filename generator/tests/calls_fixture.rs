@@ -21,7 +21,7 @@ fn fixture() -> (Ir, Vec<doc2rs::Diagnostic>, doc2rs::Generated) {
 fn op<'a>(ir: &'a Ir, method: &str, raw: &str) -> &'a Operation {
     ir.operations
         .iter()
-        .find(|o| o.method == method && o.paths.iter().any(|p| p.raw == raw))
+        .find(|o| o.method.as_str() == method && o.paths.iter().any(|p| p.raw == raw))
         .unwrap_or_else(|| panic!("no operation `{method} {raw}`"))
 }
 
@@ -39,7 +39,7 @@ fn one_operation_per_call_owned_by_the_resource_family_with_every_page_facts() {
     let list: Vec<&Operation> = ir
         .operations
         .iter()
-        .filter(|o| o.method == "GET" && o.paths.iter().any(|p| p.raw == "/widgets"))
+        .filter(|o| o.method.as_str() == "GET" && o.paths.iter().any(|p| p.raw == "/widgets"))
         .collect();
     assert_eq!(list.len(), 1, "one operation for GET /widgets");
     let list = list[0];

@@ -67,9 +67,10 @@ impl Named {
     fn by_shape(&self) -> (ByShape<usize>, ByShape<(usize, usize)>) {
         let (mut first, mut any) = (BTreeMap::new(), BTreeMap::new());
         for (i, op) in self.ir.operations.iter().enumerate() {
-            first.insert((op.method.clone(), op.paths[0].shape()), i);
+            first.insert((op.method.as_str().to_string(), op.paths[0].shape()), i);
             for (j, p) in op.paths.iter().enumerate() {
-                any.entry((op.method.clone(), p.shape())).or_insert((i, j));
+                any.entry((op.method.as_str().to_string(), p.shape()))
+                    .or_insert((i, j));
             }
         }
         (first, any)

@@ -13,7 +13,7 @@ use super::syntax;
 use super::template::{Subst, Template};
 use super::{EmitError, examples};
 use crate::ident;
-use crate::ir::{Body, Example, ExampleKind, Ir, Operation};
+use crate::ir::{Body, Example, ExampleKind, Ir, Method, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -276,7 +276,7 @@ fn exchange_rows(
             continue;
         };
         let (path, _) = examples::expected_path_and_query(url, &op.paths[c.path]);
-        let verb = &op.method;
+        let verb = op.method.as_str();
         let base = ident::field_name(&format!("{}_end_to_end", op_names.ident(&op.id)));
         let n = names.entry(base.clone()).or_default();
         *n += 1;
@@ -312,7 +312,7 @@ fn error_and_path_tests(
     krate: &syn::Ident,
 ) -> Option<TokenStream> {
     let single_get = ir.operations.iter().find(|o| {
-        o.method == "GET"
+        o.method == Method::Get
             && !o.response.collection
             && o.response.ty.is_some()
             && o.paths[0].params().count() >= 1
@@ -401,7 +401,10 @@ fn paging_test(
     krate: &syn::Ident,
 ) -> Option<TokenStream> {
     let list = ir.operations.iter().find(|o| {
-        o.method == "GET" && o.response.collection && o.response.ty.is_some() && o.body.is_none()
+        o.method == Method::Get
+            && o.response.collection
+            && o.response.ty.is_some()
+            && o.body.is_none()
     });
     let op = list?;
     let root = ident::make_ident(op_names.module(&op.id));
@@ -485,7 +488,7 @@ fn call_tests(
     let mut tests = Vec::new();
     let first = |f: &dyn Fn(&Operation) -> bool| ir.operations.iter().find(|o| f(o));
     let download =
-        first(&|o| o.method == "GET" && o.body.is_none() && Reading::of(o) == Reading::Bytes);
+        first(&|o| o.method == Method::Get && o.body.is_none() && Reading::of(o) == Reading::Bytes);
     if let Some(op) = download {
         let call = first_call(op_names, krate, op, quote! { "Folder A/b.pdf" }, quote! {})?;
         let cfg = areas.cfg_of(&op.id);
@@ -512,7 +515,7 @@ fn call_tests(
             quote! { "f/g.txt" },
             quote! { body.clone(), "text/plain" },
         )?;
-        let verb = &op.method;
+        let verb = op.method.as_str();
         let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
             /// A documented upload sends exactly the caller's bytes with one `Content-Type`.
@@ -531,7 +534,7 @@ fn call_tests(
         });
     }
     let patch = first(&|o| {
-        o.method == "PATCH"
+        o.method == Method::Patch
             && Reading::of(o) == Reading::JsonOrEmpty
             && matches!(o.body, Some(Body::Type { .. } | Body::Parameters { .. }))
     });
@@ -561,7 +564,7 @@ fn call_tests(
         let value = "Folder A/100%/x?y#z/b.txt";
         let call = first_call(op_names, krate, op, quote! { #value }, quote! {})?;
         let hostile = first_call(op_names, krate, op, quote! { value }, quote! {})?;
-        let verb = &op.method;
+        let verb = op.method.as_str();
         let cfg = areas.cfg_of(&op.id);
         tests.push(quote! {
             /// A documented path value that is itself a path arrives with its slashes, each

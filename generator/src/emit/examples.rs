@@ -367,7 +367,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<CaseParts<'a>, NoCase> {
         let call = ex.call.as_ref().ok_or("URL matches no documented path")?;
         let (method, url) = ex.request_line.as_ref().ok_or("no request line")?;
-        if !method.eq_ignore_ascii_case(&op.method) {
+        if !method.eq_ignore_ascii_case(op.method.as_str()) {
             return Err("method differs from the operation's".into());
         }
         let setter = setter_names(self.op_names, op);
@@ -472,7 +472,7 @@ impl<'a> Ctx<'a> {
         }));
         let check = Subst::new()
             .with_expr("__build", &build)
-            .with_str("__method", &op.method)
+            .with_str("__method", op.method.as_str())
             .with_str("__path", &path)
             .with_expr("__query", &query)
             .with_expr("__bytes", &bytes)

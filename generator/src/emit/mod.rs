@@ -532,7 +532,7 @@ mod call_tests {
             stub: false,
             area: "files".into(),
             description: String::new(),
-            method: method.into(),
+            method: crate::ir::Method::parse(method).expect("a method"),
             paths: vec![path],
             query: vec![],
             headers: vec![],

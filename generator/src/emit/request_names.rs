@@ -24,7 +24,7 @@
 
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};
-use crate::ir::{Ir, Operation, simple_name};
+use crate::ir::{Ir, Method, Operation, simple_name};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One segment of a path as naming sees it.
@@ -236,14 +236,13 @@ pub fn by_own_params(path: &PathTemplate, first: &PathTemplate) -> Option<String
 
 /// The builder's verb: the method, `List` for a GET of a collection.
 pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
-    match op.method.as_str() {
-        "GET" if !matches!(segs.last(), Some(Seg::Key)) && op.response.collection => "List",
-        "GET" | "" => "Get",
-        "POST" => "Post",
-        "PATCH" => "Patch",
-        "PUT" => "Put",
-        "DELETE" => "Delete",
-        _ => "Call",
+    match op.method {
+        Method::Get if !matches!(segs.last(), Some(Seg::Key)) && op.response.collection => "List",
+        Method::Get => "Get",
+        Method::Post => "Post",
+        Method::Patch => "Patch",
+        Method::Put => "Put",
+        Method::Delete => "Delete",
     }
 }
 
@@ -372,7 +371,7 @@ impl OpNames {
                 // for the collection (whose docs did not say it returns one).
                 if let Some(by) = by_key(&op.paths[0]) {
                     base = ident::type_name(&format!("{base}_{by}"));
-                } else if op.method == "GET"
+                } else if op.method == Method::Get
                     && let Some(rest) = base.strip_prefix("Get")
                 {
                     base = format!("List{rest}");
@@ -454,7 +453,7 @@ mod tests {
             stub: false,
             area: String::new(),
             description: String::new(),
-            method: method.into(),
+            method: crate::ir::Method::parse(method).expect("a method"),
             paths: paths.iter().map(|p| parse(p).unwrap()).collect(),
             query: vec![],
             headers: vec![],

@@ -13,7 +13,7 @@ use super::template::{Subst, Template};
 use super::{EmitError, docs, syntax};
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};
-use crate::ir::{Body, Ir, Operation, TypeRef};
+use crate::ir::{Body, Ir, Method, Operation, TypeRef};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
@@ -67,7 +67,7 @@ const COLLECTION_GET: [&str; 6] = ["$filter", "$orderby", "$top", "$skip", "$cou
 /// `$count`, `$search`), compared ignoring case.
 pub fn query_options(op: &Operation) -> Vec<String> {
     let mut options = op.query.clone();
-    if op.method.eq_ignore_ascii_case("GET") {
+    if op.method == Method::Get {
         let collection: &[&str] = if op.response.collection {
             &COLLECTION_GET
         } else {
@@ -135,8 +135,8 @@ pub fn param_names(path: &PathTemplate) -> Vec<String> {
 }
 
 /// `http::Method::GET` and the like.
-fn method_expr(method: &str) -> Result<syn::Expr, EmitError> {
-    let m = format_ident!("{}", if method.is_empty() { "GET" } else { method });
+fn method_expr(method: Method) -> Result<syn::Expr, EmitError> {
+    let m = format_ident!("{}", method.as_str());
     let template = cached("method", || {
         Template::parse("method", quote! { http::Method::__M })
     })?;
@@ -188,7 +188,7 @@ impl Reading {
             Reading::Bytes
         } else if !matches!(r.ty, Some(TypeRef::Complex { .. })) {
             Reading::NoContent
-        } else if r.statuses.contains(&204) || r.status == Some(204) || op.method == "PATCH" {
+        } else if r.statuses.contains(&204) || r.status == Some(204) || op.method == Method::Patch {
             Reading::JsonOrEmpty
         } else {
             Reading::Json
@@ -578,7 +578,7 @@ fn operation_item(
     let t = cached("operation", templates)?;
     let ident = op_names.ident(&op.id);
     let body_ty = body_type(names, op_names, op);
-    let method = method_expr(&op.method)?;
+    let method = method_expr(op.method)?;
     let mut fns: Vec<syn::ImplItem> = Vec::new();
     for (ctor, path) in op_names.constructors(&op.id).iter().zip(&op.paths) {
         fns.push(constructor(&t, op, ctor, path, body_ty.as_ref(), &method)?);

@@ -33,9 +33,6 @@ pub const TITLE: &str = "Microsoft Graph (beta), from the API reference docs";
 pub const SERVER: &str = "https://graph.microsoft.com/beta";
 /// The shared error schema: `{error: {code, message, innerError}}`.
 pub const ERROR_SCHEMA: &str = "ODataError";
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// What the document holds and what the export had to drop or change (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,8 +43,6 @@ pub struct Report {
     pub schemas: usize,
     /// (operation, path) pairs whose method the same OpenAPI path already had.
     pub dropped_duplicates: usize,
-    /// (operation, path) pairs with a method OpenAPI 3.0 has no field for.
-    pub skipped_methods: usize,
     /// Schema keys that differ from the qualified name; path parameter names sanitized.
     pub renamed: usize,
     /// References to undefined types or enums, written as `{}`.
@@ -178,11 +173,8 @@ impl<'a> Exporter<'a> {
             pairs.partition(|(.., t)| t.query.is_empty() && t.options.is_empty());
         let (mut items, mut kept, mut taken) = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
         for (i, j, t) in plain.into_iter().chain(queried) {
-            let method = ops[i].method.to_lowercase();
-            if !METHODS.contains(&method.as_str()) {
-                self.r.skipped_methods += 1;
-                continue;
-            }
+            // Each of the IR's methods is an OpenAPI path-item field.
+            let method = ops[i].method.as_str().to_lowercase();
             let key = blank(t);
             if !items.contains_key(&key) {
                 items.insert(key.clone(), self.path_item(t));

@@ -4,7 +4,7 @@
 //! `type: name` naming the segment. A GET call is a function, a POST call an action.
 
 use super::path::{call_argument_names, is_identifier, split_call};
-use super::{Ir, Operation};
+use super::{Ir, Method, Operation};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -28,9 +28,9 @@ pub struct Call {
 /// The operation `segs`' last segment calls, by the syntactic signs (see the module docs).
 /// POST and GET only.
 pub fn call(ir: &Ir, op: &Operation, segs: &[String]) -> Option<Call> {
-    let kind = match op.method.as_str() {
-        "GET" => CallKind::Function,
-        "POST" => CallKind::Action,
+    let kind = match op.method {
+        Method::Get => CallKind::Function,
+        Method::Post => CallKind::Action,
         _ => return None,
     };
     let (head, inner) = split_call(segs.last()?);

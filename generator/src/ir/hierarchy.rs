@@ -19,7 +19,7 @@
 //! statement that contradicts the chosen chain is a diagnostic at its line.
 
 use super::path::Piece;
-use super::{BaseOrigin, BaseSource, Ir, TypeKind, TypeRef, effective_properties};
+use super::{BaseOrigin, BaseSource, Ir, Method, TypeKind, TypeRef, effective_properties};
 use crate::diag::{Code, Diagnostic, Diagnostics, Loc};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -344,8 +344,8 @@ fn walk(
 fn addressed_by_key(ir: &Ir) -> BTreeMap<String, Loc> {
     let mut out = BTreeMap::new();
     for op in &ir.operations {
-        let (Some(TypeRef::Complex { name }), "GET", false) =
-            (&op.response.ty, op.method.as_str(), op.response.collection)
+        let (Some(TypeRef::Complex { name }), Method::Get, false) =
+            (&op.response.ty, op.method, op.response.collection)
         else {
             continue;
         };

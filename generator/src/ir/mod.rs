@@ -213,6 +213,54 @@ pub struct EnumMember {
     pub loc: Loc,
 }
 
+/// An operation's HTTP method: the five the docs' request lines use (`ir::ops` reads no
+/// other). Serialised as the docs write it (`"GET"`); ordered as those words are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Delete,
+    Get,
+    Patch,
+    Post,
+    Put,
+}
+
+impl Method {
+    /// The method a request line names (upper case, as the docs write it).
+    pub fn parse(word: &str) -> Option<Method> {
+        Some(match word {
+            "DELETE" => Method::Delete,
+            "GET" => Method::Get,
+            "PATCH" => Method::Patch,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            _ => return None,
+        })
+    }
+
+    /// The method as HTTP writes it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Delete => "DELETE",
+            Method::Get => "GET",
+            Method::Patch => "PATCH",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+
+    /// Whether a request with this method carries a body (`POST`, `PATCH`, `PUT`).
+    pub fn takes_body(self) -> bool {
+        matches!(self, Method::Post | Method::Patch | Method::Put)
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A documented operation (one API page; a second page for the same method and path is
 /// merged into it).
 #[derive(Debug, Clone, Serialize)]
@@ -225,7 +273,7 @@ pub struct Operation {
     pub stub: bool,
     pub area: String,
     pub description: String,
-    pub method: String,
+    pub method: Method,
     /// Every documented path; at least one.
     pub paths: Vec<path::PathTemplate>,
     /// Documented query options (`$select`, `$filter`, ... and custom ones), in order.

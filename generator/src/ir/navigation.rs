@@ -12,7 +12,7 @@
 
 use super::call::call;
 use super::path::{is_identifier, segments};
-use super::{Ir, Property, TypeRef, effective_properties};
+use super::{Ir, Method, Property, TypeRef, effective_properties};
 use crate::diag::{Code, Diagnostics, Loc};
 use std::collections::BTreeMap;
 
@@ -68,8 +68,8 @@ type GetPath = (Vec<String>, Addressed, Loc, String, bool);
 fn get_paths(ir: &Ir) -> Vec<GetPath> {
     let mut documented = Vec::new();
     for op in &ir.operations {
-        let returned = match (&op.response.ty, op.method.as_str()) {
-            (Some(TypeRef::Complex { name }), "GET") => {
+        let returned = match (&op.response.ty, op.method) {
+            (Some(TypeRef::Complex { name }), Method::Get) => {
                 Some((name.clone(), op.response.collection))
             }
             _ => None,

@@ -3,6 +3,7 @@
 //! table), the response (status and type), and the request/response examples. Each section
 //! of a page has its reader; [`collect_api`] puts what they read together.
 
+use super::Method;
 use super::hierarchy;
 use super::path::{self, PathTemplate, Piece};
 use super::path_repair;
@@ -117,7 +118,7 @@ pub(super) fn collect_api(
         return (Vec::new(), Vec::new());
     };
     let ids = OpIds::new(page, &by_method);
-    let method = ids.method.clone();
+    let method = ids.method;
     let places = places(page, &headings);
     let ResponseSection {
         mut response,
@@ -128,14 +129,14 @@ pub(super) fn collect_api(
     let headers = request_headers(page, &headings, &places, diags);
     let body_section = request_body_section(page, &places, response_at, r, &ns, diags);
     let mut body = body_section.body.clone();
-    if body.is_none() && takes_body(&method) {
+    if body.is_none() && method.takes_body() {
         body = body_section.link.clone().map(|ty| Body::Type {
             ty,
             collection: false,
         });
     }
     let mut read = examples_section(page, &ids, r, ir, &ns, &body, &mut response, diags);
-    if body.is_none() && takes_body(&method) {
+    if body.is_none() && method.takes_body() {
         body = infer_body(
             ir,
             &ids,
@@ -146,7 +147,7 @@ pub(super) fn collect_api(
             diags,
         );
     }
-    let primary = ids.of(&method);
+    let primary = ids.of(method);
     single_response(
         &mut response,
         &read.examples,
@@ -156,7 +157,7 @@ pub(super) fn collect_api(
         diags,
     );
     response.statuses = statuses(&response, &read.examples, &primary);
-    response.binary = binary_response(&method, &by_method[0].1) || read.streams.contains(&primary);
+    response.binary = binary_response(method, &by_method[0].1) || read.streams.contains(&primary);
     if response.binary {
         response.ty = None;
         response.collection = false;
@@ -179,33 +180,35 @@ pub(super) fn collect_api(
     (read.examples, operations)
 }
 
-fn takes_body(method: &str) -> bool {
-    matches!(method, "POST" | "PATCH" | "PUT")
-}
-
 /// The ids of a page's operations: the page's file for its first method (the primary
 /// operation), `file#METHOD` for the others.
 struct OpIds {
     file: String,
-    method: String,
-    methods: Vec<String>,
+    method: Method,
+    methods: Vec<Method>,
 }
 
 impl OpIds {
-    fn new(page: &Page, by_method: &[(String, Vec<PathTemplate>)]) -> Self {
+    fn new(page: &Page, by_method: &[(Method, Vec<PathTemplate>)]) -> Self {
         OpIds {
             file: page.file.clone(),
-            method: by_method[0].0.clone(),
-            methods: by_method.iter().map(|(m, _)| m.clone()).collect(),
+            method: by_method[0].0,
+            methods: by_method.iter().map(|(m, _)| *m).collect(),
         }
     }
 
-    fn of(&self, m: &str) -> String {
-        if m == self.method || !self.methods.iter().any(|mm| mm == m) {
+    fn of(&self, m: Method) -> String {
+        if m == self.method || !self.methods.contains(&m) {
             self.file.clone()
         } else {
             format!("{}#{m}", self.file)
         }
+    }
+
+    /// [`OpIds::of`] the method an example's request line names (the page's file for a
+    /// word that is no method the page documents).
+    fn of_word(&self, m: &str) -> String {
+        Method::parse(m).map_or_else(|| self.file.clone(), |m| self.of(m))
     }
 }
 
@@ -216,7 +219,7 @@ fn page_request_lines(
     page: &Page,
     headings: &Headings,
     diags: &mut Diagnostics,
-) -> Option<Vec<(String, Vec<PathTemplate>)>> {
+) -> Option<Vec<(Method, Vec<PathTemplate>)>> {
     let mut first = Diagnostics::default();
     let mut by_method = request_lines(page, headings, Section::Request, &mut first);
     let malformed = first
@@ -577,7 +580,8 @@ fn examples_section(
             && let Some((m, _)) = &request_line
             && let Some(ct) = content_type(&c.text)
         {
-            read.request_content.push((ids.of(m), ct, c.body_loc(0)));
+            read.request_content
+                .push((ids.of_word(m), ct, c.body_loc(0)));
         }
         let mut collection = ann.flag("isCollection");
         let mut type_name = None;
@@ -634,7 +638,7 @@ fn examples_section(
             name: ann.str("name").map(str::to_string),
             operation: Some(match &request_line {
                 Some((m, _)) => {
-                    last_request_op = ids.of(m);
+                    last_request_op = ids.of_word(m);
                     last_request_op.clone()
                 }
                 None => last_request_op.clone(),
@@ -748,10 +752,10 @@ fn infer_body(
     read: &mut ExamplesRead,
     diags: &mut Diagnostics,
 ) -> Option<Body> {
-    let primary = ids.of(&ids.method);
+    let primary = ids.of(ids.method);
     let facts = BodyFacts {
         ir,
-        method: &ids.method,
+        method: ids.method,
         paths,
         content: read
             .request_content
@@ -857,7 +861,7 @@ struct Common {
 /// An operation per method: the first is the page's (its response the Response
 /// section's); another one's response is what its examples show.
 fn operations(
-    by_method: Vec<(String, Vec<PathTemplate>)>,
+    by_method: Vec<(Method, Vec<PathTemplate>)>,
     ids: &OpIds,
     common: Common,
     response: Response,
@@ -867,7 +871,7 @@ fn operations(
     for (m, paths) in by_method {
         let primary = m == ids.method;
         operations.push(Operation {
-            id: ids.of(&m),
+            id: ids.of(m),
             name: if primary {
                 common.name.clone()
             } else {
@@ -876,7 +880,7 @@ fn operations(
             stub: common.stub,
             area: common.area.clone(),
             description: common.description.clone(),
-            body: if takes_body(&m) {
+            body: if m.takes_body() {
                 common.body.clone()
             } else {
                 None
@@ -885,7 +889,7 @@ fn operations(
             response: if primary {
                 response.clone()
             } else {
-                secondary_response(examples, &ids.of(&m))
+                secondary_response(examples, &ids.of(m))
             },
             method: m,
             paths,
@@ -913,8 +917,8 @@ fn request_lines(
     headings: &Headings,
     where_: Section,
     diags: &mut Diagnostics,
-) -> Vec<(String, Vec<PathTemplate>)> {
-    let mut by_method: Vec<(String, Vec<PathTemplate>)> = Vec::new();
+) -> Vec<(Method, Vec<PathTemplate>)> {
+    let mut by_method: Vec<(Method, Vec<PathTemplate>)> = Vec::new();
     for (section, c) in page.code_blocks() {
         let blocktype = c.annotation.as_ref().and_then(|a| a.block_type());
         // In the request section, a block annotated `request` or `samples` is the request
@@ -949,7 +953,8 @@ fn request_lines(
                 line: c.body_line + i as u32,
                 col: 1,
             };
-            let Some(m) = REQUEST_LINE.captures(line) else {
+            let parsed = REQUEST_LINE.captures(line);
+            let Some((method, m)) = parsed.and_then(|m| Some((Method::parse(&m[1])?, m))) else {
                 diags.emit(
                     Code::RequestLineMalformed,
                     loc,
@@ -957,10 +962,10 @@ fn request_lines(
                 );
                 continue;
             };
-            let i = match by_method.iter().position(|(mm, _)| mm == &m[1]) {
+            let i = match by_method.iter().position(|(mm, _)| *mm == method) {
                 Some(i) => i,
                 None => {
-                    by_method.push((m[1].to_string(), Vec::new()));
+                    by_method.push((method, Vec::new()));
                     by_method.len() - 1
                 }
             };
@@ -1032,7 +1037,7 @@ fn content_type(text: &str) -> Option<String> {
 /// What a page says about a request body besides a table or a linked type.
 struct BodyFacts<'a> {
     ir: &'a Ir,
-    method: &'a str,
+    method: Method,
     paths: &'a [PathTemplate],
     /// The Content-Type of the operation's request example.
     content: Option<(&'a str, &'a Loc)>,
@@ -1099,8 +1104,9 @@ impl BodyFacts<'_> {
             });
         }
         // A POST answered `201 Created` with one `x` creates an `x` from its body.
-        let created =
-            self.method == "POST" && self.response.status == Some(201) && !self.response.collection;
+        let created = self.method == Method::Post
+            && self.response.status == Some(201)
+            && !self.response.collection;
         let fits = |e: &Example, name: &str| {
             let (Some(obj), Some(t)) = (e.body.as_object(), self.ir.types.get(name)) else {
                 return false;
@@ -1216,8 +1222,8 @@ fn statuses(response: &Response, examples: &[Example], op: &str) -> Vec<u16> {
 /// Whether an operation's response is bytes: a GET of a media stream (every path ending in
 /// `/content` or `/$value`; a response example annotated `"@odata.type": "stream"` says so
 /// too, see the caller).
-fn binary_response(method: &str, paths: &[PathTemplate]) -> bool {
-    method == "GET" && !paths.is_empty() && paths.iter().all(is_media_path)
+fn binary_response(method: Method, paths: &[PathTemplate]) -> bool {
+    method == Method::Get && !paths.is_empty() && paths.iter().all(is_media_path)
 }
 
 /// A path that addresses a media stream: it ends in the literal segment `content` or
@@ -1453,7 +1459,7 @@ fn resource_bodies(ir: &mut Ir, diags: &mut Diagnostics) {
         }
     }
     for op in &mut ir.operations {
-        if !matches!(op.method.as_str(), "PATCH" | "PUT")
+        if !matches!(op.method, Method::Patch | Method::Put)
             || !matches!(
                 &op.body,
                 Some(Body::Type {
@@ -1702,7 +1708,8 @@ pub(super) fn add_example_paths(ir: &mut Ir, diags: &mut Diagnostics) {
             .any(|t| t.match_path(p).is_some());
         // A URL on another host (a pre-authenticated download URL a redirect points at) is
         // no path of the service.
-        if known || !method.eq_ignore_ascii_case(&op.method) || !path::on_service_host(url) {
+        if known || !method.eq_ignore_ascii_case(op.method.as_str()) || !path::on_service_host(url)
+        {
             continue;
         }
         if let Some(mut t) = template_from_example(p) {
@@ -1825,7 +1832,7 @@ pub(super) fn pair_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
                 ex.loc.clone(),
                 format!("request example `{method} {url}` matches none of the documented paths"),
             );
-        } else if !method.eq_ignore_ascii_case(&op.method) {
+        } else if !method.eq_ignore_ascii_case(op.method.as_str()) {
             diags.emit(
                 Code::ExampleUnpaired,
                 ex.loc.clone(),
@@ -1913,7 +1920,7 @@ mod duplicate_tests {
             stub,
             area: String::new(),
             description: String::new(),
-            method: method.into(),
+            method: crate::ir::Method::parse(method).expect("a method"),
             paths: paths.iter().map(|p| path::parse(p).unwrap()).collect(),
             query: vec![],
             headers: vec![],

@@ -659,7 +659,7 @@ mod tests {
             stub: false,
             area: String::new(),
             description: String::new(),
-            method: "GET".into(),
+            method: crate::ir::Method::Get,
             paths: paths
                 .iter()
                 .map(|p| PathTemplate {

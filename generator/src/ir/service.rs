@@ -22,7 +22,7 @@ pub use super::call::{Call, CallKind, call};
 use super::navigation::PathFacts;
 use super::path::{is_identifier, segments, split_call};
 use super::{
-    Body, Ir, Operation, Primitive, Property, TypeRef, effective_properties,
+    Body, Ir, Method, Operation, Primitive, Property, TypeRef, effective_properties,
     most_populous_namespace, namespace_of, simple_name,
 };
 use crate::diag::Loc;
@@ -194,10 +194,10 @@ fn classify(ir: &Ir, known: &PathFacts, op: &Operation, segs: &[String]) -> Opti
     if prefix.is_empty() || !is_identifier(last) {
         return None;
     }
-    let kind = match (op.method.as_str(), &op.body) {
-        ("GET", _) => CallKind::Function,
-        ("POST", Some(Body::Type { .. })) => return None,
-        ("POST", _) => CallKind::Action,
+    let kind = match (op.method, &op.body) {
+        (Method::Get, _) => CallKind::Function,
+        (Method::Post, Some(Body::Type { .. })) => return None,
+        (Method::Post, _) => CallKind::Action,
         _ => return None,
     };
     let (ty, collection) = known.walk(ir, prefix)?;

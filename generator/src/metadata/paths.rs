@@ -21,8 +21,8 @@
 
 use super::csdl_read::{Csdl, Operation, Pos, Prop, RootKind, StructType};
 use crate::diag::{Code, Diagnostic, Loc};
-use crate::ir::Ir;
 use crate::ir::path::PathTemplate;
+use crate::ir::{Ir, Method};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the walk has reached.
@@ -532,7 +532,8 @@ pub fn check(ir: &Ir, official: &Csdl, label: &str) -> (usize, usize, Vec<Diagno
             let segs = segments(p);
             let last = segs.last().map(Segment::text).unwrap_or_default();
             // POST to one entity of a collection is no OData request: a call, not a key
-            let called = op.method == "POST" || crate::ir::service::call(ir, op, &[last]).is_some();
+            let called =
+                op.method == Method::Post || crate::ir::service::call(ir, op, &[last]).is_some();
             let Err(u) = service.resolve(&segs, called) else {
                 resolved += 1;
                 continue;
