@@ -529,10 +529,17 @@ fn request_body_section(
 #[derive(Default)]
 struct ExamplesRead {
     examples: Vec<Example>,
-    /// (operation, Content-Type, where) of each request example that names one.
-    request_content: Vec<(String, String, Loc)>,
+    /// The Content-Type of each request example that names one.
+    request_content: Vec<RequestContent>,
     /// Operations a response example shows as a `stream`.
     streams: Vec<String>,
+}
+
+/// The Content-Type a request example names, for its operation.
+struct RequestContent {
+    operation: String,
+    content_type: String,
+    loc: Loc,
 }
 
 /// The page's request and response examples, each of the operation its request line (or
@@ -580,8 +587,11 @@ fn examples_section(
             && let Some((m, _)) = &request_line
             && let Some(ct) = content_type(&c.text)
         {
-            read.request_content
-                .push((ids.of_word(m), ct, c.body_loc(0)));
+            read.request_content.push(RequestContent {
+                operation: ids.of_word(m),
+                content_type: ct,
+                loc: c.body_loc(0),
+            });
         }
         let mut collection = ann.flag("isCollection");
         let mut type_name = None;
@@ -760,8 +770,8 @@ fn infer_body(
         content: read
             .request_content
             .iter()
-            .find(|(o, _, _)| *o == primary)
-            .map(|(_, ct, loc)| (ct.as_str(), loc)),
+            .find(|c| c.operation == primary)
+            .map(|c| (c.content_type.as_str(), &c.loc)),
         multipart: section.multipart.as_ref(),
         prose: section.prose.as_ref(),
         response,
