@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn injection_is_detected() {
-        let mut files = doc2rs::emit::Files::new();
+        let mut files = doc2rs::test_door::emit::Files::new();
         files.insert("src/x.rs".into(), "fn evil__Injected() {}".into());
         assert!(props::check_rust(&files).is_err());
         files.insert(
@@ -376,7 +376,7 @@ mod tests {
         // A run makes the model template, whose placeholders include `"__name"`, `999002`.
         props::run(&props::wrap("ident", "thing")).unwrap();
         let check = |text: &str| {
-            let mut files = doc2rs::emit::Files::new();
+            let mut files = doc2rs::test_door::emit::Files::new();
             files.insert("src/x.rs".into(), text.into());
             props::check_rust(&files)
         };

@@ -5,8 +5,9 @@
 //! syn, quote, proc-macro2, rayon, serde_json).
 
 use doc2rs::diag::{Diagnostic, Diagnostics, Loc};
-use doc2rs::emit::Files;
-use doc2rs::{Config, ident, ir, jsonc, load, page};
+use doc2rs::test_door::emit::Files;
+use doc2rs::test_door::{ident, jsonc, load, page, typespell};
+use doc2rs::{Config, ir};
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -134,7 +135,7 @@ fn tokens_of(
 
 /// No template placeholder reached the code: no identifier starts with `__` (placeholder
 /// identifiers do, generated names never), and no literal is one a template holds
-/// (`"__name"`, `999002`; see `doc2rs::emit::template`).
+/// (`"__name"`, `999002`; see `doc2rs::test_door::emit::template`).
 fn check_placeholders(
     path: &str,
     idents: &[String],
@@ -150,7 +151,7 @@ fn check_placeholders(
     }
     if let Some(l) = literals
         .iter()
-        .find(|l| doc2rs::emit::template::is_placeholder_literal(&syn::Lit::new((*l).clone())))
+        .find(|l| doc2rs::test_door::emit::is_placeholder_literal(&syn::Lit::new((*l).clone())))
     {
         return Err(format!("template placeholder {l} left in generated {path}"));
     }
@@ -285,7 +286,7 @@ fn diff_outcomes(a: &Outcome, b: &Outcome, how: &str) -> String {
 pub fn check_page(name: &str, text: &str) -> Result<(), String> {
     let pages = [(name.to_string(), text.to_string())];
     let mut diags = Diagnostics::default();
-    let p = page::parse::parse_page(name, text, &mut diags);
+    let p = page::parse_page(name, text, &mut diags);
     let diags = diags.into_sorted();
     check_diagnostics(&pages, &diags)?;
     for h in &p.headings {
@@ -392,8 +393,8 @@ pub fn check_path(text: &str) -> Result<(), String> {
 
 /// Type spellings: no panic; a named type has a name.
 pub fn check_type(text: &str) -> Result<(), String> {
-    if let Ok(s) = ir::typespell::parse_type_spelling(text)
-        && let ir::typespell::Base::Named { name, .. } = &s.base
+    if let Ok(s) = typespell::parse_type_spelling(text)
+        && let typespell::Base::Named { name, .. } = &s.base
         && name.is_empty()
     {
         return Err("a named type with an empty name".into());

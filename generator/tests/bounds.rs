@@ -11,7 +11,8 @@
 
 use doc2rs::Config;
 use doc2rs::diag::Diagnostics;
-use doc2rs::{ir, jsonc, load, page};
+use doc2rs::ir;
+use doc2rs::test_door::{jsonc, load, page};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -150,7 +151,7 @@ fn json_nested_a_hundred_thousand_deep() {
             "<!-- {{ \"blockType\": \"resource\", \"x\": {deep} }} -->\n```json\n{deep}\n```\n"
         );
         let mut diags = Diagnostics::default();
-        page::parse::parse_page("resources/deep.md", &text, &mut diags);
+        page::parse_page("resources/deep.md", &text, &mut diags);
     });
     scales("JSON objects (pipeline)", 25_000, |n| {
         let deep = objects(n);

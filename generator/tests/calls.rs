@@ -12,7 +12,7 @@ mod common;
 use common::{corpus, generated_file};
 use doc2rs::Config;
 use doc2rs::ir::path::PathTemplate;
-use doc2rs::page::PageKind;
+use doc2rs::test_door::page::PageKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -152,7 +152,7 @@ fn killed_write_leaves_previous_output_intact() {
     let out = tempfile::tempdir().unwrap();
     let out_s = out.path().to_str().unwrap();
     assert!(doc2rs(&["generate", "--out", out_s]).status.success());
-    let before: Vec<(String, Vec<u8>)> = doc2rs::write::existing_files(out.path())
+    let before: Vec<(String, Vec<u8>)> = doc2rs::test_door::write::existing_files(out.path())
         .unwrap()
         .into_iter()
         .map(|f| {
@@ -179,7 +179,7 @@ fn killed_write_leaves_previous_output_intact() {
     // Wait until staging has begun, then kill.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let staging = doc2rs::write::staging_dir(out.path()).exists();
+        let staging = doc2rs::test_door::write::staging_dir(out.path()).exists();
         if staging {
             break;
         }
@@ -204,7 +204,7 @@ fn killed_write_leaves_previous_output_intact() {
             .status
             .success()
     );
-    let after = doc2rs::write::existing_files(out.path()).unwrap();
+    let after = doc2rs::test_door::write::existing_files(out.path()).unwrap();
     assert!(
         after.iter().all(|f| !f.ends_with(".doc2rs-tmp")),
         "temporary files left: {after:?}"

@@ -10,7 +10,7 @@ mod common;
 
 use common::corpus;
 use doc2rs::Config;
-use doc2rs::summary::Summary;
+use doc2rs::test_door::summary::Summary;
 use std::path::Path;
 use std::process::Command;
 

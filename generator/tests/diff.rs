@@ -3,7 +3,7 @@
 
 use doc2rs::diff::{Change, ChangeKind, Impact, diff, to_json, to_markdown};
 use doc2rs::ir::Ir;
-use doc2rs::load::from_texts;
+use doc2rs::test_door::load::from_texts;
 use std::path::{Path, PathBuf};
 
 const SCHEDULE: &str = "resources/synchronization-synchronizationschedule.md";
@@ -40,7 +40,7 @@ fn edit(mut pages: Pages, rel: &str, from: &str, to: &str) -> Pages {
 /// The IR only: emitting code would make each test ten times slower.
 fn ir(pages: &Pages) -> Ir {
     let docs = from_texts(&root(), pages);
-    doc2rs::ir::build::build(&docs.pages, &mut Default::default())
+    doc2rs::test_door::build(&docs.pages, &mut Default::default())
 }
 
 fn changes(new: &Pages) -> Vec<Change> {
@@ -278,9 +278,9 @@ fn area_move_is_breaking() {
     ];
     let new_pages = vec![(page.to_string(), moved), (other.to_string(), read(other))];
     let build = |pages: &[(String, String)]| {
-        let docs = doc2rs::load::from_texts(&root, pages);
+        let docs = doc2rs::test_door::load::from_texts(&root, pages);
         let mut d = doc2rs::diag::Diagnostics::default();
-        doc2rs::ir::build::build(&docs.pages, &mut d)
+        doc2rs::test_door::build(&docs.pages, &mut d)
     };
     let changes = doc2rs::diff::diff(&build(&old_pages), &build(&new_pages));
     let moved: Vec<_> = changes

@@ -2,7 +2,7 @@
 //! Review changes with `cargo insta review` (or accept with `INSTA_UPDATE=always`).
 
 use doc2rs::Config;
-use doc2rs::load::from_texts;
+use doc2rs::test_door::load::from_texts;
 use std::path::Path;
 
 /// Generate from the named fixtures; returns the `graph` module and the diagnostics.

@@ -12,8 +12,8 @@
 //! `../shared/corpus/graph-docs-beta-2020-{06,11}` from the workspace root; the test is
 //! skipped with a message when they are absent.
 
-use doc2rs::emit::names::Names;
-use doc2rs::emit::requests::OpNames;
+use doc2rs::test_door::emit::Names;
+use doc2rs::test_door::emit::OpNames;
 use doc2rs::ir::Ir;
 use doc2rs::ir::path::PathTemplate;
 use std::collections::BTreeMap;
@@ -35,9 +35,9 @@ fn tree(name: &str) -> Option<PathBuf> {
 }
 
 fn ir(dir: &Path) -> Ir {
-    let docs = doc2rs::load::load(dir).expect("the tree loads");
+    let docs = doc2rs::test_door::load::load(dir).expect("the tree loads");
     let mut diags = docs.diagnostics;
-    doc2rs::ir::build::build(&docs.pages, &mut diags)
+    doc2rs::test_door::build(&docs.pages, &mut diags)
 }
 
 /// (method, path shape) → what is found there.

@@ -12,7 +12,7 @@ fn generated_crate_is_up_to_date() {
         .docs(root.join("docs"))
         .out_dir(root.join("generated"));
     let g = config.run().expect("docs generate");
-    let changes = doc2rs::check::compare(&g.files, &root.join("generated")).unwrap();
+    let changes = doc2rs::test_door::check::compare(&g.files, &root.join("generated")).unwrap();
     assert!(
         changes.is_empty(),
         "generated/ is stale; run `cargo run -p doc2rs -- generate`:\n{changes:#?}"

@@ -35,7 +35,7 @@ fn generate(docs: &Path, out: &Path) {
 
 /// Every file below `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    doc2rs::write::existing_files(dir)
+    doc2rs::test_door::write::existing_files(dir)
         .unwrap()
         .into_iter()
         .map(|f| {
@@ -91,7 +91,7 @@ fn versions() -> Versions {
 }
 
 fn no_leftovers(out: &Path) {
-    let staging = doc2rs::write::staging_dir(out);
+    let staging = doc2rs::test_door::write::staging_dir(out);
     assert!(!staging.exists(), "staging left at {}", staging.display());
 }
 
@@ -139,7 +139,7 @@ fn a_killed_run_leaves_old_or_new() {
         let mut child = spawn(&v.new_docs, &out, 2);
         if after_staging {
             let deadline = Instant::now() + Duration::from_secs(60);
-            while !doc2rs::write::staging_dir(&out).exists() && child.try_wait().unwrap().is_none()
+            while !doc2rs::test_door::write::staging_dir(&out).exists() && child.try_wait().unwrap().is_none()
             {
                 assert!(Instant::now() < deadline, "staging never began");
                 std::thread::sleep(Duration::from_micros(200));
@@ -156,7 +156,7 @@ fn a_killed_run_leaves_old_or_new() {
                 saw_new += 1;
             }
             // Back to the old output; this run also clears what the killed one left.
-            if s == v.new || doc2rs::write::staging_dir(&out).exists() {
+            if s == v.new || doc2rs::test_door::write::staging_dir(&out).exists() {
                 generate(&v.old_docs, &out);
                 assert_eq!(snapshot(&out), v.old);
                 no_leftovers(&out);

@@ -2,8 +2,6 @@
 //! (`#[doc = "..."]`), so nothing in it can change the generated code; markdown that
 //! rustdoc would misread (brackets as links, `<tag>` as HTML) is escaped.
 
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// Clean one description: whitespace collapsed, rustdoc-sensitive characters escaped, bare
 /// URLs made links (`<https://...>`, which rustdoc's `bare_urls` lint asks for).
@@ -66,12 +64,6 @@ fn push_clean(out: &mut String, word: &str) {
 }
 
 /// `#[doc]` attributes, one per paragraph (empty paragraphs skipped, blank lines between).
-pub fn attrs(paragraphs: &[String]) -> TokenStream {
-    let lines = lines(paragraphs);
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// [`attrs`] as syntax.
 pub fn attr_list(paragraphs: &[String]) -> Result<Vec<syn::Attribute>, super::EmitError> {
     lines(paragraphs)
         .iter()
@@ -93,6 +85,7 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use quote::quote;
     use super::*;
     use crate::emit::print::fix_doc_attrs;
 
@@ -135,8 +128,8 @@ mod tests {
     #[test]
     fn hostile_text_stays_inside_the_literal() {
         let evil = "\"] pub fn pwned() {} #[doc = \"";
-        let tokens = attrs(&[clean(evil)]);
-        let file: syn::File = syn::parse2(quote! { #tokens pub struct S; }).unwrap();
+        let attrs = attr_list(&[clean(evil)]).unwrap();
+        let file: syn::File = syn::parse2(quote! { #(#attrs)* pub struct S; }).unwrap();
         assert_eq!(file.items.len(), 1);
     }
 }

@@ -22,7 +22,7 @@ use crate::ident;
 use crate::ir::Ir;
 use names::{Names, RUNTIME};
 use print::{CHUNK, print_file};
-pub use print::{EmitError, HEADER, format, format_body, format_items_body};
+pub use print::{EmitError, HEADER, format, format_items_body};
 use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
@@ -490,7 +490,7 @@ mod tests {
         // `///`, `/** */` and `#[doc = "..."]` (a block comment cannot hold `*/`).
         for doc in [" a\rb", " a\r\nb\r\nc", " a\r\nb */ c"] {
             let tokens = || quote! { #[doc = #doc] pub struct S; };
-            let text = format_body(tokens(), "test").unwrap();
+            let text = print::format_body(tokens(), "test").unwrap();
             let mut file: syn::File = syn::parse2(tokens()).unwrap();
             print::fix_doc_attrs(&mut file);
             assert_eq!(text, prettyplease::unparse(&file), "{doc:?}");

@@ -267,12 +267,6 @@ pub fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, Str
     (module, short, full)
 }
 
-/// The builder name and module of an operation alone (its short name).
-pub fn builder_name(vocab: &Vocabulary, op: &Operation) -> (String, String) {
-    let (module, short, _) = builder_names(vocab, op);
-    (module, short)
-}
-
 /// Constructor names for an operation's paths, from each path and the first (module docs).
 /// The second value counts names that needed a numeric suffix.
 pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, usize) {

@@ -516,7 +516,7 @@ mod tests {
                 item(i, &mut v).unwrap();
                 quote! { #(#v)* }
             });
-            let whole = super::super::format_body(
+            let whole = super::super::print::format_body(
                 quote! { #[doc = " A module."] pub mod users { pub use super::me::GetMe; #(#all)* } },
                 "test",
             )

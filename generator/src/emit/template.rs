@@ -96,6 +96,7 @@ impl<T: Node> Template<T> {
     }
 
     /// The placeholders, as written (`__T`, `"__name"`, `999002`).
+    #[cfg(test)]
     pub fn placeholders(&self) -> Vec<String> {
         self.holes.iter().map(|h| shown(h.kind, &h.name)).collect()
     }

@@ -4,27 +4,28 @@
 //! Names are qualified OData names as the docs spell them (`microsoft.graph.synchronizationJob`);
 //! maps are sorted so output is deterministic.
 
-pub mod build;
-pub mod call;
-pub mod enums;
-pub mod hierarchy;
-pub mod navigation;
-pub mod ops;
+pub(crate) mod build;
+pub(crate) mod call;
+pub(crate) mod enums;
+pub(crate) mod hierarchy;
+pub(crate) mod navigation;
+pub(crate) mod ops;
 pub mod path;
-pub mod path_repair;
-pub mod possible_values;
-pub mod representation;
-pub mod resolve;
-pub mod resources;
-pub mod select;
+pub(crate) mod path_repair;
+pub(crate) mod possible_values;
+pub(crate) mod representation;
+pub(crate) mod resolve;
+pub(crate) mod resources;
+pub(crate) mod select;
 pub mod service;
-pub mod shape;
-pub mod typespell;
-pub mod validate;
+pub(crate) mod shape;
+pub(crate) mod typespell;
+pub(crate) mod validate;
 
 use crate::diag::Loc;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+pub use hierarchy::descendants;
 pub use typespell::Primitive;
 
 #[derive(Debug, Clone, Default, Serialize)]

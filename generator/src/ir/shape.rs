@@ -54,7 +54,6 @@ pub enum Family {
     Text,
     Number,
     Bool,
-    Object,
     Any,
 }
 
