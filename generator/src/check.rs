@@ -44,7 +44,7 @@ pub fn compare(files: &Files, out: &Path) -> std::io::Result<Vec<FileChange>> {
 }
 
 /// `(file, lines added, lines removed)` between two generations, like `git diff --stat`.
-pub fn stat(old: &Files, new: &Files) -> Vec<(String, usize, usize)> {
+pub(crate) fn stat(old: &Files, new: &Files) -> Vec<(String, usize, usize)> {
     let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
     paths.sort();
     paths.dedup();

@@ -1,8 +1,8 @@
 //! The `doc2rs` command line (the binary, `main.rs`, only sets up its allocator and calls
 //! [`main`]). Exit codes: 0 output written (warnings allowed), 1 errors, 2 bad usage.
 
-use clap::{Parser, Subcommand, ValueEnum};
 use crate::{Config, Severity};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -143,7 +143,6 @@ enum Format {
     /// OpenAPI 3.0.3 JSON (paths from the operations, schemas from the types and enums).
     Openapi,
 }
-
 
 /// Runs the command line (`doc2rs generate`, `check`, ...): parses the arguments, runs the
 /// command, and says how it went as the exit code.

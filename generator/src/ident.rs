@@ -120,7 +120,7 @@ fn convert_field_name(name: &str) -> String {
     }
 }
 
-pub fn type_name(name: &str) -> String {
+pub(crate) fn type_name(name: &str) -> String {
     let s = words(name).to_upper_camel_case();
     match s.chars().next() {
         None => "Type".into(),
@@ -130,7 +130,7 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
-pub fn variant_name(name: &str) -> String {
+pub(crate) fn variant_name(name: &str) -> String {
     let s = words(name).to_upper_camel_case();
     match s.chars().next() {
         None => "Empty".into(),

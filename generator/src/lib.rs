@@ -25,6 +25,9 @@ mod write;
 
 pub use config::{Config, Generated, Timings};
 pub use diag::{Code, Diagnostic, Severity};
+pub use emit::{EmitError, EmitReport, Layout, RuntimeDep};
+pub use load::Docs;
+pub use write::WriteReport;
 
 /// The internals the fuzzer (`fuzz/`) and the integration tests (`generator/tests/`)
 /// exercise directly: not part of the API, hidden from the docs, free to change in any
@@ -33,6 +36,7 @@ pub use diag::{Code, Diagnostic, Severity};
 #[doc(hidden)]
 pub mod test_door {
     pub use crate::ir::build::build;
+    pub use crate::ir::hierarchy::descendants;
 
     pub mod check {
         pub use crate::check::compare;

@@ -80,7 +80,7 @@ pub fn load(root: &Path) -> io::Result<Docs> {
 }
 
 /// [`load`], calling `progress(done, total)` as pages are parsed (from any thread).
-pub fn load_with_progress(
+pub(crate) fn load_with_progress(
     root: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> io::Result<Docs> {
@@ -152,7 +152,7 @@ pub fn load_with_progress(
 
 /// The floor for benchmarks: list and read every page and run pulldown-cmark over it,
 /// nothing else (same parallelism as [`load`]). Returns the number of events seen.
-pub fn floor(root: &Path) -> io::Result<usize> {
+pub(crate) fn floor(root: &Path) -> io::Result<usize> {
     use pulldown_cmark::{Options, Parser};
     let (files, _) = list(root)?;
     let opts = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 /// Results by input text, for one thread (`thread_local!`). Cleared when it passes
 /// [`Memo::LIMIT`] entries, a bound for long runs over arbitrary text (the fuzzer).
-pub struct Memo<V>(RefCell<HashMap<String, V>>);
+pub(crate) struct Memo<V>(RefCell<HashMap<String, V>>);
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {

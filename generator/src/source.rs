@@ -4,7 +4,7 @@ use crate::diag::Loc;
 
 /// Line-start table for one source text.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
@@ -30,7 +30,7 @@ impl LineIndex {
 }
 
 /// A source text with its file name, able to turn offsets into [`Loc`]s.
-pub struct Source<'a> {
+pub(crate) struct Source<'a> {
     pub file: &'a str,
     pub text: &'a str,
     index: LineIndex,

@@ -11,7 +11,7 @@ type Record = (Instant, usize, &'static str, Duration);
 static SPANS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
 
 /// Start recording (and forget earlier spans).
-pub fn record() {
+pub(crate) fn record() {
     if let Ok(mut s) = SPANS.lock() {
         s.clear();
     }
@@ -19,14 +19,14 @@ pub fn record() {
 }
 
 /// The spans recorded since [`record`], in the order they started: (depth, name, wall time).
-pub fn spans() -> Vec<(usize, &'static str, Duration)> {
+pub(crate) fn spans() -> Vec<(usize, &'static str, Duration)> {
     let mut spans = SPANS.lock().map(|s| s.clone()).unwrap_or_default();
     spans.sort_by_key(|s| (s.0, s.1));
     spans.into_iter().map(|(_, d, n, t)| (d, n, t)).collect()
 }
 
 /// A pass being timed; recorded when dropped.
-pub struct Span {
+pub(crate) struct Span {
     depth: usize,
     name: &'static str,
     start: Option<Instant>,
@@ -43,7 +43,7 @@ impl Drop for Span {
 }
 
 /// Time a pass at `depth` (1 = inside a stage) until the returned guard is dropped.
-pub fn span(depth: usize, name: &'static str) -> Span {
+pub(crate) fn span(depth: usize, name: &'static str) -> Span {
     Span {
         depth,
         name,
@@ -52,14 +52,14 @@ pub fn span(depth: usize, name: &'static str) -> Span {
 }
 
 /// Time `f` as a pass.
-pub fn time<T>(depth: usize, name: &'static str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn time<T>(depth: usize, name: &'static str, f: impl FnOnce() -> T) -> T {
     let _s = span(depth, name);
     f()
 }
 
 /// CPU time used so far by the whole process (every thread, user and system), where the
 /// platform says (Linux: `getrusage`).
-pub fn process_cpu() -> Option<Duration> {
+pub(crate) fn process_cpu() -> Option<Duration> {
     #[cfg(target_os = "linux")]
     {
         let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
@@ -81,6 +81,6 @@ pub fn process_cpu() -> Option<Duration> {
 }
 
 /// The CPU time used between two [`process_cpu`] readings.
-pub fn cpu_between(start: Option<Duration>, end: Option<Duration>) -> Option<Duration> {
+pub(crate) fn cpu_between(start: Option<Duration>, end: Option<Duration>) -> Option<Duration> {
     Some(end?.saturating_sub(start?))
 }

@@ -22,7 +22,8 @@ fn shared(rel: &str) -> Option<PathBuf> {
 }
 
 /// The corpus run and its `lint --metadata`, made once for the tests that read them.
-fn corpus_lint() -> Option<&'static (doc2rs::Generated, doc2rs::test_door::metadata::MetadataLint)> {
+fn corpus_lint() -> Option<&'static (doc2rs::Generated, doc2rs::test_door::metadata::MetadataLint)>
+{
     static RUN: OnceLock<Option<(doc2rs::Generated, doc2rs::test_door::metadata::MetadataLint)>> =
         OnceLock::new();
     RUN.get_or_init(|| {
@@ -73,7 +74,10 @@ fn corpus_figures_agree_with_the_referee() {
     let (Some((g, lint)), Some(official)) = (corpus_lint(), official()) else {
         return;
     };
-    eprintln!("{}", doc2rs::test_door::metadata::figures_table(&lint.figures));
+    eprintln!(
+        "{}",
+        doc2rs::test_door::metadata::figures_table(&lint.figures)
+    );
     // What the docs give today (issue 8's targets where the docs allow them; type recall is
     // held where it is: ~300 official types are defined nowhere in these docs).
     let f = serde_json::to_value(lint.figures).unwrap();

@@ -55,7 +55,7 @@ fn bases_come_from_every_source() {
     let guest = &ir.types["microsoft.graph.guestUser"];
     assert_eq!(guest.kind, doc2rs::ir::TypeKind::Entity);
     assert_eq!(
-        doc2rs::ir::descendants(ir, "microsoft.graph.directoryObject"),
+        doc2rs::test_door::descendants(ir, "microsoft.graph.directoryObject"),
         [
             "microsoft.graph.group",
             "microsoft.graph.guestUser",

@@ -12,10 +12,10 @@
 //! `../shared/corpus/graph-docs-beta-2020-{06,11}` from the workspace root; the test is
 //! skipped with a message when they are absent.
 
-use doc2rs::test_door::emit::Names;
-use doc2rs::test_door::emit::OpNames;
 use doc2rs::ir::Ir;
 use doc2rs::ir::path::PathTemplate;
+use doc2rs::test_door::emit::Names;
+use doc2rs::test_door::emit::OpNames;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -139,7 +139,8 @@ fn a_killed_run_leaves_old_or_new() {
         let mut child = spawn(&v.new_docs, &out, 2);
         if after_staging {
             let deadline = Instant::now() + Duration::from_secs(60);
-            while !doc2rs::test_door::write::staging_dir(&out).exists() && child.try_wait().unwrap().is_none()
+            while !doc2rs::test_door::write::staging_dir(&out).exists()
+                && child.try_wait().unwrap().is_none()
             {
                 assert!(Instant::now() < deadline, "staging never began");
                 std::thread::sleep(Duration::from_micros(200));

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub struct Areas {
+pub(crate) struct Areas {
     pub all: BTreeSet<String>,
     /// Qualified type/enum name or operation id → areas that need it.
     needed_by: BTreeMap<String, BTreeSet<String>>,

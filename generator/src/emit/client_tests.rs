@@ -189,7 +189,7 @@ fn call(
     Ok(Some((send, request, request_type)))
 }
 
-pub fn tests_file(
+pub(crate) fn tests_file(
     ir: &Ir,
     names: &super::names::Names,
     op_names: &OpNames,

@@ -2,10 +2,9 @@
 //! (`#[doc = "..."]`), so nothing in it can change the generated code; markdown that
 //! rustdoc would misread (brackets as links, `<tag>` as HTML) is escaped.
 
-
 /// Clean one description: whitespace collapsed, rustdoc-sensitive characters escaped, bare
 /// URLs made links (`<https://...>`, which rustdoc's `bare_urls` lint asks for).
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
@@ -64,7 +63,7 @@ fn push_clean(out: &mut String, word: &str) {
 }
 
 /// `#[doc]` attributes, one per paragraph (empty paragraphs skipped, blank lines between).
-pub fn attr_list(paragraphs: &[String]) -> Result<Vec<syn::Attribute>, super::EmitError> {
+pub(crate) fn attr_list(paragraphs: &[String]) -> Result<Vec<syn::Attribute>, super::EmitError> {
     lines(paragraphs)
         .iter()
         .map(|l| super::syntax::doc_attr(l))
@@ -85,9 +84,9 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use quote::quote;
     use super::*;
     use crate::emit::print::fix_doc_attrs;
+    use quote::quote;
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {

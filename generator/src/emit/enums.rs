@@ -12,10 +12,10 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 /// The catch-all variant; reserved so no member can take its name.
-pub const CATCH_ALL: &str = "Undocumented";
+pub(crate) const CATCH_ALL: &str = "Undocumented";
 
 /// The enum and its impls, each prefixed with `cfg` (an area gate, possibly none).
-pub fn enum_item(
+pub(crate) fn enum_item(
     names: &Names,
     e: &EnumDef,
     cfg: &[syn::Attribute],

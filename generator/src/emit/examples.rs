@@ -26,7 +26,7 @@ const SUPPORT: &str = include_str!("../../templates/example_support.rs");
 
 /// What the examples became: tests, and examples left out with the reason.
 #[derive(Debug, Default)]
-pub struct ExampleReport {
+pub(crate) struct ExampleReport {
     pub tests: usize,
     pub skipped: Vec<(String, &'static str)>,
 }
@@ -571,7 +571,7 @@ pub(super) fn expected_path_and_query(
     (path, pairs)
 }
 
-pub fn tests_file(
+pub(crate) fn tests_file(
     ir: &Ir,
     names: &Names,
     op_names: &OpNames,

@@ -3,26 +3,27 @@
 //! thread ([`template`]), the rest as tokens (`quote!`) parsed into a `syn::File`. Text from
 //! the docs only ever enters as string literals.
 
-pub mod areas;
-pub mod client_tests;
-pub mod docs;
-pub mod enums;
-pub mod examples;
-pub mod models;
-pub mod naive;
-pub mod names;
-pub mod poly;
-pub mod print;
-pub mod request_names;
-pub mod requests;
-pub mod syntax;
-pub mod template;
+pub(crate) mod areas;
+pub(crate) mod client_tests;
+pub(crate) mod docs;
+pub(crate) mod enums;
+pub(crate) mod examples;
+pub(crate) mod models;
+pub(crate) mod naive;
+pub(crate) mod names;
+pub(crate) mod poly;
+pub(crate) mod print;
+pub(crate) mod request_names;
+pub(crate) mod requests;
+pub(crate) mod syntax;
+pub(crate) mod template;
 
 use crate::ident;
 use crate::ir::Ir;
 use names::{Names, RUNTIME};
+pub use print::EmitError;
 use print::{CHUNK, print_file};
-pub use print::{EmitError, HEADER, format, format_items_body};
+pub(crate) use print::{HEADER, format, format_items_body};
 use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
@@ -74,12 +75,12 @@ fn made(
 }
 
 /// The service root an SDK's client defaults to when the docs never name one.
-pub const FALLBACK_SERVICE_ROOT: &str = "https://graph.microsoft.com/beta";
+pub(crate) const FALLBACK_SERVICE_ROOT: &str = "https://graph.microsoft.com/beta";
 
 /// The service root the generated client defaults to: the docs' (`Ir::service_root`,
 /// without a trailing `/`) when it is an `https://` URL without white space, else
 /// [`FALLBACK_SERVICE_ROOT`].
-pub fn service_root(ir: &Ir) -> &str {
+pub(crate) fn service_root(ir: &Ir) -> &str {
     ir.service_root
         .as_deref()
         .map(|r| r.trim_end_matches('/'))
@@ -150,7 +151,7 @@ pub enum Layout {
 }
 
 #[derive(Debug, Clone)]
-pub struct EmitOptions {
+pub(crate) struct EmitOptions {
     pub layout: Layout,
     /// Package name written into `Cargo.toml` (crate layout).
     pub crate_name: String,
@@ -197,7 +198,7 @@ pub struct EmitReport {
     pub format_time: std::time::Duration,
 }
 
-pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitError> {
+pub(crate) fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitError> {
     print::reset_format_time();
     let mut report = EmitReport {
         operations: ir.operations.len(),
@@ -427,7 +428,7 @@ fn root_files(
 
 /// A cargo package name from `name`: only the characters cargo allows (so nothing else can
 /// reach `Cargo.toml`).
-pub fn package_name(name: &str) -> String {
+pub(crate) fn package_name(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()

@@ -20,7 +20,7 @@ const ADDITIONAL: &str = "additional_properties";
 
 /// Edges `a → b` where `a` holds `b` by value (not in a Vec); fields on such edges inside a
 /// cycle need a `Box`.
-pub struct Boxing {
+pub(crate) struct Boxing {
     /// Types on a by-value cycle with the members of their strongly connected component.
     component: BTreeMap<String, usize>,
 }
@@ -124,12 +124,12 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
 }
 
 /// [`primitive_ty`] as tokens (the naive baseline, `doc2rs diff`).
-pub fn primitive(p: Primitive) -> TokenStream {
+pub(crate) fn primitive(p: Primitive) -> TokenStream {
     primitive_ty(p).into_token_stream()
 }
 
 /// [`value_ty`] as tokens (the naive baseline, `doc2rs diff`).
-pub fn value_type(
+pub(crate) fn value_type(
     names: &Names,
     boxing: &Boxing,
     owner: &str,
@@ -140,7 +140,7 @@ pub fn value_type(
 }
 
 /// The Rust type of a primitive.
-pub fn primitive_ty(p: Primitive) -> syn::Type {
+pub(crate) fn primitive_ty(p: Primitive) -> syn::Type {
     use super::syntax::{id, path, path_type};
     let plain = |name: &str| path_type(path([&id(name)]));
     match p {
@@ -163,7 +163,7 @@ pub fn primitive_ty(p: Primitive) -> syn::Type {
 }
 
 /// The Rust type of one property's value (without the outer `Option`).
-pub fn value_ty(
+pub(crate) fn value_ty(
     names: &Names,
     boxing: &Boxing,
     owner: &str,
@@ -192,7 +192,7 @@ pub fn value_ty(
 }
 
 /// The struct for a type and its impls, each gated by `cfg`.
-pub fn struct_item(
+pub(crate) fn struct_item(
     ir: &Ir,
     names: &Names,
     boxing: &Boxing,
@@ -221,7 +221,7 @@ pub fn struct_item(
 }
 
 /// What a generated struct is called and where it lives.
-pub struct StructShape<'a> {
+pub(crate) struct StructShape<'a> {
     /// The area gate put on the struct and each of its impls (possibly none).
     pub cfg: Vec<syn::Attribute>,
     /// Qualified name of the type the struct stands for (for boxing decisions).
@@ -241,7 +241,7 @@ pub struct StructShape<'a> {
 /// `additional_properties`) and one for writing, and its `Serialize`, `Deserialize`, `Clone`, `Debug` and `PartialEq` are one call
 /// each to a generic function of the runtime. Per field the compiler sees its declaration,
 /// its JSON name, two match arms and `Default`; nothing per field is generic or uses `?`.
-pub fn struct_items(
+pub(crate) fn struct_items(
     names: &Names,
     boxing: &Boxing,
     shape: StructShape,

@@ -91,7 +91,7 @@ fn enum_tokens(names: &Names, e: &crate::ir::EnumDef) -> TokenStream {
 }
 
 /// The naive crate: `Cargo.toml` and `src/<module>.rs` per namespace plus `src/lib.rs`.
-pub fn emit(ir: &Ir, crate_name: &str) -> Result<Files, EmitError> {
+pub(crate) fn emit(ir: &Ir, crate_name: &str) -> Result<Files, EmitError> {
     let names = Names::new(ir);
     let boxing = models::Boxing::new_naive(ir);
     let mut modules: BTreeMap<&str, BTreeMap<&str, Item>> = BTreeMap::new();

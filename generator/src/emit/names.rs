@@ -9,7 +9,7 @@ use quote::ToTokens;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The module that holds the hand-written support types.
-pub const RUNTIME: &str = "runtime";
+pub(crate) const RUNTIME: &str = "runtime";
 
 pub struct Names {
     /// namespace → module name

@@ -27,7 +27,7 @@ use crate::ident::{self, Namer, Style};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn any_enum(
+pub(crate) fn any_enum(
     names: &Names,
     areas: &Areas,
     base: &str,

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One segment of a path as naming sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     /// A navigation, call, cast or system segment: its name as the docs spell it.
     Name(String),
     /// A key or other value the caller supplies.
@@ -41,7 +41,7 @@ pub enum Seg {
 const MARK: char = '\u{0}';
 
 /// The segments of a path (see the module docs).
-pub fn segments(path: &PathTemplate) -> Vec<Seg> {
+pub(crate) fn segments(path: &PathTemplate) -> Vec<Seg> {
     let mut text = String::new();
     for p in &path.pieces {
         match p {
@@ -93,7 +93,7 @@ pub fn segments(path: &PathTemplate) -> Vec<Seg> {
 
 /// One spelling per word, for the whole IR (see the module docs).
 #[derive(Debug, Default)]
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     spelling: BTreeMap<String, String>,
 }
 
@@ -178,7 +178,7 @@ impl Vocabulary {
 
 /// The words of a path: its segments' words, then `with` and the names of the query options
 /// it writes, fixed or not (`/users?$expand=manager` → `users`, `with`, `expand`).
-pub fn path_words(vocab: &Vocabulary, path: &PathTemplate) -> Vec<String> {
+pub(crate) fn path_words(vocab: &Vocabulary, path: &PathTemplate) -> Vec<String> {
     let mut w = vocab.words(&segments(path));
     let mut query = path.query_names().peekable();
     if query.peek().is_some() {
@@ -190,7 +190,7 @@ pub fn path_words(vocab: &Vocabulary, path: &PathTemplate) -> Vec<String> {
 
 /// `by_<parameter>` for a path ending in a key (`/users/{user-id}` → `by_user_id`): how two
 /// paths whose words are otherwise identical are told apart before a number is used.
-pub fn by_key(path: &PathTemplate) -> Option<String> {
+pub(crate) fn by_key(path: &PathTemplate) -> Option<String> {
     if !matches!(segments(path).last(), Some(Seg::Key)) {
         return None;
     }
@@ -200,7 +200,7 @@ pub fn by_key(path: &PathTemplate) -> Option<String> {
 
 /// `with_<argument>...` for a path that calls a function with named arguments
 /// (`findRooms(RoomList='{x}')` → `with_room_list`).
-pub fn with_arguments(path: &PathTemplate) -> Option<String> {
+pub(crate) fn with_arguments(path: &PathTemplate) -> Option<String> {
     let mut text = String::new();
     for p in &path.pieces {
         if let Piece::Literal { text: t } = p {
@@ -222,7 +222,7 @@ pub fn with_arguments(path: &PathTemplate) -> Option<String> {
 
 /// `by_<parameter>...` for the parameters of `path` that `first` does not have
 /// (`/teams/{id}/photo/{size}/$value` against `/teams/{id}/photo/$value` → `by_size`).
-pub fn by_own_params(path: &PathTemplate, first: &PathTemplate) -> Option<String> {
+pub(crate) fn by_own_params(path: &PathTemplate, first: &PathTemplate) -> Option<String> {
     let theirs: BTreeSet<String> = first.params().map(|(n, _)| ident::field_name(n)).collect();
     let mut own: Vec<String> = Vec::new();
     for (n, _) in path.params() {
@@ -235,7 +235,7 @@ pub fn by_own_params(path: &PathTemplate, first: &PathTemplate) -> Option<String
 }
 
 /// The builder's verb: the method, `List` for a GET of a collection.
-pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
+pub(crate) fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
     match op.method {
         Method::Get if !matches!(segs.last(), Some(Seg::Key)) && op.response.collection => "List",
         Method::Get => "Get",
@@ -247,12 +247,12 @@ pub fn verb(op: &Operation, segs: &[Seg]) -> &'static str {
 }
 
 /// Words kept after the root in a short builder name.
-pub const TAIL_WORDS: usize = 3;
+pub(crate) const TAIL_WORDS: usize = 3;
 
 /// The module, the short name and the full name of an operation's builder (module docs):
 /// the full name has every word of the first path; the short one the root and the last
 /// [`TAIL_WORDS`] words.
-pub fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, String) {
+pub(crate) fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, String) {
     let segs = segments(&op.paths[0]);
     let words = path_words(vocab, &op.paths[0]);
     let module = words.first().cloned().unwrap_or_else(|| "root".to_string());
@@ -269,7 +269,7 @@ pub fn builder_names(vocab: &Vocabulary, op: &Operation) -> (String, String, Str
 
 /// Constructor names for an operation's paths, from each path and the first (module docs).
 /// The second value counts names that needed a numeric suffix.
-pub fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, usize) {
+pub(crate) fn constructor_names(vocab: &Vocabulary, op: &Operation) -> (Vec<String>, usize) {
     let words: Vec<Vec<String>> = op.paths.iter().map(|p| path_words(vocab, p)).collect();
     let mut namer = Namer::new(Style::Snake);
     let mut taken: BTreeSet<String> = BTreeSet::new();

@@ -17,13 +17,13 @@ use crate::ir::{Body, Ir, Method, Operation, TypeRef};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-pub const MODULE: &str = "requests";
+pub(crate) const MODULE: &str = "requests";
 
 pub use super::request_names::OpNames;
 
 /// How a query option's setter is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryKind {
+pub(crate) enum QueryKind {
     /// `$top`, `$skip`: a count.
     Number,
     /// `$count`: true or false.
@@ -46,7 +46,7 @@ impl QueryKind {
 }
 
 /// Setter names: one per query option, then one per header (unique, clear of constructors).
-pub fn setter_names(op_names: &OpNames, op: &Operation) -> Vec<String> {
+pub(crate) fn setter_names(op_names: &OpNames, op: &Operation) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
     for c in op_names.constructors(&op.id) {
         namer.reserve(c);
@@ -65,7 +65,7 @@ const COLLECTION_GET: [&str; 6] = ["$filter", "$orderby", "$top", "$skip", "$cou
 /// spelt there, then the OData system query options a `GET` takes that the page leaves out
 /// (`$select` and `$expand`; on a collection also `$filter`, `$orderby`, `$top`, `$skip`,
 /// `$count`, `$search`), compared ignoring case.
-pub fn query_options(op: &Operation) -> Vec<String> {
+pub(crate) fn query_options(op: &Operation) -> Vec<String> {
     let mut options = op.query.clone();
     if op.method == Method::Get {
         let collection: &[&str] = if op.response.collection {
@@ -101,7 +101,7 @@ fn path_literal(text: &str) -> String {
 /// Parameter names of one path, as Rust idents (unique; the constructor's locals reserved).
 /// A name the path uses more than once (`/classes/{id}/assignments/{id}`) is named from the
 /// segment before each (`class_id`, `assignment_id`), so the arguments say which is which.
-pub fn param_names(path: &PathTemplate) -> Vec<String> {
+pub(crate) fn param_names(path: &PathTemplate) -> Vec<String> {
     let mut namer = Namer::new(Style::Snake);
     // Locals and body arguments of the generated constructor.
     for local in ["body", "content_type", "path", "parts"] {
@@ -168,7 +168,7 @@ fn body_type(ir_names: &Names, op_names: &OpNames, op: &Operation) -> Option<syn
 
 /// How an operation's response is read (the `client::ResponseBody` its `Kind` names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     /// JSON read as the output type; an empty body is an error (`client::Json<T>`).
     Json,
     /// JSON read as `Option<T>`, an empty body `None` (`client::JsonOrEmpty<T>`): the docs
@@ -428,7 +428,7 @@ fn templates() -> syn::Result<Templates> {
 /// `path`, given its arguments: the path's values, then, when the operation takes one, the
 /// body arguments (a body; bytes and their content type). [`str_args`] makes values of
 /// text.
-pub fn constructor_call(
+pub(crate) fn constructor_call(
     krate: &syn::Ident,
     op_names: &OpNames,
     op: &Operation,
@@ -455,7 +455,7 @@ pub fn constructor_call(
 }
 
 /// Path values as string literal arguments.
-pub fn str_args(values: &[String]) -> impl Iterator<Item = syn::Expr> + '_ {
+pub(crate) fn str_args(values: &[String]) -> impl Iterator<Item = syn::Expr> + '_ {
     values.iter().map(|v| syntax::str_expr(v))
 }
 
@@ -673,7 +673,7 @@ struct Prelude {
 
 /// The `requests` module: one inline module per path root, formatted in parallel (one
 /// chunk per root; the concatenation equals formatting the module as one file).
-pub fn requests_module(
+pub(crate) fn requests_module(
     ir: &Ir,
     names: &Names,
     op_names: &OpNames,

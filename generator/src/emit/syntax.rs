@@ -18,7 +18,7 @@ thread_local! {
 
 /// Templates parsed once per thread (syntax trees are not `Send`) and shared by every use
 /// on it. `key` names them (one parse function per key).
-pub fn cached<T: 'static>(
+pub(crate) fn cached<T: 'static>(
     key: &'static str,
     parse: impl FnOnce() -> syn::Result<T>,
 ) -> Result<Rc<T>, EmitError> {
@@ -38,12 +38,12 @@ pub fn cached<T: 'static>(
 }
 
 /// Items parsed from tokens (a template).
-pub fn items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
+pub(crate) fn items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
     Ok(syn::parse2::<syn::File>(tokens)?.items)
 }
 
 /// Outer attributes parsed from tokens (such as an area gate, `#[cfg(...)]`, possibly none).
-pub fn attrs(tokens: TokenStream) -> Result<Vec<syn::Attribute>, EmitError> {
+pub(crate) fn attrs(tokens: TokenStream) -> Result<Vec<syn::Attribute>, EmitError> {
     if tokens.is_empty() {
         return Ok(Vec::new());
     }
@@ -52,7 +52,7 @@ pub fn attrs(tokens: TokenStream) -> Result<Vec<syn::Attribute>, EmitError> {
 }
 
 /// `#[doc = "text"]`.
-pub fn doc_attr(text: &str) -> Result<syn::Attribute, EmitError> {
+pub(crate) fn doc_attr(text: &str) -> Result<syn::Attribute, EmitError> {
     let mut attr = (*cached("doc attribute", || {
         let mut a = syn::parse::Parser::parse2(
             syn::Attribute::parse_outer,
@@ -75,22 +75,22 @@ pub fn doc_attr(text: &str) -> Result<syn::Attribute, EmitError> {
 
 /// An unsuffixed integer literal (`0`, `1`, ...), as `quote!` writes a
 /// `Literal::usize_unsuffixed`.
-pub fn lit_usize(i: usize) -> syn::LitInt {
+pub(crate) fn lit_usize(i: usize) -> syn::LitInt {
     syn::LitInt::new(&i.to_string(), Span::call_site())
 }
 
 /// A string literal expression (any text: it only ever becomes the literal's value).
-pub fn str_expr(text: &str) -> syn::Expr {
+pub(crate) fn str_expr(text: &str) -> syn::Expr {
     lit_expr(syn::Lit::Str(syn::LitStr::new(text, Span::call_site())))
 }
 
 /// `true` or `false`.
-pub fn bool_expr(value: bool) -> syn::Expr {
+pub(crate) fn bool_expr(value: bool) -> syn::Expr {
     lit_expr(syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())))
 }
 
 /// A literal expression.
-pub fn lit_expr(lit: syn::Lit) -> syn::Expr {
+pub(crate) fn lit_expr(lit: syn::Lit) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit {
         attrs: Vec::new(),
         lit,
@@ -98,7 +98,7 @@ pub fn lit_expr(lit: syn::Lit) -> syn::Expr {
 }
 
 /// An integer literal with a type suffix (`200u16`), as `quote!` writes a `u16` or `u64`.
-pub fn lit_suffixed(value: impl std::fmt::Display, suffix: &str) -> syn::Expr {
+pub(crate) fn lit_suffixed(value: impl std::fmt::Display, suffix: &str) -> syn::Expr {
     lit_expr(syn::Lit::Int(syn::LitInt::new(
         &format!("{value}{suffix}"),
         Span::call_site(),
@@ -106,7 +106,7 @@ pub fn lit_suffixed(value: impl std::fmt::Display, suffix: &str) -> syn::Expr {
 }
 
 /// `&[elems]`.
-pub fn slice_ref(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+pub(crate) fn slice_ref(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
     let mut list = Punctuated::new();
     list.extend(elems);
     syn::Expr::Reference(syn::ExprReference {
@@ -122,7 +122,7 @@ pub fn slice_ref(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
 }
 
 /// The outer attributes of an expression (`None` for kinds the emitters never make).
-pub fn expr_attrs_mut(expr: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
+pub(crate) fn expr_attrs_mut(expr: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
     Some(match expr {
         syn::Expr::Struct(e) => &mut e.attrs,
         syn::Expr::Lit(e) => &mut e.attrs,
@@ -133,7 +133,7 @@ pub fn expr_attrs_mut(expr: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> 
 }
 
 /// Put `attrs` before the attributes an expression already has.
-pub fn prepend_expr_attrs(
+pub(crate) fn prepend_expr_attrs(
     expr: &mut syn::Expr,
     attrs: Vec<syn::Attribute>,
 ) -> Result<(), EmitError> {
@@ -147,7 +147,7 @@ pub fn prepend_expr_attrs(
 }
 
 /// The attributes of an item (`None` for kinds the emitters never make).
-pub fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+pub(crate) fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     Some(match item {
         syn::Item::Struct(i) => &mut i.attrs,
         syn::Item::Enum(i) => &mut i.attrs,
@@ -162,7 +162,10 @@ pub fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 }
 
 /// Put `attrs` before the attributes an item already has.
-pub fn prepend_attrs(item: &mut syn::Item, attrs: &[syn::Attribute]) -> Result<(), EmitError> {
+pub(crate) fn prepend_attrs(
+    item: &mut syn::Item,
+    attrs: &[syn::Attribute],
+) -> Result<(), EmitError> {
     if attrs.is_empty() {
         return Ok(());
     }
@@ -174,7 +177,7 @@ pub fn prepend_attrs(item: &mut syn::Item, attrs: &[syn::Attribute]) -> Result<(
 
 /// Items made from a template, appended to `out`: `doc` on the first (the item they
 /// document), `cfg` (an area gate, possibly none) on every one.
-pub fn push_items(
+pub(crate) fn push_items(
     mut items: Vec<syn::Item>,
     doc: &[syn::Attribute],
     cfg: &[syn::Attribute],
@@ -191,7 +194,7 @@ pub fn push_items(
 }
 
 /// A path of idents, `a::b::C`.
-pub fn path<'a>(segments: impl IntoIterator<Item = &'a syn::Ident>) -> syn::Path {
+pub(crate) fn path<'a>(segments: impl IntoIterator<Item = &'a syn::Ident>) -> syn::Path {
     syn::Path {
         leading_colon: None,
         segments: segments
@@ -202,7 +205,7 @@ pub fn path<'a>(segments: impl IntoIterator<Item = &'a syn::Ident>) -> syn::Path
 }
 
 /// A type named by a path.
-pub fn path_type(path: syn::Path) -> syn::Type {
+pub(crate) fn path_type(path: syn::Path) -> syn::Type {
     syn::Type::Path(syn::TypePath {
         attrs: Vec::new(),
         qself: None,
@@ -211,12 +214,12 @@ pub fn path_type(path: syn::Path) -> syn::Type {
 }
 
 /// `serde_json::Value`: a value of an undefined type, kept as raw JSON.
-pub fn json_value_ty() -> syn::Type {
+pub(crate) fn json_value_ty() -> syn::Type {
     path_type(path([&id("serde_json"), &id("Value")]))
 }
 
 /// `Name<arg>` (`Option<T>`, `Vec<T>`, `Box<T>`), `name` a plain identifier.
-pub fn generic_type(name: &str, arg: syn::Type) -> syn::Type {
+pub(crate) fn generic_type(name: &str, arg: syn::Type) -> syn::Type {
     let mut args = Punctuated::new();
     args.push(syn::GenericArgument::Type(arg));
     let segment = syn::PathSegment {
@@ -235,12 +238,12 @@ pub fn generic_type(name: &str, arg: syn::Type) -> syn::Type {
 }
 
 /// A plain identifier (not from the docs: names the generator writes itself).
-pub fn id(name: &str) -> syn::Ident {
+pub(crate) fn id(name: &str) -> syn::Ident {
     syn::Ident::new(name, Span::call_site())
 }
 
 /// A file of items (no inner attributes).
-pub fn file(items: Vec<syn::Item>) -> syn::File {
+pub(crate) fn file(items: Vec<syn::Item>) -> syn::File {
     syn::File {
         shebang: None,
         frontmatter: None,
@@ -250,13 +253,19 @@ pub fn file(items: Vec<syn::Item>) -> syn::File {
 }
 
 /// Builds the items for one source element, appending them to the list.
-pub trait Build<T>: Fn(&T, &mut Vec<syn::Item>) -> Result<(), EmitError> + Sync {}
+pub(crate) trait Build<T>:
+    Fn(&T, &mut Vec<syn::Item>) -> Result<(), EmitError> + Sync
+{
+}
 impl<T, F: Fn(&T, &mut Vec<syn::Item>) -> Result<(), EmitError> + Sync> Build<T> for F {}
 
 /// Items of one module built and printed in parallel chunks, as [`super::format_items_body`]
 /// does for tokens: prettyplease prints top-level items independently, so the concatenation
 /// equals printing them as one file.
-pub fn format_items<T: Sync>(items: &[T], build: impl Build<T>) -> Result<String, EmitError> {
+pub(crate) fn format_items<T: Sync>(
+    items: &[T],
+    build: impl Build<T>,
+) -> Result<String, EmitError> {
     use rayon::prelude::*;
     let bodies = items
         .par_chunks(super::CHUNK)
@@ -278,7 +287,7 @@ pub fn format_items<T: Sync>(items: &[T], build: impl Build<T>) -> Result<String
 /// same whatever surrounds it: each chunk after the first is printed inside a bare
 /// `mod chunk { ... }` and its lines are spliced in; should a printed chunk not have that
 /// shape, the module is printed whole.
-pub fn format_module<T: Sync>(
+pub(crate) fn format_module<T: Sync>(
     head: &(dyn Fn() -> Result<syn::ItemMod, EmitError> + Sync),
     prelude: &(dyn Fn(&mut Vec<syn::Item>) -> Result<(), EmitError> + Sync),
     items: &[T],
@@ -356,7 +365,11 @@ fn format_module_chunks<T: Sync>(
 /// name the generated crate: the template is written against stand-in crates
 /// (`graph_client`, `graph_runtime`), and each path or `use` that starts with one is
 /// re-rooted at the module of the generated crate it stands for (`krate::client`).
-pub fn support_file(src: &str, what: &str, krate: &syn::Ident) -> Result<syn::File, EmitError> {
+pub(crate) fn support_file(
+    src: &str,
+    what: &str,
+    krate: &syn::Ident,
+) -> Result<syn::File, EmitError> {
     let mut file = syn::parse_file(src).map_err(|e| EmitError(format!("{what} template: {e}")))?;
     let roots = [("graph_client", "client"), ("graph_runtime", "runtime")];
     CrateRoots {
@@ -414,7 +427,7 @@ impl VisitMut for CrateRoots {
 /// `"` or `\`; an ordinary literal when it needs none of that or cannot be raw (a carriage
 /// return, which no string literal may hold unescaped). The literal's value is `text`
 /// either way (a test checks it).
-pub fn raw_lit(text: &str) -> syn::LitStr {
+pub(crate) fn raw_lit(text: &str) -> syn::LitStr {
     if !text.contains(['\n', '"', '\\'])
         || text
             .chars()

@@ -67,7 +67,7 @@ fn shown(kind: Kind, name: &str) -> String {
 
 /// A syntax tree with placeholders (see the module docs), and the placeholders it holds.
 #[derive(Clone, Debug)]
-pub struct Template<T> {
+pub(crate) struct Template<T> {
     /// Names the template in errors.
     name: &'static str,
     tree: T,
@@ -119,7 +119,7 @@ impl Template<syn::Field> {
 
 /// A syntax tree a template can be made of: walked by the placeholder scan and by
 /// [`Subst`].
-pub trait Node: Clone {
+pub(crate) trait Node: Clone {
     fn walk<V: VisitMut>(&mut self, v: &mut V);
 }
 
@@ -250,7 +250,7 @@ impl<T> Fill<T> {
 /// Fills for the placeholders of a template: registered with `with_*`, applied with
 /// [`Subst::apply`].
 #[derive(Default)]
-pub struct Subst<'a> {
+pub(crate) struct Subst<'a> {
     idents: Vec<Fill<&'a syn::Ident>>,
     types: Vec<Fill<&'a syn::Type>>,
     exprs: Vec<Fill<&'a syn::Expr>>,

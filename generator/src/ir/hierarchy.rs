@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One resolved statement: `ty` derives (directly or not) from `base`.
 #[derive(Debug, Clone)]
-pub struct Claim {
+pub(crate) struct Claim {
     pub ty: String,
     pub base: String,
     pub source: BaseSource,
@@ -34,7 +34,7 @@ pub struct Claim {
 }
 
 /// The base chain of `name`, nearest first, stopping at a cycle.
-pub fn ancestors<'a>(ir: &'a Ir, name: &str) -> Vec<&'a str> {
+pub(crate) fn ancestors<'a>(ir: &'a Ir, name: &str) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     let mut cur = ir.types.get(name).and_then(|t| t.base.as_deref());
     while let Some(b) = cur {
@@ -48,7 +48,7 @@ pub fn ancestors<'a>(ir: &'a Ir, name: &str) -> Vec<&'a str> {
 }
 
 /// Whether `ty` is `base` or derives from it.
-pub fn derives_from(ir: &Ir, ty: &str, base: &str) -> bool {
+pub(crate) fn derives_from(ir: &Ir, ty: &str, base: &str) -> bool {
     ty == base || ancestors(ir, ty).contains(&base)
 }
 
@@ -58,7 +58,7 @@ pub fn descendants<'a>(ir: &'a Ir, name: &str) -> Vec<&'a str> {
 }
 
 /// Direct derived types of each type.
-pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
+pub(crate) fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
     let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for t in ir.types.values() {
         if let Some(b) = &t.base {
@@ -70,7 +70,7 @@ pub fn children(ir: &Ir) -> BTreeMap<&str, Vec<&str>> {
 
 /// The derived types of every type, for many look-ups in an IR that does not change
 /// meanwhile ([`descendants`] builds one).
-pub struct Tree<'a> {
+pub(crate) struct Tree<'a> {
     children: BTreeMap<&'a str, Vec<&'a str>>,
 }
 
@@ -120,7 +120,7 @@ impl<'a> Tree<'a> {
 
 /// Types with derived types that some property, request body, response or action parameter
 /// holds: where a value of a derived type can arrive, so the SDK dispatches on `@odata.type`.
-pub fn polymorphic_bases(ir: &Ir) -> BTreeSet<String> {
+pub(crate) fn polymorphic_bases(ir: &Ir) -> BTreeSet<String> {
     let children = children(ir);
     let mut held: BTreeSet<&str> = BTreeSet::new();
     for t in ir.types.values() {
@@ -365,7 +365,7 @@ fn addressed_by_key(ir: &Ir) -> BTreeMap<String, Loc> {
 
 /// The root entity type: a keyed, base-less type whose only property is its key, with the
 /// most direct derived types (at least one stated); ties by name.
-pub fn root_entity(ir: &Ir) -> Option<&str> {
+pub(crate) fn root_entity(ir: &Ir) -> Option<&str> {
     let children = children(ir);
     ir.types
         .values()

@@ -25,7 +25,6 @@ pub(crate) mod validate;
 use crate::diag::Loc;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-pub use hierarchy::descendants;
 pub use typespell::Primitive;
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -111,7 +110,7 @@ impl TypeDef {
 
 /// The product area of a page: its `ms.prod`, normalised to a cargo feature name
 /// (`"Sharepoint"` → `sharepoint`); `general` when empty or a placeholder.
-pub fn area_of(page: &crate::page::Page) -> String {
+pub(crate) fn area_of(page: &crate::page::Page) -> String {
     let raw = page
         .front_matter
         .get("ms.prod")

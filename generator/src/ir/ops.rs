@@ -1274,7 +1274,7 @@ fn alnum_lower(s: &str) -> String {
 /// How well a page documents a path: the longest run its file name shares with the path's
 /// last named segment (`deviceEnrollmentConfigurations` in
 /// `intune-onboarding-deviceenrollmentlimitconfiguration-delete.md`: 16).
-pub fn claim_strength(page: &str, path: &PathTemplate) -> usize {
+pub(crate) fn claim_strength(page: &str, path: &PathTemplate) -> usize {
     let stem = page.rsplit('/').next().unwrap_or(page);
     let stem = alnum_lower(stem.strip_suffix(".md").unwrap_or(stem));
     let last = path

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 /// What a repair reads a misspelling as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rule {
+pub(crate) enum Rule {
     TildeRoot,
     ParenPlaceholder,
     DetachedAlternative,
@@ -63,7 +63,7 @@ impl Rule {
 /// A GUID, a hex id (`2192ca408ea2410eba3bec8ae873be6b`, `acdefc6b-…`), a number, or a
 /// base64 id (`AAMkAGVmMDEz`, `gDbc8U7HGwADDZocJgAAAA==`): a sample value an example URL
 /// carries, never a name.
-pub fn is_sample_value(seg: &str) -> bool {
+pub(crate) fn is_sample_value(seg: &str) -> bool {
     let hex = seg.chars().filter(char::is_ascii_hexdigit).count();
     let hexy = seg.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
     let digits = seg.chars().any(|c| c.is_ascii_digit());
@@ -82,7 +82,7 @@ pub fn is_sample_value(seg: &str) -> bool {
 }
 
 /// `id`, `item-id`: a placeholder written without its braces.
-pub fn is_unbraced_placeholder(seg: &str) -> bool {
+pub(crate) fn is_unbraced_placeholder(seg: &str) -> bool {
     seg.eq_ignore_ascii_case("id") || seg.to_ascii_lowercase().ends_with("-id")
 }
 
@@ -140,7 +140,7 @@ fn parts(raw: &str) -> (&str, &str, &str) {
 }
 
 /// One path's text repairs, in order; the repaired text and the rules applied.
-pub fn repair_text(raw: &str) -> (String, Vec<Rule>) {
+pub(crate) fn repair_text(raw: &str) -> (String, Vec<Rule>) {
     let (prefix, path, query) = parts(raw);
     let mut rules = Vec::new();
     let mut path = path.to_string();
@@ -255,7 +255,7 @@ fn close_call(path: &str) -> Option<String> {
 
 /// [`path::parse`] of `raw` after [`repair_text`]; each repair is a warning at `loc`, and a
 /// repaired template keeps the docs' text in `original`.
-pub fn parse(raw: &str, loc: &Loc, diags: &mut Diagnostics) -> Result<PathTemplate, String> {
+pub(crate) fn parse(raw: &str, loc: &Loc, diags: &mut Diagnostics) -> Result<PathTemplate, String> {
     let (fixed, rules) = repair_text(raw);
     if rules.is_empty() {
         return path::parse(raw);
@@ -387,7 +387,7 @@ fn spellings(ir: &Ir) -> Spelled {
 }
 
 /// The repairs that need every documented path: plural spellings and example literals.
-pub fn across(ir: &mut Ir, diags: &mut Diagnostics) {
+pub(crate) fn across(ir: &mut Ir, diags: &mut Diagnostics) {
     let spelled = spellings(ir);
     for op in &mut ir.operations {
         let siblings: Vec<RawPath> = op.paths.iter().map(|p| RawPath::new(&p.raw)).collect();

@@ -20,7 +20,7 @@ static TICKED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([A-Za-z0-9_]+)`
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9_]*$").unwrap());
 
 /// The values a description lists, lower-cased; empty when it lists none.
-pub fn listed_values(description: &str) -> Vec<String> {
+pub(crate) fn listed_values(description: &str) -> Vec<String> {
     let Some(c) = POSSIBLE.captures(description) else {
         return vec![];
     };

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// What the JSON representation says of a property the table types differently:
 /// (type, property) → (type, collection). Used when data examples side with the JSON.
-pub type JsonHints = BTreeMap<(String, String), (TypeRef, bool)>;
+pub(crate) type JsonHints = BTreeMap<(String, String), (TypeRef, bool)>;
 
 /// Compare the JSON representation with the tables: the table wins; JSON-only properties are
 /// added (nothing is dropped), and each disagreement is a diagnostic.

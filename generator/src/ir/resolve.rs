@@ -10,13 +10,13 @@ use crate::page::{Cell, PropertyRow};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Type,
     Enum,
 }
 
 #[derive(Debug, Default)]
-pub struct NameIndex {
+pub(crate) struct NameIndex {
     /// lower-cased qualified name → (canonical qualified name, target)
     qualified: BTreeMap<String, (String, Target)>,
     /// lower-cased simple name → canonical qualified names
@@ -26,7 +26,7 @@ pub struct NameIndex {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub name: String,
     pub target: Target,
     /// The namespace the docs wrote, when it differs from the definition's.
@@ -34,7 +34,7 @@ pub struct Resolved {
 }
 
 /// The stem of a link target: `../resources/keyvaluepair.md#x` → `keyvaluepair`.
-pub fn link_stem(target: &str) -> Option<String> {
+pub(crate) fn link_stem(target: &str) -> Option<String> {
     let path = target.split(['#', '?']).next()?;
     let file = path.rsplit('/').next()?;
     let stem = file.strip_suffix(".md")?;
@@ -111,7 +111,7 @@ impl NameIndex {
 }
 
 /// `x` on a page of namespace `ns` → `ns.x`; a qualified name (`#` dropped) stays.
-pub fn qualify(name: &str, ns: &str) -> String {
+pub(crate) fn qualify(name: &str, ns: &str) -> String {
     let name = name.trim().trim_start_matches('#');
     if name.contains('.') {
         name.to_string()
@@ -122,7 +122,7 @@ pub fn qualify(name: &str, ns: &str) -> String {
 
 /// Names, Type cells and property rows resolved against the index, each irregularity a
 /// diagnostic.
-pub struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     index: &'a NameIndex,
 }
 

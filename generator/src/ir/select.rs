@@ -16,7 +16,7 @@ use std::str::FromStr;
 /// case-insensitive) or `path:GLOB` (an operation's documented path, e.g.
 /// `/servicePrincipals/**`).
 #[derive(Debug, Clone)]
-pub enum Selector {
+pub(crate) enum Selector {
     Area(String),
     Namespace(String),
     Type(String, GlobMatcher),
@@ -60,7 +60,7 @@ impl FromStr for Selector {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub include: Vec<Selector>,
     pub exclude: Vec<Selector>,
 }
@@ -98,7 +98,7 @@ fn op_matches(sel: &Selector, op: &super::Operation) -> bool {
 }
 
 /// Keep the selected part of the IR. Errors when an include names nothing.
-pub fn apply(ir: &mut Ir, sel: &Selection) -> Result<(), String> {
+pub(crate) fn apply(ir: &mut Ir, sel: &Selection) -> Result<(), String> {
     if sel.is_all() {
         return Ok(());
     }

@@ -6,7 +6,7 @@ use super::typespell::{Base, Primitive, parse_type_spelling};
 
 /// The type a placeholder value stands for, and whether it is a collection.
 /// `None` when the value says nothing usable (null, empty array).
-pub fn infer(value: &serde_json::Value) -> Option<(Base, bool)> {
+pub(crate) fn infer(value: &serde_json::Value) -> Option<(Base, bool)> {
     use serde_json::Value;
     match value {
         Value::Null => None,
@@ -50,14 +50,14 @@ fn placeholder_primitive(s: &str) -> Primitive {
 
 /// Coarse families, for deciding whether the table and the JSON disagree.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Family {
+pub(crate) enum Family {
     Text,
     Number,
     Bool,
     Any,
 }
 
-pub fn family(p: Primitive) -> Family {
+pub(crate) fn family(p: Primitive) -> Family {
     use Primitive::*;
     match p {
         Boolean => Family::Bool,

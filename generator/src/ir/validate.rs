@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One place where an example does not fit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     /// JSON path inside the example (`$.status.code`).
     pub path: String,
     pub message: String,
@@ -42,7 +42,7 @@ impl Mismatch {
 /// Checks examples against one IR; what checking needs (the derived-type tree) is made once.
 /// `poly`: the polymorphic bases ([`super::hierarchy::polymorphic_bases`]); a value of one
 /// of them is checked against the type its `@odata.type` names, as the SDK reads it.
-pub struct ExampleChecker<'a> {
+pub(crate) struct ExampleChecker<'a> {
     ir: &'a Ir,
     poly: &'a BTreeSet<String>,
     tree: Tree<'a>,
@@ -273,7 +273,7 @@ fn own(owner: Option<(&str, &str)>) -> Option<(String, String)> {
 /// Reconcile properties that the data examples contradict, then record what still does not
 /// fit. A property is retyped when the JSON representation agrees with the examples (two
 /// sources against the table), or made a collection when examples carry an array for it.
-pub fn reconcile_examples(ir: &mut Ir, hints: &JsonHints, diags: &mut Diagnostics) {
+pub(crate) fn reconcile_examples(ir: &mut Ir, hints: &JsonHints, diags: &mut Diagnostics) {
     // (type, property) → (the JSON representation's type, the first example that disagrees)
     type Fix = (Option<(TypeRef, bool)>, Loc);
     let mut fixes: BTreeMap<(String, String), Fix> = BTreeMap::new();
