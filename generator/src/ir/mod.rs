@@ -10,6 +10,8 @@ pub mod enums;
 pub mod hierarchy;
 pub mod navigation;
 pub mod ops;
+#[cfg(test)]
+mod pass_tests;
 pub mod path;
 pub mod path_repair;
 pub mod possible_values;
