@@ -55,6 +55,9 @@ fn service_of(pages: &[(String, String)]) -> String {
     let mut derived = serde_json::to_value(service::of(&ir)).unwrap();
     shorten(&mut derived);
     diff("", &json!({}), &derived, &mut out);
+    if out.is_empty() {
+        out.push_str("(no service)\n");
+    }
     out
 }
 
@@ -1077,6 +1080,17 @@ mod service_root {
         let page = get_widget_example("https://graph.microsoft.com/v1.0/widgets/w1");
         insta::assert_snapshot!(check("service root", &[widget(), page]), @r#"+ service_root: "https://graph.microsoft.com/v1.0""#);
     }
+
+    #[test]
+    fn as_many_beta_examples_as_v1_is_beta() {
+        let page = get_widget_example("https://graph.microsoft.com/v1.0/widgets/w1");
+        let beta = get_widget_example("https://graph.microsoft.com/beta/widgets/w2");
+        let page = (
+            page.0,
+            page.1 + &beta.1[beta.1.find("\n## Example").unwrap()..],
+        );
+        insta::assert_snapshot!(check("service root", &[widget(), page]), @r#"+ service_root: "https://graph.microsoft.com/beta""#);
+    }
 }
 
 /// A resource page for `name` with the rows `rows` (under a Properties table head) and a
@@ -1196,57 +1210,56 @@ mod hierarchy_finish {
 mod widen {
     use super::{api, check, typed};
 
+    /// `GET /widgets/{id}/owner`, documented as returning a `user`, with a response example
+    /// annotated as each of `examples`; `user` derives from `directoryObject`, which
+    /// derives from `entity`.
+    fn pages(examples: &[&str]) -> Vec<(String, String)> {
+        let mut body = "\n## HTTP request\n\n<!-- { \"blockType\": \"ignored\" } -->\n```http\n\
+                        GET /widgets/{id}/owner\n```\n\n## Response\n\nIf successful, this method \
+                        returns a `200 OK` response code and a [user](../resources/user.md) object \
+                        in the response body.\n\n## Examples\n"
+            .to_string();
+        for (i, ty) in examples.iter().enumerate() {
+            body.push_str(&format!(
+                "\n### Request\n\n<!-- {{ \"blockType\": \"request\", \"name\": \"get_owner_{i}\" }} -->\n\
+                 ```http\nGET https://graph.microsoft.com/v1.0/widgets/w{i}/owner\n```\n\n### Response\n\n\
+                 <!-- {{ \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.{ty}\" }} -->\n\
+                 ```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{ \"id\": \"u{i}\" }}\n```\n"
+            ));
+        }
+        let key = r#", "keyProperty": "id""#;
+        let derived = |name: &str, base: &str| {
+            let intro = format!("Inherits from [{base}]({}.md).", base.to_lowercase());
+            typed(
+                name,
+                &intro,
+                &format!("| {name}Name | String | Name. |\n"),
+                "",
+            )
+        };
+        vec![
+            typed("entity", "", "| id | String | Key. |\n", key),
+            derived("directoryObject", "entity"),
+            derived("user", "directoryObject"),
+            api("widget-owner", "Get owner", &body),
+        ]
+    }
+
     #[test]
     fn a_response_example_of_a_base_type() {
-        let page = api(
-            "widget-owner",
-            "Get owner",
-            r#"
-## HTTP request
-
-<!-- { "blockType": "ignored" } -->
-```http
-GET /widgets/{id}/owner
-```
-
-## Response
-
-If successful, this method returns a `200 OK` response code and a [user](../resources/user.md) object in the response body.
-
-## Example
-
-### Request
-
-<!-- { "blockType": "request", "name": "get_owner" } -->
-```http
-GET https://graph.microsoft.com/v1.0/widgets/w1/owner
-```
-
-### Response
-
-<!-- { "blockType": "response", "@odata.type": "microsoft.graph.directoryObject" } -->
-```http
-HTTP/1.1 200 OK
-Content-type: application/json
-
-{ "id": "u1" }
-```
-"#,
-        );
-        let key = r#", "keyProperty": "id""#;
-        let pages = [
-            typed("directoryObject", "", "| id | String | Key. |\n", key),
-            typed(
-                "user",
-                "Inherits from [directoryObject](directoryobject.md).",
-                "| name | String | Name. |\n",
-                "",
-            ),
-            page,
-        ];
+        let pages = pages(&["directoryObject"]);
         insta::assert_snapshot!(check("widen responses", &pages), @r#"
             ~ operations[api/widget-owner.md].response.type: "complex microsoft.graph.user" => "complex microsoft.graph.directoryObject"
             + diagnostic api/widget-owner.md:37:1: note[D2R410 response-widened]: the response example is a `microsoft.graph.directoryObject`, a base of the documented `microsoft.graph.user`; the operation returns `microsoft.graph.directoryObject`
+            "#);
+    }
+
+    #[test]
+    fn the_widest_of_the_examples_wins() {
+        let pages = pages(&["user", "entity", "directoryObject"]);
+        insta::assert_snapshot!(check("widen responses", &pages), @r#"
+            ~ operations[api/widget-owner.md].response.type: "complex microsoft.graph.user" => "complex microsoft.graph.entity"
+            + diagnostic api/widget-owner.md:54:1: note[D2R410 response-widened]: the response example is a `microsoft.graph.entity`, a base of the documented `microsoft.graph.user`; the operation returns `microsoft.graph.entity`
             "#);
     }
 }
@@ -1330,6 +1343,35 @@ mod navigation {
 
 mod inherited_rows {
     use super::{check, typed};
+
+    #[test]
+    fn rows_of_every_ancestor_are_dropped() {
+        let pages = [
+            typed(
+                "animal",
+                "",
+                "| id | String | Key. |\n",
+                r#", "keyProperty": "id""#,
+            ),
+            typed(
+                "dog",
+                "Inherits from [animal](animal.md).",
+                "| id | String | Key. |\n| barks | Boolean | Barks. |\n",
+                "",
+            ),
+            typed(
+                "puppy",
+                "Inherits from [dog](dog.md).",
+                "| id | String | Key. |\n| barks | Boolean | Barks. |\n| age | Int32 | Weeks. |\n",
+                "",
+            ),
+        ];
+        insta::assert_snapshot!(check("drop inherited rows", &pages), @r"
+            - types[microsoft.graph.dog].properties[id]
+            - types[microsoft.graph.puppy].properties[id]
+            - types[microsoft.graph.puppy].properties[barks]
+            ");
+    }
 
     #[test]
     fn rows_repeated_from_the_base_are_dropped() {
@@ -1475,5 +1517,37 @@ mod service_derivation {
                 ]
             + roots: [{"collection":true,"loc":"api/user-delta.md:14:1","name":"users","ty":"microsoft.graph.user"}]
             "#);
+    }
+
+    #[test]
+    fn a_create_and_a_navigation_are_no_calls() {
+        let key = r#", "keyProperty": "id""#;
+        let returns = |ty: &str| {
+            format!(
+                "\n## Response\n\nIf successful, this method returns a `200 OK` response code and a [{ty}](../resources/{ty}.md) object in the response body.\n"
+            )
+        };
+        let create = request_lines("user-post", "Create user", "POST /users");
+        let create = (
+            create.0,
+            create.1
+                + "\n## Request body\n\nIn the request body, supply a JSON representation of a [user](../resources/user.md) object.\n"
+                + &returns("user"),
+        );
+        let manager = request_lines("user-manager", "Get manager", "GET /users/{id}/manager");
+        let manager = (manager.0, manager.1 + &returns("user"));
+        let list = request_lines("user-list", "List users", "GET /users");
+        let list = (
+            list.0,
+            list.1 + &returns("user").replace("a [user]", "a collection of [user]"),
+        );
+        // Only the entity set: neither the create nor the navigation is an action.
+        let pages = [
+            typed("user", "", "| id | String | Key. |\n", key),
+            create,
+            list,
+            manager,
+        ];
+        insta::assert_snapshot!(service_of(&pages), @r#"+ roots: [{"collection":true,"loc":"api/user-list.md:14:1","name":"users","ty":"microsoft.graph.user"}]"#);
     }
 }
