@@ -10,6 +10,8 @@ pub(crate) mod enums;
 pub(crate) mod hierarchy;
 pub(crate) mod navigation;
 pub(crate) mod ops;
+#[cfg(test)]
+mod pass_tests;
 pub mod path;
 pub(crate) mod path_repair;
 pub(crate) mod possible_values;

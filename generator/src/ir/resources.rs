@@ -37,6 +37,27 @@ pub(super) struct RawType {
     page_ns: String,
 }
 
+#[cfg(test)]
+impl RawType {
+    /// What the pass tests show of a type before resolution: its name, key, rows (name and
+    /// Type cell), relationships and base statements as written.
+    pub(super) fn summary(&self) -> serde_json::Value {
+        let rows = |rows: &[PropertyRow]| -> Vec<String> {
+            rows.iter()
+                .map(|p| format!("{}: {}", p.name, p.ty.text))
+                .collect()
+        };
+        serde_json::json!({
+            "name": self.def.name,
+            "key": self.def.key,
+            "props": rows(&self.props),
+            "nav": rows(&self.nav),
+            "bases": self.bases.iter().map(|b| &b.name).collect::<Vec<_>>(),
+            "json": self.json.is_some(),
+        })
+    }
+}
+
 /// Data blocks on resource pages: (type as written, page namespace, body, location).
 pub(super) type ResourceExamples = Vec<(String, String, serde_json::Value, Loc)>;
 
