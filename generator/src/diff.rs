@@ -1,8 +1,8 @@
 //! Semantic diff of two IRs, each change classified by what it does to the generated Rust
-//! API (see ARCHITECTURE.md, "Generated code").
+//! API (see `bench/generated-code.md`).
 //!
 //! Rust names and types come from the emitter itself ([`Names`], [`OpNames`],
-//! [`OpNames::constructors`], [`models::value_type`]), so the diff sees what `emit`
+//! [`OpNames::constructors`], `models::value_type`), so the diff sees what `emit`
 //! would generate for each side.
 //!
 //! Matching: types and enums by qualified name, properties by JSON name, enum members by
@@ -34,6 +34,16 @@
 //!   rules; a changed documented status is compatible (documentation only);
 //! - `nullable`, `read_only`, descriptions, enum numeric values and flags do not change the
 //!   generated API and are not reported.
+//!
+//! Reporting: each change carries its impact, kind, subject, the product area (cargo
+//! feature) and the resource (type or request builder). `to_markdown` is a summary that fits
+//! a GitHub comment (≤ 65,536 characters, whatever the size): counts by class; the semver consequence for the
+//! generated crate (major when anything breaks, minor for additions, patch otherwise) and the
+//! cargo features the breaking changes reach; mass moves (≥ 5 items behind another feature, or
+//! builders moved between modules) said once; breaking changes grouped by area and resource,
+//! then compatible ones, itemised while they fit, the rest counted by area. `doc2rs diff
+//! --full FILE` writes `to_markdown_full`, every change on one line; JSON keeps everything.
+//! `tests/compile_consequence.rs` checks the classification against the compiler.
 
 use crate::diag::Loc;
 use crate::emit::models::{self, Boxing};

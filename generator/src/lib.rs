@@ -1,8 +1,9 @@
 //! doc2rs: Microsoft Graph-style API reference markdown → a Rust SDK.
 //!
-//! The pipeline runs one way: [`load`] reads pages into the [`page`] model, [`ir::build`]
-//! resolves them into the [`ir`], [`emit`] turns the IR into formatted Rust files, and
-//! [`write`] puts them on disk safely. See ARCHITECTURE.md.
+//! The pipeline runs one way: `load` reads pages into the `page` model, `ir::build`
+//! resolves them into the [`ir`], `emit` turns the IR into formatted Rust files, and
+//! `write` puts them on disk safely. A user drives it with [`Config`] and reads the
+//! [`Generated`] result (the IR, the files, the diagnostics). See ARCHITECTURE.md.
 
 mod check;
 pub mod cli;

@@ -212,7 +212,7 @@ pub type Map = serde_json::Map<String, serde_json::Value>;
 
 /// One optional field of a generated struct, seen through a trait object: what the shared
 /// serde, `Clone`, `Debug` and `PartialEq` code of [`Model`] works with, so that no struct
-/// needs a line of its own per field and per trait (see ARCHITECTURE.md, "Generated code").
+/// needs a line of its own per field and per trait (see doc2rs's `bench/generated-code.md`).
 ///
 /// Reading goes straight from the deserializer into the field: [`deserialize_model`] hands
 /// each value to its slot through one of the `read_*` methods, a method per deserializer

@@ -234,7 +234,7 @@ impl RequestParts {
 /// A request for the documented operation whose marker type is `K`: the builders in
 /// `requests` are aliases of it (`type GetUsers = Request<kinds::GetUsers>`), each with its
 /// own constructors and setters, while the `Operation` impl, `Clone` and `Debug` are written
-/// once here for all of them (see ARCHITECTURE.md, "Generated code").
+/// once here for all of them (see doc2rs's `bench/generated-code.md`).
 pub struct Request<K> {
     parts: RequestParts,
     kind: std::marker::PhantomData<fn() -> K>,

@@ -2,7 +2,7 @@
 //!
 //! Inheritance is flattened: a derived type carries its base types' properties as its own
 //! fields (base first), so JSON maps 1:1 onto one struct and users write `job.id`, not
-//! `job.base.base.id` (see ARCHITECTURE.md). Every field is optional; unknown properties land
+//! `job.base.base.id` (see `bench/generated-code.md`). Every field is optional; unknown properties land
 //! in `additional_properties`, so a round trip keeps everything.
 
 use super::EmitError;
@@ -236,7 +236,7 @@ pub(crate) struct StructShape<'a> {
 /// and its impls. Used for models and for action parameter bodies; every item carries
 /// `shape.cfg`.
 ///
-/// The impls are shaped for the compiler (see ARCHITECTURE.md): the struct implements
+/// The impls are shaped for the compiler (see `bench/generated-code.md`): the struct implements
 /// `runtime::Model` with one `match` from field index to field (`&dyn Slot`; past the last,
 /// `additional_properties`) and one for writing, and its `Serialize`, `Deserialize`, `Clone`, `Debug` and `PartialEq` are one call
 /// each to a generic function of the runtime. Per field the compiler sees its declaration,

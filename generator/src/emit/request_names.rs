@@ -1,26 +1,41 @@
-//! Rust names for operations, from what the docs state stably: the HTTP method and the
-//! resource path, never the page title (see ARCHITECTURE.md, "Request names").
+//! Rust names for operations: request builders, their modules and constructors.
 //!
-//! - A path is read as segments: a navigation name (`messages`), a key (`{id}`,
-//!   `worksheets(<key>)`'s parentheses), a call (`delta()`, `getX(period='{v}')` → `getX`), a
-//!   cast or qualified call (`microsoft.graph.user` → `user`), a system segment (`$ref` → `ref`,
-//!   `$value`, `$count`), and path addressing (`root:/{path}:` → `root`, `by_path`).
-//! - Words are spelled once for the whole IR: a segment written in several casings
-//!   (`directoryroles`, `directoryRoles`) takes the lexicographically smallest spelling among
-//!   every path segment, type name (and its plural with `s`) and property name the docs
-//!   write, so `directoryroles` reads as `directory_roles` wherever one page spells it so.
-//! - The builder: verb + the words of the operation's first documented path, keys dropped:
-//!   `GET /users/{id}/messages` → `ListUsersMessages` (a collection response),
-//!   `GET /users/{id}/messages/{id}` → `GetUsersMessages`, `POST` → `Post…`, `PATCH` →
-//!   `Patch…`, `PUT` → `Put…`, `DELETE` → `Delete…`. Its module is the first word
-//!   (`requests::users`). Two operations that still get the same name are disambiguated in id
-//!   order (`…2`), counted in [`OpNames::disambiguated`].
-//! - Constructors: the first path's is `new`; another path's is named from its own words
-//!   that differ from the first path's (the common trailing words dropped): `/me/drive/...`,
-//!   `/groups/{id}/drive/...` beside `/users/{id}/drive/...` → `me(..)`, `groups(..)`. So a
-//!   constructor's name depends on its own path and the first path only: documenting a
-//!   further path never renames one. Only paths whose words are otherwise identical get a
-//!   suffix (`_2`), counted.
+//! A name changes only when the docs change what it names. So request builders, their modules
+//! and constructors are named from the method and the resource path, never from the page title
+//! (titles are prose and get reworded), and each name depends on as little else as possible.
+//!
+//! - **Segments.** A path is read as navigation names (`messages`), keys (`{id}`, `{id |
+//!   userPrincipalName}`, the parentheses of `worksheets(<key>)`), calls (`delta()`,
+//!   `getX(period='{v}')` → `getX`), casts and qualified calls (`microsoft.graph.user` →
+//!   `user`), system segments (`$ref` → `ref`, `$value`, `$count`), path addressing
+//!   (`root:/{path}:` → `root`, `by_path`), and a fixed query (`?$expand=x` → `with`, `expand`).
+//! - **One spelling per word.** A segment written in several casings (`directoryroles`,
+//!   `directoryRoles`) is spelled, everywhere, as the lexicographically smallest of the
+//!   spellings the IR holds (path segments, type names and their `s` plurals, property
+//!   names); so the root `directoryroles` is `directory_roles` once any page spells it in
+//!   camel case or a `directoryRole` type exists.
+//! - **Builder.** Verb + words of the operation's first documented path, keys dropped. The
+//!   verb is the method (`Get`, `Post`, `Patch`, `Put`, `Delete`), `List` for a GET whose
+//!   path does not end in a key and whose response is a collection. The short name keeps the
+//!   root word and the last three words (`GET /me/drive/root:/{p}:/children` →
+//!   `ListMeRootByPathChildren`); operations whose short names coincide take their full names
+//!   (`ListMeDriveRootByPathChildren`). The module is the root word (`requests::me`).
+//! - **Constructors.** The first path's is `new`. Another path's is named from its own words
+//!   that differ from the first path's (the common trailing words dropped), so
+//!   `/me/drive/items/{id}` and `/groups/{id}/drive/items/{id}` beside
+//!   `/users/{id}/drive/items/{id}` are `me(item_id)` and `groups(group_id, item_id)`. A
+//!   constructor's name depends on its own path and the first one only: documenting a further
+//!   path renames nothing.
+//! - **Collisions.** Two names still equal: the one whose path ends in a key gets
+//!   `by_<key>` (`a_by_x_id`), a GET of a collection gets `List`; only then, in id order, a
+//!   numeric suffix (`…2`, `_2`), counted (`OpNames::disambiguated`: on the real docs, two
+//!   paths of one page that differ only in a key, a call's arguments or a bare `$` segment).
+//! - **Checked on real edits**: `tests/stability.rs` names the 2020-06 and 2020-11 Graph beta
+//!   trees and checks that every type, builder and constructor present in both with the same
+//!   method and path keeps its name (renames the docs caused, such as a new first path, are
+//!   listed apart).
+//!
+//! Which page owns a call documented by several (and so names it) is `ir::ops::merge_duplicates`.
 
 use crate::ident::{self, Namer, Style};
 use crate::ir::path::{PathTemplate, Piece};

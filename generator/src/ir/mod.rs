@@ -3,6 +3,20 @@
 //!
 //! Names are qualified OData names as the docs spell them (`microsoft.graph.synchronizationJob`);
 //! maps are sorted so output is deterministic.
+//!
+//! `Ir { types, enums, operations, examples, pages }`, all keyed by qualified OData name
+//! (`microsoft.graph.synchronizationJob`) in sorted maps. A `TypeDef` has kind (entity when it
+//! has a key), key, base, open, abstract, description, properties and navigation properties.
+//! A `Property` has its exact JSON name, a `TypeRef` (`primitive` | `complex` | `enum` |
+//! `opaque`), collection, read-only, nullable, description and `Loc`. `EnumDef` has flags and
+//! members (wire name, numeric value, description). `Example` is a data body with the type it
+//! holds and, when the docs contradict themselves, the predicted mismatch.
+//!
+//! Resolution rules: the Properties table wins over the JSON representation (a note says so);
+//! properties found only in the JSON are added; an undefined name becomes `opaque` (raw JSON)
+//! with a warning. Two sources against one change the model: when data examples and the JSON
+//! representation agree against the table, or examples carry an array for a single value,
+//! the property follows the examples (warning `D2R405` at the table row).
 
 pub(crate) mod build;
 pub(crate) mod call;
@@ -65,7 +79,7 @@ pub struct TypeDef {
     /// Qualified name of the base type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
-    /// Where the docs state the base (see [`hierarchy`]).
+    /// Where the docs state the base (see `ir::hierarchy`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_source: Option<BaseOrigin>,
     pub open: bool,
@@ -85,9 +99,9 @@ pub struct TypeDef {
 pub enum BaseSource {
     /// `"baseType"` in the resource annotation.
     Annotation,
-    /// "Inherits from [x]" / "Derived from [x]" in the page prose.
+    /// "Inherits from \[x\]" / "Derived from \[x\]" in the page prose.
     Prose,
-    /// Property rows described "Inherited from [x]".
+    /// Property rows described "Inherited from \[x\]".
     InheritedRows,
     /// Data examples carry a value of this type (by `@odata.type`) where the schema says
     /// the base.

@@ -2,6 +2,23 @@
 //! path), query options, request headers, request body (a type or an action's parameter
 //! table), the response (status and type), and the request/response examples. Each section
 //! of a page has its reader; [`collect_api`] puts what they read together.
+//!
+//! Request lines come from the `HTTP request` section (`ignored` blocks, and the first line of
+//! `request`/`samples` blocks there), else from blocks outside the examples (`D2R420`); a page
+//! whose request lines are all examples says so (`D2R421`). Bodies from every form: property
+//! and parameter tables, `Name | Value` tables, a linked type, the request annotation's type, a
+//! `201 Created` POST's type its example fits, prose naming the resource's fields (the type its
+//! path returns), an example alone (JSON), bytes for media paths and non-JSON content types
+//! (multipart: bytes the caller builds, `D2R424`). Responses: every 2xx the docs show
+//! (`statuses`), bytes for media-stream GETs and `stream` examples. A headers table is headers
+//! wherever it sits (`D2R425`). Paths: the service root is stripped only at the start (a URL in
+//! the query is a value); a `root:/{path}:` value is a path of segments; an example URL on
+//! another host (a redirect target) is never a path.
+//!
+//! Path templates are literal pieces and parameters, plus fixed query pairs (a pair whose
+//! value holds a placeholder, `?startDateTime={start}`, or that an example gives another value,
+//! is a query option the caller sets); stub pages merged into the real page; a response the
+//! prose calls a collection whose every example is one value is single (`D2R411`).
 
 use super::Method;
 use super::hierarchy;

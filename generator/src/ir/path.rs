@@ -23,9 +23,9 @@ pub enum Piece {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PathTemplate {
-    /// As written in the docs, or as [`super::path_repair`] repaired it.
+    /// As written in the docs, or as `ir::path_repair` repaired it.
     pub raw: String,
-    /// The docs' text when [`super::path_repair`] repaired it.
+    /// The docs' text when `ir::path_repair` repaired it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// The path (leading `/`, no trailing `/`, no query).

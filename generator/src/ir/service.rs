@@ -14,7 +14,7 @@
 //! - GET of a plain segment after a collection (`/users/delta`).
 //!
 //! A GET call is a function, a POST call an action. A call is bound to what its path prefix
-//! addresses (the walk of [`super::navigation`]), else to the type the title names, else to an
+//! addresses (the walk of `ir::navigation`), else to the type the title names, else to an
 //! unresolved entity (`binding.ty == None`); a one-segment path is unbound (an import).
 //! Functions are composable when a documented path goes on after the call.
 
