@@ -9,7 +9,10 @@
 //! template's tree and fills its placeholders ([`Subst::apply`]). Text from the docs only
 //! ever becomes a string literal or goes through [`crate::ident::make_ident`], exactly as
 //! with `quote!`, so nothing in it can change the code; the trees are the ones parsing would
-//! give, so prettyplease prints the same text.
+//! give, so prettyplease prints the same text. What that pays, on the full corpus (README,
+//! "The full corpus"): emit 2,028 → 967 ms wall, 3,673 → 1,916 ms CPU. Shapes emitted once
+//! per crate or per test file (the client tests' error, paging and upload tests, the
+//! support files) stay plain `quote!`.
 //!
 //! A placeholder is what a template's author writes where a value goes:
 //! - an identifier starting with `__` (no generated name does): `__T`, filled with an
