@@ -272,10 +272,10 @@ fn exchange_rows(
             // bytes to compare): not replayed.
             (Reading::Json, true) | (Reading::Bytes, _) => continue,
         };
-        let (Some((_, url)), Some(c)) = (&req.request_line, &req.call) else {
+        let (Some(line), Some(c)) = (&req.request_line, &req.call) else {
             continue;
         };
-        let (path, _) = examples::expected_path_and_query(url, &op.paths[c.path]);
+        let (path, _) = examples::expected_path_and_query(&line.url, &op.paths[c.path]);
         let verb = op.method.as_str();
         let base = ident::field_name(&format!("{}_end_to_end", op_names.ident(&op.id)));
         let n = names.entry(base.clone()).or_default();

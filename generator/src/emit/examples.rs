@@ -366,8 +366,9 @@ impl<'a> Ctx<'a> {
         op: &'a Operation,
     ) -> Result<CaseParts<'a>, NoCase> {
         let call = ex.call.as_ref().ok_or("URL matches no documented path")?;
-        let (method, url) = ex.request_line.as_ref().ok_or("no request line")?;
-        if !method.eq_ignore_ascii_case(op.method.as_str()) {
+        let line = ex.request_line.as_ref().ok_or("no request line")?;
+        let url = &line.url;
+        if line.method != op.method {
             return Err("method differs from the operation's".into());
         }
         let setter = setter_names(self.op_names, op);

@@ -569,7 +569,10 @@ mod call_tests {
         body: serde_json::Value,
     ) -> Example {
         Example {
-            request_line: Some((method.into(), url.into())),
+            request_line: Some(crate::ir::RequestLine {
+                method: crate::ir::Method::parse(method).expect("a method"),
+                url: url.into(),
+            }),
             request_loc: None,
             call: Some(ExampleCall {
                 path: 0,

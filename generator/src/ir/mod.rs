@@ -277,6 +277,20 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// The first line of a request example: its method and its URL as the docs write it.
+/// Serialised as the pair `["GET", "https://..."]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLine {
+    pub method: Method,
+    pub url: String,
+}
+
+impl Serialize for RequestLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.method, &self.url).serialize(serializer)
+    }
+}
+
 /// A documented operation (one API page; a second page for the same method and path is
 /// merged into it).
 #[derive(Debug, Clone, Serialize)]
@@ -386,7 +400,7 @@ pub struct Example {
     pub operation: Option<String>,
     /// Request examples: the method and URL of the first line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_line: Option<(String, String)>,
+    pub request_line: Option<RequestLine>,
     /// Request examples: where that first line is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_loc: Option<Loc>,

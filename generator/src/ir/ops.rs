@@ -27,8 +27,8 @@ use super::path_repair;
 use super::resolve::Resolver;
 use super::typespell::{Base, parse_type_spelling};
 use super::{
-    Body, Example, ExampleCall, ExampleKind, HeaderParam, Ir, Operation, Response, TypeRef,
-    area_of, has_property,
+    Body, Example, ExampleCall, ExampleKind, HeaderParam, Ir, Operation, RequestLine, Response,
+    TypeRef, area_of, has_property,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics, Loc};
 use crate::jsonc;
@@ -220,12 +220,6 @@ impl OpIds {
         } else {
             format!("{}#{m}", self.file)
         }
-    }
-
-    /// [`OpIds::of`] the method an example's request line names (the page's file for a
-    /// word that is no method the page documents).
-    fn of_word(&self, m: &str) -> String {
-        Method::parse(m).map_or_else(|| self.file.clone(), |m| self.of(m))
     }
 }
 
@@ -589,7 +583,12 @@ fn examples_section(
             .starts_with(['G', 'P', 'D'])
             .then(|| REQUEST_LINE.captures(first))
             .flatten()
-            .map(|m| (m[1].to_string(), m[2].to_string()));
+            .and_then(|m| {
+                Some(RequestLine {
+                    method: Method::parse(&m[1])?,
+                    url: m[2].to_string(),
+                })
+            });
         let status = first
             .starts_with("HTTP/")
             .then(|| STATUS_LINE.captures(first))
@@ -601,11 +600,11 @@ fn examples_section(
             c.http_body()
         };
         if kind == ExampleKind::Request
-            && let Some((m, _)) = &request_line
+            && let Some(RequestLine { method: m, .. }) = &request_line
             && let Some(ct) = content_type(&c.text)
         {
             read.request_content.push(RequestContent {
-                operation: ids.of_word(m),
+                operation: ids.of(*m),
                 content_type: ct,
                 loc: c.body_loc(0),
             });
@@ -664,8 +663,8 @@ fn examples_section(
             kind,
             name: ann.str("name").map(str::to_string),
             operation: Some(match &request_line {
-                Some((m, _)) => {
-                    last_request_op = ids.of_word(m);
+                Some(RequestLine { method: m, .. }) => {
+                    last_request_op = ids.of(*m);
                     last_request_op.clone()
                 }
                 None => last_request_op.clone(),
@@ -1192,7 +1191,7 @@ pub(super) fn service_root(ir: &Ir) -> Option<String> {
         match ex
             .request_line
             .as_ref()
-            .and_then(|(_, url)| path::service_version(url))
+            .and_then(|l| path::service_version(&l.url))
         {
             Some("beta") => beta += 1,
             Some(_) => v1 += 1,
@@ -1613,7 +1612,7 @@ fn follow_moved_examples(
             ex.operation = Some(new.clone());
             continue;
         }
-        if let Some((_, url)) = &ex.request_line {
+        if let Some(RequestLine { url, .. }) = &ex.request_line {
             let rest = path::strip_service_root(url);
             let p = rest.split_once('?').map_or(rest, |(p, _)| p);
             current = lost
@@ -1720,7 +1719,9 @@ fn template_from_example(path: &str) -> Option<path::PathTemplate> {
 pub(super) fn add_example_paths(ir: &mut Ir, diags: &mut Diagnostics) {
     let mut added_paths: Vec<(String, path::PathTemplate)> = Vec::new();
     for ex in &ir.examples {
-        let (Some(id), Some((method, url))) = (ex.operation.as_deref(), &ex.request_line) else {
+        let (Some(id), Some(RequestLine { method, url })) =
+            (ex.operation.as_deref(), &ex.request_line)
+        else {
             continue;
         };
         let Some(op) = ir.operations.iter().find(|o| o.id == id) else {
@@ -1735,8 +1736,7 @@ pub(super) fn add_example_paths(ir: &mut Ir, diags: &mut Diagnostics) {
             .any(|t| t.match_path(p).is_some());
         // A URL on another host (a pre-authenticated download URL a redirect points at) is
         // no path of the service.
-        if known || !method.eq_ignore_ascii_case(op.method.as_str()) || !path::on_service_host(url)
-        {
+        if known || *method != op.method || !path::on_service_host(url) {
             continue;
         }
         if let Some(mut t) = template_from_example(p) {
@@ -1769,7 +1769,8 @@ pub(super) fn pair_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
     // with every request.
     let mut demoted: Vec<(usize, usize, String)> = Vec::new();
     for ex in &ir.examples {
-        let (Some(id), Some((_, url))) = (ex.operation.as_deref(), &ex.request_line) else {
+        let (Some(id), Some(RequestLine { url, .. })) = (ex.operation.as_deref(), &ex.request_line)
+        else {
             continue;
         };
         let Some(o) = ir.operations.iter().position(|o| o.id == id) else {
@@ -1810,7 +1811,7 @@ pub(super) fn pair_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
         ir.operations.iter().map(|o| (o.id.as_str(), o)).collect();
     let mut added_query: Vec<(String, String, Loc)> = Vec::new();
     for ex in &mut ir.examples {
-        let (Some(op), Some((method, url))) = (
+        let (Some(op), Some(RequestLine { method, url })) = (
             ex.operation.as_deref().and_then(|id| ops.get(id)),
             &ex.request_line,
         ) else {
@@ -1859,7 +1860,7 @@ pub(super) fn pair_example_calls(ir: &mut Ir, diags: &mut Diagnostics) {
                 ex.loc.clone(),
                 format!("request example `{method} {url}` matches none of the documented paths"),
             );
-        } else if !method.eq_ignore_ascii_case(op.method.as_str()) {
+        } else if *method != op.method {
             diags.emit(
                 Code::ExampleUnpaired,
                 ex.loc.clone(),
