@@ -251,7 +251,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), EmitErro
                     };
                     Ok((
                         format!("{src}{module}.rs"),
-                        format!("{HEADER}\n{}", syntax::format_items(&items, build)?),
+                        models::with_header(&syntax::format_items(&items, build)?),
                     ))
                 })
                 .collect::<Result<Vec<(String, String)>, EmitError>>()

@@ -720,5 +720,5 @@ pub fn requests_module(
             syntax::format_module(&head, &prelude, homed, item)
         })
         .collect::<Result<Vec<String>, _>>()?;
-    Ok(format!("{}\n{}", super::HEADER, bodies.concat()))
+    Ok(super::models::with_header(&bodies.concat()))
 }
