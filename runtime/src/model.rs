@@ -868,15 +868,21 @@ impl<'a> Laid<'a> {
         }
     }
 
-    /// Asks the processor for the value's cache lines at once: the groups' tests read the
-    /// fields in several sweeps, and each test waited on its line (no effect off x86-64).
+    /// Asks the processor for the cache lines of the memory right after the value, where
+    /// the next one is when it is in a `Vec` (a page's `value`): they arrive while this one
+    /// is written, and the next write's tests find them there instead of waiting on each
+    /// (a user is 3.7 KB; no effect off x86-64, and none on memory: a prefetch reads
+    /// nothing and never faults).
     fn prefetch(&self) {
         #[cfg(target_arch = "x86_64")]
-        for offset in (0..self.layout.size as usize).step_by(64) {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            // SAFETY: SSE is part of x86-64; a prefetch reads nothing and never faults (and
-            // the address is within the value).
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(self.base.wrapping_add(offset).cast()) };
+        {
+            let size = self.layout.size as usize;
+            let next = self.base.wrapping_add(size);
+            for offset in (0..size).step_by(64) {
+                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+                // SAFETY: SSE is part of x86-64, and a prefetch of any address is harmless.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(next.wrapping_add(offset).cast()) };
+            }
         }
     }
 
