@@ -598,8 +598,8 @@ impl Serialize for ModelRef<'_> {
 
 impl ModelRef<'_> {
     /// [`Serialize`] on serde_json writing to a `Vec<u8>` (`to_vec`, `to_string`, ...): the
-    /// set fields found by the type's [`Layout`] (tight loops over the fields of the common
-    /// types, a virtual call for the others), each written on the concrete type; a model
+    /// fields read at their offsets by the type's [`Layout`] (the common types tested and
+    /// written inline, the others tested by a call of their type's own test); a model
     /// without a layout, each field writes its own entry (one virtual call per field).
     fn write_json(
         &self,
@@ -613,10 +613,7 @@ impl ModelRef<'_> {
         };
         let fields = laid.layout.names;
         let mut set = SetFields::default();
-        laid.mark_set(&mut set);
-        for i in set.iter() {
-            laid.write_entry(i, fields[i], &mut map)?;
-        }
+        laid.write_in_order(&mut set, &mut map)?;
         if let Some(rest) = laid.rest() {
             for (key, value) in rest {
                 match table.find(fields, key) {
@@ -664,17 +661,6 @@ impl SetFields {
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
-    /// The set indexes, in order.
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut word = word;
-            std::iter::from_fn(move || {
-                let bit = word.trailing_zeros() as usize;
-                word &= word.checked_sub(1)?;
-                Some(w * 64 + bit)
-            })
-        })
-    }
 }
 
 /// The type of a field, as far as the serde_json writer reads it without a call: the
@@ -690,17 +676,6 @@ enum Kind {
     DateTime,
     Other,
 }
-
-/// The kinds tested inline (all but `Other`), in `Kind` order.
-const INLINE: [Kind; 7] = [
-    Kind::Str,
-    Kind::Bool,
-    Kind::I32,
-    Kind::I64,
-    Kind::F64,
-    Kind::Strs,
-    Kind::DateTime,
-];
 
 impl Kind {
     /// The kind of a field of the type `id` (a slot's `as_any().type_id()`).
@@ -728,18 +703,14 @@ impl Kind {
 struct Layout {
     /// The JSON names of the fields ([`Model::FIELDS`]).
     names: &'static [&'static str],
-    /// The size of the struct.
-    size: u32,
     /// The offset of the undocumented properties (the slot past the last field) when they
     /// are a [`Map`], as in every generated struct.
     rest: Option<u32>,
     /// Per field, in `FIELDS` order: its offset within the struct and its kind.
     fields: Box<[(u32, Kind)]>,
-    /// Per inline kind (in [`INLINE`] order): the (offset, index) of its fields.
-    groups: [Box<[(u32, u32)]>; INLINE.len()],
-    /// The (offset, index, test) of the `Other` fields: each tested by its type's own
-    /// function (one call, no trait object).
-    others: Box<[(u32, u32, SetTest)]>,
+    /// Per field, its type's [`Slot::set_test`] (called for the `Other` fields: one call,
+    /// no trait object).
+    tests: Box<[SetTest]>,
 }
 
 impl Layout {
@@ -754,7 +725,7 @@ impl Layout {
         let base = (&model as *const M).addr();
         let size = std::mem::size_of::<M>();
         let mut fields = Vec::with_capacity(n);
-        let mut others = Vec::new();
+        let mut tests = Vec::with_capacity(n);
         let mut rest = None;
         for i in 0..=n {
             let slot = model.field(i);
@@ -773,26 +744,13 @@ impl Layout {
                 rest = (id == std::any::TypeId::of::<Map>()).then_some(offset);
                 break;
             }
-            let kind = Kind::of(id);
-            if kind == Kind::Other {
-                others.push((offset, i as u32, test));
-            }
-            fields.push((offset, kind));
+            fields.push((offset, Kind::of(id)));
+            tests.push(test);
         }
-        // Each group in memory order, which the prefetcher follows.
-        others.sort_unstable_by_key(|f| f.0);
-        let group = |kind: Kind| {
-            let of_kind = fields.iter().enumerate().filter(move |f| f.1.1 == kind);
-            let mut group: Vec<_> = of_kind.map(|(i, &(at, _))| (at, i as u32)).collect();
-            group.sort_unstable();
-            group.into()
-        };
         Some(Layout {
             names: M::FIELDS,
-            size: u32::try_from(size).ok()?,
+            tests: tests.into(),
             rest,
-            groups: INLINE.map(group),
-            others: others.into(),
             fields: fields.into(),
         })
     }
@@ -846,88 +804,47 @@ impl<'a> Laid<'a> {
         unsafe { &*self.base.add(offset as usize).cast::<T>() }
     }
 
-    /// Sets in `set` the bit of each set field.
-    fn mark_set(&self, set: &mut SetFields) {
-        self.prefetch();
-        let groups = &self.layout.groups;
-        // SAFETY (each `mark`): the group of a kind holds the fields of that kind's type.
-        unsafe {
-            self.mark::<String>(&groups[0], set);
-            self.mark::<bool>(&groups[1], set);
-            self.mark::<i32>(&groups[2], set);
-            self.mark::<i64>(&groups[3], set);
-            self.mark::<f64>(&groups[4], set);
-            self.mark::<Vec<String>>(&groups[5], set);
-            self.mark::<DateTimeOffset>(&groups[6], set);
-        }
-        for &(offset, i, test) in &self.layout.others {
-            // SAFETY: `test` is the set test of field `i`'s type, and the field is at
-            // `offset` (as in `at`).
-            let set_here = unsafe { test(self.base.add(offset as usize)) };
-            set.put(i as usize, set_here);
-        }
-    }
-
-    /// Asks the processor for the cache lines of the memory right after the value, where
-    /// the next one is when it is in a `Vec` (a page's `value`): they arrive while this one
-    /// is written, and the next write's tests find them there instead of waiting on each
-    /// (a user is 3.7 KB; no effect off x86-64, and none on memory: a prefetch reads
-    /// nothing and never faults).
-    fn prefetch(&self) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let size = self.layout.size as usize;
-            let next = self.base.wrapping_add(size);
-            for offset in (0..size).step_by(64) {
-                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-                // SAFETY: SSE is part of x86-64, and a prefetch of any address is harmless.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(next.wrapping_add(offset).cast()) };
-            }
-        }
-    }
-
-    /// # Safety
-    ///
-    /// The fields of `group` are `Option<T>`s.
-    unsafe fn mark<T>(&self, group: &[(u32, u32)], set: &mut SetFields) {
-        for &(offset, i) in group {
-            // SAFETY: the caller's.
-            let value = unsafe { self.at::<Option<T>>(offset) };
-            set.put(i as usize, value.is_some());
-        }
-    }
-
-    /// Writes field `i`, named `name`, to `map` when it is set.
-    fn write_entry(
+    /// Writes the set fields in declaration order, each tested where it is written (so the
+    /// tests' loads overlap the writing, as derive's do), and marks them in `set`.
+    fn write_in_order(
         &self,
-        i: usize,
-        name: &str,
+        set: &mut SetFields,
         map: &mut JsonMap<'_, '_>,
     ) -> Result<(), serde_json::Error> {
         fn entry<T: Serialize>(
             map: &mut JsonMap<'_, '_>,
             name: &str,
             value: &Option<T>,
-        ) -> Result<(), serde_json::Error> {
+        ) -> Result<bool, serde_json::Error> {
             match value {
-                Some(value) => map.serialize_entry(name, value),
-                None => Ok(()),
+                Some(value) => map.serialize_entry(name, value).map(|()| true),
+                None => Ok(false),
             }
         }
-        let (offset, kind) = self.layout.fields[i];
-        // SAFETY (each `at`): the type is the one of the field's kind (`Kind::of`).
-        unsafe {
-            match kind {
-                Kind::Str => entry(map, name, self.at::<Option<String>>(offset)),
-                Kind::Bool => entry(map, name, self.at::<Option<bool>>(offset)),
-                Kind::I32 => entry(map, name, self.at::<Option<i32>>(offset)),
-                Kind::I64 => entry(map, name, self.at::<Option<i64>>(offset)),
-                Kind::F64 => entry(map, name, self.at::<Option<f64>>(offset)),
-                Kind::Strs => entry(map, name, self.at::<Option<Vec<String>>>(offset)),
-                Kind::DateTime => entry(map, name, self.at::<Option<DateTimeOffset>>(offset)),
-                Kind::Other => self.model.slot(i).write_entry(name, map),
-            }
+        let layout = self.layout;
+        let fields = layout.fields.iter().zip(layout.names).zip(&layout.tests);
+        for (i, ((&(offset, kind), name), test)) in fields.enumerate() {
+            // SAFETY (each `at`, and `test`): the type is the one of the field's kind
+            // (`Kind::of`); `test` is the field's own type's, called with its address.
+            let written = unsafe {
+                match kind {
+                    Kind::Str => entry(map, name, self.at::<Option<String>>(offset))?,
+                    Kind::Bool => entry(map, name, self.at::<Option<bool>>(offset))?,
+                    Kind::I32 => entry(map, name, self.at::<Option<i32>>(offset))?,
+                    Kind::I64 => entry(map, name, self.at::<Option<i64>>(offset))?,
+                    Kind::F64 => entry(map, name, self.at::<Option<f64>>(offset))?,
+                    Kind::Strs => entry(map, name, self.at::<Option<Vec<String>>>(offset))?,
+                    Kind::DateTime => entry(map, name, self.at::<Option<DateTimeOffset>>(offset))?,
+                    Kind::Other if test(self.base.add(offset as usize)) => {
+                        self.model.slot(i).write_entry(name, map)?;
+                        true
+                    }
+                    Kind::Other => false,
+                }
+            };
+            set.put(i, written);
         }
+        Ok(())
     }
 }
 
@@ -2143,15 +2060,18 @@ mod tests {
         }
         let rest = (&value.rest as *const Map).addr() - base;
         assert_eq!(layout.rest, Some(rest as u32));
-        // The groups are in memory order.
-        let mut others: Vec<u32> = layout.others.iter().map(|f| f.1).collect();
-        assert!(layout.others.is_sorted_by_key(|f| f.0));
-        others.sort();
-        assert_eq!(others, [7, 8]);
-        let mut strings = layout.groups[0].to_vec();
-        assert!(strings.is_sorted());
-        strings.sort_by_key(|f| f.1);
-        assert_eq!(strings, [(layout.fields[0].0, 0), (layout.fields[9].0, 9)]);
+        // The tests are the fields' own: set when set.
+        let some = Kinds {
+            inner: Some(Box::default()),
+            ..Kinds::default()
+        };
+        let base = (&some as *const Kinds).cast::<u8>();
+        let tested = |i: usize| {
+            let at = base.wrapping_add(layout.fields[i].0 as usize);
+            // SAFETY: field `i` of `some` is at that offset, of the test's type.
+            unsafe { (layout.tests[i])(at) }
+        };
+        assert!(tested(7) && !tested(8) && !tested(0));
     }
 
     #[test]
@@ -2244,10 +2164,10 @@ mod tests {
             set.put(i, true);
             set.put(i + 1 - usize::from(i + 1 == MAX_LAID_OUT), false);
         }
-        assert_eq!(set.iter().collect::<Vec<_>>(), indexes);
-        assert!(indexes.iter().all(|&i| set.get(i)));
+        let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| set.get(i)).collect();
+        assert_eq!(listed, indexes);
         assert!(!set.get(2) && !set.get(299));
-        assert_eq!(SetFields::default().iter().count(), 0);
+        assert!((0..MAX_LAID_OUT).all(|i| !SetFields::default().get(i)));
     }
 
     #[test]
