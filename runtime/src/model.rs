@@ -733,7 +733,14 @@ impl Layout {
                 (slot as *const dyn Slot).addr(),
                 std::mem::size_of_val(slot),
             );
-            let (id, test) = (slot.as_any().type_id(), slot.set_test());
+            // The type is the one at the slot's own address (a safe `Slot` impl could hand
+            // out another value as its `Any`): else the kind is `Other`.
+            let any = slot.as_any();
+            let id = match (any as *const dyn Any).addr() == at {
+                true => any.type_id(),
+                false => std::any::TypeId::of::<()>(),
+            };
+            let test = slot.set_test();
             let at_mut = (model.field_mut(i) as *mut dyn Slot).addr();
             let offset = at.checked_sub(base)?;
             if at_mut != at || offset.checked_add(len)? > size {
