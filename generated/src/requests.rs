@@ -88,7 +88,7 @@ pub mod applications {
         pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl crate::runtime::Model
+    unsafe impl crate::runtime::Model
     for PostApplicationsSynchronizationAcquireAccessTokenBody {
         const NAME: &'static str = "PostApplicationsSynchronizationAcquireAccessTokenBody";
         const FIELDS: &'static [&'static str] = &["credentials", "@odata.type"];
@@ -552,7 +552,7 @@ pub mod service_principals {
         pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl crate::runtime::Model
+    unsafe impl crate::runtime::Model
     for PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody {
         const NAME: &'static str = "PostServicePrincipalsSynchronizationJobsProvisionOnDemandBody";
         const FIELDS: &'static [&'static str] = &["parameters", "@odata.type"];
@@ -660,7 +660,8 @@ pub mod service_principals {
         pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl crate::runtime::Model for PostServicePrincipalsSynchronizationJobsRestartBody {
+    unsafe impl crate::runtime::Model
+    for PostServicePrincipalsSynchronizationJobsRestartBody {
         const NAME: &'static str = "PostServicePrincipalsSynchronizationJobsRestartBody";
         const FIELDS: &'static [&'static str] = &["criteria", "@odata.type"];
         #[inline]
@@ -797,7 +798,7 @@ pub mod service_principals {
         pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl crate::runtime::Model
+    unsafe impl crate::runtime::Model
     for PostServicePrincipalsSynchronizationJobsValidateCredentialsBody {
         const NAME: &'static str = "PostServicePrincipalsSynchronizationJobsValidateCredentialsBody";
         const FIELDS: &'static [&'static str] = &[
@@ -1216,7 +1217,8 @@ pub mod service_principals {
         pub additional_properties: crate::runtime::Map,
     }
     #[cfg(feature = "applications")]
-    impl crate::runtime::Model for PostServicePrincipalsJobsSchemaParseExpressionBody {
+    unsafe impl crate::runtime::Model
+    for PostServicePrincipalsJobsSchemaParseExpressionBody {
         const NAME: &'static str = "PostServicePrincipalsJobsSchemaParseExpressionBody";
         const FIELDS: &'static [&'static str] = &[
             "expression",

@@ -261,6 +261,11 @@ pub trait Slot: Any {
     fn debug(&self) -> &dyn fmt::Debug;
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
+    /// [`Slot::is_set`] of this slot's type as a function of the slot's address, which the
+    /// serde_json writer calls without the trait object (see [`Layout`]). It is only ever
+    /// called with the address of a value of the type `self` is.
+    #[doc(hidden)]
+    fn set_test(&self) -> SetTest;
     /// Equal to `other` (a slot of the same field of another value).
     fn eq_slot(&self, other: &dyn Slot) -> bool;
     /// Copies the value into `other` (a slot of the same field of another value).
@@ -332,6 +337,9 @@ where
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
+    fn set_test(&self) -> SetTest {
+        is_some_at::<T>
+    }
     fn eq_slot(&self, other: &dyn Slot) -> bool {
         same_slot(self, other)
     }
@@ -350,6 +358,34 @@ fn copy_slot<T: Clone + 'static>(value: &T, other: &mut dyn Slot) {
     if let Some(other) = other.as_any_mut().downcast_mut::<T>() {
         other.clone_from(value);
     }
+}
+
+/// A [`Slot::set_test`]: whether the slot at the address is set.
+///
+/// # Safety
+///
+/// The address is that of a live value of the type of the slot the test came from.
+#[doc(hidden)]
+pub type SetTest = unsafe fn(*const u8) -> bool;
+
+/// The [`SetTest`] of an `Option<T>`.
+///
+/// # Safety
+///
+/// `at` is the address of a live `Option<T>`.
+unsafe fn is_some_at<T>(at: *const u8) -> bool {
+    // SAFETY: the caller's.
+    unsafe { (*at.cast::<Option<T>>()).is_some() }
+}
+
+/// The [`SetTest`] of a [`Map`].
+///
+/// # Safety
+///
+/// `at` is the address of a live [`Map`].
+unsafe fn is_filled_at(at: *const u8) -> bool {
+    // SAFETY: the caller's.
+    unsafe { !(*at.cast::<Map>()).is_empty() }
 }
 
 /// The undocumented properties of a generated struct (`additional_properties`), the slot
@@ -410,6 +446,9 @@ impl Slot for Map {
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
+    fn set_test(&self) -> SetTest {
+        is_filled_at
+    }
     fn eq_slot(&self, other: &dyn Slot) -> bool {
         same_slot(self, other)
     }
@@ -422,7 +461,16 @@ impl Slot for Map {
 /// `match` from index to field (and one for writing); its `Serialize`, `Deserialize`,
 /// `Clone`, `Debug` and `PartialEq` are one call each to the generic functions below, which
 /// the compiler checks once for all structs.
-pub trait Model: Default + 'static {
+///
+/// # Safety
+///
+/// `field(i)` and `field_mut(i)` are plain projections of `self`: for each `i` they return
+/// a reference to the same field of `self` (`&self.f`, `&mut self.f`) whatever the value,
+/// never one to anything else (a part of a field, a static, a value computed on the fly).
+/// The serde_json writer relies on it: it learns each field's offset within `Self` and type
+/// once, from a `Default` value, and reads the fields of other values at those offsets
+/// without calling `field` (see [`Layout`]).
+pub unsafe trait Model: Default + 'static {
     /// The qualified OData name of the type (for a request body, the struct's name).
     const NAME: &'static str;
     /// The JSON names of the fields, in declaration order, `@odata.type` last.
@@ -437,15 +485,23 @@ pub trait Model: Default + 'static {
 /// A [`Model`] as a trait object (`Model` has constants and is not one): what the serde
 /// code shared by all models works on, so that it is compiled once per serializer or
 /// deserializer, not once per model.
+///
+/// Its one impl is the one for every [`Model`] below: `located` gives that model's table
+/// and the address of the value (what [`Laid`] relies on).
 trait Fields {
     fn slot(&self, i: usize) -> &dyn Slot;
     fn slot_mut(&mut self, i: usize) -> &mut dyn Slot;
+    /// The JSON names of the fields ([`Model::FIELDS`]).
+    fn names(&self) -> &'static [&'static str];
+    /// The model's table ([`table_of`]) and the address of the value.
+    fn located(&self) -> (&'static Table, *const u8);
     /// Calls `f` with each set field (not the undocumented properties) and its index, in
     /// order, while `f` returns `true`. (The loop is compiled per model, with `field`'s
     /// `match` inlined: one virtual call per field, `is_set`.)
     fn each_set(&self, f: &mut dyn FnMut(usize, &dyn Slot) -> bool);
     /// Writes each set field, named `fields[i]`, to `map` (serde_json writing to a
-    /// `Vec<u8>`): one virtual call per field, [`Slot::write_entry`].
+    /// `Vec<u8>`): one virtual call per field, [`Slot::write_entry`]. (For a model without
+    /// a [`Layout`].)
     fn write_entries(
         &self,
         fields: &[&str],
@@ -464,6 +520,12 @@ impl<M: Model> Fields for M {
     }
     fn slot_mut(&mut self, i: usize) -> &mut dyn Slot {
         self.field_mut(i)
+    }
+    fn names(&self) -> &'static [&'static str] {
+        M::FIELDS
+    }
+    fn located(&self) -> (&'static Table, *const u8) {
+        (table_of::<M>(), (self as *const M).cast())
     }
     fn each_set(&self, f: &mut dyn FnMut(usize, &dyn Slot) -> bool) {
         for i in 0..M::FIELDS.len() {
@@ -485,24 +547,10 @@ impl<M: Model> Fields for M {
     }
 }
 
-/// A model with its field names and their lookup table.
+/// A model, to serialize.
 #[derive(Clone, Copy)]
 #[doc(hidden)]
-pub struct ModelRef<'a> {
-    model: &'a dyn Fields,
-    fields: &'static [&'static str],
-    table: &'static Table,
-}
-
-impl<'a> ModelRef<'a> {
-    fn new<M: Model>(model: &'a M) -> Self {
-        ModelRef {
-            model,
-            fields: M::FIELDS,
-            table: table_of::<M>(),
-        }
-    }
-}
+pub struct ModelRef<'a>(&'a dyn Fields);
 
 /// `Serialize` of a generated struct: the set fields in declaration order, then the
 /// undocumented properties, as one JSON object written straight to the serializer (an
@@ -511,7 +559,7 @@ pub fn serialize_model<M: Model, S: serde::Serializer>(
     model: &M,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    ModelRef::new(model).serialize(serializer)
+    ModelRef(model).serialize(serializer)
 }
 
 impl Serialize for ModelRef<'_> {
@@ -520,11 +568,8 @@ impl Serialize for ModelRef<'_> {
             Ok(json) => return self.write_json(json).map(same).map_err(json_ser_error),
             Err(serializer) => serializer,
         };
-        let ModelRef {
-            model,
-            fields,
-            table,
-        } = *self;
+        let model = self.0;
+        let (fields, table) = (model.names(), model.located().0);
         let mut map = serializer.serialize_map(None)?;
         let mut failed = None;
         model.each_set(
@@ -552,18 +597,42 @@ impl Serialize for ModelRef<'_> {
 }
 
 impl ModelRef<'_> {
-    /// [`Serialize`] on serde_json writing to a `Vec<u8>` (`to_vec`, `to_string`, ...): each
-    /// field writes its own entry, one virtual call per field.
+    /// [`Serialize`] on serde_json writing to a `Vec<u8>` (`to_vec`, `to_string`, ...): the
+    /// fields read at their offsets by the type's [`Layout`] (the common types tested and
+    /// written inline, the others tested by a call of their type's own test); a model
+    /// without a layout, each field writes its own entry (one virtual call per field).
     fn write_json(
         &self,
         json: &mut serde_json::Serializer<&mut Vec<u8>>,
     ) -> Result<(), serde_json::Error> {
-        let ModelRef {
-            model,
-            fields,
-            table,
-        } = *self;
+        let model = self.0;
+        let (table, laid) = Laid::of(model);
         let mut map = serde::Serializer::serialize_map(json, None)?;
+        let Some(laid) = laid else {
+            return Self::write_each(model, table, map);
+        };
+        let fields = laid.layout.names;
+        let mut set = SetFields::default();
+        laid.write_in_order(&mut set, &mut map)?;
+        if let Some(rest) = laid.rest() {
+            for (key, value) in rest {
+                match table.find(fields, key) {
+                    Some(i) if set.get(i) => {}
+                    _ => map.serialize_entry(key, value)?,
+                }
+            }
+        }
+        SerializeMap::end(map)
+    }
+
+    /// [`ModelRef::write_json`] of a model without a [`Layout`]: each field writes its own
+    /// entry, one virtual call per field.
+    fn write_each(
+        model: &dyn Fields,
+        table: &Table,
+        mut map: JsonMap<'_, '_>,
+    ) -> Result<(), serde_json::Error> {
+        let fields = model.names();
         model.write_entries(fields, &mut map)?;
         if let Some(rest) = model.slot(fields.len()).as_any().downcast_ref::<Map>() {
             for (key, value) in rest {
@@ -574,6 +643,215 @@ impl ModelRef<'_> {
             }
         }
         SerializeMap::end(map)
+    }
+}
+
+/// The most fields a [`Layout`] is learned for (the bits of [`SetFields`]); a type with more
+/// is written field by field.
+const MAX_LAID_OUT: usize = 512;
+
+/// Which fields of a model are set: a bit per field index.
+#[derive(Default)]
+struct SetFields([u64; MAX_LAID_OUT / 64]);
+
+impl SetFields {
+    fn put(&mut self, i: usize, set: bool) {
+        self.0[i / 64] |= u64::from(set) << (i % 64);
+    }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// The type of a field, as far as the serde_json writer reads it without a call: the
+/// common ones (tested and written inline) and the rest (`Other`, through [`Slot`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Str,
+    Bool,
+    I32,
+    I64,
+    F64,
+    Strs,
+    DateTime,
+    Other,
+}
+
+impl Kind {
+    /// The kind of a field of the type `id` (a slot's `as_any().type_id()`).
+    fn of(id: std::any::TypeId) -> Kind {
+        use std::any::TypeId;
+        let kinds = [
+            (TypeId::of::<Option<String>>(), Kind::Str),
+            (TypeId::of::<Option<bool>>(), Kind::Bool),
+            (TypeId::of::<Option<i32>>(), Kind::I32),
+            (TypeId::of::<Option<i64>>(), Kind::I64),
+            (TypeId::of::<Option<f64>>(), Kind::F64),
+            (TypeId::of::<Option<Vec<String>>>(), Kind::Strs),
+            (TypeId::of::<Option<DateTimeOffset>>(), Kind::DateTime),
+        ];
+        kinds
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map_or(Kind::Other, |(_, kind)| *kind)
+    }
+}
+
+/// Where a model's fields are within the struct and what type the common ones have, learned
+/// once per type from a `Default` value ([`Layout::learn`], relying on [`Model`]'s
+/// contract): lets the serde_json writer find the set fields without a call per field.
+struct Layout {
+    /// The JSON names of the fields ([`Model::FIELDS`]).
+    names: &'static [&'static str],
+    /// The offset of the undocumented properties (the slot past the last field) when they
+    /// are a [`Map`], as in every generated struct.
+    rest: Option<u32>,
+    /// Per field, in `FIELDS` order: its offset within the struct and its kind.
+    fields: Box<[(u32, Kind)]>,
+    /// Per field, its type's [`Slot::set_test`] (called for the `Other` fields: one call,
+    /// no trait object).
+    tests: Box<[SetTest]>,
+}
+
+impl Layout {
+    /// The layout of `M`, or `None` when a field is not where a projection would be (within
+    /// `M`, the same for `field` and `field_mut`) or `M` has over [`MAX_LAID_OUT`] fields.
+    fn learn<M: Model>() -> Option<Layout> {
+        let n = M::FIELDS.len();
+        if n > MAX_LAID_OUT {
+            return None;
+        }
+        let mut model = M::default();
+        let base = (&model as *const M).addr();
+        let size = std::mem::size_of::<M>();
+        let mut fields = Vec::with_capacity(n);
+        let mut tests = Vec::with_capacity(n);
+        let mut rest = None;
+        for i in 0..=n {
+            let slot = model.field(i);
+            let (at, len) = (
+                (slot as *const dyn Slot).addr(),
+                std::mem::size_of_val(slot),
+            );
+            // The type is the one at the slot's own address (a safe `Slot` impl could hand
+            // out another value as its `Any`): else the kind is `Other`.
+            let any = slot.as_any();
+            let id = match (any as *const dyn Any).addr() == at {
+                true => any.type_id(),
+                false => std::any::TypeId::of::<()>(),
+            };
+            let test = slot.set_test();
+            let at_mut = (model.field_mut(i) as *mut dyn Slot).addr();
+            let offset = at.checked_sub(base)?;
+            if at_mut != at || offset.checked_add(len)? > size {
+                return None;
+            }
+            let offset = u32::try_from(offset).ok()?;
+            if i == n {
+                rest = (id == std::any::TypeId::of::<Map>()).then_some(offset);
+                break;
+            }
+            fields.push((offset, Kind::of(id)));
+            tests.push(test);
+        }
+        Some(Layout {
+            names: M::FIELDS,
+            tests: tests.into(),
+            rest,
+            fields: fields.into(),
+        })
+    }
+}
+
+/// A model with its [`Layout`]: reads its fields at their offsets.
+#[derive(Clone, Copy)]
+struct Laid<'a> {
+    model: &'a dyn Fields,
+    /// The address of the value (from `model.located()`).
+    base: *const u8,
+    layout: &'static Layout,
+}
+
+impl<'a> Laid<'a> {
+    /// `model`'s table, and `model` with the layout in it, if its type has one.
+    fn of(model: &'a dyn Fields) -> (&'static Table, Option<Laid<'a>>) {
+        let (table, base) = model.located();
+        let laid = table.layout.as_ref().map(|layout| Laid {
+            model,
+            base,
+            layout,
+        });
+        (table, laid)
+    }
+
+    /// The undocumented properties.
+    fn rest(&self) -> Option<&'a Map> {
+        match self.layout.rest {
+            // SAFETY: the slot at `offset` is a `Map` (`Layout::learn` checked its type).
+            Some(offset) => Some(unsafe { self.at::<Map>(offset) }),
+            None => {
+                let rest = self.model.slot(self.layout.names.len());
+                rest.as_any().downcast_ref::<Map>()
+            }
+        }
+    }
+
+    /// The field at `offset`, of type `T`.
+    ///
+    /// # Safety
+    ///
+    /// `offset` and `T` are those of a field in `self.layout` (of kind `T`'s).
+    unsafe fn at<T>(&self, offset: u32) -> &'a T {
+        // SAFETY: `self.layout` was learned from the model's own type (`Laid::of` takes it
+        // with `self.base` from `model.located()`, which in `Fields`' one impl gives the
+        // table of the type and the address of the value), and by `Model`'s contract each field is at the same offset
+        // in every value; `Layout::learn` checked the field lies within the value, and the
+        // caller that the type is the field's (its kind is that type's `TypeId`). So the
+        // pointer is in bounds, aligned and to an initialized `T` borrowed for `'a`.
+        unsafe { &*self.base.add(offset as usize).cast::<T>() }
+    }
+
+    /// Writes the set fields in declaration order, each tested where it is written (so the
+    /// tests' loads overlap the writing, as derive's do), and marks them in `set`.
+    fn write_in_order(
+        &self,
+        set: &mut SetFields,
+        map: &mut JsonMap<'_, '_>,
+    ) -> Result<(), serde_json::Error> {
+        fn entry<T: Serialize>(
+            map: &mut JsonMap<'_, '_>,
+            name: &str,
+            value: &Option<T>,
+        ) -> Result<bool, serde_json::Error> {
+            match value {
+                Some(value) => map.serialize_entry(name, value).map(|()| true),
+                None => Ok(false),
+            }
+        }
+        let layout = self.layout;
+        let fields = layout.fields.iter().zip(layout.names).zip(&layout.tests);
+        for (i, ((&(offset, kind), name), test)) in fields.enumerate() {
+            // SAFETY (each `at`, and `test`): the type is the one of the field's kind
+            // (`Kind::of`); `test` is the field's own type's, called with its address.
+            let written = unsafe {
+                match kind {
+                    Kind::Str => entry(map, name, self.at::<Option<String>>(offset))?,
+                    Kind::Bool => entry(map, name, self.at::<Option<bool>>(offset))?,
+                    Kind::I32 => entry(map, name, self.at::<Option<i32>>(offset))?,
+                    Kind::I64 => entry(map, name, self.at::<Option<i64>>(offset))?,
+                    Kind::F64 => entry(map, name, self.at::<Option<f64>>(offset))?,
+                    Kind::Strs => entry(map, name, self.at::<Option<Vec<String>>>(offset))?,
+                    Kind::DateTime => entry(map, name, self.at::<Option<DateTimeOffset>>(offset))?,
+                    Kind::Other if test(self.base.add(offset as usize)) => {
+                        self.model.slot(i).write_entry(name, map)?;
+                        true
+                    }
+                    Kind::Other => false,
+                }
+            };
+            set.put(i, written);
+        }
+        Ok(())
     }
 }
 
@@ -821,6 +1099,8 @@ fn json_error<E: serde::de::Error>(error: serde_json::Error) -> E {
 struct Table {
     slots: Box<[u32]>,
     shift: u32,
+    /// Where the fields are, for the serde_json writer (set by [`table_of`]).
+    layout: Option<Layout>,
 }
 
 const EMPTY: u32 = u32::MAX;
@@ -834,6 +1114,7 @@ impl Table {
         let mut table = Table {
             slots: vec![EMPTY; 1 << bits].into_boxed_slice(),
             shift: 64 - bits,
+            layout: None,
         };
         for (i, name) in fields.iter().enumerate() {
             let mut at = table.start(name);
@@ -889,25 +1170,30 @@ impl Table {
     }
 }
 
-/// The field table of `M`, built on first use and kept for the life of the program (one
-/// per type: a few KB for the largest). Each thread keeps its own index of the tables it
-/// has used, so the shared one is locked only the first time a thread meets a type.
+/// The field table of `M` (with its [`Layout`]), built on first use and kept for the life
+/// of the program (one per type: a few KB for the largest). Each thread keeps its own index
+/// of the tables it has used, so the shared one is locked only the first time a thread
+/// meets a type.
 fn table_of<M: Model>() -> &'static Table {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::sync::Mutex;
-    type Index = HashMap<std::any::TypeId, &'static Table>;
+    type Index = HashMap<std::any::TypeId, &'static Table, IdHash>;
     static SHARED: Mutex<Option<Index>> = Mutex::new(None);
     thread_local! {
-        static LOCAL: RefCell<Index> = RefCell::new(HashMap::new());
+        static LOCAL: RefCell<Index> = RefCell::new(HashMap::default());
     }
     let id = std::any::TypeId::of::<M>();
     let shared = || -> &'static Table {
         let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
         shared
-            .get_or_insert_with(HashMap::new)
+            .get_or_insert_with(HashMap::default)
             .entry(id)
-            .or_insert_with(|| Box::leak(Box::new(Table::new(M::FIELDS))))
+            .or_insert_with(|| {
+                let mut table = Table::new(M::FIELDS);
+                table.layout = Layout::learn::<M>();
+                Box::leak(Box::new(table))
+            })
     };
     LOCAL
         .try_with(|local| {
@@ -919,6 +1205,27 @@ fn table_of<M: Model>() -> &'static Table {
             table
         })
         .unwrap_or_else(|_| shared())
+}
+
+/// The hasher of the tables' index: a `TypeId` is a hash already, so its bits are mixed
+/// once (a table is looked up per object written or read; SipHash was most of that).
+type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// `Clone` of a generated struct.
@@ -975,10 +1282,10 @@ impl<M: Model + fmt::Debug + PartialEq> Object for M {
         M::NAME
     }
     fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::to_value(ModelRef::new(self))
+        serde_json::to_value(ModelRef(self))
     }
     fn model_ref(&self) -> ModelRef<'_> {
-        ModelRef::new(self)
+        ModelRef(self)
     }
     fn debug(&self) -> &dyn fmt::Debug {
         self
@@ -1163,12 +1470,12 @@ impl<'de, A: MapAccess<'de>> Reader<'de, A> {
         // The member whose name was read to look for `@odata.type`, then the others.
         if let Some(first) = self.pending.take() {
             let key = keys.key(first);
-            if let Some(next) = self.member(key, &mut rest, (model, fields, table, name))? {
+            if let Some(next) = self.member(key, &mut rest, (model, fields, name))? {
                 return Ok(Some(next));
             }
         }
         while let Some(key) = self.map.next_key_seed(keys)? {
-            if let Some(next) = self.member(key, &mut rest, (model, fields, table, name))? {
+            if let Some(next) = self.member(key, &mut rest, (model, fields, name))? {
                 return Ok(Some(next));
             }
         }
@@ -1187,12 +1494,7 @@ impl<'de, A: MapAccess<'de>> Reader<'de, A> {
         &mut self,
         key: Key,
         rest: &mut Map,
-        (model, fields, table, name): (
-            &mut dyn Fields,
-            &'static [&'static str],
-            &'static Table,
-            &str,
-        ),
+        (model, fields, name): (&mut dyn Fields, &'static [&'static str], &str),
     ) -> Result<Option<String>, A::Error> {
         match key {
             Key::Field(i) if !self.decided && fields[i] == "@odata.type" => {
@@ -1211,11 +1513,7 @@ impl<'de, A: MapAccess<'de>> Reader<'de, A> {
                         .map_err(|e| field_error(fields[i], json_error::<A::Error>(e)))?;
                     return Ok(None);
                 }
-                let carried = ModelRef {
-                    model: &*model,
-                    fields,
-                    table,
-                };
+                let carried = ModelRef(&*model);
                 let mut carried = match serde_json::to_value(carried) {
                     Ok(serde_json::Value::Object(map)) => map,
                     Ok(_) => Map::new(),
@@ -1312,7 +1610,8 @@ mod tests {
     /// The impls the generator writes for a struct, by hand.
     macro_rules! model {
         ($t:ident, $name:literal, [$($i:literal => $json:literal: $f:ident),*], $rest:ident) => {
-            impl Model for $t {
+            // SAFETY: `field` and `field_mut` are projections of the fields.
+            unsafe impl Model for $t {
                 const NAME: &'static str = $name;
                 const FIELDS: &'static [&'static str] = &[$($json),*];
                 fn field(&self, i: usize) -> &dyn Slot {
@@ -1729,6 +2028,153 @@ mod tests {
                 assert!(message.starts_with(start), "{text}: {message}");
             }
         }
+    }
+
+    /// Every kind the writer reads inline, and others.
+    #[derive(Default)]
+    struct Kinds {
+        s: Option<String>,
+        b: Option<bool>,
+        i: Option<i32>,
+        l: Option<i64>,
+        f: Option<f64>,
+        list: Option<Vec<String>>,
+        when: Option<DateTimeOffset>,
+        inner: Option<Box<Inner>>,
+        date: Option<Date>,
+        odata_type: Option<String>,
+        rest: Map,
+    }
+    model!(Kinds, "test.kinds", [
+        0 => "s": s, 1 => "b": b, 2 => "i": i, 3 => "l": l, 4 => "f": f, 5 => "list": list,
+        6 => "when": when, 7 => "inner": inner, 8 => "date": date, 9 => "@odata.type": odata_type
+    ], rest);
+
+    #[test]
+    fn the_layout_has_each_fields_offset_and_kind() {
+        let layout = table_of::<Kinds>().layout.as_ref().expect("a layout");
+        let value = Kinds::default();
+        let base = (&value as *const Kinds).addr();
+        let kinds: Vec<Kind> = layout.fields.iter().map(|f| f.1).collect();
+        use Kind::*;
+        assert_eq!(
+            kinds,
+            [Str, Bool, I32, I64, F64, Strs, DateTime, Other, Other, Str]
+        );
+        for (i, &(offset, _)) in layout.fields.iter().enumerate() {
+            let at = (value.field(i) as *const dyn Slot).addr();
+            assert_eq!(at - base, offset as usize, "field {i}");
+        }
+        let rest = (&value.rest as *const Map).addr() - base;
+        assert_eq!(layout.rest, Some(rest as u32));
+        // The tests are the fields' own: set when set.
+        let some = Kinds {
+            inner: Some(Box::default()),
+            ..Kinds::default()
+        };
+        let base = (&some as *const Kinds).cast::<u8>();
+        let tested = |i: usize| {
+            let at = base.wrapping_add(layout.fields[i].0 as usize);
+            // SAFETY: field `i` of `some` is at that offset, of the test's type.
+            unsafe { (layout.tests[i])(at) }
+        };
+        assert!(tested(7) && !tested(8) && !tested(0));
+    }
+
+    #[test]
+    fn every_combination_of_set_fields_writes_as_the_generic_path_does() {
+        let full = Kinds {
+            s: Some("a\"b".into()),
+            b: Some(false),
+            i: Some(-3),
+            l: Some(1 << 40),
+            f: Some(0.5),
+            list: Some(vec!["x".into(), String::new()]),
+            when: Some(DateTimeOffset("2021-07-01T00:00:00Z".into())),
+            inner: Some(Box::new(Inner {
+                name: Some("n".into()),
+                ..Inner::default()
+            })),
+            date: Some(Date("2021-07-01".into())),
+            odata_type: Some("#test.kinds".into()),
+            rest: Map::new(),
+        };
+        let full_json = serde_json::to_value(&full).unwrap();
+        assert_eq!(full_json.as_object().map(|o| o.len()), Some(10));
+        for mask in 0u32..1 << 10 {
+            let mut value = Kinds::default();
+            for i in (0..10).filter(|i| mask & (1 << i) != 0) {
+                full.field(i).clone_into_slot(value.field_mut(i));
+            }
+            value.rest.insert("s".into(), json!("rest"));
+            value.rest.insert("zz".into(), json!(1));
+            // serde_json to a `Vec` (the layout), pretty (through erased-serde), `to_value`.
+            let fast: Value = serde_json::from_slice(&serde_json::to_vec(&value).unwrap()).unwrap();
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            let slow: Value = serde_json::from_str(&pretty).unwrap();
+            assert_eq!(fast, slow, "{mask:b}");
+            assert_eq!(fast, serde_json::to_value(&value).unwrap(), "{mask:b}");
+            let mut expected = full_json.as_object().unwrap().clone();
+            expected.retain(|k, _| {
+                let i = Kinds::FIELDS.iter().position(|f| f == k).unwrap();
+                mask & (1 << i) != 0
+            });
+            expected.entry("s").or_insert(json!("rest"));
+            expected.insert("zz".into(), json!(1));
+            assert_eq!(fast, Value::Object(expected), "{mask:b}");
+        }
+    }
+
+    /// A `Model` whose `field` is not a projection of `self` (it breaks the contract): no
+    /// layout is learned for it, and it is written field by field.
+    #[derive(Default)]
+    struct Elsewhere {
+        id: Option<String>,
+        rest: Map,
+    }
+    // SAFETY: not kept (`field(0)` is a static), which `Layout::learn` must notice.
+    unsafe impl Model for Elsewhere {
+        const NAME: &'static str = "test.elsewhere";
+        const FIELDS: &'static [&'static str] = &["id", "other"];
+        fn field(&self, i: usize) -> &dyn Slot {
+            static OTHER: Option<bool> = Some(true);
+            match i {
+                0 => &self.id,
+                1 => &OTHER,
+                _ => &self.rest,
+            }
+        }
+        fn field_mut(&mut self, i: usize) -> &mut dyn Slot {
+            match i {
+                0 => &mut self.id,
+                _ => &mut self.rest,
+            }
+        }
+    }
+
+    #[test]
+    fn a_field_outside_the_value_means_no_layout() {
+        assert!(table_of::<Elsewhere>().layout.is_none());
+        let value = Elsewhere {
+            id: Some("x".into()),
+            ..Elsewhere::default()
+        };
+        let text = String::from_utf8(serde_json::to_vec(&ModelRef(&value)).unwrap()).unwrap();
+        assert_eq!(text, r#"{"id":"x","other":true}"#);
+    }
+
+    #[test]
+    fn set_fields_are_listed_in_order_across_words() {
+        let mut set = SetFields::default();
+        let indexes = [0, 1, 63, 64, 65, 127, 128, 300, MAX_LAID_OUT - 1];
+        for i in indexes {
+            set.put(i, true);
+            set.put(i + 1 - usize::from(i + 1 == MAX_LAID_OUT), false);
+        }
+        let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| set.get(i)).collect();
+        assert_eq!(listed, indexes);
+        assert!(!set.get(2) && !set.get(299));
+        assert!((0..MAX_LAID_OUT).all(|i| !SetFields::default().get(i)));
     }
 
     #[test]

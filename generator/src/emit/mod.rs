@@ -253,7 +253,7 @@ pub(crate) fn emit(ir: &Ir, opts: &EmitOptions) -> Result<(Files, EmitReport), E
                     };
                     Ok((
                         format!("{src}{module}.rs"),
-                        format!("{HEADER}\n{}", syntax::format_items(&items, build)?),
+                        models::with_header(&syntax::format_items(&items, build)?),
                     ))
                 })
                 .collect::<Result<Vec<(String, String)>, EmitError>>()

@@ -303,6 +303,19 @@ pub(crate) fn struct_items(
     push_items(made, &docs::attr_list(&shape.doc)?, &shape.cfg, out)
 }
 
+/// The comment after the header of a file with models: why their `unsafe impl`s keep
+/// `runtime::Model`'s contract (prettyplease prints no comments, so it is said once per file).
+pub(crate) const MODEL_SAFETY: &str = "// SAFETY (every `unsafe impl crate::runtime::Model` in this file): `field` and `field_mut`\n// are one `match` each from a field's index to `&self.field` / `&mut self.field`, the same\n// field for an index in both: plain projections of the struct's fields.\n";
+
+/// `HEADER`, `body`, and [`MODEL_SAFETY`] between them when `body` implements `Model`.
+pub(crate) fn with_header(body: &str) -> String {
+    let safety = match body.contains("unsafe impl crate::runtime::Model for") {
+        true => MODEL_SAFETY,
+        false => "",
+    };
+    format!("{}{safety}\n{body}", super::HEADER)
+}
+
 /// The struct and impls of every model, with placeholders (see [`super::template`]).
 fn model_template() -> TokenStream {
     quote! {
@@ -314,7 +327,7 @@ fn model_template() -> TokenStream {
             /// Properties the docs do not describe, kept so a round trip loses nothing.
             pub additional_properties: crate::runtime::Map,
         }
-        impl crate::runtime::Model for __T {
+        unsafe impl crate::runtime::Model for __T {
             const NAME: &'static str = "__name";
             const FIELDS: &'static [&'static str] = &[__elems, "@odata.type"];
             #[inline]

@@ -762,5 +762,5 @@ pub(crate) fn requests_module(
             syntax::format_module(&head, &prelude, homed, item)
         })
         .collect::<Result<Vec<String>, _>>()?;
-    Ok(format!("{}\n{}", super::HEADER, bodies.concat()))
+    Ok(super::models::with_header(&bodies.concat()))
 }
