@@ -262,7 +262,7 @@ pub trait Slot: Any {
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
     /// [`Slot::is_set`] of this slot's type as a function of the slot's address, which the
-    /// serde_json writer calls without the trait object (see [`Layout`]). It is only ever
+    /// serde_json writer calls without the trait object (see the type's layout). It is only ever
     /// called with the address of a value of the type `self` is.
     #[doc(hidden)]
     fn set_test(&self) -> SetTest;
@@ -469,7 +469,7 @@ impl Slot for Map {
 /// never one to anything else (a part of a field, a static, a value computed on the fly).
 /// The serde_json writer relies on it: it learns each field's offset within `Self` and type
 /// once, from a `Default` value, and reads the fields of other values at those offsets
-/// without calling `field` (see [`Layout`]).
+/// without calling `field` (the per-type layout of the serde_json writer).
 pub unsafe trait Model: Default + 'static {
     /// The qualified OData name of the type (for a request body, the struct's name).
     const NAME: &'static str;
@@ -501,7 +501,7 @@ trait Fields {
     fn each_set(&self, f: &mut dyn FnMut(usize, &dyn Slot) -> bool);
     /// Writes each set field, named `fields[i]`, to `map` (serde_json writing to a
     /// `Vec<u8>`): one virtual call per field, [`Slot::write_entry`]. (For a model without
-    /// a [`Layout`].)
+    /// a layout.)
     fn write_entries(
         &self,
         fields: &[&str],
