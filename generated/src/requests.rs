@@ -100,14 +100,6 @@ pub mod applications {
                 _ => &self.additional_properties,
             }
         }
-        #[inline]
-        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
-            match i {
-                0 => &mut self.credentials,
-                1 => &mut self.odata_type,
-                _ => &mut self.additional_properties,
-            }
-        }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize for PostApplicationsSynchronizationAcquireAccessTokenBody {
@@ -564,14 +556,6 @@ pub mod service_principals {
                 _ => &self.additional_properties,
             }
         }
-        #[inline]
-        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
-            match i {
-                0 => &mut self.parameters,
-                1 => &mut self.odata_type,
-                _ => &mut self.additional_properties,
-            }
-        }
     }
     #[cfg(feature = "applications")]
     impl serde::Serialize
@@ -670,14 +654,6 @@ pub mod service_principals {
                 0 => &self.criteria,
                 1 => &self.odata_type,
                 _ => &self.additional_properties,
-            }
-        }
-        #[inline]
-        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
-            match i {
-                0 => &mut self.criteria,
-                1 => &mut self.odata_type,
-                _ => &mut self.additional_properties,
             }
         }
     }
@@ -813,15 +789,6 @@ pub mod service_principals {
                 1 => &self.credentials,
                 2 => &self.odata_type,
                 _ => &self.additional_properties,
-            }
-        }
-        #[inline]
-        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
-            match i {
-                0 => &mut self.use_saved_credentials,
-                1 => &mut self.credentials,
-                2 => &mut self.odata_type,
-                _ => &mut self.additional_properties,
             }
         }
     }
@@ -1234,16 +1201,6 @@ pub mod service_principals {
                 2 => &self.target_attribute_definition,
                 3 => &self.odata_type,
                 _ => &self.additional_properties,
-            }
-        }
-        #[inline]
-        fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
-            match i {
-                0 => &mut self.expression,
-                1 => &mut self.test_input_object,
-                2 => &mut self.target_attribute_definition,
-                3 => &mut self.odata_type,
-                _ => &mut self.additional_properties,
             }
         }
     }

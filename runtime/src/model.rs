@@ -219,7 +219,7 @@ pub type Map = serde_json::Map<String, serde_json::Value>;
 /// this crate knows (serde_json reading bytes or a string, a `serde_json::Value`), so the
 /// field's own `Deserialize` runs on the concrete deserializer; any other deserializer is
 /// reached through `erased_serde`.
-pub trait Slot: Any {
+pub trait Slot: Any + sealed::Sealed {
     /// Whether the field holds a value.
     fn is_set(&self) -> bool;
     /// The value as JSON.
@@ -266,6 +266,10 @@ pub trait Slot: Any {
     /// called with the address of a value of the type `self` is.
     #[doc(hidden)]
     fn set_test(&self) -> SetTest;
+    /// The slot of this slot's type at an address, for writing: how the shared code gets a
+    /// `&mut dyn Slot` of a field without a `field_mut` per struct (see [`Model`]).
+    #[doc(hidden)]
+    fn at_mut(&self) -> AtMut;
     /// Equal to `other` (a slot of the same field of another value).
     fn eq_slot(&self, other: &dyn Slot) -> bool;
     /// Copies the value into `other` (a slot of the same field of another value).
@@ -340,6 +344,9 @@ where
     fn set_test(&self) -> SetTest {
         is_some_at::<T>
     }
+    fn at_mut(&self) -> AtMut {
+        slot_at::<Self>
+    }
     fn eq_slot(&self, other: &dyn Slot) -> bool {
         same_slot(self, other)
     }
@@ -367,6 +374,26 @@ fn copy_slot<T: Clone + 'static>(value: &T, other: &mut dyn Slot) {
 /// The address is that of a live value of the type of the slot the test came from.
 #[doc(hidden)]
 pub type SetTest = unsafe fn(*const u8) -> bool;
+
+/// A [`Slot::at_mut`]: the slot at an address, as a pointer to a trait object of the
+/// type the function is for. Dereferencing it is up to the caller: the address must be that of a
+/// live value of that type.
+#[doc(hidden)]
+pub type AtMut = fn(*mut u8) -> *mut dyn Slot;
+
+/// The [`AtMut`] of the slot type `T`.
+fn slot_at<T: Slot>(at: *mut u8) -> *mut dyn Slot {
+    at.cast::<T>()
+}
+
+/// The slot types: `Option<T>` (a field) and [`Map`] (the undocumented properties). No
+/// other type can be a [`Slot`], so that a slot's [`Slot::at_mut`] and [`Slot::set_test`]
+/// are always those of its own type (the shared code dereferences what they give).
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for Option<T> {}
+    impl Sealed for super::Map {}
+}
 
 /// The [`SetTest`] of an `Option<T>`.
 ///
@@ -449,6 +476,9 @@ impl Slot for Map {
     fn set_test(&self) -> SetTest {
         is_filled_at
     }
+    fn at_mut(&self) -> AtMut {
+        slot_at::<Self>
+    }
     fn eq_slot(&self, other: &dyn Slot) -> bool {
         same_slot(self, other)
     }
@@ -458,18 +488,21 @@ impl Slot for Map {
 }
 
 /// A generated struct seen field by field. Every generated struct implements it with one
-/// `match` from index to field (and one for writing); its `Serialize`, `Deserialize`,
+/// `match` from index to field; its `Serialize`, `Deserialize`,
 /// `Clone`, `Debug` and `PartialEq` are one call each to the generic functions below, which
 /// the compiler checks once for all structs.
 ///
 /// # Safety
 ///
-/// `field(i)` and `field_mut(i)` are plain projections of `self`: for each `i` they return
-/// a reference to the same field of `self` (`&self.f`, `&mut self.f`) whatever the value,
-/// never one to anything else (a part of a field, a static, a value computed on the fly).
-/// The serde_json writer relies on it: it learns each field's offset within `Self` and type
-/// once, from a `Default` value, and reads the fields of other values at those offsets
-/// without calling `field` (the per-type layout of the serde_json writer).
+/// `field(i)` is a plain projection of `self`: for each `i` it returns a reference to the
+/// same field of `self` (`&self.f`) whatever the value, never one to anything else (a part
+/// of a field, a static, a value computed on the fly). The shared code relies on it:
+/// - for writing a field there is no `field_mut`: the field's slot is taken at the same
+///   offset in a `&mut Self` (through its [`Slot::at_mut`]), so a struct needs one `match`,
+///   not two (a seventh of the SDK's `cargo check` memory);
+/// - the serde_json writer learns each field's offset within `Self` and type once, from a
+///   `Default` value, and reads the fields of other values at those offsets without calling
+///   `field` (the per-type layout of the serde_json writer).
 pub unsafe trait Model: Default + 'static {
     /// The qualified OData name of the type (for a request body, the struct's name).
     const NAME: &'static str;
@@ -478,8 +511,6 @@ pub unsafe trait Model: Default + 'static {
     /// The field named `FIELDS[i]`; past the last, the undocumented properties
     /// (`additional_properties`, a [`Map`]).
     fn field(&self, i: usize) -> &dyn Slot;
-    /// The field named `FIELDS[i]` (past the last, the undocumented properties), for writing.
-    fn field_mut(&mut self, i: usize) -> &mut dyn Slot;
 }
 
 /// A [`Model`] as a trait object (`Model` has constants and is not one): what the serde
@@ -519,7 +550,26 @@ impl<M: Model> Fields for M {
         self.field(i)
     }
     fn slot_mut(&mut self, i: usize) -> &mut dyn Slot {
-        self.field_mut(i)
+        let (offset, at_mut) = {
+            let slot = self.field(i);
+            let at = (slot as *const dyn Slot).addr();
+            let offset = at.wrapping_sub((self as *const M).addr());
+            let inside = offset
+                .checked_add(std::mem::size_of_val(slot))
+                .is_some_and(|end| end <= std::mem::size_of::<M>());
+            assert!(
+                inside,
+                "`{}::field({i})` is not a field of the value",
+                M::NAME
+            );
+            (offset, slot.at_mut())
+        };
+        let base = (self as *mut M).cast::<u8>();
+        // SAFETY: by `Model`'s contract `field(i)` is the field of `self` at `offset` (checked
+        // to lie within `self`), so `base + offset` is in bounds, aligned and a live value of
+        // the slot's type; `at_mut` is that type's own (`Slot` is sealed: its impls give
+        // `slot_at::<Self>`). The pointer is derived from `&mut self`, borrowed as long.
+        unsafe { &mut *at_mut(base.add(offset)) }
     }
     fn names(&self) -> &'static [&'static str] {
         M::FIELDS
@@ -715,13 +765,13 @@ struct Layout {
 
 impl Layout {
     /// The layout of `M`, or `None` when a field is not where a projection would be (within
-    /// `M`, the same for `field` and `field_mut`) or `M` has over [`MAX_LAID_OUT`] fields.
+    /// `M`) or `M` has over [`MAX_LAID_OUT`] fields.
     fn learn<M: Model>() -> Option<Layout> {
         let n = M::FIELDS.len();
         if n > MAX_LAID_OUT {
             return None;
         }
-        let mut model = M::default();
+        let model = M::default();
         let base = (&model as *const M).addr();
         let size = std::mem::size_of::<M>();
         let mut fields = Vec::with_capacity(n);
@@ -741,9 +791,8 @@ impl Layout {
                 false => std::any::TypeId::of::<()>(),
             };
             let test = slot.set_test();
-            let at_mut = (model.field_mut(i) as *mut dyn Slot).addr();
             let offset = at.checked_sub(base)?;
-            if at_mut != at || offset.checked_add(len)? > size {
+            if offset.checked_add(len)? > size {
                 return None;
             }
             let offset = u32::try_from(offset).ok()?;
@@ -1232,7 +1281,7 @@ impl std::hash::Hasher for IdHasher {
 pub fn clone_model<M: Model>(model: &M) -> M {
     let mut copy = M::default();
     for i in 0..=M::FIELDS.len() {
-        model.field(i).clone_into_slot(copy.field_mut(i));
+        model.field(i).clone_into_slot(copy.slot_mut(i));
     }
     copy
 }
@@ -1610,7 +1659,7 @@ mod tests {
     /// The impls the generator writes for a struct, by hand.
     macro_rules! model {
         ($t:ident, $name:literal, [$($i:literal => $json:literal: $f:ident),*], $rest:ident) => {
-            // SAFETY: `field` and `field_mut` are projections of the fields.
+            // SAFETY: `field` is a projection of the fields.
             unsafe impl Model for $t {
                 const NAME: &'static str = $name;
                 const FIELDS: &'static [&'static str] = &[$($json),*];
@@ -1618,12 +1667,6 @@ mod tests {
                     match i {
                         $($i => &self.$f,)*
                         _ => &self.$rest,
-                    }
-                }
-                fn field_mut(&mut self, i: usize) -> &mut dyn Slot {
-                    match i {
-                        $($i => &mut self.$f,)*
-                        _ => &mut self.$rest,
                     }
                 }
             }
@@ -2104,7 +2147,7 @@ mod tests {
         for mask in 0u32..1 << 10 {
             let mut value = Kinds::default();
             for i in (0..10).filter(|i| mask & (1 << i) != 0) {
-                full.field(i).clone_into_slot(value.field_mut(i));
+                full.field(i).clone_into_slot(value.slot_mut(i));
             }
             value.rest.insert("s".into(), json!("rest"));
             value.rest.insert("zz".into(), json!(1));
@@ -2144,12 +2187,6 @@ mod tests {
                 _ => &self.rest,
             }
         }
-        fn field_mut(&mut self, i: usize) -> &mut dyn Slot {
-            match i {
-                0 => &mut self.id,
-                _ => &mut self.rest,
-            }
-        }
     }
 
     #[test]
@@ -2161,6 +2198,22 @@ mod tests {
         };
         let text = String::from_utf8(serde_json::to_vec(&ModelRef(&value)).unwrap()).unwrap();
         assert_eq!(text, r#"{"id":"x","other":true}"#);
+    }
+
+    #[test]
+    #[should_panic(expected = "`test.elsewhere::field(1)` is not a field of the value")]
+    fn writing_a_field_outside_the_value_panics() {
+        let mut value = Elsewhere::default();
+        value.slot_mut(1).read_json(Value::Bool(false)).unwrap();
+    }
+
+    #[test]
+    fn a_field_is_written_in_place_through_its_slot() {
+        let mut value = Elsewhere::default();
+        value.slot_mut(0).read_json(json!("y")).unwrap();
+        value.slot_mut(2).read_json(json!({"z": 1})).unwrap();
+        assert_eq!(value.id.as_deref(), Some("y"));
+        assert_eq!(value.rest.get("z"), Some(&json!(1)));
     }
 
     #[test]

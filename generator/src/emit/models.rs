@@ -256,15 +256,12 @@ pub(crate) fn struct_items(
     let field_template = cached("model field", || {
         Template::field("model field", quote! { pub __f: Option<__Ty> })
     })?;
-    let arm_template = cached("model arms", || {
-        let read = Template::parse("model read arm", quote! { 999001 => &self.__f, })?;
-        let write = Template::parse("model write arm", quote! { 999001 => &mut self.__f, })?;
-        Ok((read, write))
+    let arm_template = cached("model arm", || {
+        Template::parse("model arm", quote! { 999001 => &self.__f, })
     })?;
     let mut fields = Vec::with_capacity(props.len());
     let mut json_names = Vec::with_capacity(props.len());
     let mut reads = Vec::with_capacity(props.len());
-    let mut writes = Vec::with_capacity(props.len());
     for (i, p) in props.iter().enumerate() {
         let field = ident::make_ident(&namer.claim(ident::field_name(&p.name)));
         let ty = value_ty(names, boxing, shape.owner, shape.module, p);
@@ -281,9 +278,8 @@ pub(crate) fn struct_items(
         decl.attrs = docs::attr_list(&doc)?;
         fields.push(decl);
         json_names.push(super::syntax::str_expr(&p.name));
-        let subst = || Subst::new().with_ident("__f", &field).with_int("999001", i);
-        reads.push(subst().apply(&arm_template.0)?);
-        writes.push(subst().apply(&arm_template.1)?);
+        let subst = Subst::new().with_ident("__f", &field).with_int("999001", i);
+        reads.push(subst.apply(&arm_template)?);
     }
     let name = if shape.owner.is_empty() {
         shape.ident.to_string()
@@ -298,14 +294,13 @@ pub(crate) fn struct_items(
         .with_fields("__fields", fields)
         .with_elems("__elems", json_names)
         .with_arms("__arms", reads)
-        .with_arms("__arms_mut", writes)
         .apply(&template)?;
     push_items(made, &docs::attr_list(&shape.doc)?, &shape.cfg, out)
 }
 
 /// The comment after the header of a file with models: why their `unsafe impl`s keep
 /// `runtime::Model`'s contract (prettyplease prints no comments, so it is said once per file).
-pub(crate) const MODEL_SAFETY: &str = "// SAFETY (every `unsafe impl crate::runtime::Model` in this file): `field` and `field_mut`\n// are one `match` each from a field's index to `&self.field` / `&mut self.field`, the same\n// field for an index in both: plain projections of the struct's fields.\n";
+pub(crate) const MODEL_SAFETY: &str = "// SAFETY (every `unsafe impl crate::runtime::Model` in this file): `field` is one `match`\n// from a field's index to `&self.field`: a plain projection of the struct's fields.\n";
 
 /// `HEADER`, `body`, and [`MODEL_SAFETY`] between them when `body` implements `Model`.
 pub(crate) fn with_header(body: &str) -> String {
@@ -336,14 +331,6 @@ fn model_template() -> TokenStream {
                     __arms => (),
                     999002 => &self.odata_type,
                     _ => &self.additional_properties,
-                }
-            }
-            #[inline]
-            fn field_mut(&mut self, i: usize) -> &mut dyn crate::runtime::Slot {
-                match i {
-                    __arms_mut => (),
-                    999002 => &mut self.odata_type,
-                    _ => &mut self.additional_properties,
                 }
             }
         }
