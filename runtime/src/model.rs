@@ -717,8 +717,16 @@ const MAX_LAID_OUT: usize = 512;
 struct SetFields([u64; MAX_LAID_OUT / 64]);
 
 impl SetFields {
+    #[cfg(test)]
     fn put(&mut self, i: usize, set: bool) {
         self.0[i / 64] |= u64::from(set) << (i % 64);
+    }
+    /// Sets the bits of the fields `64 * w` to `64 * w + 63` that are set in `bits` (none
+    /// past the last word).
+    fn put_word(&mut self, w: usize, bits: u64) {
+        if let Some(word) = self.0.get_mut(w) {
+            *word |= bits;
+        }
     }
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
@@ -918,6 +926,10 @@ impl<'a> Laid<'a> {
                 None => Ok(false),
             }
         }
+        // The bits of the word of `set` being filled, kept in a register (setting them in
+        // `set` would read and write the same word field after field, each waiting on the
+        // last).
+        let mut bits = 0u64;
         for (i, field) in self.layout.fields.iter().enumerate() {
             let (offset, name) = (field.offset, field.name);
             // SAFETY (each `at`, and `write`): the type is the one of the field's kind
@@ -935,8 +947,13 @@ impl<'a> Laid<'a> {
                     Kind::Other => (field.write)(self.base.add(offset as usize), name, map)?,
                 }
             };
-            set.put(i, written);
+            bits |= u64::from(written) << (i % 64);
+            if i % 64 == 63 {
+                set.put_word(i / 64, bits);
+                bits = 0;
+            }
         }
+        set.put_word(self.layout.fields.len() / 64, bits);
         Ok(())
     }
 }
@@ -2301,6 +2318,11 @@ mod tests {
         let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| set.get(i)).collect();
         assert_eq!(listed, indexes);
         assert!(!set.get(2) && !set.get(299));
+        let mut words = SetFields::default();
+        words.put_word(1, 1 << 63 | 1);
+        words.put_word(MAX_LAID_OUT / 64, 1);
+        let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| words.get(i)).collect();
+        assert_eq!(listed, [64, 127]);
         assert!((0..MAX_LAID_OUT).all(|i| !SetFields::default().get(i)));
     }
 
