@@ -261,11 +261,12 @@ pub trait Slot: Any + sealed::Sealed {
     fn debug(&self) -> &dyn fmt::Debug;
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
-    /// [`Slot::is_set`] of this slot's type as a function of the slot's address, which the
-    /// serde_json writer calls without the trait object (see the type's layout). It is only ever
-    /// called with the address of a value of the type `self` is.
+    /// [`Slot::write_entry`] of this slot's type as a function of the slot's address, which
+    /// the serde_json writer calls without the trait object (see the type's layout): one call
+    /// that tests the field and, when set, writes it. It is only ever called with the address
+    /// of a value of the type `self` is.
     #[doc(hidden)]
-    fn set_test(&self) -> SetTest;
+    fn write_at(&self) -> WriteAt;
     /// The slot of this slot's type at an address, for writing: how the shared code gets a
     /// `&mut dyn Slot` of a field without a `field_mut` per struct (see [`Model`]).
     #[doc(hidden)]
@@ -341,8 +342,8 @@ where
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
-    fn set_test(&self) -> SetTest {
-        is_some_at::<T>
+    fn write_at(&self) -> WriteAt {
+        WriteAt::some::<T>()
     }
     fn at_mut(&self) -> AtMut {
         slot_at::<Self>
@@ -367,13 +368,23 @@ fn copy_slot<T: Clone + 'static>(value: &T, other: &mut dyn Slot) {
     }
 }
 
-/// A [`Slot::set_test`]: whether the slot at the address is set.
+/// A [`Slot::write_at`]: the function that writes a slot of one type given its address
+/// (`write`), and that type (`ty`). Made only here, for the slot types of this crate, so
+/// its type is the one the function reads.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct WriteAt {
+    ty: std::any::TypeId,
+    write: WriteFn,
+}
+
+/// Writes the name and the value of the slot at the address to the map when the slot is
+/// set (as [`Slot::write_entry`]), and says whether it was.
 ///
 /// # Safety
 ///
-/// The address is that of a live value of the type of the slot the test came from.
-#[doc(hidden)]
-pub type SetTest = unsafe fn(*const u8) -> bool;
+/// The address is that of a live value of the type of the [`WriteAt`] it came from.
+type WriteFn = unsafe fn(*const u8, &str, &mut JsonMap<'_, '_>) -> Result<bool, serde_json::Error>;
 
 /// A [`Slot::at_mut`]: the slot at an address, as a pointer to a trait object of the
 /// type the function is for. Dereferencing it is up to the caller: the address must be that of a
@@ -387,7 +398,7 @@ fn slot_at<T: Slot>(at: *mut u8) -> *mut dyn Slot {
 }
 
 /// The slot types: `Option<T>` (a field) and [`Map`] (the undocumented properties). No
-/// other type can be a [`Slot`], so that a slot's [`Slot::at_mut`] and [`Slot::set_test`]
+/// other type can be a [`Slot`], so that a slot's [`Slot::at_mut`] and [`Slot::write_at`]
 /// are always those of its own type (the shared code dereferences what they give).
 mod sealed {
     pub trait Sealed {}
@@ -395,24 +406,57 @@ mod sealed {
     impl Sealed for super::Map {}
 }
 
-/// The [`SetTest`] of an `Option<T>`.
+impl WriteAt {
+    /// The [`WriteAt`] of an `Option<T>`.
+    fn some<T: Serialize + 'static>() -> WriteAt {
+        WriteAt {
+            ty: std::any::TypeId::of::<Option<T>>(),
+            write: write_some_at::<T>,
+        }
+    }
+
+    /// The [`WriteAt`] of a [`Map`].
+    fn map() -> WriteAt {
+        WriteAt {
+            ty: std::any::TypeId::of::<Map>(),
+            write: write_filled_at,
+        }
+    }
+}
+
+/// The [`WriteFn`] of an `Option<T>`.
 ///
 /// # Safety
 ///
 /// `at` is the address of a live `Option<T>`.
-unsafe fn is_some_at<T>(at: *const u8) -> bool {
+unsafe fn write_some_at<T: Serialize>(
+    at: *const u8,
+    name: &str,
+    map: &mut JsonMap<'_, '_>,
+) -> Result<bool, serde_json::Error> {
     // SAFETY: the caller's.
-    unsafe { (*at.cast::<Option<T>>()).is_some() }
+    match unsafe { &*at.cast::<Option<T>>() } {
+        Some(value) => map.serialize_entry(name, value).map(|()| true),
+        None => Ok(false),
+    }
 }
 
-/// The [`SetTest`] of a [`Map`].
+/// The [`WriteFn`] of a [`Map`].
 ///
 /// # Safety
 ///
 /// `at` is the address of a live [`Map`].
-unsafe fn is_filled_at(at: *const u8) -> bool {
+unsafe fn write_filled_at(
+    at: *const u8,
+    name: &str,
+    map: &mut JsonMap<'_, '_>,
+) -> Result<bool, serde_json::Error> {
     // SAFETY: the caller's.
-    unsafe { !(*at.cast::<Map>()).is_empty() }
+    let value = unsafe { &*at.cast::<Map>() };
+    match value.is_empty() {
+        true => Ok(false),
+        false => map.serialize_entry(name, value).map(|()| true),
+    }
 }
 
 /// The undocumented properties of a generated struct (`additional_properties`), the slot
@@ -473,8 +517,8 @@ impl Slot for Map {
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
-    fn set_test(&self) -> SetTest {
-        is_filled_at
+    fn write_at(&self) -> WriteAt {
+        WriteAt::map()
     }
     fn at_mut(&self) -> AtMut {
         slot_at::<Self>
@@ -609,7 +653,16 @@ pub fn serialize_model<M: Model, S: serde::Serializer>(
     model: &M,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    ModelRef(model).serialize(serializer)
+    match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
+        // The table and the layout straight from `M` (no virtual call to find them).
+        Ok(json) => {
+            let (table, laid) = Laid::of_model(model);
+            ModelRef::write_laid(model, table, laid, json)
+                .map(same)
+                .map_err(json_ser_error)
+        }
+        Err(serializer) => ModelRef(model).serialize(serializer),
+    }
 }
 
 impl Serialize for ModelRef<'_> {
@@ -655,8 +708,17 @@ impl ModelRef<'_> {
         &self,
         json: &mut serde_json::Serializer<&mut Vec<u8>>,
     ) -> Result<(), serde_json::Error> {
-        let model = self.0;
-        let (table, laid) = Laid::of(model);
+        let (table, laid) = Laid::of(self.0);
+        Self::write_laid(self.0, table, laid, json)
+    }
+
+    /// [`ModelRef::write_json`] of `model`, with its table and its [`Laid`] if it has one.
+    fn write_laid(
+        model: &dyn Fields,
+        table: &'static Table,
+        laid: Option<Laid<'_>>,
+        json: &mut serde_json::Serializer<&mut Vec<u8>>,
+    ) -> Result<(), serde_json::Error> {
         let mut map = serde::Serializer::serialize_map(json, None)?;
         let Some(laid) = laid else {
             return Self::write_each(model, table, map);
@@ -705,8 +767,16 @@ const MAX_LAID_OUT: usize = 512;
 struct SetFields([u64; MAX_LAID_OUT / 64]);
 
 impl SetFields {
+    #[cfg(test)]
     fn put(&mut self, i: usize, set: bool) {
         self.0[i / 64] |= u64::from(set) << (i % 64);
+    }
+    /// Sets the bits of the fields `64 * w` to `64 * w + 63` that are set in `bits` (none
+    /// past the last word).
+    fn put_word(&mut self, w: usize, bits: u64) {
+        if let Some(word) = self.0.get_mut(w) {
+            *word |= bits;
+        }
     }
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
@@ -756,11 +826,20 @@ struct Layout {
     /// The offset of the undocumented properties (the slot past the last field) when they
     /// are a [`Map`], as in every generated struct.
     rest: Option<u32>,
-    /// Per field, in `FIELDS` order: its offset within the struct and its kind.
-    fields: Box<[(u32, Kind)]>,
-    /// Per field, its type's [`Slot::set_test`] (called for the `Other` fields: one call,
-    /// no trait object).
-    tests: Box<[SetTest]>,
+    /// Per field, in `FIELDS` order.
+    fields: Box<[Field]>,
+}
+
+/// A field of a [`Layout`].
+struct Field {
+    /// The JSON name.
+    name: &'static str,
+    /// Its offset within the struct.
+    offset: u32,
+    kind: Kind,
+    /// Its type's [`Slot::write_at`] (called for the `Other` fields: one call that tests
+    /// and writes, no trait object).
+    write: WriteFn,
 }
 
 impl Layout {
@@ -775,7 +854,6 @@ impl Layout {
         let base = (&model as *const M).addr();
         let size = std::mem::size_of::<M>();
         let mut fields = Vec::with_capacity(n);
-        let mut tests = Vec::with_capacity(n);
         let mut rest = None;
         for i in 0..=n {
             let slot = model.field(i);
@@ -790,7 +868,7 @@ impl Layout {
                 true => any.type_id(),
                 false => std::any::TypeId::of::<()>(),
             };
-            let test = slot.set_test();
+            let write = slot.write_at();
             let offset = at.checked_sub(base)?;
             if offset.checked_add(len)? > size {
                 return None;
@@ -800,12 +878,20 @@ impl Layout {
                 rest = (id == std::any::TypeId::of::<Map>()).then_some(offset);
                 break;
             }
-            fields.push((offset, Kind::of(id)));
-            tests.push(test);
+            // The writer is the one of the type at the slot's address (a safe `Slot` impl
+            // could hand out another type's).
+            if write.ty != id {
+                return None;
+            }
+            fields.push(Field {
+                name: M::FIELDS[i],
+                offset,
+                kind: Kind::of(id),
+                write: write.write,
+            });
         }
         Some(Layout {
             names: M::FIELDS,
-            tests: tests.into(),
             rest,
             fields: fields.into(),
         })
@@ -816,7 +902,7 @@ impl Layout {
 #[derive(Clone, Copy)]
 struct Laid<'a> {
     model: &'a dyn Fields,
-    /// The address of the value (from `model.located()`).
+    /// The address of the value (from `model.located()`, or the `&M` itself).
     base: *const u8,
     layout: &'static Layout,
 }
@@ -828,6 +914,17 @@ impl<'a> Laid<'a> {
         let laid = table.layout.as_ref().map(|layout| Laid {
             model,
             base,
+            layout,
+        });
+        (table, laid)
+    }
+
+    /// [`Laid::of`] of a model of a known type.
+    fn of_model<M: Model>(model: &'a M) -> (&'static Table, Option<Laid<'a>>) {
+        let table = table_of::<M>();
+        let laid = table.layout.as_ref().map(|layout| Laid {
+            model,
+            base: (model as *const M).cast(),
             layout,
         });
         (table, laid)
@@ -853,10 +950,11 @@ impl<'a> Laid<'a> {
     unsafe fn at<T>(&self, offset: u32) -> &'a T {
         // SAFETY: `self.layout` was learned from the model's own type (`Laid::of` takes it
         // with `self.base` from `model.located()`, which in `Fields`' one impl gives the
-        // table of the type and the address of the value), and by `Model`'s contract each field is at the same offset
-        // in every value; `Layout::learn` checked the field lies within the value, and the
-        // caller that the type is the field's (its kind is that type's `TypeId`). So the
-        // pointer is in bounds, aligned and to an initialized `T` borrowed for `'a`.
+        // table of the type and the address of the value; `Laid::of_model` takes both from
+        // the `&M`), and by `Model`'s contract each field is at the same offset in every
+        // value; `Layout::learn` checked the field lies within the value, and the caller
+        // that the type is the field's (its kind is that type's `TypeId`). So the pointer is
+        // in bounds, aligned and to an initialized `T` borrowed for `'a`.
         unsafe { &*self.base.add(offset as usize).cast::<T>() }
     }
 
@@ -877,13 +975,17 @@ impl<'a> Laid<'a> {
                 None => Ok(false),
             }
         }
-        let layout = self.layout;
-        let fields = layout.fields.iter().zip(layout.names).zip(&layout.tests);
-        for (i, ((&(offset, kind), name), test)) in fields.enumerate() {
-            // SAFETY (each `at`, and `test`): the type is the one of the field's kind
-            // (`Kind::of`); `test` is the field's own type's, called with its address.
+        // The bits of the word of `set` being filled, kept in a register (setting them in
+        // `set` would read and write the same word field after field, each waiting on the
+        // last).
+        let mut bits = 0u64;
+        for (i, field) in self.layout.fields.iter().enumerate() {
+            let (offset, name) = (field.offset, field.name);
+            // SAFETY (each `at`, and `write`): the type is the one of the field's kind
+            // (`Kind::of`); `write` is the field's own type's (`Layout::learn` checked its
+            // type), called with the field's address.
             let written = unsafe {
-                match kind {
+                match field.kind {
                     Kind::Str => entry(map, name, self.at::<Option<String>>(offset))?,
                     Kind::Bool => entry(map, name, self.at::<Option<bool>>(offset))?,
                     Kind::I32 => entry(map, name, self.at::<Option<i32>>(offset))?,
@@ -891,15 +993,16 @@ impl<'a> Laid<'a> {
                     Kind::F64 => entry(map, name, self.at::<Option<f64>>(offset))?,
                     Kind::Strs => entry(map, name, self.at::<Option<Vec<String>>>(offset))?,
                     Kind::DateTime => entry(map, name, self.at::<Option<DateTimeOffset>>(offset))?,
-                    Kind::Other if test(self.base.add(offset as usize)) => {
-                        self.model.slot(i).write_entry(name, map)?;
-                        true
-                    }
-                    Kind::Other => false,
+                    Kind::Other => (field.write)(self.base.add(offset as usize), name, map)?,
                 }
             };
-            set.put(i, written);
+            bits |= u64::from(written) << (i % 64);
+            if i % 64 == 63 {
+                set.put_word(i / 64, bits);
+                bits = 0;
+            }
         }
+        set.put_word(self.layout.fields.len() / 64, bits);
         Ok(())
     }
 }
@@ -1220,10 +1323,47 @@ impl Table {
 }
 
 /// The field table of `M` (with its [`Layout`]), built on first use and kept for the life
-/// of the program (one per type: a few KB for the largest). Each thread keeps its own index
-/// of the tables it has used, so the shared one is locked only the first time a thread
-/// meets a type.
+/// of the program (one per type: a few KB for the largest). Each thread keeps the tables it
+/// used last in a small cache indexed by type (what a nested object's writing finds its
+/// table in), behind that its own index of the tables it has used, so the shared one is
+/// locked only the first time a thread meets a type.
 fn table_of<M: Model>() -> &'static Table {
+    table_by_id(std::any::TypeId::of::<M>(), build_table::<M>)
+}
+
+/// The table of `M`, made.
+fn build_table<M: Model>() -> Table {
+    let mut table = Table::new(M::FIELDS);
+    table.layout = Layout::learn::<M>();
+    table
+}
+
+/// [`table_of`] the type `id`, made by `build` the first time.
+fn table_by_id(id: std::any::TypeId, build: fn() -> Table) -> &'static Table {
+    use std::cell::Cell;
+    use std::hash::BuildHasher;
+    type Recent = Cell<Option<(std::any::TypeId, &'static Table)>>;
+    const RECENT_BITS: u32 = 8;
+    thread_local! {
+        static RECENT: [Recent; 1 << RECENT_BITS] =
+            const { [const { Cell::new(None) }; 1 << RECENT_BITS] };
+    }
+    let at = (IdHash::default().hash_one(id) >> (64 - RECENT_BITS)) as usize;
+    RECENT
+        .try_with(|recent| match recent[at].get() {
+            Some((known, table)) if known == id => table,
+            _ => {
+                let table = table_in_index(id, build);
+                recent[at].set(Some((id, table)));
+                table
+            }
+        })
+        .unwrap_or_else(|_| table_in_index(id, build))
+}
+
+/// [`table_by_id`] from the thread's index, else the shared one.
+#[cold]
+fn table_in_index(id: std::any::TypeId, build: fn() -> Table) -> &'static Table {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::sync::Mutex;
@@ -1232,17 +1372,12 @@ fn table_of<M: Model>() -> &'static Table {
     thread_local! {
         static LOCAL: RefCell<Index> = RefCell::new(HashMap::default());
     }
-    let id = std::any::TypeId::of::<M>();
     let shared = || -> &'static Table {
         let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
         shared
             .get_or_insert_with(HashMap::default)
             .entry(id)
-            .or_insert_with(|| {
-                let mut table = Table::new(M::FIELDS);
-                table.layout = Layout::learn::<M>();
-                Box::leak(Box::new(table))
-            })
+            .or_insert_with(|| Box::leak(Box::new(build())))
     };
     LOCAL
         .try_with(|local| {
@@ -2098,30 +2233,39 @@ mod tests {
         let layout = table_of::<Kinds>().layout.as_ref().expect("a layout");
         let value = Kinds::default();
         let base = (&value as *const Kinds).addr();
-        let kinds: Vec<Kind> = layout.fields.iter().map(|f| f.1).collect();
+        let kinds: Vec<Kind> = layout.fields.iter().map(|f| f.kind).collect();
         use Kind::*;
         assert_eq!(
             kinds,
             [Str, Bool, I32, I64, F64, Strs, DateTime, Other, Other, Str]
         );
-        for (i, &(offset, _)) in layout.fields.iter().enumerate() {
+        for (i, field) in layout.fields.iter().enumerate() {
             let at = (value.field(i) as *const dyn Slot).addr();
-            assert_eq!(at - base, offset as usize, "field {i}");
+            assert_eq!(at - base, field.offset as usize, "field {i}");
+            assert_eq!(field.name, Kinds::FIELDS[i]);
         }
         let rest = (&value.rest as *const Map).addr() - base;
         assert_eq!(layout.rest, Some(rest as u32));
-        // The tests are the fields' own: set when set.
+        // The writers are the fields' own: they write when set, and say so.
         let some = Kinds {
             inner: Some(Box::default()),
             ..Kinds::default()
         };
         let base = (&some as *const Kinds).cast::<u8>();
-        let tested = |i: usize| {
-            let at = base.wrapping_add(layout.fields[i].0 as usize);
-            // SAFETY: field `i` of `some` is at that offset, of the test's type.
-            unsafe { (layout.tests[i])(at) }
+        let written = |i: usize| {
+            let field = &layout.fields[i];
+            let at = base.wrapping_add(field.offset as usize);
+            let mut out = Vec::new();
+            let mut json = serde_json::Serializer::new(&mut out);
+            let mut map = serde::Serializer::serialize_map(&mut json, None).unwrap();
+            // SAFETY: field `i` of `some` is at that offset, of the writer's type.
+            let set = unsafe { (field.write)(at, field.name, &mut map) }.unwrap();
+            SerializeMap::end(map).unwrap();
+            (set, String::from_utf8(out).unwrap())
         };
-        assert!(tested(7) && !tested(8) && !tested(0));
+        assert_eq!(written(7), (true, r#"{"inner":{}}"#.to_string()));
+        assert_eq!(written(8), (false, "{}".to_string()));
+        assert_eq!(written(0), (false, "{}".to_string()));
     }
 
     #[test]
@@ -2227,6 +2371,11 @@ mod tests {
         let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| set.get(i)).collect();
         assert_eq!(listed, indexes);
         assert!(!set.get(2) && !set.get(299));
+        let mut words = SetFields::default();
+        words.put_word(1, 1 << 63 | 1);
+        words.put_word(MAX_LAID_OUT / 64, 1);
+        let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| words.get(i)).collect();
+        assert_eq!(listed, [64, 127]);
         assert!((0..MAX_LAID_OUT).all(|i| !SetFields::default().get(i)));
     }
 
