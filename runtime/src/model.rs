@@ -117,7 +117,7 @@ impl<T: Serialize> Serialize for Collection<T> {
         if let Some(v) = &self.odata_next_link {
             map.serialize_entry(PAGE_FIELDS[3], v)?;
         }
-        map.serialize_entry(PAGE_FIELDS[4], &Ahead(&self.value))?;
+        map.serialize_entry(PAGE_FIELDS[4], &self.value)?;
         for (key, value) in &self.additional_properties {
             let set = match PAGE_FIELDS.iter().position(|f| f == key) {
                 Some(0) => self.odata_context.is_some(),
@@ -133,43 +133,6 @@ impl<T: Serialize> Serialize for Collection<T> {
         }
         map.end()
     }
-}
-
-/// A page's items written as a JSON array, each item's memory prefetched while the one
-/// before it is written: a page of large structs (a `User` is 3.7 KB, its fields tested in
-/// declaration order, scattered over it) is mostly cache misses otherwise.
-struct Ahead<'a, T>(&'a [T]);
-
-impl<T: Serialize> Serialize for Ahead<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for (i, item) in self.0.iter().enumerate() {
-            if let Some(next) = self.0.get(i + 1) {
-                prefetch(next);
-            }
-            seq.serialize_element(item)?;
-        }
-        seq.end()
-    }
-}
-
-/// Asks the processor to bring `value`'s memory into the cache (a hint: no effect on what
-/// the program does; nothing on processors without the instruction here).
-#[inline]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let start = (value as *const T).cast::<i8>();
-        for at in (0..std::mem::size_of::<T>()).step_by(64) {
-            // SAFETY: `sse` is part of every x86_64 target; a prefetch reads nothing and
-            // never faults, whatever the address.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(at)) };
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// `Deserialize` of a [`Collection`]: its members read straight from the deserializer
