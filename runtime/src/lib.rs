@@ -35,6 +35,7 @@ mod client;
 #[cfg(feature = "time")]
 mod dates;
 mod error;
+mod json_write;
 pub mod middleware;
 pub mod model;
 mod paging;

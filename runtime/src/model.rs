@@ -1,6 +1,7 @@
 //! Support for the generated models: dates and GUIDs kept as written, collection pages,
 //! and the field tables every generated struct (de)serializes through.
 
+use crate::json_write;
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
@@ -254,17 +255,14 @@ pub trait Slot: Any + sealed::Sealed {
         &self,
         ser: &mut serde_json::Serializer<&mut Vec<u8>>,
     ) -> Result<(), serde_json::Error>;
-    /// Writes `name` and the value to `map` when the field is set.
-    #[doc(hidden)]
-    fn write_entry(&self, name: &str, map: &mut JsonMap<'_, '_>) -> Result<(), serde_json::Error>;
     /// The value for `Debug` output.
     fn debug(&self) -> &dyn fmt::Debug;
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
-    /// [`Slot::write_entry`] of this slot's type as a function of the slot's address, which
-    /// the serde_json writer calls without the trait object (see the type's layout): one call
-    /// that tests the field and, when set, writes it. It is only ever called with the address
-    /// of a value of the type `self` is.
+    /// The function that writes a slot of this type given its address, which the serde_json
+    /// writer calls without the trait object (see the type's layout): one call that tests
+    /// the field and, when set, writes its key and value. It is only ever called with the
+    /// address of a value of the type `self` is.
     #[doc(hidden)]
     fn write_at(&self) -> WriteAt;
     /// The slot of this slot's type at an address, for writing: how the shared code gets a
@@ -327,12 +325,6 @@ where
             None => serde::Serializer::serialize_unit(ser),
         }
     }
-    fn write_entry(&self, name: &str, map: &mut JsonMap<'_, '_>) -> Result<(), serde_json::Error> {
-        match self {
-            Some(value) => map.serialize_entry(name, value),
-            None => Ok(()),
-        }
-    }
     fn debug(&self) -> &dyn fmt::Debug {
         self
     }
@@ -378,13 +370,14 @@ pub struct WriteAt {
     write: WriteFn,
 }
 
-/// Writes the name and the value of the slot at the address to the map when the slot is
-/// set (as [`Slot::write_entry`]), and says whether it was.
+/// Writes the key (the field's escaped name between its separator and the colon) and the
+/// value of the slot at the address to the bytes of an object when the slot is set, and
+/// says whether it was.
 ///
 /// # Safety
 ///
 /// The address is that of a live value of the type of the [`WriteAt`] it came from.
-type WriteFn = unsafe fn(*const u8, &str, &mut JsonMap<'_, '_>) -> Result<bool, serde_json::Error>;
+type WriteFn = unsafe fn(*const u8, &[u8], &mut Vec<u8>) -> Result<bool, serde_json::Error>;
 
 /// A [`Slot::at_mut`]: the slot at an address, as a pointer to a trait object of the
 /// type the function is for. Dereferencing it is up to the caller: the address must be that of a
@@ -431,12 +424,15 @@ impl WriteAt {
 /// `at` is the address of a live `Option<T>`.
 unsafe fn write_some_at<T: Serialize>(
     at: *const u8,
-    name: &str,
-    map: &mut JsonMap<'_, '_>,
+    key: &[u8],
+    out: &mut Vec<u8>,
 ) -> Result<bool, serde_json::Error> {
     // SAFETY: the caller's.
     match unsafe { &*at.cast::<Option<T>>() } {
-        Some(value) => map.serialize_entry(name, value).map(|()| true),
+        Some(value) => {
+            out.extend_from_slice(key);
+            serde_json::to_writer(out, value).map(|()| true)
+        }
         None => Ok(false),
     }
 }
@@ -448,14 +444,17 @@ unsafe fn write_some_at<T: Serialize>(
 /// `at` is the address of a live [`Map`].
 unsafe fn write_filled_at(
     at: *const u8,
-    name: &str,
-    map: &mut JsonMap<'_, '_>,
+    key: &[u8],
+    out: &mut Vec<u8>,
 ) -> Result<bool, serde_json::Error> {
     // SAFETY: the caller's.
     let value = unsafe { &*at.cast::<Map>() };
     match value.is_empty() {
         true => Ok(false),
-        false => map.serialize_entry(name, value).map(|()| true),
+        false => {
+            out.extend_from_slice(key);
+            serde_json::to_writer(out, value).map(|()| true)
+        }
     }
 }
 
@@ -501,12 +500,6 @@ impl Slot for Map {
         ser: &mut serde_json::Serializer<&mut Vec<u8>>,
     ) -> Result<(), serde_json::Error> {
         self.serialize(ser)
-    }
-    fn write_entry(&self, name: &str, map: &mut JsonMap<'_, '_>) -> Result<(), serde_json::Error> {
-        match self.is_empty() {
-            true => Ok(()),
-            false => map.serialize_entry(name, self),
-        }
     }
     fn debug(&self) -> &dyn fmt::Debug {
         self
@@ -574,20 +567,7 @@ trait Fields {
     /// order, while `f` returns `true`. (The loop is compiled per model, with `field`'s
     /// `match` inlined: one virtual call per field, `is_set`.)
     fn each_set(&self, f: &mut dyn FnMut(usize, &dyn Slot) -> bool);
-    /// Writes each set field, named `fields[i]`, to `map` (serde_json writing to a
-    /// `Vec<u8>`): one virtual call per field, [`Slot::write_entry`]. (For a model without
-    /// a layout.)
-    fn write_entries(
-        &self,
-        fields: &[&str],
-        map: &mut JsonMap<'_, '_>,
-    ) -> Result<(), serde_json::Error>;
 }
-
-/// An object being written by serde_json to a `Vec<u8>`.
-#[doc(hidden)]
-pub type JsonMap<'a, 'b> =
-    serde_json::ser::Compound<'a, &'b mut Vec<u8>, serde_json::ser::CompactFormatter>;
 
 impl<M: Model> Fields for M {
     fn slot(&self, i: usize) -> &dyn Slot {
@@ -629,16 +609,6 @@ impl<M: Model> Fields for M {
             }
         }
     }
-    fn write_entries(
-        &self,
-        fields: &[&str],
-        map: &mut JsonMap<'_, '_>,
-    ) -> Result<(), serde_json::Error> {
-        for (i, name) in fields.iter().enumerate() {
-            self.field(i).write_entry(name, map)?;
-        }
-        Ok(())
-    }
 }
 
 /// A model, to serialize.
@@ -667,10 +637,22 @@ pub fn serialize_model<M: Model, S: serde::Serializer>(
 
 impl Serialize for ModelRef<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let serializer = match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
-            Ok(json) => return self.write_json(json).map(same).map_err(json_ser_error),
-            Err(serializer) => serializer,
-        };
+        match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
+            Ok(json) => {
+                let (table, laid) = Laid::of(self.0);
+                Self::write_laid(self.0, table, laid, json)
+                    .map(same)
+                    .map_err(json_ser_error)
+            }
+            Err(serializer) => self.serialize_map(serializer),
+        }
+    }
+}
+
+impl ModelRef<'_> {
+    /// [`Serialize`] as a map of the set fields on any serializer, each field's value
+    /// through its slot ([`SlotValue`]).
+    fn serialize_map<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let model = self.0;
         let (fields, table) = (model.names(), model.located().0);
         let mut map = serializer.serialize_map(None)?;
@@ -697,64 +679,26 @@ impl Serialize for ModelRef<'_> {
         }
         map.end()
     }
-}
 
-impl ModelRef<'_> {
     /// [`Serialize`] on serde_json writing to a `Vec<u8>` (`to_vec`, `to_string`, ...): the
-    /// fields read at their offsets by the type's [`Layout`] (the common types tested and
-    /// written inline, the others tested by a call of their type's own test); a model
-    /// without a layout, each field writes its own entry (one virtual call per field).
-    fn write_json(
-        &self,
-        json: &mut serde_json::Serializer<&mut Vec<u8>>,
-    ) -> Result<(), serde_json::Error> {
-        let (table, laid) = Laid::of(self.0);
-        Self::write_laid(self.0, table, laid, json)
-    }
-
-    /// [`ModelRef::write_json`] of `model`, with its table and its [`Laid`] if it has one.
+    /// object's bytes written to a spare buffer, the fields read at their offsets by the
+    /// type's [`Layout`] (the common types tested and written inline with their names
+    /// escaped once per type, the others by a call of their type's own writer), then handed
+    /// to serde_json whole ([`json_write::emit`]); a model without a layout (or a serde_json
+    /// that does not take bytes as they are) as a map.
     fn write_laid(
         model: &dyn Fields,
         table: &'static Table,
         laid: Option<Laid<'_>>,
         json: &mut serde_json::Serializer<&mut Vec<u8>>,
     ) -> Result<(), serde_json::Error> {
-        let mut map = serde::Serializer::serialize_map(json, None)?;
-        let Some(laid) = laid else {
-            return Self::write_each(model, table, map);
-        };
-        let fields = laid.layout.names;
-        let mut set = SetFields::default();
-        laid.write_in_order(&mut set, &mut map)?;
-        if let Some(rest) = laid.rest() {
-            for (key, value) in rest {
-                match table.find(fields, key) {
-                    Some(i) if set.get(i) => {}
-                    _ => map.serialize_entry(key, value)?,
-                }
-            }
+        match laid {
+            Some(laid) if json_write::raw_works() => json_write::with_buffer(|out| {
+                laid.write_object(table, out)?;
+                json_write::emit(json, out)
+            }),
+            _ => ModelRef(model).serialize_map(json),
         }
-        SerializeMap::end(map)
-    }
-
-    /// [`ModelRef::write_json`] of a model without a [`Layout`]: each field writes its own
-    /// entry, one virtual call per field.
-    fn write_each(
-        model: &dyn Fields,
-        table: &Table,
-        mut map: JsonMap<'_, '_>,
-    ) -> Result<(), serde_json::Error> {
-        let fields = model.names();
-        model.write_entries(fields, &mut map)?;
-        if let Some(rest) = model.slot(fields.len()).as_any().downcast_ref::<Map>() {
-            for (key, value) in rest {
-                match table.find(fields, key) {
-                    Some(i) if model.slot(i).is_set() => {}
-                    _ => map.serialize_entry(key, value)?,
-                }
-            }
-        }
-        SerializeMap::end(map)
     }
 }
 
@@ -832,8 +776,8 @@ struct Layout {
 
 /// A field of a [`Layout`].
 struct Field {
-    /// The JSON name.
-    name: &'static str,
+    /// `,"name":`, the name as serde_json writes it between its separator and the colon.
+    key: Box<[u8]>,
     /// Its offset within the struct.
     offset: u32,
     kind: Kind,
@@ -883,8 +827,11 @@ impl Layout {
             if write.ty != id {
                 return None;
             }
+            let mut key = vec![b','];
+            json_write::write_str(&mut key, M::FIELDS[i]);
+            key.push(b':');
             fields.push(Field {
-                name: M::FIELDS[i],
+                key: key.into(),
                 offset,
                 kind: Kind::of(id),
                 write: write.write,
@@ -958,44 +905,65 @@ impl<'a> Laid<'a> {
         unsafe { &*self.base.add(offset as usize).cast::<T>() }
     }
 
-    /// Writes the set fields in declaration order, each tested where it is written (so the
-    /// tests' loads overlap the writing, as derive's do), and marks them in `set`.
-    fn write_in_order(
-        &self,
-        set: &mut SetFields,
-        map: &mut JsonMap<'_, '_>,
-    ) -> Result<(), serde_json::Error> {
-        fn entry<T: Serialize>(
-            map: &mut JsonMap<'_, '_>,
-            name: &str,
-            value: &Option<T>,
-        ) -> Result<bool, serde_json::Error> {
-            match value {
-                Some(value) => map.serialize_entry(name, value).map(|()| true),
-                None => Ok(false),
-            }
+    /// Writes the object to `out`: the set fields in declaration order (each tested where
+    /// it is written, so the tests' loads overlap the writing), then the undocumented
+    /// properties not named as a set field.
+    fn write_object(&self, table: &Table, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        fn number<T: Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), serde_json::Error> {
+            serde_json::to_writer(out, value)
         }
-        // The bits of the word of `set` being filled, kept in a register (setting them in
-        // `set` would read and write the same word field after field, each waiting on the
-        // last).
+        fn strings(out: &mut Vec<u8>, values: &[String]) {
+            out.push(b'[');
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_write::write_str(out, value);
+            }
+            out.push(b']');
+        }
+        out.push(b'{');
+        // Which fields are set, one word of bits kept in a register while it is filled
+        // (setting them in `set` would read and write the same word field after field).
+        let mut set = SetFields::default();
         let mut bits = 0u64;
+        // 1 until a field is written: the first key is written without its separator.
+        let mut first = 1;
         for (i, field) in self.layout.fields.iter().enumerate() {
-            let (offset, name) = (field.offset, field.name);
+            let (offset, key) = (field.offset, &field.key[first..]);
+            macro_rules! put {
+                ($ty:ty, |$value:ident| $write:expr) => {
+                    match self.at::<Option<$ty>>(offset) {
+                        Some($value) => {
+                            out.extend_from_slice(key);
+                            $write;
+                            true
+                        }
+                        None => false,
+                    }
+                };
+            }
             // SAFETY (each `at`, and `write`): the type is the one of the field's kind
             // (`Kind::of`); `write` is the field's own type's (`Layout::learn` checked its
             // type), called with the field's address.
             let written = unsafe {
                 match field.kind {
-                    Kind::Str => entry(map, name, self.at::<Option<String>>(offset))?,
-                    Kind::Bool => entry(map, name, self.at::<Option<bool>>(offset))?,
-                    Kind::I32 => entry(map, name, self.at::<Option<i32>>(offset))?,
-                    Kind::I64 => entry(map, name, self.at::<Option<i64>>(offset))?,
-                    Kind::F64 => entry(map, name, self.at::<Option<f64>>(offset))?,
-                    Kind::Strs => entry(map, name, self.at::<Option<Vec<String>>>(offset))?,
-                    Kind::DateTime => entry(map, name, self.at::<Option<DateTimeOffset>>(offset))?,
-                    Kind::Other => (field.write)(self.base.add(offset as usize), name, map)?,
+                    Kind::Str => put!(String, |value| json_write::write_str(out, value)),
+                    Kind::Bool => put!(bool, |value| out.extend_from_slice(match value {
+                        true => b"true",
+                        false => b"false",
+                    })),
+                    Kind::I32 => put!(i32, |value| number(out, value)?),
+                    Kind::I64 => put!(i64, |value| number(out, value)?),
+                    Kind::F64 => put!(f64, |value| number(out, value)?),
+                    Kind::Strs => put!(Vec<String>, |value| strings(out, value)),
+                    Kind::DateTime => {
+                        put!(DateTimeOffset, |value| json_write::write_str(out, &value.0))
+                    }
+                    Kind::Other => (field.write)(self.base.add(offset as usize), key, out)?,
                 }
             };
+            first &= usize::from(!written);
             bits |= u64::from(written) << (i % 64);
             if i % 64 == 63 {
                 set.put_word(i / 64, bits);
@@ -1003,6 +971,23 @@ impl<'a> Laid<'a> {
             }
         }
         set.put_word(self.layout.fields.len() / 64, bits);
+        if let Some(rest) = self.rest() {
+            for (key, value) in rest {
+                match table.find(self.layout.names, key) {
+                    Some(i) if set.get(i) => {}
+                    _ => {
+                        if first == 0 {
+                            out.push(b',');
+                        }
+                        first = 0;
+                        json_write::write_str(out, key);
+                        out.push(b':');
+                        serde_json::to_writer(&mut *out, value)?;
+                    }
+                }
+            }
+        }
+        out.push(b'}');
         Ok(())
     }
 }
@@ -2242,7 +2227,8 @@ mod tests {
         for (i, field) in layout.fields.iter().enumerate() {
             let at = (value.field(i) as *const dyn Slot).addr();
             assert_eq!(at - base, field.offset as usize, "field {i}");
-            assert_eq!(field.name, Kinds::FIELDS[i]);
+            let key = format!(",{}:", serde_json::to_string(Kinds::FIELDS[i]).unwrap());
+            assert_eq!(*field.key, *key.as_bytes());
         }
         let rest = (&value.rest as *const Map).addr() - base;
         assert_eq!(layout.rest, Some(rest as u32));
@@ -2256,16 +2242,13 @@ mod tests {
             let field = &layout.fields[i];
             let at = base.wrapping_add(field.offset as usize);
             let mut out = Vec::new();
-            let mut json = serde_json::Serializer::new(&mut out);
-            let mut map = serde::Serializer::serialize_map(&mut json, None).unwrap();
             // SAFETY: field `i` of `some` is at that offset, of the writer's type.
-            let set = unsafe { (field.write)(at, field.name, &mut map) }.unwrap();
-            SerializeMap::end(map).unwrap();
+            let set = unsafe { (field.write)(at, b"\"k\":", &mut out) }.unwrap();
             (set, String::from_utf8(out).unwrap())
         };
-        assert_eq!(written(7), (true, r#"{"inner":{}}"#.to_string()));
-        assert_eq!(written(8), (false, "{}".to_string()));
-        assert_eq!(written(0), (false, "{}".to_string()));
+        assert_eq!(written(7), (true, r#""k":{}"#.to_string()));
+        assert_eq!(written(8), (false, String::new()));
+        assert_eq!(written(0), (false, String::new()));
     }
 
     #[test]

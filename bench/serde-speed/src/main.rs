@@ -668,6 +668,9 @@ where
             payload.name
         );
     }
+    // The bytes the serde_json writer writes (its own path, not `to_value`'s) say the same.
+    let written: Value = serde_json::from_slice(&serde_json::to_vec(&ours).unwrap()).unwrap();
+    assert!(written == a, "{}: doc2rs's bytes and its value differ", payload.name);
     let again: S = serde_json::from_value(a.clone()).unwrap();
     assert!(
         serde_json::to_value(&again).unwrap() == a,
