@@ -545,12 +545,16 @@ fn timed<'a, T: 'a>(mut op: impl FnMut() -> T + 'a) -> Box<dyn Sample + 'a> {
 }
 
 /// The best time of each contender, sampled in turn (so a busy moment of the machine falls
-/// on all of them alike), and its allocations per call.
+/// on all of them alike), and its allocations per call. Each round starts one contender
+/// later, so that each follows each of the others as often: what one leaves in the
+/// allocator (thousands of freed blocks of its sizes, or a heap given back to the system)
+/// changes what the next one's allocations cost.
 fn measure(mut contenders: Vec<Box<dyn Sample + '_>>) -> Vec<Figure> {
-    let mut best = vec![Duration::MAX; contenders.len()];
-    for _ in 0..samples() {
-        for (c, best) in contenders.iter_mut().zip(&mut best) {
-            *best = (*best).min(c.sample());
+    let n = contenders.len();
+    let mut best = vec![Duration::MAX; n];
+    for round in 0..samples() {
+        for c in (0..n).map(|i| (round + i) % n) {
+            best[c] = best[c].min(contenders[c].sample());
         }
     }
     contenders
