@@ -100,31 +100,57 @@ fn to_escape(word: u64) -> u64 {
     (control | quote | backslash) & !word & splat(0x80)
 }
 
+/// The eight bytes of `bytes` at `at`, as a little-endian word.
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// The index of the first byte of `bytes` that needs escaping, or its length: a word at a
+/// time, the last (partial) word read overlapping the one before it, or padded with spaces
+/// when there is no word before it.
+fn first_escape(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    let mut at = 0;
+    while at + 8 <= n {
+        let found = to_escape(word_at(bytes, at));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    if at == n {
+        return n;
+    }
+    // The bytes before `at` are clean, so the first byte found is past them.
+    let (from, word) = match n >= 8 {
+        true => (n - 8, word_at(bytes, n - 8)),
+        false => {
+            let mut padded = [b' '; 8];
+            for (to, byte) in padded.iter_mut().zip(bytes) {
+                *to = *byte;
+            }
+            (0, u64::from_le_bytes(padded))
+        }
+    };
+    match to_escape(word) {
+        0 => n,
+        found => from + (found.trailing_zeros() / 8) as usize,
+    }
+}
+
 /// Writes `s` as a JSON string, the same bytes serde_json writes for it.
 pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let (mut start, mut i) = (0, 0);
+    let mut start = 0;
+    let mut i = first_escape(bytes);
     while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            match to_escape(word) {
-                0 => {
-                    i += 8;
-                    continue;
-                }
-                found => i += (found.trailing_zeros() / 8) as usize,
-            }
-        }
-        let byte = bytes[i];
-        let escape = ESCAPE[usize::from(byte)];
-        if escape == 0 {
-            i += 1;
-            continue;
-        }
         out.extend_from_slice(&bytes[start..i]);
-        match escape {
+        let byte = bytes[i];
+        match ESCAPE[usize::from(byte)] {
             b'u' => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let (high, low) = (HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]);
@@ -132,11 +158,49 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
             }
             escape => out.extend_from_slice(&[b'\\', escape]),
         }
-        i += 1;
-        start = i;
+        start = i + 1;
+        i = start + first_escape(&bytes[start..]);
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Writes `value`, the same bytes serde_json writes for it.
+pub(crate) fn write_value(
+    out: &mut Vec<u8>,
+    value: &serde_json::Value,
+) -> Result<(), serde_json::Error> {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => serde_json::to_writer(&mut *out, n)?,
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            out.push(b'{');
+            for (i, (key, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, key);
+                out.push(b':');
+                write_value(out, item)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -170,6 +234,16 @@ mod tests {
                 cases.push(s.into_iter().collect());
             }
         }
+        // And in strings of every length up to two words.
+        for len in 1..=16 {
+            for at in 0..len {
+                for byte in 0u8..0x80 {
+                    let mut s = vec![b'x'; len];
+                    s[at] = byte;
+                    cases.push(String::from_utf8(s).unwrap());
+                }
+            }
+        }
         for case in &cases {
             assert_eq!(
                 written(case),
@@ -177,6 +251,20 @@ mod tests {
                 "{case:?}"
             );
         }
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        let value = serde_json::json!({
+            "s": "a\"b\u{1}", "n": [0, -1, 1.5, 1e300, u64::MAX, i64::MIN, 0.1],
+            "t": true, "f": false, "z": null, "o": {"": {}, "a": []}
+        });
+        let mut out = Vec::new();
+        write_value(&mut out, &value).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&value).unwrap()
+        );
     }
 
     #[test]

@@ -738,6 +738,9 @@ enum Kind {
     F64,
     Strs,
     DateTime,
+    Date,
+    Guid,
+    Guids,
     Other,
 }
 
@@ -753,6 +756,9 @@ impl Kind {
             (TypeId::of::<Option<f64>>(), Kind::F64),
             (TypeId::of::<Option<Vec<String>>>(), Kind::Strs),
             (TypeId::of::<Option<DateTimeOffset>>(), Kind::DateTime),
+            (TypeId::of::<Option<Date>>(), Kind::Date),
+            (TypeId::of::<Option<Guid>>(), Kind::Guid),
+            (TypeId::of::<Option<Vec<Guid>>>(), Kind::Guids),
         ];
         kinds
             .iter()
@@ -912,13 +918,13 @@ impl<'a> Laid<'a> {
         fn number<T: Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), serde_json::Error> {
             serde_json::to_writer(out, value)
         }
-        fn strings(out: &mut Vec<u8>, values: &[String]) {
+        fn strings<T>(out: &mut Vec<u8>, values: &[T], text: impl Fn(&T) -> &str) {
             out.push(b'[');
             for (i, value) in values.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                json_write::write_str(out, value);
+                json_write::write_str(out, text(value));
             }
             out.push(b']');
         }
@@ -956,10 +962,13 @@ impl<'a> Laid<'a> {
                     Kind::I32 => put!(i32, |value| number(out, value)?),
                     Kind::I64 => put!(i64, |value| number(out, value)?),
                     Kind::F64 => put!(f64, |value| number(out, value)?),
-                    Kind::Strs => put!(Vec<String>, |value| strings(out, value)),
+                    Kind::Strs => put!(Vec<String>, |value| strings(out, value, |s| s)),
                     Kind::DateTime => {
                         put!(DateTimeOffset, |value| json_write::write_str(out, &value.0))
                     }
+                    Kind::Date => put!(Date, |value| json_write::write_str(out, &value.0)),
+                    Kind::Guid => put!(Guid, |value| json_write::write_str(out, &value.0)),
+                    Kind::Guids => put!(Vec<Guid>, |value| strings(out, value, |g| &g.0)),
                     Kind::Other => (field.write)(self.base.add(offset as usize), key, out)?,
                 }
             };
@@ -982,7 +991,7 @@ impl<'a> Laid<'a> {
                         first = 0;
                         json_write::write_str(out, key);
                         out.push(b':');
-                        serde_json::to_writer(&mut *out, value)?;
+                        json_write::write_value(out, value)?;
                     }
                 }
             }
@@ -2205,12 +2214,15 @@ mod tests {
         when: Option<DateTimeOffset>,
         inner: Option<Box<Inner>>,
         date: Option<Date>,
+        guid: Option<Guid>,
+        guids: Option<Vec<Guid>>,
         odata_type: Option<String>,
         rest: Map,
     }
     model!(Kinds, "test.kinds", [
         0 => "s": s, 1 => "b": b, 2 => "i": i, 3 => "l": l, 4 => "f": f, 5 => "list": list,
-        6 => "when": when, 7 => "inner": inner, 8 => "date": date, 9 => "@odata.type": odata_type
+        6 => "when": when, 7 => "inner": inner, 8 => "date": date, 9 => "guid": guid,
+        10 => "guids": guids, 11 => "@odata.type": odata_type
     ], rest);
 
     #[test]
@@ -2222,7 +2234,9 @@ mod tests {
         use Kind::*;
         assert_eq!(
             kinds,
-            [Str, Bool, I32, I64, F64, Strs, DateTime, Other, Other, Str]
+            [
+                Str, Bool, I32, I64, F64, Strs, DateTime, Other, Date, Guid, Guids, Str
+            ]
         );
         for (i, field) in layout.fields.iter().enumerate() {
             let at = (value.field(i) as *const dyn Slot).addr();
@@ -2266,14 +2280,16 @@ mod tests {
                 ..Inner::default()
             })),
             date: Some(Date("2021-07-01".into())),
+            guid: Some(Guid("6a5e-\u{1}".into())),
+            guids: Some(vec![Guid("a".into()), Guid("b\"".into())]),
             odata_type: Some("#test.kinds".into()),
             rest: Map::new(),
         };
         let full_json = serde_json::to_value(&full).unwrap();
-        assert_eq!(full_json.as_object().map(|o| o.len()), Some(10));
-        for mask in 0u32..1 << 10 {
+        assert_eq!(full_json.as_object().map(|o| o.len()), Some(12));
+        for mask in 0u32..1 << 12 {
             let mut value = Kinds::default();
-            for i in (0..10).filter(|i| mask & (1 << i) != 0) {
+            for i in (0..12).filter(|i| mask & (1 << i) != 0) {
                 full.field(i).clone_into_slot(value.slot_mut(i));
             }
             value.rest.insert("s".into(), json!("rest"));
