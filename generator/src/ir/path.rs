@@ -99,7 +99,8 @@ impl PathTemplate {
     /// Match a concrete path (no query) against this template; returns the text of each
     /// parameter, percent-decoded. Literals compare ASCII-case-insensitively (byte offsets
     /// stay those of `path`: full Unicode lower-casing can change lengths, `Ω` → `ω`); a
-    /// parameter takes the text up to the next literal.
+    /// parameter takes the text up to the next literal, or when that literal is the last
+    /// piece, up to the end less the literal (`{id}zz` on `q3zzz` is `q3z`, not `q3`).
     pub fn match_path(&self, path: &str) -> Option<Vec<String>> {
         let path = path.trim_end_matches('/');
         let path = if path.starts_with('/') {
@@ -121,6 +122,14 @@ impl PathTemplate {
                 }
                 Piece::Param { .. } => {
                     let end = match self.pieces.get(i + 1) {
+                        Some(Piece::Literal { text }) if i + 2 == self.pieces.len() => {
+                            let t = text.to_ascii_lowercase();
+                            let end = lower.len().checked_sub(t.len()).filter(|&e| e >= pos)?;
+                            if !lower.ends_with(&t) {
+                                return None;
+                            }
+                            end
+                        }
                         Some(Piece::Literal { text }) => {
                             pos + lower[pos..].find(&text.to_ascii_lowercase())?
                         }
@@ -536,6 +545,13 @@ mod tests {
             t.match_path("/drives/d/root:/Folder A/File.txt:/content"),
             Some(vec!["d".into(), "Folder A".into(), "File.txt".into()])
         );
+        // A last literal ends the path, even when the value ends with its first letters.
+        let t = parse("/unknownFutureValue(k='{v}')/{id}ZZ").unwrap();
+        assert_eq!(
+            t.match_path("/unknownFutureValue(k='Q1z')/Q3zZZ"),
+            Some(vec!["Q1z".into(), "Q3z".into()])
+        );
+        assert_eq!(t.match_path("/unknownFutureValue(k='Q1z')/ZZ"), None);
         // Function-call segments are not colon paths.
         let t = parse("/reports/getX(period='{v}')/content").unwrap();
         assert!(t.params().all(|(_, quoted)| quoted));
