@@ -2294,8 +2294,23 @@ mod tests {
             }
             value.rest.insert("s".into(), json!("rest"));
             value.rest.insert("zz".into(), json!(1));
-            // serde_json to a `Vec` (the layout), pretty (through erased-serde), `to_value`.
-            let fast: Value = serde_json::from_slice(&serde_json::to_vec(&value).unwrap()).unwrap();
+            value
+                .rest
+                .insert("\u{7}x\"".into(), json!({"a": [1.5, null, "\n"]}));
+            // serde_json to a `Vec` (the layout, written by `json_write`) gives the same bytes
+            // as serde_json's own map writer given the same fields (the path without a layout).
+            let bytes = serde_json::to_vec(&value).unwrap();
+            let mut by_map = Vec::new();
+            ModelRef(&value)
+                .serialize_map(&mut serde_json::Serializer::new(&mut by_map))
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(bytes.clone()).unwrap(),
+                String::from_utf8(by_map).unwrap(),
+                "{mask:b}"
+            );
+            // Pretty (through erased-serde) and `to_value` say the same.
+            let fast: Value = serde_json::from_slice(&bytes).unwrap();
             let pretty = serde_json::to_string_pretty(&value).unwrap();
             let slow: Value = serde_json::from_str(&pretty).unwrap();
             assert_eq!(fast, slow, "{mask:b}");
@@ -2307,6 +2322,7 @@ mod tests {
             });
             expected.entry("s").or_insert(json!("rest"));
             expected.insert("zz".into(), json!(1));
+            expected.insert("\u{7}x\"".into(), json!({"a": [1.5, null, "\n"]}));
             assert_eq!(fast, Value::Object(expected), "{mask:b}");
         }
     }
