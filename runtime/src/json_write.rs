@@ -177,29 +177,44 @@ pub(crate) fn write_value(
         Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Number(n) => serde_json::to_writer(&mut *out, n)?,
         Value::String(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(out, item)?;
-            }
-            out.push(b']');
-        }
-        Value::Object(members) => {
-            out.push(b'{');
-            for (i, (key, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, key);
-                out.push(b':');
-                write_value(out, item)?;
-            }
-            out.push(b'}');
-        }
+        Value::Array(items) => write_list(out, items, write_value)?,
+        Value::Object(members) => write_map(out, members)?,
     }
+    Ok(())
+}
+
+/// Writes `members` as a JSON object, the same bytes serde_json writes for it.
+pub(crate) fn write_map(
+    out: &mut Vec<u8>,
+    members: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), serde_json::Error> {
+    out.push(b'{');
+    for (i, (key, item)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, key);
+        out.push(b':');
+        write_value(out, item)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Writes `items` as a JSON array, each by `write`.
+pub(crate) fn write_list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    mut write: impl FnMut(&mut Vec<u8>, &T) -> Result<(), serde_json::Error>,
+) -> Result<(), serde_json::Error> {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item)?;
+    }
+    out.push(b']');
     Ok(())
 }
 

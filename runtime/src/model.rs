@@ -453,7 +453,7 @@ unsafe fn write_filled_at(
         true => Ok(false),
         false => {
             out.extend_from_slice(key);
-            serde_json::to_writer(out, value).map(|()| true)
+            json_write::write_map(out, value).map(|()| true)
         }
     }
 }
@@ -623,33 +623,32 @@ pub fn serialize_model<M: Model, S: serde::Serializer>(
     model: &M,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
-        // The table and the layout straight from `M` (no virtual call to find them).
-        Ok(json) => {
-            let (table, laid) = Laid::of_model(model);
-            ModelRef::write_laid(model, table, laid, json)
-                .map(same)
-                .map_err(json_ser_error)
-        }
-        Err(serializer) => ModelRef(model).serialize(serializer),
-    }
+    // The table and the layout straight from `M` (no virtual call to find them).
+    ModelRef(model).serialize_laid(Laid::of_model(model), serializer)
 }
 
 impl Serialize for ModelRef<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
-            Ok(json) => {
-                let (table, laid) = Laid::of(self.0);
-                Self::write_laid(self.0, table, laid, json)
-                    .map(same)
-                    .map_err(json_ser_error)
-            }
-            Err(serializer) => self.serialize_map(serializer),
-        }
+        self.serialize_laid(Laid::of(self.0), serializer)
     }
 }
 
 impl ModelRef<'_> {
+    /// [`Serialize`] given the model's table and [`Laid`]: on serde_json writing to a
+    /// `Vec<u8>` by [`ModelRef::write_laid`], on any other serializer as a map.
+    fn serialize_laid<S: serde::Serializer>(
+        &self,
+        (table, laid): (&'static Table, Option<Laid<'_>>),
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match cast::<S, &mut serde_json::Serializer<&mut Vec<u8>>>(serializer) {
+            Ok(json) => Self::write_laid(self.0, table, laid, json)
+                .map(same)
+                .map_err(json_ser_error),
+            Err(serializer) => self.serialize_map(serializer),
+        }
+    }
+
     /// [`Serialize`] as a map of the set fields on any serializer, each field's value
     /// through its slot ([`SlotValue`]).
     fn serialize_map<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -711,10 +710,6 @@ const MAX_LAID_OUT: usize = 512;
 struct SetFields([u64; MAX_LAID_OUT / 64]);
 
 impl SetFields {
-    #[cfg(test)]
-    fn put(&mut self, i: usize, set: bool) {
-        self.0[i / 64] |= u64::from(set) << (i % 64);
-    }
     /// Sets the bits of the fields `64 * w` to `64 * w + 63` that are set in `bits` (none
     /// past the last word).
     fn put_word(&mut self, w: usize, bits: u64) {
@@ -915,18 +910,15 @@ impl<'a> Laid<'a> {
     /// it is written, so the tests' loads overlap the writing), then the undocumented
     /// properties not named as a set field.
     fn write_object(&self, table: &Table, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        fn number<T: Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), serde_json::Error> {
-            serde_json::to_writer(out, value)
-        }
-        fn strings<T>(out: &mut Vec<u8>, values: &[T], text: impl Fn(&T) -> &str) {
-            out.push(b'[');
-            for (i, value) in values.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
+        fn strings<T>(
+            out: &mut Vec<u8>,
+            values: &[T],
+            text: impl Fn(&T) -> &str,
+        ) -> Result<(), serde_json::Error> {
+            json_write::write_list(out, values, |out, value| {
                 json_write::write_str(out, text(value));
-            }
-            out.push(b']');
+                Ok(())
+            })
         }
         out.push(b'{');
         // Which fields are set, one word of bits kept in a register while it is filled
@@ -959,16 +951,16 @@ impl<'a> Laid<'a> {
                         true => b"true",
                         false => b"false",
                     })),
-                    Kind::I32 => put!(i32, |value| number(out, value)?),
-                    Kind::I64 => put!(i64, |value| number(out, value)?),
-                    Kind::F64 => put!(f64, |value| number(out, value)?),
-                    Kind::Strs => put!(Vec<String>, |value| strings(out, value, |s| s)),
+                    Kind::I32 => put!(i32, |value| serde_json::to_writer(&mut *out, value)?),
+                    Kind::I64 => put!(i64, |value| serde_json::to_writer(&mut *out, value)?),
+                    Kind::F64 => put!(f64, |value| serde_json::to_writer(&mut *out, value)?),
+                    Kind::Strs => put!(Vec<String>, |value| strings(out, value, |s| s)?),
                     Kind::DateTime => {
                         put!(DateTimeOffset, |value| json_write::write_str(out, &value.0))
                     }
                     Kind::Date => put!(Date, |value| json_write::write_str(out, &value.0)),
                     Kind::Guid => put!(Guid, |value| json_write::write_str(out, &value.0)),
-                    Kind::Guids => put!(Vec<Guid>, |value| strings(out, value, |g| &g.0)),
+                    Kind::Guids => put!(Vec<Guid>, |value| strings(out, value, |g| &g.0)?),
                     Kind::Other => (field.write)(self.base.add(offset as usize), key, out)?,
                 }
             };
@@ -2380,8 +2372,10 @@ mod tests {
         let mut set = SetFields::default();
         let indexes = [0, 1, 63, 64, 65, 127, 128, 300, MAX_LAID_OUT - 1];
         for i in indexes {
-            set.put(i, true);
-            set.put(i + 1 - usize::from(i + 1 == MAX_LAID_OUT), false);
+            // Set bit `i`; setting no bit of the next one's word changes nothing.
+            set.put_word(i / 64, 1 << (i % 64));
+            let next = i + 1 - usize::from(i + 1 == MAX_LAID_OUT);
+            set.put_word(next / 64, 0);
         }
         let listed: Vec<usize> = (0..MAX_LAID_OUT).filter(|&i| set.get(i)).collect();
         assert_eq!(listed, indexes);

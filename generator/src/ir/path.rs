@@ -123,12 +123,7 @@ impl PathTemplate {
                 Piece::Param { .. } => {
                     let end = match self.pieces.get(i + 1) {
                         Some(Piece::Literal { text }) if i + 2 == self.pieces.len() => {
-                            let t = text.to_ascii_lowercase();
-                            let end = lower.len().checked_sub(t.len()).filter(|&e| e >= pos)?;
-                            if !lower.ends_with(&t) {
-                                return None;
-                            }
-                            end
+                            pos + lower[pos..].strip_suffix(&text.to_ascii_lowercase())?.len()
                         }
                         Some(Piece::Literal { text }) => {
                             pos + lower[pos..].find(&text.to_ascii_lowercase())?
